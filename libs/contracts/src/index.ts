@@ -1,0 +1,3 @@
+export * from './task-queues';
+export * from './search-attributes';
+export * from './health-check';

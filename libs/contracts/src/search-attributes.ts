@@ -1,0 +1,21 @@
+/**
+ * Custom search attributes registered on the Temporal namespace (DESIGN §5). The server scripts
+ * register exactly this list, so adding one here is enough for dev servers.
+ */
+export const SEARCH_ATTRIBUTES = {
+  FlowSteerDataset: 'Keyword',
+  FlowSteerTaskType: 'Keyword',
+  FlowSteerPolicyVersion: 'Keyword',
+  FlowSteerRun: 'Keyword',
+  FlowSteerScore: 'Double',
+  FlowSteerTurns: 'Int',
+  FlowSteerStatus: 'Keyword',
+} as const;
+
+export type SearchAttributeKey = keyof typeof SEARCH_ATTRIBUTES;
+export type SearchAttributeType = (typeof SEARCH_ATTRIBUTES)[SearchAttributeKey];
+
+/** `--search-attribute NAME=TYPE` pairs as the Temporal CLI takes them. */
+export function searchAttributeCliPairs(): string[] {
+  return Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => `${name}=${type}`);
+}
