@@ -22,7 +22,7 @@ const forbiddenInPureCode = {
 };
 
 module.exports = tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.flowsteer/**', '.venv/**', '.nx/**', 'coverage/**', '**/*.js', '!eslint.config.js'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.flowsteer/**', '.venv/**', '.nx/**', 'coverage/**', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -56,7 +56,7 @@ module.exports = tseslint.config(
     rules: { 'no-restricted-imports': ['error', forbiddenInPureCode] },
   },
   {
-    files: ['**/*.test.ts', '**/test-support/**/*.ts', 'jest/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'temporal/**/*.ts'],
+    files: ['**/*.test.ts', '**/test-support/**/*.ts', 'jest/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'temporal/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 );

@@ -1,3 +1,5 @@
 export * from './task-queues';
 export * from './search-attributes';
 export * from './health-check';
+export * from './llm';
+export * from './sandbox';
