@@ -3,3 +3,4 @@ export * from './search-attributes';
 export * from './health-check';
 export * from './llm';
 export * from './sandbox';
+export * from './operators';
