@@ -1,0 +1,31 @@
+import { join, resolve } from 'node:path';
+
+export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
+
+/** Where this installation keeps its state; the same defaults as temporal/env.sh. */
+export function flowsteerHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FLOWSTEER_HOME ?? join(WORKSPACE_ROOT, '.flowsteer');
+}
+
+export function runtimePaths(env: NodeJS.ProcessEnv = process.env) {
+  const home = flowsteerHome(env);
+  return {
+    home,
+    logs: join(home, 'logs'),
+    workerPid: join(home, 'worker', 'worker.pid'),
+    workerLog: join(home, 'logs', 'worker.log'),
+    temporalScripts: join(WORKSPACE_ROOT, 'temporal'),
+  };
+}
+
+export function temporalAddress(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TEMPORAL_ADDRESS ?? `${env.FLOWSTEER_TEMPORAL_HOST ?? '127.0.0.1'}:${env.FLOWSTEER_TEMPORAL_PORT ?? '7233'}`;
+}
+
+export function temporalUiUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FLOWSTEER_TEMPORAL_UI_URL ?? `http://${env.FLOWSTEER_TEMPORAL_HOST ?? '127.0.0.1'}:${env.FLOWSTEER_TEMPORAL_UI_PORT ?? '8233'}`;
+}
+
+export function temporalNamespace(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TEMPORAL_NAMESPACE ?? env.FLOWSTEER_TEMPORAL_NAMESPACE ?? 'default';
+}

@@ -1,0 +1,24 @@
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { CliError } from './processes';
+import { temporalAddress, temporalNamespace } from './paths';
+
+export async function connectClient(env = process.env): Promise<{ client: Client; connection: Connection }> {
+  const address = temporalAddress(env);
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: '5s' });
+    return { client: new Client({ connection, namespace: temporalNamespace(env) }), connection };
+  } catch (err) {
+    throw new CliError(`cannot reach Temporal at ${address} (${(err as Error).message}); run \`npx flowsteer up\` first`);
+  }
+}
+
+/** Identities of the workers currently polling a task queue for workflow tasks. */
+export async function pollersOf(client: Client, taskQueue: string): Promise<string[]> {
+  const response = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  return (response.pollers ?? []).map((p) => p.identity ?? '?');
+}

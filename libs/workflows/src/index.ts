@@ -1,0 +1,2 @@
+// The workflow bundle's entry point: export workflow functions only.
+export { healthCheck } from './health-check';
