@@ -1,0 +1,95 @@
+import type { CodeRunRequest } from '@flowsteer/contracts';
+import { describeFailure, lastException, ranCleanly, runInSandbox } from '../core/code-run';
+import { sandboxUnavailable } from '../core/failures';
+import { guidanceBlock } from '../core/guidance';
+import type { OperatorCall, OperatorImpl } from '../core/operator-call';
+import { readCode } from '../parse/code';
+import { readTag } from '../parse/tags';
+
+export type TestSource = 'problem' | 'generated' | 'smoke';
+
+export interface TestOutput {
+  passed: boolean;
+  /** The solution under test, unchanged (Test never rewrites it; pair it with Revise or Programmer). */
+  solution: string;
+  /** Where the tests came from: the problem, the LLM, or only a load check of the module. */
+  source: TestSource;
+  tests: string;
+  errorType?: string;
+  error?: string;
+  isolation?: string;
+}
+
+/**
+ * Test: runs the upstream solution against tests in the sandbox. Problem-provided tests win
+ * (HumanEval `check(candidate)` or MBPP-style asserts); otherwise the LLM proposes asserts. For
+ * non-code answers the asserts read the answer from `ANSWER`. Reports pass/fail with details.
+ */
+export const test: OperatorImpl<TestOutput> = async (call) => {
+  if (!call.runCode) throw sandboxUnavailable(call.input.operator);
+  const isCode = call.input.taskType === 'code' || readCode(call.text) !== undefined;
+  const solution = isCode ? (readCode(call.text, call.input.entryPoint) ?? call.text.trim()) : call.text.trim();
+  const entryPoint = call.input.entryPoint ?? firstFunction(solution);
+
+  let source: TestSource;
+  let tests: string;
+  if (call.input.tests?.trim()) {
+    source = 'problem';
+    tests = call.input.tests.trim();
+  } else {
+    const proposed = await proposeTests(call, isCode, solution, entryPoint);
+    if (proposed) {
+      source = 'generated';
+      tests = proposed;
+    } else if (isCode) {
+      call.note('no usable tests proposed: only checked that the solution loads');
+      source = 'smoke';
+      tests = '';
+    } else {
+      call.note('no usable tests proposed for a non-code answer: nothing could be run');
+      const error = 'no tests were available and none could be generated';
+      return { text: solution, passed: false, feedback: error, output: { passed: false, solution, source: 'generated', tests: '', error } };
+    }
+  }
+
+  const run = await runInSandbox(call, script(isCode, solution, tests, entryPoint), `${source} tests`);
+  const passed = ranCleanly(run);
+  const exception = lastException(run.stderr);
+  const output: TestOutput = { passed, solution, source, tests, isolation: run.isolation };
+  if (!passed) {
+    output.errorType = exception?.type ?? run.stopReason;
+    output.error = describeFailure(run);
+  }
+  const feedback = passed ? `all ${source} tests passed` : `tests failed (${output.errorType}):\n${output.error}`;
+  return { text: solution, passed, feedback, output };
+};
+
+async function proposeTests(call: OperatorCall, isCode: boolean, solution: string, entryPoint: string | undefined): Promise<string | undefined> {
+  const { problem, prompt, taskType } = call.input;
+  const subject = isCode
+    ? `## Solution under test\n\`\`\`python\n${solution}\n\`\`\`\n\nWrite 3 to 6 Python assert statements that call ${entryPoint ? `\`${entryPoint}\`` : 'the solution'} on ` +
+      'typical and edge-case inputs with the outputs the problem demands (derive them from the problem, not from the code).'
+    : `## Answer under test\n${solution}\n\nThe answer is available as the string variable ANSWER. Write Python assert statements ` +
+      'that check ANSWER against what the problem demands (recompute the value where you can).';
+  const reply = await call.ask(
+    'You write strict, correct Python tests. You never print; you only assert.',
+    `${guidanceBlock('check', prompt, taskType)}## Problem\n${problem}\n\n${subject}\nPut the test code inside <tests></tests>.`,
+    'propose tests',
+  );
+  const tagged = readTag(reply, 'tests');
+  const tests = tagged !== undefined ? (readCode(tagged) ?? tagged) : readCode(reply);
+  if (tagged === undefined && tests) call.note('tests tag missing: used the code block of the reply');
+  return tests && /\bassert\b|\bcheck\s*\(/.test(tests) ? tests : undefined;
+}
+
+function script(isCode: boolean, solution: string, tests: string, entryPoint: string | undefined): CodeRunRequest {
+  if (!isCode) {
+    return { code: `ANSWER = open('answer.txt', encoding='utf-8').read().strip()\n${tests}\n`, files: { 'answer.txt': solution } };
+  }
+  const callCheck = /^\s*def\s+check\s*\(/m.test(tests) && entryPoint && !/^\s*check\s*\(/m.test(tests) ? `\ncheck(${entryPoint})\n` : '\n';
+  return { code: `from solution import *\n${tests}\n${callCheck}`, files: { 'solution.py': solution } };
+}
+
+function firstFunction(code: string): string | undefined {
+  return /^def\s+([A-Za-z_]\w*)\s*\(/m.exec(code)?.[1];
+}

@@ -1,0 +1,89 @@
+import type { ChatRequest, ChatResult, CodeRunRequest, CodeRunResult, RunOperatorInput } from '@flowsteer/contracts';
+import type { ChatClient, RunCode } from '../core/ports';
+
+export type ScriptedAnswer = string | Error | ((req: ChatRequest) => string);
+
+/**
+ * An in-memory ChatClient answering from a script, one entry per call, in order. It records every
+ * request and fails loudly when the script runs out, so a test notices unexpected extra calls.
+ */
+export class ScriptedChat implements ChatClient {
+  readonly requests: ChatRequest[] = [];
+  private next = 0;
+
+  constructor(private readonly answers: ScriptedAnswer[]) {}
+
+  async chat(req: ChatRequest): Promise<ChatResult> {
+    this.requests.push(req);
+    const answer = this.answers[this.next++];
+    if (answer === undefined) throw new Error(`ScriptedChat: no answer scripted for call ${this.next} (${req.purpose ?? ''})`);
+    if (answer instanceof Error) throw answer;
+    const text = typeof answer === 'function' ? answer(req) : answer;
+    return {
+      text,
+      finishReason: 'stop',
+      ledger: {
+        backend: req.backend,
+        model: 'scripted',
+        purpose: req.purpose,
+        promptTokens: req.messages.reduce((n, m) => n + m.content.length, 0),
+        completionTokens: text.length,
+        latencyMs: 1,
+        costUsd: 0.001,
+        attempts: 1,
+      },
+    };
+  }
+
+  /** The user message of call `i` (0-based). */
+  userText(i: number): string {
+    return this.requests[i]?.messages.find((m) => m.role === 'user')?.content ?? '';
+  }
+
+  /** System plus user text of call `i`. */
+  allText(i: number): string {
+    return (this.requests[i]?.messages ?? []).map((m) => m.content).join('\n');
+  }
+
+  get calls(): number {
+    return this.requests.length;
+  }
+}
+
+export type ScriptedRun = Partial<CodeRunResult> | ((req: CodeRunRequest) => Partial<CodeRunResult>);
+
+/** A fake code runner answering from a script; records each request. */
+export function scriptedRunner(runs: ScriptedRun[]): RunCode & { requests: CodeRunRequest[] } {
+  const requests: CodeRunRequest[] = [];
+  let next = 0;
+  const run = async (req: CodeRunRequest): Promise<CodeRunResult> => {
+    requests.push(req);
+    const scripted = runs[next++];
+    if (scripted === undefined) throw new Error(`scriptedRunner: no run scripted for call ${next}`);
+    const partial = typeof scripted === 'function' ? scripted(req) : scripted;
+    return {
+      stdout: '',
+      stderr: '',
+      exitCode: 0,
+      signal: null,
+      stopReason: 'ok',
+      wallTimeMs: 5,
+      cpuTimeMs: 5,
+      isolation: 'scripted',
+      ...partial,
+    };
+  };
+  return Object.assign(run, { requests });
+}
+
+export function operatorInput(overrides: Partial<RunOperatorInput> & Pick<RunOperatorInput, 'operator'>): RunOperatorInput {
+  return {
+    nodeId: 'node_1',
+    prompt: '',
+    problem: 'What is 6 * 7?',
+    taskType: 'math',
+    inputs: 'What is 6 * 7?',
+    executorBackend: 'executor-test',
+    ...overrides,
+  };
+}
