@@ -43,6 +43,8 @@ export interface OperatorOutcome {
   output: Record<string, unknown>;
   /** Checkers only (Review, Verify, Test): whether the check passed; a conditional reads it. */
   passed?: boolean;
+  /** Checkers only: what was wrong (or checked); the workflow hands it on as `RunOperatorInput.feedback`. */
+  feedback?: string;
   /** One entry per LLM call the operator made, in call order (empty when it needed none). */
   ledger: LedgerEntry[];
   /** Stable key of (operator, prompt, inputs, problem, task type): equal keys may reuse the outcome. */
