@@ -38,7 +38,7 @@ export const aggregate: OperatorImpl<AggregateOutput> = async (call) => {
       'Reply with <reason>why</reason> and <answer>the final answer only</answer>.',
   );
   let aggregatedAnswer = readTag(reply, 'answer');
-  if (aggregatedAnswer === undefined || aggregatedAnswer === '') {
+  if (aggregatedAnswer === undefined) {
     call.note('answer tag missing: used the last line of the reply');
     aggregatedAnswer = lastLine(reply.replace(/<\/?reason\s*>/gi, ''));
   }

@@ -19,7 +19,7 @@ export const answerGenerate: OperatorImpl<AnswerGenerateOutput> = async (call) =
   );
   const thought = readTag(reply, 'thought') ?? '';
   let answer = readTag(reply, 'answer');
-  if (answer === undefined || answer === '') {
+  if (answer === undefined) {
     call.note('answer tag missing: used the last line of the reply');
     answer = lastLine(reply.replace(/<\/?thought\s*>/gi, ''));
   }

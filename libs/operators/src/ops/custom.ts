@@ -20,8 +20,8 @@ export const custom: OperatorImpl<CustomOutput> = async (call) => {
       '. Think it through, then put what the next step should receive inside <result></result>.',
   );
   let response = readTag(answer, 'result');
-  if (response === undefined || response === '') {
-    call.note('result tag missing or empty: passed the whole answer on');
+  if (response === undefined) {
+    call.note('result tag missing: passed the whole answer on');
     response = answer.trim();
   }
   return { text: response, output: { response } };

@@ -26,7 +26,7 @@ export const format: OperatorImpl<FormatOutput> = async (call) => {
       'Copy out only the final answer this solution arrives at, inside <final></final>.',
   );
   let raw = readTag(reply, 'final');
-  if (raw === undefined || raw === '') {
+  if (raw === undefined) {
     call.note('final tag missing: used the last line of the reply');
     raw = lastLine(reply);
   }
@@ -40,6 +40,7 @@ export function tidyAnswer(raw: string): string {
   const boxed = /\\boxed\{([\s\S]*)\}/.exec(v);
   if (boxed?.[1] !== undefined) v = boxed[1];
   v = v.replace(/^(the\s+)?(final\s+)?answer\s*(is|:)\s*/i, '');
+  v = v.replace(/\.$/, '').trim();
   v = v.replace(/^\$+|\$+$/g, '').trim();
   v = v.replace(/^[a-zA-Z]\s*=\s*(?=\S)/, '');
   v = v.replace(/\.$/, '').trim();

@@ -20,8 +20,8 @@ export function genericOperator(name: string, description: string): OperatorImpl
         'Perform this step. Put what the next step should receive inside <result></result>.',
     );
     let response = readTag(reply, 'result');
-    if (response === undefined || response === '') {
-      call.note('result tag missing or empty: passed the whole answer on');
+    if (response === undefined) {
+      call.note('result tag missing: passed the whole answer on');
       response = reply.trim();
     }
     return { text: response, output: { response } };

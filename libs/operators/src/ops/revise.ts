@@ -23,7 +23,7 @@ export const revise: OperatorImpl<ReviseOutput> = async (call) => {
       `Write the corrected, complete solution inside <revised></revised>.${codeHint}`,
   );
   let revised = readTag(reply, 'revised');
-  if (revised === undefined || revised === '') {
+  if (revised === undefined) {
     call.note('revised tag missing: used the whole reply');
     revised = reply.trim();
   }

@@ -1,4 +1,5 @@
-import type { ChatRequest, ChatResult, CodeRunRequest, CodeRunResult, RunOperatorInput } from '@flowsteer/contracts';
+import type { ChatRequest, ChatResult, CodeRunRequest, CodeRunResult, OperatorOutcome, RunOperatorInput } from '@flowsteer/contracts';
+import { createOperatorActivities } from '../create-operator-activities';
 import type { ChatClient, RunCode } from '../core/ports';
 
 export type ScriptedAnswer = string | Error | ((req: ChatRequest) => string);
@@ -86,4 +87,16 @@ export function operatorInput(overrides: Partial<RunOperatorInput> & Pick<RunOpe
     executorBackend: 'executor-test',
     ...overrides,
   };
+}
+
+/** Runs one operator through the public activity with a scripted executor. */
+export async function runScripted(
+  answers: ScriptedAnswer[],
+  input: Partial<RunOperatorInput> & Pick<RunOperatorInput, 'operator'>,
+  runCode?: RunCode,
+): Promise<{ outcome: OperatorOutcome; chat: ScriptedChat }> {
+  const chat = new ScriptedChat(answers);
+  const { runOperator } = createOperatorActivities({ chat, runCode });
+  const outcome = await runOperator(operatorInput(input));
+  return { outcome, chat };
 }
