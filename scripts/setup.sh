@@ -6,12 +6,14 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 step() { printf '\n== %s\n' "$*"; }
 
-step "node packages (npm ci, optional native extras omitted: see .npmrc)"
+step "node packages (optional native extras omitted: see .npmrc)"
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ -f node_modules/.flowsteer-lock-hash ] && [ "$(cat node_modules/.flowsteer-lock-hash)" = "$lock_hash" ]; then
   echo "node_modules up to date"
 else
-  npm ci --no-audit --no-fund
+  # npm ci refuses this lockfile: node-llama-cpp names platform packages that were never published,
+  # so the lock cannot list them. npm install follows the lock just the same and leaves it unchanged.
+  npm install --no-audit --no-fund
   echo "$lock_hash" > node_modules/.flowsteer-lock-hash
 fi
 
