@@ -6,9 +6,9 @@ import { lastLine, readTag } from '../parse/tags';
 import { pluralityIndex, renderCandidates } from './candidates';
 
 export interface AggregateOutput {
-  aggregatedAnswer: string;
-  selectionReason: string;
-  usedLlm: boolean;
+  aggregated_answer: string;
+  selection_reason: string;
+  used_llm: boolean;
 }
 
 /**
@@ -21,14 +21,14 @@ export const aggregate: OperatorImpl<AggregateOutput> = async (call) => {
   if (list.length === 0) throw badInput(`Aggregate on ${call.input.nodeId}: no answers to aggregate`);
   if (list.length === 1) {
     const only = list[0]?.trim() ?? '';
-    return { text: only, output: { aggregatedAnswer: only, selectionReason: 'single candidate', usedLlm: false } };
+    return { text: only, output: { aggregated_answer: only, selection_reason: 'single candidate', used_llm: false } };
   }
   const numbers = list.map((c) => lastNumber(c));
   const winner = pluralityIndex(numbers);
   if (winner !== undefined) {
     const value = numbers[winner] ?? '';
     const votes = numbers.filter((n) => n === value).length;
-    return { text: value, output: { aggregatedAnswer: value, selectionReason: `${votes} of ${list.length} candidates give ${value}`, usedLlm: false } };
+    return { text: value, output: { aggregated_answer: value, selection_reason: `${votes} of ${list.length} candidates give ${value}`, used_llm: false } };
   }
   const { problem, prompt, taskType } = call.input;
   const reply = await call.ask(
@@ -42,5 +42,5 @@ export const aggregate: OperatorImpl<AggregateOutput> = async (call) => {
     call.note('answer tag missing: used the last line of the reply');
     aggregatedAnswer = lastLine(reply.replace(/<\/?reason\s*>/gi, ''));
   }
-  return { text: aggregatedAnswer, output: { aggregatedAnswer, selectionReason: readTag(reply, 'reason') ?? '', usedLlm: true } };
+  return { text: aggregatedAnswer, output: { aggregated_answer: aggregatedAnswer, selection_reason: readTag(reply, 'reason') ?? '', used_llm: true } };
 };

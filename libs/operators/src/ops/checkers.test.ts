@@ -11,7 +11,7 @@ describe('Review', () => {
     expect(outcome.text).toBe('The answer is 48');
     expect(outcome.passed).toBe(false);
     expect(outcome.feedback).toBe('6*7 is 42, not 48');
-    expect(outcome.output).toEqual({ solution: 'The answer is 48', passed: false, feedback: '6*7 is 42, not 48' });
+    expect(outcome.output).toEqual({ output: 'The answer is 48', review_result: false, feedback: '6*7 is 42, not 48' });
     expect(chat.userText(0)).toContain('Check the arithmetic only.');
   });
 
@@ -32,7 +32,7 @@ describe('Verify', () => {
     );
     expect(outcome.passed).toBe(true);
     expect(outcome.text).toBe('42');
-    expect(outcome.output).toMatchObject({ isCorrect: true, confidence: 'high', suggestedAnswer: '42', answerOverwritten: false, verificationSteps: '6*7=42' });
+    expect(outcome.output).toMatchObject({ is_correct: true, confidence: 'high', suggested_answer: '42', answer_overwritten: false, verification_steps: '6*7=42' });
   });
 
   it('keeps a plain wrong number (verifiers err) but reports the failure and its own answer', async () => {
@@ -51,13 +51,13 @@ describe('Verify', () => {
       inputs: 'Programmer failed: exit code 1',
     });
     expect(outcome.text).toBe('42');
-    expect(outcome.output).toMatchObject({ answerOverwritten: true, originalAnswer: 'Programmer failed: exit code 1' });
+    expect(outcome.output).toMatchObject({ answer_overwritten: true, original_answer: 'Programmer failed: exit code 1' });
   });
 
   it('treats an unreadable verdict as correct with low confidence', async () => {
     const { outcome } = await runScripted(['no idea'], { operator: 'Verify', inputs: '42' });
     expect(outcome.passed).toBe(true);
-    expect(outcome.output).toMatchObject({ confidence: 'low', answerOverwritten: false });
+    expect(outcome.output).toMatchObject({ confidence: 'low', answer_overwritten: false });
     expect(outcome.notes).toHaveLength(2);
   });
 

@@ -3,8 +3,10 @@ import type { OperatorImpl } from '../core/operator-call';
 import { readList, readTag } from '../parse/tags';
 
 export interface DecomposeOutput {
+  /** The numbered sub-problems as one text. */
+  sub_problems: string;
   reasoning: string;
-  subProblems: string[];
+  sub_problems_list: string[];
 }
 
 const MAX_PARTS = 5;
@@ -32,5 +34,5 @@ export const decompose: OperatorImpl<DecomposeOutput> = async (call) => {
   }
   const reasoning = readTag(answer, 'reasoning') ?? '';
   const text = subProblems.map((s, i) => `${i + 1}. ${s}`).join('\n');
-  return { text, output: { reasoning, subProblems } };
+  return { text, output: { sub_problems: text, reasoning, sub_problems_list: subProblems } };
 };

@@ -9,7 +9,7 @@ describe('ScEnsemble', () => {
       prompt: 'Prefer the answer with a full derivation.',
     });
     expect(outcome.text).toBe('so it is 42');
-    expect(outcome.output).toEqual({ response: 'so it is 42', chosenIndex: 1, reason: 'B and C agree', usedLlm: true });
+    expect(outcome.output).toEqual({ response: 'so it is 42', chosen_index: 1, reason: 'B and C agree', used_llm: true });
     expect(chat.userText(0)).toMatch(/### Candidate A\nso it is 48[\s\S]*### Candidate C\nI get 42/);
     expect(chat.userText(0)).toContain('Prefer the answer with a full derivation.');
   });
@@ -40,7 +40,7 @@ describe('Aggregate', () => {
     const { outcome, chat } = await runScripted([], { operator: 'Aggregate', inputs: ['so 42', 'it is 42.0', 'maybe 48'] });
     expect(chat.calls).toBe(0);
     expect(outcome.text).toBe('42');
-    expect(outcome.output).toMatchObject({ usedLlm: false, selectionReason: '2 of 3 candidates give 42' });
+    expect(outcome.output).toMatchObject({ used_llm: false, selection_reason: '2 of 3 candidates give 42' });
   });
 
   it('asks the LLM when candidates disagree, injecting the director prompt', async () => {
@@ -50,7 +50,7 @@ describe('Aggregate', () => {
       prompt: 'Trust the candidate that cites a source.',
     });
     expect(outcome.text).toBe('Paris');
-    expect(outcome.output).toEqual({ aggregatedAnswer: 'Paris', selectionReason: 'A is derived', usedLlm: true });
+    expect(outcome.output).toEqual({ aggregated_answer: 'Paris', selection_reason: 'A is derived', used_llm: true });
     expect(chat.userText(0)).toContain('Trust the candidate that cites a source.');
   });
 

@@ -4,10 +4,10 @@ import { readList, readTag } from '../parse/tags';
 
 export interface PlanOutput {
   approach: string;
-  keyInsights: string;
+  key_insights: string;
   /** The full plan as the next step reads it. */
   plan: string;
-  steps: string[];
+  steps_list: string[];
 }
 
 /**
@@ -38,5 +38,5 @@ export const plan: OperatorImpl<PlanOutput> = async (call) => {
           .filter(Boolean)
           .join('\n')
       : answer.trim();
-  return { text: planText, output: { approach, keyInsights, plan: planText, steps } };
+  return { text: planText, output: { approach, key_insights: keyInsights, plan: planText, steps_list: steps } };
 };

@@ -4,8 +4,8 @@ import { readTag, readVerdict } from '../parse/tags';
 
 export interface ReviewOutput {
   /** The reviewed solution, passed through unchanged. */
-  solution: string;
-  passed: boolean;
+  output: string;
+  review_result: boolean;
   feedback: string;
 }
 
@@ -31,5 +31,5 @@ export const review: OperatorImpl<ReviewOutput> = async (call) => {
   }
   const verdict = passed ?? true;
   const feedback = readTag(reply, 'feedback') || reply.replace(/<\/?verdict\s*>/gi, '').trim();
-  return { text: solution, passed: verdict, feedback, output: { solution, passed: verdict, feedback } };
+  return { text: solution, passed: verdict, feedback, output: { output: solution, review_result: verdict, feedback } };
 };

@@ -7,9 +7,9 @@ import { letterOf, normaliseAnswer, pluralityIndex, readLetter, renderCandidates
 export interface ScEnsembleOutput {
   /** The chosen candidate, verbatim. */
   response: string;
-  chosenIndex: number;
+  chosen_index: number;
   reason: string;
-  usedLlm: boolean;
+  used_llm: boolean;
 }
 
 /**
@@ -23,7 +23,7 @@ export const scEnsemble: OperatorImpl<ScEnsembleOutput> = async (call) => {
   const keys = list.map(normaliseAnswer);
   if (new Set(keys).size === 1) {
     const response = list[0] ?? '';
-    return { text: response, output: { response, chosenIndex: 0, reason: 'all candidates agree', usedLlm: false } };
+    return { text: response, output: { response, chosen_index: 0, reason: 'all candidates agree', used_llm: false } };
   }
   const { problem, prompt, taskType } = call.input;
   const reply = await call.ask(
@@ -39,5 +39,5 @@ export const scEnsemble: OperatorImpl<ScEnsembleOutput> = async (call) => {
   }
   const response = list[chosenIndex] ?? '';
   const reason = readTag(reply, 'reason') ?? '';
-  return { text: response, output: { response, chosenIndex, reason, usedLlm: true } };
+  return { text: response, output: { response, chosen_index: chosenIndex, reason, used_llm: true } };
 };

@@ -2,20 +2,22 @@ import type { CodeRunRequest } from '@flowsteer/contracts';
 import { describeFailure, lastException, ranCleanly, runInSandbox } from '../core/code-run';
 import { sandboxUnavailable } from '../core/failures';
 import { guidanceBlock } from '../core/guidance';
-import type { OperatorCall, OperatorImpl } from '../core/operator-call';
+import type { OperatorCall, OperatorImpl, OperatorResult } from '../core/operator-call';
 import { readCode } from '../parse/code';
 import { readTag } from '../parse/tags';
 
 export type TestSource = 'problem' | 'generated' | 'smoke';
 
 export interface TestOutput {
-  passed: boolean;
-  /** The solution under test, unchanged (Test never rewrites it; pair it with Revise or Programmer). */
+  /** True when every test passed (the conditional's pass flag). */
+  result: boolean;
+  /** The tested code: the upstream solution, or the repaired one when a repair made the tests pass. */
   solution: string;
   /** Where the tests came from: the problem, the LLM, or only a load check of the module. */
   source: TestSource;
   tests: string;
-  errorType?: string;
+  repaired: boolean;
+  error_type?: string;
   error?: string;
   isolation?: string;
 }
@@ -23,7 +25,8 @@ export interface TestOutput {
 /**
  * Test: runs the upstream solution against tests in the sandbox. Problem-provided tests win
  * (HumanEval `check(candidate)` or MBPP-style asserts); otherwise the LLM proposes asserts. For
- * non-code answers the asserts read the answer from `ANSWER`. Reports pass/fail with details.
+ * non-code answers the asserts read the answer from `ANSWER`. A failing code solution gets one
+ * repair round (the LLM sees the failure); the repair is kept only if the same tests then pass.
  */
 export const test: OperatorImpl<TestOutput> = async (call) => {
   if (!call.runCode) throw sandboxUnavailable(call.input.operator);
@@ -48,21 +51,59 @@ export const test: OperatorImpl<TestOutput> = async (call) => {
     } else {
       call.note('no usable tests proposed for a non-code answer: nothing could be run');
       const error = 'no tests were available and none could be generated';
-      return { text: solution, passed: false, feedback: error, output: { passed: false, solution, source: 'generated', tests: '', error } };
+      const output: TestOutput = { result: false, solution, source: 'generated', tests: '', repaired: false, error };
+      return { text: solution, passed: false, feedback: error, output };
     }
   }
 
+  const first = await runTests(call, isCode, solution, tests, entryPoint, source);
+  if (first.result || !isCode) return verdict(first);
+  const repairedCode = await repair(call, solution, first);
+  if (repairedCode) {
+    const second = await runTests(call, true, repairedCode, tests, entryPoint, source);
+    if (second.result) return verdict({ ...second, repaired: true });
+    call.note('the repaired code failed the tests too: kept the original solution');
+  }
+  return verdict(first);
+};
+
+async function runTests(
+  call: OperatorCall,
+  isCode: boolean,
+  solution: string,
+  tests: string,
+  entryPoint: string | undefined,
+  source: TestSource,
+): Promise<TestOutput> {
   const run = await runInSandbox(call, script(isCode, solution, tests, entryPoint), `${source} tests`);
-  const passed = ranCleanly(run);
-  const exception = lastException(run.stderr);
-  const output: TestOutput = { passed, solution, source, tests, isolation: run.isolation };
-  if (!passed) {
-    output.errorType = exception?.type ?? run.stopReason;
+  const output: TestOutput = { result: ranCleanly(run), solution, source, tests, repaired: false, isolation: run.isolation };
+  if (!output.result) {
+    output.error_type = lastException(run.stderr)?.type ?? run.stopReason;
     output.error = describeFailure(run);
   }
-  const feedback = passed ? `all ${source} tests passed` : `tests failed (${output.errorType}):\n${output.error}`;
-  return { text: solution, passed, feedback, output };
-};
+  return output;
+}
+
+function verdict(output: TestOutput): OperatorResult<TestOutput> {
+  const feedback = output.result
+    ? `all ${output.source} tests passed${output.repaired ? ' after a repair' : ''}`
+    : `tests failed (${output.error_type}):\n${output.error}`;
+  return { text: output.solution, passed: output.result, feedback, output };
+}
+
+async function repair(call: OperatorCall, solution: string, failed: TestOutput): Promise<string | undefined> {
+  const { problem, prompt, taskType, entryPoint } = call.input;
+  const reply = await call.ask(
+    'You fix Python code so that it passes its tests. You answer with one ```python block.',
+    `${guidanceBlock('code', prompt, taskType)}## Problem\n${problem}\n\n## Code\n\`\`\`python\n${solution}\n\`\`\`\n\n` +
+      `## Tests\n\`\`\`python\n${failed.tests || '(the module must load)'}\n\`\`\`\n\n## Failure\n${failed.error ?? ''}\n\n` +
+      'Return the complete corrected code, keeping the function names and signatures.',
+    'repair',
+  );
+  const code = readCode(reply, entryPoint);
+  if (!code) call.note('repair reply had no code: kept the original solution');
+  return code && code.trim() !== solution.trim() ? code : undefined;
+}
 
 async function proposeTests(call: OperatorCall, isCode: boolean, solution: string, entryPoint: string | undefined): Promise<string | undefined> {
   const { problem, prompt, taskType } = call.input;

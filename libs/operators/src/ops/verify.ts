@@ -4,14 +4,14 @@ import { readTag, readVerdict } from '../parse/tags';
 import { type Confidence, readConfidence, shouldOverwrite } from './verify-decision';
 
 export interface VerifyOutput {
-  isCorrect: boolean;
+  is_correct: boolean;
   confidence: Confidence;
   /** The answer handed on: the original unless the override rule replaced it. */
   answer: string;
-  originalAnswer: string;
-  suggestedAnswer: string;
-  verificationSteps: string;
-  answerOverwritten: boolean;
+  verification_steps: string;
+  original_answer: string;
+  suggested_answer: string;
+  answer_overwritten: boolean;
 }
 
 /**
@@ -47,6 +47,14 @@ export const verify: OperatorImpl<VerifyOutput> = async (call) => {
     text: answer,
     passed: isCorrect,
     feedback,
-    output: { isCorrect, confidence, answer, originalAnswer, suggestedAnswer, verificationSteps, answerOverwritten },
+    output: {
+      is_correct: isCorrect,
+      confidence,
+      answer,
+      verification_steps: verificationSteps,
+      original_answer: originalAnswer,
+      suggested_answer: suggestedAnswer,
+      answer_overwritten: answerOverwritten,
+    },
   };
 };
