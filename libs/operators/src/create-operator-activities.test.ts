@@ -1,0 +1,101 @@
+import { type OperatorOutcome, sumLedger } from '@flowsteer/contracts';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createOperatorActivities, EMPTY_OUTPUT_FAILURE } from './create-operator-activities';
+import { operatorCacheKey } from './core/cache-key';
+import { OPERATOR_FAILURE } from './core/failures';
+import { IMPLEMENTED_OPERATORS } from './ops/registry';
+import { operatorInput, ScriptedChat, scriptedRunner } from './test-support/scripted-chat';
+
+describe('runOperator', () => {
+  it('returns the ledger of every LLM call, in order, on the named executor backend', async () => {
+    const chat = new ScriptedChat(['<tests>assert add(1, 1) == 2</tests>', '```python\ndef add(a, b):\n    return a + b\n```']);
+    const runner = scriptedRunner([{ exitCode: 1, stopReason: 'error', stderr: 'AssertionError' }, {}]);
+    const { runOperator } = createOperatorActivities({ chat, runCode: runner });
+    const outcome = await runOperator(
+      operatorInput({ operator: 'Test', nodeId: 'node_7', taskType: 'code', inputs: 'def add(a, b):\n    return a', executorBackend: 'gpt-4o-mini' }),
+    );
+    expect(outcome.ledger).toHaveLength(2);
+    expect(outcome.ledger.map((e) => [e.backend, e.purpose])).toEqual([
+      ['gpt-4o-mini', 'node_7 Test propose tests'],
+      ['gpt-4o-mini', 'node_7 Test repair'],
+    ]);
+    expect(sumLedger(outcome.ledger).costUsd).toBeCloseTo(0.002);
+    expect(chat.requests.every((r) => r.temperature === 0 && r.maxTokens === 2048)).toBe(true);
+    expect(outcome).toMatchObject({ operator: 'Test', nodeId: 'node_7', passed: true });
+  });
+
+  it('gives a cache key that follows operator, prompt and inputs but not the node id', async () => {
+    const base = operatorInput({ operator: 'Custom', prompt: 'p', inputs: 'x' });
+    const key = operatorCacheKey(base);
+    expect(operatorCacheKey({ ...base, nodeId: 'node_9' })).toBe(key);
+    expect(operatorCacheKey({ ...base, prompt: 'q' })).not.toBe(key);
+    expect(operatorCacheKey({ ...base, inputs: ['x'] })).not.toBe(key);
+    expect(operatorCacheKey({ ...base, operator: 'Review' })).not.toBe(key);
+    const { runOperator } = createOperatorActivities({ chat: new ScriptedChat(['<result>1</result>']) });
+    expect((await runOperator(base)).cacheKey).toBe(key);
+  });
+
+  it('fails clearly and non-retryably on an unknown operator', async () => {
+    const { runOperator } = createOperatorActivities({ chat: new ScriptedChat([]) });
+    const failure = runOperator(operatorInput({ operator: 'Summarise' }));
+    await expect(failure).rejects.toMatchObject({ type: OPERATOR_FAILURE.unknownOperator, nonRetryable: true });
+    await expect(failure).rejects.toThrow(/unknown operator "Summarise".*Known operators: Plan, Decompose/);
+  });
+
+  it('runs a catalogue plug-in without an implementation through the generic LLM operator', async () => {
+    const chat = new ScriptedChat(['<result>A cat sat.</result>']);
+    const { runOperator } = createOperatorActivities({
+      chat,
+      describeOperator: (name) => (name === 'Summarise' ? 'Condense the input into one short sentence.' : undefined),
+    });
+    const outcome = await runOperator(operatorInput({ operator: 'Summarise', prompt: 'Keep the subject.', inputs: 'The cat, a tabby, sat on the mat.' }));
+    expect(outcome.text).toBe('A cat sat.');
+    expect(chat.userText(0)).toContain('## Your step: Summarise\nCondense the input into one short sentence.');
+    expect(chat.userText(0)).toContain('Keep the subject.');
+  });
+
+  it('turns an empty result into a non-retryable failure that still carries the ledger', async () => {
+    const { runOperator } = createOperatorActivities({ chat: new ScriptedChat(['<result></result>']) });
+    const failure = await runOperator(operatorInput({ operator: 'Custom' })).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ type: EMPTY_OUTPUT_FAILURE, nonRetryable: true });
+    expect((failure as { details: [{ ledger: unknown[] }] }).details[0].ledger).toHaveLength(1);
+  });
+
+  it('rejects malformed input with a message naming the field', async () => {
+    const { runOperator } = createOperatorActivities({ chat: new ScriptedChat([]) });
+    await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), inputs: 3 as unknown as string })).rejects.toThrow(/inputs must be a string or a list/);
+    await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), nodeId: '' })).rejects.toThrow(/input.nodeId/);
+    await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), executorBackend: '' })).rejects.toThrow(/no executor backend/);
+  });
+
+  it('uses the configured default backend when the input names none', async () => {
+    const chat = new ScriptedChat(['<result>1</result>']);
+    const { runOperator } = createOperatorActivities({ chat, executorBackend: 'local' });
+    await runOperator({ ...operatorInput({ operator: 'Custom' }), executorBackend: '' });
+    expect(chat.requests[0]?.backend).toBe('local');
+  });
+
+  it('lets executor errors through for Temporal to retry', async () => {
+    const { runOperator } = createOperatorActivities({ chat: new ScriptedChat([new Error('backend "x" timed out')]) });
+    await expect(runOperator(operatorInput({ operator: 'Custom' }))).rejects.toThrow('backend "x" timed out');
+  });
+
+  it('heartbeats inside an activity context', async () => {
+    const env = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    const chat = new ScriptedChat(['```python\ndef solve():\n    return 42\n```']);
+    const { runOperator } = createOperatorActivities({ chat, runCode: scriptedRunner([{ stdout: '<<<FLOWSTEER_RESULT>>>\n42' }]) });
+    const outcome: OperatorOutcome = await env.run(runOperator, operatorInput({ operator: 'Programmer' }));
+    expect(outcome.text).toBe('42');
+    expect(beats).toEqual(
+      expect.arrayContaining([expect.objectContaining({ phase: 'llm' }), expect.objectContaining({ phase: 'sandbox' })]),
+    );
+  });
+
+  it('implements exactly the 12 paper operators', () => {
+    expect([...IMPLEMENTED_OPERATORS].sort()).toEqual(
+      ['Aggregate', 'AnswerGenerate', 'Custom', 'Decompose', 'Format', 'Plan', 'Programmer', 'Review', 'Revise', 'ScEnsemble', 'Test', 'Verify'],
+    );
+  });
+});
