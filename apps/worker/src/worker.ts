@@ -1,4 +1,4 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { workerWorkflowOptions } from './bundle-options';
 import type { WorkerConfig } from './config';
