@@ -1,4 +1,5 @@
 import { type OperatorOutcome, sumLedger } from '@flowsteer/contracts';
+import { createCatalogue, type OperatorSpec } from '@flowsteer/canvas';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createOperatorActivities, EMPTY_OUTPUT_FAILURE } from './create-operator-activities';
 import { operatorCacheKey } from './core/cache-key';
@@ -42,16 +43,51 @@ describe('runOperator', () => {
     await expect(failure).rejects.toThrow(/unknown operator "Summarise".*Known operators: Plan, Decompose/);
   });
 
+  const plugin = (over: Partial<OperatorSpec>): OperatorSpec => ({
+    name: 'Summarise',
+    category: 'formatting',
+    description: 'Condense the input into one short sentence.',
+    inputs: [{ name: 'input', type: 'text', description: 'text' }],
+    outputs: [{ name: 'summary', type: 'text', description: 'one sentence' }],
+    acceptsList: false,
+    executesCode: false,
+    allowedInParallel: true,
+    solver: false,
+    producesAnswer: true,
+    promptGuidance: 'Say what to keep.',
+    ...over,
+  });
+
   it('runs a catalogue plug-in without an implementation through the generic LLM operator', async () => {
     const chat = new ScriptedChat(['<result>A cat sat.</result>']);
-    const { runOperator } = createOperatorActivities({
-      chat,
-      describeOperator: (name) => (name === 'Summarise' ? 'Condense the input into one short sentence.' : undefined),
-    });
+    const { runOperator } = createOperatorActivities({ chat, catalogue: createCatalogue([plugin({})]) });
     const outcome = await runOperator(operatorInput({ operator: 'Summarise', prompt: 'Keep the subject.', inputs: 'The cat, a tabby, sat on the mat.' }));
     expect(outcome.text).toBe('A cat sat.');
+    expect(outcome.output).toEqual({ summary: 'A cat sat.', response: 'A cat sat.' });
+    expect(outcome.passed).toBeUndefined();
     expect(chat.userText(0)).toContain('## Your step: Summarise\nCondense the input into one short sentence.');
     expect(chat.userText(0)).toContain('Keep the subject.');
+  });
+
+  it('gives a checker plug-in a verdict, and refuses a code-executing plug-in clearly', async () => {
+    const checker = plugin({
+      name: 'SpellCheck',
+      category: 'checking',
+      instruction: 'Check the spelling.',
+      outputs: [
+        { name: 'output', type: 'text', description: 'unchanged' },
+        { name: 'ok', type: 'boolean', description: 'no misspellings' },
+      ],
+      passField: 'ok',
+    });
+    const runner = plugin({ name: 'Shell', executesCode: true });
+    const catalogue = createCatalogue([checker, runner]);
+    const chat = new ScriptedChat(['<result>teh cat</result><verdict>fail</verdict>']);
+    const { runOperator } = createOperatorActivities({ chat, catalogue });
+    const outcome = await runOperator(operatorInput({ operator: 'SpellCheck', inputs: 'teh cat' }));
+    expect(outcome).toMatchObject({ passed: false, output: { output: 'teh cat', ok: false } });
+    expect(chat.userText(0)).toContain('Check the spelling.');
+    await expect(runOperator(operatorInput({ operator: 'Shell' }))).rejects.toThrow(/declares executesCode/);
   });
 
   it('turns an empty result into a non-retryable failure that still carries the ledger', async () => {

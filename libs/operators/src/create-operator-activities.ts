@@ -1,11 +1,12 @@
 import type { OperatorActivities, OperatorOutcome, RunOperatorInput } from '@flowsteer/contracts';
+import { type Catalogue, findOperator, OPERATOR_CATALOGUE, operatorNames } from '@flowsteer/canvas';
 import { ApplicationFailure } from '@temporalio/activity';
 import { operatorCacheKey } from './core/cache-key';
-import { badInput, unknownOperator } from './core/failures';
+import { badInput, OPERATOR_FAILURE, unknownOperator } from './core/failures';
 import { DEFAULT_SAMPLING, type ExecutorSampling, OperatorCall, type OperatorImpl } from './core/operator-call';
 import type { ChatClient, RunCode } from './core/ports';
 import { genericOperator } from './ops/generic';
-import { IMPLEMENTED_OPERATORS, implementationOf } from './ops/registry';
+import { implementationOf } from './ops/registry';
 
 export interface OperatorActivitiesOptions {
   /** The executor LLM client (libs/llm). */
@@ -16,11 +17,11 @@ export interface OperatorActivitiesOptions {
   executorBackend?: string;
   sampling?: Partial<ExecutorSampling>;
   /**
-   * Describes plug-in operators registered in the canvas catalogue without an implementation here;
-   * such an operator runs through the generic LLM implementation driven by its description. Return
-   * undefined for names the catalogue does not know.
+   * The canvas catalogue (default: the 12 built-ins). A plug-in registered there without an
+   * implementation here runs through the generic LLM operator driven by its spec; a plug-in that
+   * declares `executesCode` cannot, and fails clearly.
    */
-  describeOperator?: (name: string) => string | undefined;
+  catalogue?: Catalogue;
 }
 
 export const EMPTY_OUTPUT_FAILURE = 'EmptyOperatorOutput';
@@ -31,13 +32,21 @@ export const EMPTY_OUTPUT_FAILURE = 'EmptyOperatorOutput';
  */
 export function createOperatorActivities(options: OperatorActivitiesOptions): OperatorActivities {
   const sampling = { ...DEFAULT_SAMPLING, ...options.sampling };
+  const catalogue = options.catalogue ?? OPERATOR_CATALOGUE;
 
   function resolve(name: string): OperatorImpl<object> {
     const implemented = implementationOf(name);
     if (implemented) return implemented;
-    const description = options.describeOperator?.(name);
-    if (description?.trim()) return genericOperator(name, description);
-    throw unknownOperator(name, IMPLEMENTED_OPERATORS);
+    const spec = findOperator(catalogue, name);
+    if (!spec) throw unknownOperator(name, operatorNames(catalogue));
+    if (spec.executesCode) {
+      throw ApplicationFailure.create({
+        type: OPERATOR_FAILURE.unknownOperator,
+        nonRetryable: true,
+        message: `plug-in operator "${name}" declares executesCode, which the generic LLM operator cannot do: give it an implementation in libs/operators.`,
+      });
+    }
+    return genericOperator(spec);
   }
 
   async function runOperator(raw: RunOperatorInput): Promise<OperatorOutcome> {

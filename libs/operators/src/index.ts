@@ -16,4 +16,3 @@ export type { ReviseOutput } from './ops/revise';
 export type { ScEnsembleOutput } from './ops/sc-ensemble';
 export type { AggregateOutput } from './ops/aggregate';
 export type { FormatOutput } from './ops/format';
-export type { GenericOutput } from './ops/generic';

@@ -21,7 +21,7 @@ export function unknownOperator(name: string, known: readonly string[]): Applica
   return ApplicationFailure.create({
     type: OPERATOR_FAILURE.unknownOperator,
     nonRetryable: true,
-    message: `unknown operator "${name}": it has no implementation and no catalogue entry. Known operators: ${known.join(', ')}.`,
+    message: `unknown operator "${name}": it is not in the catalogue. Known operators: ${known.join(', ')}.`,
   });
 }
 

@@ -1,3 +1,4 @@
+import type { OperatorName } from '@flowsteer/canvas';
 import type { OperatorImpl } from '../core/operator-call';
 import { aggregate } from './aggregate';
 import { answerGenerate } from './answer-generate';
@@ -26,7 +27,7 @@ export const OPERATOR_IMPLEMENTATIONS = {
   ScEnsemble: scEnsemble,
   Aggregate: aggregate,
   Format: format,
-} as const satisfies Record<string, OperatorImpl<object>>;
+} as const satisfies Record<OperatorName, OperatorImpl<object>>;
 
 export type ImplementedOperator = keyof typeof OPERATOR_IMPLEMENTATIONS;
 
