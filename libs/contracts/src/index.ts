@@ -4,3 +4,5 @@ export * from './health-check';
 export * from './llm';
 export * from './sandbox';
 export * from './operators';
+export * from './tasks';
+export * from './session';

@@ -1,0 +1,106 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LedgerEntry } from './llm';
+
+/** How the director sees the session (spec §3.4): the released model's compact state, or the paper's full history. */
+export type DirectorPromptMode = 'compact' | 'full-history';
+
+export interface SessionProblem {
+  /** The problem text with its context (what the director and operators see). */
+  text: string;
+  taskType: 'math' | 'qa' | 'code' | 'multiple-choice';
+  dataset?: string;
+  itemId?: string;
+  /** Gold answers; when present the session scores its final answer. */
+  answers?: string[];
+  /** Code tasks. */
+  entryPoint?: string;
+  tests?: string;
+}
+
+export interface SessionLimits {
+  /** Director calls (turns) before the session ends unfinished; the reference uses 20. */
+  maxTurns: number;
+  /** Per-operator activity timeout in seconds. */
+  operatorTimeoutSec?: number;
+  /** Per-director-turn activity timeout in seconds. */
+  directorTimeoutSec?: number;
+}
+
+export interface SessionInput {
+  problem: SessionProblem;
+  directorBackend: string;
+  executorBackend: string;
+  limits: SessionLimits;
+  promptMode?: DirectorPromptMode;
+  /** Sampling for the director (training uses temperature > 0). */
+  directorTemperature?: number;
+  policyVersion?: string;
+  /** Evaluation or training run this session belongs to (search attribute FlowSteerRun). */
+  run?: string;
+  /** Fork: canvas events of an earlier session to start from (turns 1..k). */
+  startFrom?: { sessionId: string; turn: number; events: unknown[] };
+  /** Keep the trajectory (director texts, feedback, token logprobs) for training. */
+  recordTrajectory?: boolean;
+}
+
+export type SessionStatus = 'running' | 'paused' | 'finished' | 'turn-limit' | 'cancelled' | 'failed';
+
+/** One line of the transcript: what the director (or a person) did and what the canvas answered. */
+export interface TranscriptEntry {
+  turn: number;
+  actor: 'director' | 'human';
+  /** Director text (or the person's action as text). */
+  text: string;
+  /** Short description of the accepted action, or the rejection reason. */
+  outcome: string;
+  accepted: boolean;
+  /** The feedback rendered for the next turn. */
+  feedback: string;
+  /** Canvas events the turn caused (index range into the session's event log). */
+  eventRange: [number, number];
+  ledger: LedgerEntry[];
+}
+
+export interface CanvasView {
+  dsl: string;
+  status: SessionStatus;
+  turn: number;
+  maxTurns: number;
+  /** The canvas state as the canvas library renders it (nodes, statistics, last result). */
+  state: unknown;
+  lastAnswer?: string;
+}
+
+export interface SessionScore {
+  metrics: Record<string, number>;
+  /** The headline value (correctness in [0, 1]) stored in the FlowSteerScore search attribute. */
+  primary: number;
+  note?: string;
+}
+
+export interface SessionResult {
+  sessionId: string;
+  status: SessionStatus;
+  answer: string;
+  dsl: string;
+  turns: number;
+  score?: SessionScore;
+  ledger: { director: LedgerEntry[]; executor: LedgerEntry[] };
+  totals: { directorTokens: number; executorTokens: number; costUsd: number };
+  /** Every canvas event of the session, in order (the fold of these is the final canvas). */
+  events: unknown[];
+  transcript: TranscriptEntry[];
+  /** Reference to the stored trajectory (artifact store), when recorded. */
+  trajectoryRef?: string;
+  error?: string;
+}
+
+export const canvasQuery = defineQuery<CanvasView>('canvas');
+export const transcriptQuery = defineQuery<TranscriptEntry[]>('transcript');
+export const eventsQuery = defineQuery<unknown[]>('events');
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+/** A person's edit, in the director's action syntax; validated exactly like a director action. */
+export const humanActionUpdate = defineUpdate<{ accepted: boolean; outcome: string }, [string]>('humanAction');
+
+export const CANVAS_SESSION_WORKFLOW = 'canvasSession';
