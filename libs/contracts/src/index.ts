@@ -6,3 +6,4 @@ export * from './sandbox';
 export * from './operators';
 export * from './tasks';
 export * from './session';
+export * from './trajectory';
