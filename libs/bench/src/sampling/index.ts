@@ -1,0 +1,3 @@
+export * from './prng';
+export * from './stratified-sample';
+export * from './sample-tasks';
