@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { health } from './commands/health';
+import { solve, type SolveOptions } from './commands/solve';
 import { down, status, up } from './commands/up-down-status';
 import { CliError } from './processes';
 
@@ -25,6 +26,23 @@ program
   .description('run the minimal health-check workflow through the running worker')
   .option('-m, --message <text>', 'text to echo', 'hello from flowsteer')
   .action(action((opts: { message: string }) => health(opts.message)));
+
+program
+  .command('solve')
+  .description('solve problems with durable canvas sessions (director + executor), with live progress and a results table')
+  .option('-d, --dataset <name>', 'benchmark from ../shared/bench (gsm8k, math, hotpotqa, ...)')
+  .option('-f, --file <path>', 'your own problems: JSONL with "problem" and optional "answer"/"answers", "taskType"')
+  .option('-p, --problem <text>', 'one problem given on the command line')
+  .option('--answer <text>', 'gold answer for --problem (then the session is scored)')
+  .option('--task-type <type>', 'math | qa | code | multiple-choice (for --problem and --file)', 'math')
+  .option('-n, --limit <n>', 'number of problems', '1')
+  .option('--seed <n>', 'sampling seed for --dataset', '42')
+  .option('--director <backend>', 'director backend name', 'local')
+  .option('--executor <backend>', 'executor backend name', 'local')
+  .option('--max-turns <n>', 'director turns per session', '20')
+  .option('--prompt-mode <mode>', 'compact (released model) or full-history (paper)', 'compact')
+  .option('--json', 'print the results as JSON')
+  .action(action((opts: SolveOptions) => solve(opts)));
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`flowsteer: ${err.message}`);

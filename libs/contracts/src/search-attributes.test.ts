@@ -20,3 +20,12 @@ describe('search attributes', () => {
     expect(new Set(Object.values(TASK_QUEUES)).size).toBe(3);
   });
 });
+
+describe('typed search attribute keys', () => {
+  it('match the registered names and types', async () => {
+    const { SA } = await import('./search-attributes');
+    for (const key of Object.values(SA)) {
+      expect(SEARCH_ATTRIBUTES[key.name as keyof typeof SEARCH_ATTRIBUTES].toUpperCase()).toBe(key.type);
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import { defineSearchAttributeKey, SearchAttributeType as TemporalSearchAttributeType } from '@temporalio/common';
+
 /**
  * Custom search attributes registered on the Temporal namespace (DESIGN §5). The server scripts
  * register exactly this list, so adding one here is enough for dev servers.
@@ -19,3 +21,14 @@ export type SearchAttributeType = (typeof SEARCH_ATTRIBUTES)[SearchAttributeKey]
 export function searchAttributeCliPairs(): string[] {
   return Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => `${name}=${type}`);
 }
+
+/** Typed keys for client start options and workflow upserts. */
+export const SA = {
+  dataset: defineSearchAttributeKey('FlowSteerDataset', TemporalSearchAttributeType.KEYWORD),
+  taskType: defineSearchAttributeKey('FlowSteerTaskType', TemporalSearchAttributeType.KEYWORD),
+  policyVersion: defineSearchAttributeKey('FlowSteerPolicyVersion', TemporalSearchAttributeType.KEYWORD),
+  run: defineSearchAttributeKey('FlowSteerRun', TemporalSearchAttributeType.KEYWORD),
+  score: defineSearchAttributeKey('FlowSteerScore', TemporalSearchAttributeType.DOUBLE),
+  turns: defineSearchAttributeKey('FlowSteerTurns', TemporalSearchAttributeType.INT),
+  status: defineSearchAttributeKey('FlowSteerStatus', TemporalSearchAttributeType.KEYWORD),
+} as const;

@@ -1,21 +1,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LedgerEntry } from './llm';
+import type { BenchTask } from './tasks';
 
 /** How the director sees the session (spec §3.4): the released model's compact state, or the paper's full history. */
 export type DirectorPromptMode = 'compact' | 'full-history';
-
-export interface SessionProblem {
-  /** The problem text with its context (what the director and operators see). */
-  text: string;
-  taskType: 'math' | 'qa' | 'code' | 'multiple-choice';
-  dataset?: string;
-  itemId?: string;
-  /** Gold answers; when present the session scores its final answer. */
-  answers?: string[];
-  /** Code tasks. */
-  entryPoint?: string;
-  tests?: string;
-}
 
 export interface SessionLimits {
   /** Director calls (turns) before the session ends unfinished; the reference uses 20. */
@@ -27,7 +15,8 @@ export interface SessionLimits {
 }
 
 export interface SessionInput {
-  problem: SessionProblem;
+  /** The problem: text with context, task type, gold answers (scored when present), code tests. */
+  task: BenchTask;
   directorBackend: string;
   executorBackend: string;
   limits: SessionLimits;
