@@ -1,0 +1,31 @@
+import { hash128, stableJson } from '../util/hash';
+
+export interface CacheKeyParts {
+  operator: string;
+  prompt: string;
+  inputs: string | string[];
+  feedback?: string | null;
+  problem: string;
+  taskType: string;
+  entryPoint?: string | null;
+  tests?: string | null;
+}
+
+/**
+ * The node cache key: a pure 128-bit hash over everything that determines an operator's outcome
+ * within a session (operator, prompt, inputs, checker feedback, problem, task type, code-task
+ * fields). The node id is left out, so the same work on two nodes shares a key.
+ */
+export function nodeCacheKey(parts: CacheKeyParts): string {
+  const material = stableJson({
+    o: parts.operator,
+    p: parts.prompt,
+    i: parts.inputs,
+    f: parts.feedback ?? null,
+    q: parts.problem,
+    t: parts.taskType,
+    e: parts.entryPoint ?? null,
+    s: parts.tests ?? null,
+  });
+  return `cv:${parts.operator}:${hash128(material)}`;
+}

@@ -1,0 +1,4 @@
+export * from './types';
+export * from './cache-key';
+export * from './build';
+export * from './run';
