@@ -149,7 +149,7 @@ class Parser {
     return Math.pow(base, exp);
   }
 
-  /** `{expr}` or, for the LaTeX shorthand `\frac12` / `2^10`, one digit (the rest stays in the input). */
+  /** `{expr}` or, for the LaTeX shorthand `\frac12` / `\sqrt12`, one digit (the rest stays in the input). */
   private group(): number {
     if (this.isCh('{')) {
       this.pos += 1;
