@@ -11,8 +11,12 @@ import { isEquiv } from './math-strip';
 export function extractMathPrediction(text: string): string {
   const boxed = extractBoxedAnswer(text);
   if (boxed !== null) return boxed;
-  const m = /(?:final answer is|answer is|answer:)\s*:?\s*(.+?)\s*$/is.exec(text);
-  if (m) return (m[1] ?? '').replace(/^\$+|\$+\.?$|\.$/g, '').trim();
+  const marks = [...text.matchAll(/answer is|answer:/gi)];
+  const lastMark = marks[marks.length - 1];
+  if (lastMark?.index !== undefined) {
+    const tail = text.slice(lastMark.index + lastMark[0].length).replace(/^\s*:?\s*/, '').trim();
+    return tail.replace(/^\$+|\$+\.?$|\.$/g, '').trim();
+  }
   return text.trim();
 }
 

@@ -92,5 +92,6 @@ describe('MATH equivalence modes', () => {
     expect(extractMathPrediction('so \\boxed{\\frac{1}{2}}.')).toBe('\\frac{1}{2}');
     expect(extractMathPrediction('Thus the final answer is $12$.')).toBe('12');
     expect(extractMathPrediction(' 7 ')).toBe('7');
+    expect(extractMathPrediction('The answer is 5? No: the answer is 6.')).toBe('6');
   });
 });
