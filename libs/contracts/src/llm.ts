@@ -28,6 +28,8 @@ export interface ChatRequest {
   logprobs?: boolean;
   /** Free text that says why the call is made, kept in the ledger (e.g. "turn 3 director"). */
   purpose?: string;
+  /** Per-attempt hard timeout in ms for this call; defaults to the backend's `timeoutMs`. */
+  timeoutMs?: number;
 }
 
 /** One LLM call's accounting: what the caller gets back and what the session ledger sums. */
@@ -40,6 +42,8 @@ export interface LedgerEntry {
   latencyMs: number;
   costUsd: number;
   attempts: number;
+  /** True when the backend reported no usage and the token counts are estimates (~4 chars/token). */
+  usageEstimated?: boolean;
 }
 
 export interface TokenLogprob {
@@ -52,6 +56,53 @@ export interface ChatResult {
   finishReason: string;
   ledger: LedgerEntry;
   logprobs?: TokenLogprob[];
+  /**
+   * Whether decoding was actually constrained by the request's `constraint` (false when the
+   * backend cannot enforce it and the text is unconstrained; absent when none was asked for).
+   */
+  constrained?: boolean;
+}
+
+/**
+ * Backend names `@director` and `@executor` stand for the worker's configured defaults, so a
+ * workflow can say "the director backend" without knowing the worker's configuration.
+ */
+export const DIRECTOR_BACKEND_ALIAS = '@director';
+export const EXECUTOR_BACKEND_ALIAS = '@executor';
+
+/** Input of the `policyTurn` activity: the director prompt built by the canvas. */
+export interface PolicyTurnInput {
+  /** Director backend name; defaults to `@director` (the worker's configured director). */
+  backend?: string;
+  messages: ChatMessage[];
+  /** E.g. the canvas's action grammar (GBNF) for an action turn. */
+  constraint?: OutputConstraint;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+  /** Ask for per-token logprobs (training rollouts); returned when the backend provides them. */
+  logprobs?: boolean;
+  /** Kept in the ledger, e.g. "session-x turn 3 director". */
+  purpose?: string;
+}
+
+export interface PolicyTurnResult {
+  text: string;
+  finishReason: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  ledger: LedgerEntry;
+  logprobs?: TokenLogprob[];
+  constrained?: boolean;
+}
+
+/** The LLM activities served by the worker on the canvas task queue. */
+export interface LlmActivities {
+  policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResult>;
+  chat(req: ChatRequest): Promise<ChatResult>;
 }
 
 export function sumLedger(entries: readonly LedgerEntry[]): { promptTokens: number; completionTokens: number; costUsd: number; calls: number } {

@@ -1,0 +1,431 @@
+/**
+ * The backend registry: which OpenAI-compatible endpoints (and the embedded model) this process
+ * may call, under which names, with which defaults, prices and limits.
+ *
+ * Sources, in order: an explicit `config` object or `path` option, the file named by
+ * `FLOWSTEER_BACKENDS`, `flowsteer.backends.yaml|yml|json` in the cwd. Without any of them the
+ * registry holds only `local` (the embedded model), which is then the director and executor.
+ * API keys are never part of the config: a backend names the environment variable that holds
+ * its key (`apiKeyEnv`), read at call time.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DIRECTOR_BACKEND_ALIAS, EXECUTOR_BACKEND_ALIAS } from '@flowsteer/contracts';
+import { LlmError } from './errors';
+
+export const LOCAL_BACKEND_NAME = 'local';
+export const LOCAL_MODEL_FILE = 'SmolLM2-135M-Instruct.Q4_1.gguf';
+export const LOCAL_MODEL_NAME = 'SmolLM2-135M-Instruct-Q4_1';
+export const FETCH_MODEL_COMMAND = 'bash libs/llm/setup/fetch-model.sh';
+export const DEFAULT_CONFIG_FILES = ['flowsteer.backends.yaml', 'flowsteer.backends.yml', 'flowsteer.backends.json'];
+
+// ---------------------------------------------------------------------------------------------
+// Schema
+
+const backendName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'backend names use letters, digits, ".", "_" and "-" (max 64 characters)');
+
+const envVarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), not a key');
+
+const samplingSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    topP: z.number().gt(0).max(1).optional(),
+    maxTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const priceSchema = z
+  .object({
+    /** USD per million prompt tokens. */
+    inputPerMTok: z.number().min(0).default(0),
+    /** USD per million completion tokens. */
+    outputPerMTok: z.number().min(0).default(0),
+  })
+  .strict();
+
+const retrySchema = (defaults: { maxRetries: number }) =>
+  z
+    .object({
+      maxRetries: z.number().int().min(0).max(20).default(defaults.maxRetries),
+      baseDelayMs: z.number().int().min(0).max(600_000).default(500),
+      maxDelayMs: z.number().int().min(0).max(600_000).default(10_000),
+    })
+    .strict();
+
+const capabilitiesSchema = z
+  .object({
+    /** The endpoint honours `response_format: {type: "json_schema"}`. */
+    jsonSchema: z.boolean().default(true),
+    /**
+     * How the endpoint takes a GBNF grammar: `llama-cpp` (`grammar` field of llama.cpp's server),
+     * `vllm` (`structured_outputs.grammar`, vLLM >= 0.10.2), `vllm-legacy` (`guided_grammar`), or `none`.
+     */
+    grammar: z.enum(['none', 'llama-cpp', 'vllm', 'vllm-legacy']).default('none'),
+    /** The endpoint returns per-token logprobs when asked. */
+    logprobs: z.boolean().default(true),
+    /** Request field for the completion budget: OpenAI's newer (reasoning) models only take `max_completion_tokens`. */
+    maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).default('max_tokens'),
+  })
+  .strict();
+
+const openAICompatibleSchema = z
+  .object({
+    kind: z.literal('openai-compatible'),
+    baseURL: z.string().url('must be a URL such as https://api.openai.com/v1'),
+    model: z.string().min(1),
+    apiKeyEnv: envVarName.optional(),
+    sampling: samplingSchema.default({}),
+    price: priceSchema.default({}),
+    concurrency: z.number().int().min(1).max(1024).default(4),
+    timeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
+    retry: retrySchema({ maxRetries: 3 }).default({}),
+    capabilities: capabilitiesSchema.default({}),
+    description: z.string().optional(),
+  })
+  .strict();
+
+const localSchema = z
+  .object({
+    kind: z.literal('local'),
+    model: z.string().min(1).default(LOCAL_MODEL_NAME),
+    /** GGUF file; default `$FLOWSTEER_LOCAL_MODEL` or `${FLOWSTEER_HOME:-<repo>/.flowsteer}/models/<file>`. */
+    modelPath: z.string().min(1).optional(),
+    /** Tokens per context sequence (prompt + completion). */
+    contextSize: z.number().int().min(256).max(131_072).default(4096),
+    /** CPU threads for evaluation; default: math cores - 1 (at least 1, at most 8), see defaultThreads. */
+    threads: z.number().int().min(1).max(256).optional(),
+    sampling: samplingSchema.default({}),
+    price: priceSchema.default({}),
+    /** Parallel sequences in the shared context; 1 serialises calls (best on 2 cores). */
+    concurrency: z.number().int().min(1).max(16).default(1),
+    timeoutMs: z.number().int().min(1).max(3_600_000).default(300_000),
+    retry: retrySchema({ maxRetries: 0 }).default({}),
+    description: z.string().optional(),
+  })
+  .strict();
+
+const backendSchema = z.preprocess(
+  // `kind` defaults to openai-compatible: most entries are endpoints.
+  (v) => (v && typeof v === 'object' && !Array.isArray(v) && (v as { kind?: unknown }).kind === undefined ? { ...v, kind: 'openai-compatible' } : v),
+  z.discriminatedUnion('kind', [openAICompatibleSchema, localSchema]),
+);
+
+const configFileSchema = z
+  .object({
+    defaults: z.object({ director: backendName.optional(), executor: backendName.optional() }).strict().default({}),
+    backends: z.record(backendName, backendSchema).default({}),
+  })
+  .strict();
+
+export type BackendConfigFile = z.input<typeof configFileSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Resolved types
+
+export interface Sampling {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+}
+export interface Price {
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+export interface RetryPolicy {
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+export interface Capabilities {
+  jsonSchema: boolean;
+  grammar: 'none' | 'llama-cpp' | 'vllm' | 'vllm-legacy' | 'native';
+  logprobs: boolean;
+  /** Default `max_tokens`. */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+}
+
+interface BackendCommon {
+  name: string;
+  model: string;
+  sampling: Sampling;
+  price: Price;
+  concurrency: number;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  capabilities: Capabilities;
+  description?: string;
+}
+
+export interface OpenAICompatibleBackend extends BackendCommon {
+  kind: 'openai-compatible';
+  baseURL: string;
+  /** Name of the env var holding the key; absent for endpoints without auth (vLLM, Ollama, ...). */
+  apiKeyEnv?: string;
+}
+
+export interface LocalBackend extends BackendCommon {
+  kind: 'local';
+  modelPath: string;
+  contextSize: number;
+  threads?: number;
+}
+
+export type Backend = OpenAICompatibleBackend | LocalBackend;
+
+// ---------------------------------------------------------------------------------------------
+// Registry
+
+export class BackendRegistry {
+  private readonly backends: ReadonlyMap<string, Backend>;
+  readonly defaults: { readonly director: string; readonly executor: string };
+  /** Where the configuration came from (a file path, "inline config" or "built-in default"). */
+  readonly source: string;
+
+  constructor(backends: Iterable<Backend>, defaults: { director: string; executor: string }, source: string) {
+    this.backends = new Map([...backends].map((b) => [b.name, b]));
+    this.defaults = { ...defaults };
+    this.source = source;
+    for (const [role, name] of Object.entries(this.defaults)) {
+      if (!this.backends.has(name)) {
+        throw new LlmError(`backend config (${source}): defaults.${role} names "${name}", which is not configured; known: ${this.names().join(', ')}`, {
+          backend: name,
+          kind: 'config',
+        });
+      }
+    }
+  }
+
+  names(): string[] {
+    return [...this.backends.keys()];
+  }
+
+  list(): Backend[] {
+    return [...this.backends.values()];
+  }
+
+  /** Resolves `@director` / `@executor` to the configured defaults; other names pass through. */
+  resolveName(name: string): string {
+    if (name === DIRECTOR_BACKEND_ALIAS) return this.defaults.director;
+    if (name === EXECUTOR_BACKEND_ALIAS) return this.defaults.executor;
+    return name;
+  }
+
+  has(name: string): boolean {
+    return this.backends.has(this.resolveName(name));
+  }
+
+  /** The backend called `name` (or an alias); throws a non-retryable `unknown-backend` LlmError. */
+  get(name: string): Backend {
+    const resolved = this.resolveName(name);
+    const backend = this.backends.get(resolved);
+    if (!backend) {
+      throw new LlmError(`unknown backend "${name}": configured backends are ${this.names().join(', ')} (from ${this.source})`, {
+        backend: name,
+        kind: 'unknown-backend',
+      });
+    }
+    return backend;
+  }
+
+  /** One line per backend, safe to log: no keys, no URL credentials. */
+  describe(): string {
+    return this.list()
+      .map((b) => {
+        const where = b.kind === 'local' ? `local ${b.modelPath}` : `${safeOrigin(b.baseURL)}${b.apiKeyEnv ? ` key from $${b.apiKeyEnv}` : ''}`;
+        const roles = [b.name === this.defaults.director ? 'director' : '', b.name === this.defaults.executor ? 'executor' : ''].filter(Boolean);
+        return `${b.name}${roles.length ? ` [${roles.join(', ')}]` : ''}: ${b.model} @ ${where}`;
+      })
+      .join('\n');
+  }
+}
+
+export function safeOrigin(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+export interface LoadBackendRegistryOptions {
+  /** Config file (YAML or JSON). Overrides `FLOWSTEER_BACKENDS` and the cwd default. */
+  path?: string;
+  /** An already parsed config object (same shape as the file); wins over `path`. */
+  config?: unknown;
+  /** Environment for `${VAR}` interpolation and overrides; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Where to look for `flowsteer.backends.yaml`; default `process.cwd()`. */
+  cwd?: string;
+}
+
+/**
+ * Builds the registry. Environment variables read:
+ * - `FLOWSTEER_BACKENDS`: config file path (when no `path`/`config` option is given);
+ * - `FLOWSTEER_DIRECTOR_BACKEND`, `FLOWSTEER_EXECUTOR_BACKEND`: override `defaults`;
+ * - `FLOWSTEER_LOCAL_MODEL`, `FLOWSTEER_HOME`: where the embedded model lives;
+ * - any `${VAR}` / `${VAR:-default}` used inside string values of the file.
+ * Throws a non-retryable `LlmError` of kind `config` naming every bad key.
+ */
+export function loadBackendRegistry(options: LoadBackendRegistryOptions = {}): BackendRegistry {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  if (options.config !== undefined) return backendRegistryFromConfig(options.config, { env, source: 'inline config', baseDir: cwd });
+
+  let file: string | undefined;
+  if (options.path) file = resolve(cwd, options.path);
+  else if (env.FLOWSTEER_BACKENDS) file = resolve(cwd, env.FLOWSTEER_BACKENDS);
+  if (file && !existsSync(file)) {
+    throw new LlmError(`backend config file ${file} does not exist (${options.path ? 'path option' : 'FLOWSTEER_BACKENDS'})`, {
+      backend: '(config)',
+      kind: 'config',
+    });
+  }
+  file ??= DEFAULT_CONFIG_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
+  if (!file) return backendRegistryFromConfig({}, { env, source: 'built-in default (no backend config file)', baseDir: cwd });
+
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
+  } catch (err) {
+    throw new LlmError(`backend config ${file} is not valid YAML/JSON: ${(err as Error).message}`, { backend: '(config)', kind: 'config' });
+  }
+  return backendRegistryFromConfig(raw, { env, source: file, baseDir: dirname(file) });
+}
+
+/** Validates a parsed config object (the file's shape) and builds the registry. */
+export function backendRegistryFromConfig(
+  raw: unknown,
+  { env = process.env, source = 'inline config', baseDir = process.cwd() }: { env?: NodeJS.ProcessEnv; source?: string; baseDir?: string } = {},
+): BackendRegistry {
+  const problems: string[] = [];
+  checkForLiteralKeys(raw, problems);
+  const interpolated = interpolateEnv(raw, env, [], problems);
+  const parsed = configFileSchema.safeParse(interpolated);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${formatPath(issue.path)}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new LlmError(`invalid backend config (${source}):\n${[...new Set(problems)].map((p) => `  - ${p}`).join('\n')}`, {
+      backend: '(config)',
+      kind: 'config',
+    });
+  }
+  const cfg = parsed.data;
+  const backends: Backend[] = [];
+  for (const [name, b] of Object.entries(cfg.backends)) {
+    if (b.kind === 'local') {
+      backends.push({
+        name,
+        kind: 'local',
+        model: b.model,
+        modelPath: b.modelPath ? (isAbsolute(b.modelPath) ? b.modelPath : resolve(baseDir, b.modelPath)) : defaultLocalModelPath(env),
+        contextSize: b.contextSize,
+        threads: b.threads,
+        sampling: b.sampling,
+        price: b.price,
+        concurrency: b.concurrency,
+        timeoutMs: b.timeoutMs,
+        retry: b.retry,
+        capabilities: { jsonSchema: true, grammar: 'native', logprobs: true },
+        description: b.description,
+      });
+    } else {
+      backends.push({ name, ...b });
+    }
+  }
+  if (!backends.some((b) => b.name === LOCAL_BACKEND_NAME)) backends.unshift(defaultLocalBackend(env));
+
+  const director = env.FLOWSTEER_DIRECTOR_BACKEND || cfg.defaults.director || LOCAL_BACKEND_NAME;
+  const executor = env.FLOWSTEER_EXECUTOR_BACKEND || cfg.defaults.executor || LOCAL_BACKEND_NAME;
+  return new BackendRegistry(backends, { director, executor }, source);
+}
+
+/** The embedded model backend as it is when nothing configures it. */
+export function defaultLocalBackend(env: NodeJS.ProcessEnv = process.env): LocalBackend {
+  const parsed = localSchema.parse({ kind: 'local' });
+  return {
+    name: LOCAL_BACKEND_NAME,
+    kind: 'local',
+    model: parsed.model,
+    modelPath: defaultLocalModelPath(env),
+    contextSize: parsed.contextSize,
+    threads: parsed.threads,
+    sampling: parsed.sampling,
+    price: parsed.price,
+    concurrency: parsed.concurrency,
+    timeoutMs: parsed.timeoutMs,
+    retry: parsed.retry,
+    capabilities: { jsonSchema: true, grammar: 'native', logprobs: true },
+    description: 'embedded SmolLM2-135M-Instruct (GGUF Q4_1) run in-process by node-llama-cpp',
+  };
+}
+
+/** `$FLOWSTEER_LOCAL_MODEL`, else `${FLOWSTEER_HOME:-<repo>/.flowsteer}/models/SmolLM2-135M-Instruct.Q4_1.gguf`. */
+export function defaultLocalModelPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FLOWSTEER_LOCAL_MODEL) return resolve(env.FLOWSTEER_LOCAL_MODEL);
+  const home = env.FLOWSTEER_HOME ? resolve(env.FLOWSTEER_HOME) : join(findRepoRoot(), '.flowsteer');
+  return join(home, 'models', LOCAL_MODEL_FILE);
+}
+
+/** The workspace root (the folder holding nx.json above this file), else the cwd. */
+export function findRepoRoot(start: string = __dirname): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(join(dir, 'nx.json')) && existsSync(join(dir, 'libs'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function formatPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+const LITERAL_KEY_FIELDS = ['apiKey', 'api_key', 'apikey', 'key', 'token', 'secret', 'authorization'];
+
+function checkForLiteralKeys(raw: unknown, problems: string[]): void {
+  if (!raw || typeof raw !== 'object') return;
+  const backends = (raw as { backends?: unknown }).backends;
+  if (!backends || typeof backends !== 'object') return;
+  for (const [name, b] of Object.entries(backends as Record<string, unknown>)) {
+    if (!b || typeof b !== 'object') continue;
+    for (const field of Object.keys(b)) {
+      if (LITERAL_KEY_FIELDS.includes(field)) {
+        problems.push(
+          `backends.${name}.${field}: API keys are never written into the config; put the key in an environment variable and name it with apiKeyEnv (e.g. apiKeyEnv: OPENAI_API_KEY)`,
+        );
+      }
+    }
+  }
+}
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: (string | number)[], problems: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(ENV_REF, (_m, name: string, fallback: string | undefined) => {
+      const v = env[name];
+      if (v !== undefined && v !== '') return v;
+      if (fallback !== undefined) return fallback;
+      problems.push(`${formatPath(path)}: environment variable ${name} is not set (use \${${name}:-default} for a fallback)`);
+      return '';
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, [...path, k], problems)]));
+  }
+  return value;
+}

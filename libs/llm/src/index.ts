@@ -1,0 +1,30 @@
+/**
+ * @flowsteer/llm: interchangeable LLM backends over the `openai` SDK, the embedded local model,
+ * the usage/cost ledger and the LLM activities. See libs/llm/README.md.
+ */
+export {
+  BackendRegistry,
+  loadBackendRegistry,
+  backendRegistryFromConfig,
+  defaultLocalBackend,
+  defaultLocalModelPath,
+  LOCAL_BACKEND_NAME,
+  LOCAL_MODEL_FILE,
+  FETCH_MODEL_COMMAND,
+  type Backend,
+  type OpenAICompatibleBackend,
+  type LocalBackend,
+  type LoadBackendRegistryOptions,
+  type BackendConfigFile,
+  type Sampling,
+  type Price,
+  type RetryPolicy,
+  type Capabilities,
+} from './config';
+export { LlmClient, type LlmClientOptions, type ChatCallOptions } from './client';
+export { LlmError, isLlmError, redact, type LlmErrorKind } from './errors';
+export { costUsd, estimateTokens } from './ledger';
+export { createLlmActivities, toActivityFailure } from './activities';
+export { startLocalOpenAIServer, type LocalOpenAIServer, type LocalOpenAIServerOptions } from './local/server';
+export { preloadLocalBackend, disposeLocalModels, assertLocalModelPresent } from './local/local-model';
+export type { LlmLogger } from './types';
