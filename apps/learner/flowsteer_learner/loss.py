@@ -1,0 +1,113 @@
+"""The CWRPO loss in torch (spec §5.1) and the reference code's REINFORCE variant (spec §5.2).
+
+Everything works on padded [B, T] tensors of per-token log-probabilities of the sampled tokens with a
+0/1 mask (1 = director token, trained on; 0 = prompt, canvas feedback or padding). It mirrors
+`libs/cwrpo/src/loss.ts` so `libs/cwrpo/test-vectors/cwrpo-loss.json` checks both.
+
+    r_t   = exp(logp_new - logp_old)
+    s_t   = min(r_t A, clip(r_t, 1-eps, 1+eps) A)
+    k3_t  = exp(ref - new) - (ref - new) - 1
+    L_i   = -(mean_masked(s) - beta * mean_masked(k3))      (0 when no token is masked)
+    L     = (1/N) sum_i L_i
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import torch
+
+DEFAULT_CLIP_EPSILON = 0.2
+DEFAULT_KL_BETA = 0.005
+
+
+@dataclass
+class LossTerms:
+    """Per-trajectory terms, each of shape [B]. `loss` carries the gradient."""
+
+    loss: torch.Tensor
+    surrogate: torch.Tensor
+    kl: torch.Tensor
+    masked_tokens: torch.Tensor
+    clipped_tokens: torch.Tensor
+
+    @property
+    def clipped_fraction(self) -> torch.Tensor:
+        return torch.where(self.masked_tokens > 0, self.clipped_tokens / self.masked_tokens.clamp(min=1), torch.zeros_like(self.clipped_tokens))
+
+
+def token_ratio(new_logprobs: torch.Tensor, old_logprobs: torch.Tensor) -> torch.Tensor:
+    return torch.exp(new_logprobs - old_logprobs)
+
+
+def clipped_surrogate(ratio: torch.Tensor, advantage: torch.Tensor, clip_epsilon: float = DEFAULT_CLIP_EPSILON) -> torch.Tensor:
+    """min(r A, clip(r, 1-eps, 1+eps) A) per token; `advantage` broadcasts ([B, 1] against [B, T])."""
+    clipped = torch.clamp(ratio, 1.0 - clip_epsilon, 1.0 + clip_epsilon)
+    return torch.minimum(ratio * advantage, clipped * advantage)
+
+
+def k3_kl(new_logprobs: torch.Tensor, ref_logprobs: torch.Tensor) -> torch.Tensor:
+    """k3 estimator of KL(pi_theta || pi_ref) at tokens sampled from pi_theta; >= 0."""
+    d = ref_logprobs - new_logprobs
+    return torch.exp(d) - d - 1.0
+
+
+def _masked_mean(values: torch.Tensor, mask: torch.Tensor, count: torch.Tensor) -> torch.Tensor:
+    # where() instead of multiplication so a non-finite value under mask 0 can never leak in.
+    total = torch.where(mask > 0, values, torch.zeros_like(values)).sum(dim=-1)
+    return torch.where(count > 0, total / count.clamp(min=1), torch.zeros_like(total))
+
+
+def cwrpo_trajectory_loss(
+    new_logprobs: torch.Tensor,
+    old_logprobs: torch.Tensor,
+    mask: torch.Tensor,
+    advantages: torch.Tensor,
+    ref_logprobs: Optional[torch.Tensor] = None,
+    clip_epsilon: float = DEFAULT_CLIP_EPSILON,
+    kl_beta: float = DEFAULT_KL_BETA,
+) -> LossTerms:
+    """Per-trajectory CWRPO loss. Shapes: logprobs and mask [B, T] (or [T]), advantages [B] (or scalar)."""
+    if new_logprobs.dim() == 1:
+        new_logprobs, old_logprobs, mask = new_logprobs[None], old_logprobs[None], mask[None]
+        ref_logprobs = None if ref_logprobs is None else ref_logprobs[None]
+    advantages = torch.as_tensor(advantages, dtype=new_logprobs.dtype, device=new_logprobs.device).reshape(-1)
+    mask = mask.to(new_logprobs.dtype)
+    count = mask.sum(dim=-1)
+    # Keep masked-out positions finite (old log-probs may be absent there).
+    old = torch.where(mask > 0, old_logprobs, new_logprobs.detach())
+    ratio = token_ratio(new_logprobs, old)
+    surrogate = _masked_mean(clipped_surrogate(ratio, advantages[:, None], clip_epsilon), mask, count)
+    outside = ((ratio < 1.0 - clip_epsilon) | (ratio > 1.0 + clip_epsilon)).to(mask.dtype) * mask
+    if ref_logprobs is not None:
+        ref = torch.where(mask > 0, ref_logprobs, new_logprobs.detach())
+        kl = _masked_mean(k3_kl(new_logprobs, ref), mask, count)
+    else:
+        kl = torch.zeros_like(surrogate)
+    loss = torch.where(count > 0, -(surrogate - kl_beta * kl), torch.zeros_like(surrogate))
+    return LossTerms(loss=loss, surrogate=surrogate, kl=kl, masked_tokens=count, clipped_tokens=outside.sum(dim=-1).detach())
+
+
+def reinforce_trajectory_loss(new_logprobs: torch.Tensor, mask: torch.Tensor, advantages: torch.Tensor) -> LossTerms:
+    """The reference code's loss: -A * mean_masked(log pi). No ratio, clip or KL."""
+    if new_logprobs.dim() == 1:
+        new_logprobs, mask = new_logprobs[None], mask[None]
+    advantages = torch.as_tensor(advantages, dtype=new_logprobs.dtype, device=new_logprobs.device).reshape(-1)
+    mask = mask.to(new_logprobs.dtype)
+    count = mask.sum(dim=-1)
+    mean_lp = _masked_mean(new_logprobs, mask, count)
+    loss = torch.where(count > 0, -advantages * mean_lp, torch.zeros_like(mean_lp))
+    zeros = torch.zeros_like(mean_lp).detach()
+    return LossTerms(loss=loss, surrogate=-loss.detach(), kl=zeros, masked_tokens=count, clipped_tokens=zeros)
+
+
+def sequence_logprobs(logits: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
+    """log pi(token t | tokens < t) for t = 1..T-1, placed at position t; position 0 gets 0.
+
+    The mask of a TrainingSample is not shifted (mask[t] applies to the prediction of token t), so
+    the result is aligned with input_ids and the mask directly; token 0 is never predicted and the
+    learner zeroes its mask.
+    """
+    logp = torch.log_softmax(logits[:, :-1, :].float(), dim=-1)
+    picked = torch.gather(logp, -1, input_ids[:, 1:, None]).squeeze(-1)
+    return torch.cat([torch.zeros_like(picked[:, :1]), picked], dim=1)
