@@ -7,3 +7,4 @@ export * from './operators';
 export * from './tasks';
 export * from './session';
 export * from './trajectory';
+export * from './runs';
