@@ -1,0 +1,125 @@
+import { TypedSearchAttributes } from '@temporalio/common';
+import {
+  CWRPO_TRAINING_WORKFLOW,
+  EVAL_RUN_WORKFLOW,
+  SA,
+  evalProgressQuery,
+  pauseSignal,
+  resumeSignal,
+  stopSignal,
+  trainingProgressQuery,
+  type EvalRunInput,
+  type EvalRunProgress,
+  type EvalRunResult,
+  type TrainingProgress,
+  type TrainingRunInput,
+} from '@flowsteer/contracts';
+import { visibilityQuery } from '../common/schemas';
+import { decorate } from '../nest/decorate';
+import { executionSummary, type ExecutionSummary } from '../temporal/execution-summary';
+import { TemporalService } from '../temporal/temporal.service';
+import { closedOutcome, type Outcome } from '../temporal/workflow-outcome';
+import { newSuffix } from '../sessions/session-tasks';
+import type { ListRunsDto, StartEvalDto, StartTrainingDto } from './run.schemas';
+
+export type RunKind = 'eval' | 'training';
+
+const KINDS = {
+  eval: { type: EVAL_RUN_WORKFLOW, noun: 'evaluation run', path: 'evals', progress: evalProgressQuery },
+  training: { type: CWRPO_TRAINING_WORKFLOW, noun: 'training run', path: 'training', progress: trainingProgressQuery },
+} as const;
+
+export interface StartedRun {
+  id: string;
+  runId: string;
+  link: string;
+  ui: string;
+}
+
+/** A run as the API shows it; `progress` is the `progress` query while a worker answers it. */
+export type RunDetail<P, R> = ExecutionSummary & { progress?: P; progressError?: string } & Outcome<R>;
+
+/** Evaluation runs (`evalRun`) and training runs (`cwrpoTraining`), DESIGN §5. */
+export class RunsService {
+  constructor(private readonly temporal: TemporalService) {}
+
+  async startEval(body: StartEvalDto): Promise<StartedRun> {
+    const { idSuffix, ...rest } = body;
+    const input: EvalRunInput = rest;
+    return this.start('eval', `eval-${body.name}-${idSuffix ?? newSuffix()}`, input, body.policyVersion);
+  }
+
+  async startTraining(body: StartTrainingDto): Promise<StartedRun> {
+    const input: TrainingRunInput = { name: body.name, config: body.config };
+    return this.start('training', `train-${body.name}`, input);
+  }
+
+  private async start(kind: RunKind, workflowId: string, input: EvalRunInput | TrainingRunInput, policyVersion?: string): Promise<StartedRun> {
+    const handle = await this.temporal.client.workflow.start(KINDS[kind].type, {
+      taskQueue: this.temporal.config.taskQueue,
+      workflowId,
+      args: [input],
+      memo: { name: input.name },
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: SA.run, value: workflowId },
+        { key: SA.status, value: 'running' },
+        ...(policyVersion ? [{ key: SA.policyVersion, value: policyVersion }] : []),
+      ]),
+    });
+    return {
+      id: workflowId,
+      runId: handle.firstExecutionRunId,
+      link: `/v1/${KINDS[kind].path}/${encodeURIComponent(workflowId)}`,
+      ui: this.temporal.uiLink(workflowId),
+    };
+  }
+
+  async list(kind: RunKind, q: ListRunsDto): Promise<{ runs: ExecutionSummary[]; nextPageToken?: string }> {
+    const page = await this.temporal.list(visibilityQuery(KINDS[kind].type, {}), q.pageSize, q.pageToken);
+    return {
+      runs: page.executions.map((e) => executionSummary(e, this.temporal.uiLink(e.workflowId))),
+      ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+    };
+  }
+
+  getEval(id: string): Promise<RunDetail<EvalRunProgress, EvalRunResult>> {
+    return this.get('eval', id);
+  }
+
+  getTraining(id: string): Promise<RunDetail<TrainingProgress, unknown>> {
+    return this.get('training', id);
+  }
+
+  /** The `progress` query alone (training metrics). */
+  async progress(kind: RunKind, id: string): Promise<EvalRunProgress | TrainingProgress> {
+    await this.temporal.describe(id, KINDS[kind].type, KINDS[kind].noun);
+    const handle = this.temporal.client.workflow.getHandle(id);
+    return this.temporal.withQueryDeadline(() => handle.query<EvalRunProgress | TrainingProgress>(KINDS[kind].progress.name));
+  }
+
+  async signal(kind: RunKind, id: string, which: 'pause' | 'resume' | 'stop', reason?: string): Promise<{ id: string; signal: string }> {
+    await this.temporal.describe(id, KINDS[kind].type, KINDS[kind].noun);
+    const handle = this.temporal.client.workflow.getHandle(id);
+    if (which === 'pause') await handle.signal(pauseSignal);
+    else if (which === 'resume') await handle.signal(resumeSignal);
+    else await handle.signal(stopSignal, reason);
+    return { id, signal: which };
+  }
+
+  private async get<P, R>(kind: RunKind, id: string): Promise<RunDetail<P, R>> {
+    const description = await this.temporal.describe(id, KINDS[kind].type, KINDS[kind].noun);
+    const handle = this.temporal.client.workflow.getHandle(id);
+    const status = description.status.name;
+    const summary = executionSummary(description, this.temporal.uiLink(id));
+    if (status !== 'RUNNING') return { ...summary, ...(await closedOutcome<R>(handle, status)) };
+    try {
+      const progress = await this.temporal.withQueryDeadline(() => handle.query<P>(KINDS[kind].progress.name));
+      return { ...summary, progress };
+    } catch (err) {
+      // A run whose worker is busy or down still has a status; say why progress is missing.
+      return { ...summary, progressError: (err as Error).message.split('\n')[0] };
+    }
+  }
+}
+
+decorate(RunsService, { inject: [TemporalService] });

@@ -1,0 +1,201 @@
+import { BadRequestException } from '@nestjs/common';
+import { WorkflowUpdateStage } from '@temporalio/client';
+import { TypedSearchAttributes, defaultPayloadConverter } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import {
+  CANVAS_SESSION_WORKFLOW,
+  SA,
+  cancelSignal,
+  canvasQuery,
+  eventsQuery,
+  humanActionUpdate,
+  pauseSignal,
+  resumeSignal,
+  transcriptQuery,
+  type BenchTask,
+  type CanvasView,
+  type SessionInput,
+  type SessionResult,
+  type TranscriptEntry,
+} from '@flowsteer/contracts';
+import { visibilityQuery } from '../common/schemas';
+import { decorate } from '../nest/decorate';
+import { executionSummary, type ExecutionSummary } from '../temporal/execution-summary';
+import { TemporalService } from '../temporal/temporal.service';
+import { closedOutcome, type Outcome } from '../temporal/workflow-outcome';
+import { cutEventsAtTurn } from './fork';
+import { newSuffix, resolveTask, sessionWorkflowId } from './session-tasks';
+import type { ForkDto, HumanActionDto, ListSessionsDto, StartSessionDto } from './session.schemas';
+
+export interface StartedSession {
+  id: string;
+  runId: string;
+  /** This session in the API. */
+  link: string;
+  /** This session in the Temporal UI. */
+  ui: string;
+}
+
+export type SessionDetail = ExecutionSummary & Outcome<SessionResult>;
+
+export type HumanActionAnswer =
+  | { updateId: string; done: true; accepted: boolean; outcome: string }
+  | { updateId: string; done: false; note: string };
+
+export class SessionsService {
+  constructor(private readonly temporal: TemporalService) {}
+
+  async start(body: StartSessionDto): Promise<StartedSession> {
+    const task = resolveTask(body);
+    const input: SessionInput = {
+      task,
+      directorBackend: body.director,
+      executorBackend: body.executor,
+      limits: body.limits,
+      promptMode: body.promptMode,
+      ...(body.directorTemperature !== undefined ? { directorTemperature: body.directorTemperature } : {}),
+      ...(body.policyVersion ? { policyVersion: body.policyVersion } : {}),
+      ...(body.run ? { run: body.run } : {}),
+      ...(body.recordTrajectory !== undefined ? { recordTrajectory: body.recordTrajectory } : {}),
+    };
+    return this.startInput(task, input, body.idSuffix ?? newSuffix());
+  }
+
+  private async startInput(task: BenchTask, input: SessionInput, suffix: string, memo: Record<string, unknown> = {}): Promise<StartedSession> {
+    const handle = await this.temporal.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+      taskQueue: this.temporal.config.taskQueue,
+      workflowId: sessionWorkflowId(task, suffix),
+      args: [input],
+      memo: { problem: task.problem.slice(0, 200), ...memo },
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: SA.dataset, value: task.dataset },
+        { key: SA.taskType, value: task.taskType },
+        { key: SA.status, value: 'running' },
+        { key: SA.turns, value: 0 },
+        ...(input.policyVersion ? [{ key: SA.policyVersion, value: input.policyVersion }] : []),
+        ...(input.run ? [{ key: SA.run, value: input.run }] : []),
+      ]),
+    });
+    const id = handle.workflowId;
+    return { id, runId: handle.firstExecutionRunId, link: `/v1/sessions/${encodeURIComponent(id)}`, ui: this.temporal.uiLink(id) };
+  }
+
+  async list(q: ListSessionsDto): Promise<{ sessions: ExecutionSummary[]; nextPageToken?: string }> {
+    const query = visibilityQuery(CANVAS_SESSION_WORKFLOW, {
+      FlowSteerDataset: q.dataset,
+      FlowSteerStatus: q.status,
+      FlowSteerRun: q.run,
+      FlowSteerPolicyVersion: q.policyVersion,
+      FlowSteerTaskType: q.taskType,
+    });
+    const page = await this.temporal.list(query, q.pageSize, q.pageToken);
+    return {
+      sessions: page.executions.map((e) => executionSummary(e, this.temporal.uiLink(e.workflowId))),
+      ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+    };
+  }
+
+  async get(id: string): Promise<SessionDetail> {
+    const description = await this.describe(id);
+    const handle = this.temporal.client.workflow.getHandle(id);
+    const outcome = await closedOutcome<SessionResult>(handle, description.status.name);
+    return { ...executionSummary(description, this.temporal.uiLink(id)), ...outcome };
+  }
+
+  async canvas(id: string): Promise<CanvasView> {
+    await this.describe(id);
+    return this.temporal.withQueryDeadline(() => this.temporal.client.workflow.getHandle(id).query(canvasQuery));
+  }
+
+  async transcript(id: string): Promise<TranscriptEntry[]> {
+    await this.describe(id);
+    return this.temporal.withQueryDeadline(() => this.temporal.client.workflow.getHandle(id).query(transcriptQuery));
+  }
+
+  async events(id: string): Promise<unknown[]> {
+    await this.describe(id);
+    return this.temporal.withQueryDeadline(() => this.temporal.client.workflow.getHandle(id).query(eventsQuery));
+  }
+
+  /**
+   * A person's action through the `humanAction` update. The update's validator answers at once
+   * (a rejected action is a 422); the workflow applies accepted actions between turns, so the
+   * answer waits up to `waitMs` for the outcome and otherwise says it is still pending.
+   */
+  async humanAction(id: string, body: HumanActionDto): Promise<HumanActionAnswer> {
+    await this.describe(id);
+    const handle = this.temporal.client.workflow.getHandle(id);
+    const update = await this.temporal.withQueryDeadline(() =>
+      handle.startUpdate(humanActionUpdate, { args: [body.action], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const pending = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, body.waitMs, undefined)));
+    try {
+      const result = update.result();
+      result.catch(() => undefined); // still observed below; never an unhandled rejection after the wait ends
+      const outcome = await Promise.race([result, pending]);
+      if (outcome) return { updateId: update.updateId, done: true, ...outcome };
+      return { updateId: update.updateId, done: false, note: 'accepted by the workflow; it is applied at the next turn boundary' };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async signal(id: string, which: 'pause' | 'resume' | 'cancel', reason?: string): Promise<{ id: string; signal: string }> {
+    await this.describe(id);
+    const handle = this.temporal.client.workflow.getHandle(id);
+    if (which === 'pause') await handle.signal(pauseSignal);
+    else if (which === 'resume') await handle.signal(resumeSignal);
+    else await handle.signal(cancelSignal, reason);
+    return { id, signal: which };
+  }
+
+  /** A new session that starts from the old one's canvas events of turns 1..K (see fork.ts). */
+  async fork(id: string, body: ForkDto): Promise<StartedSession & { forkedFrom: string; turn: number }> {
+    await this.describe(id);
+    const handle = this.temporal.client.workflow.getHandle(id);
+    const [original, events] = await Promise.all([this.originalInput(id), this.temporal.withQueryDeadline(() => handle.query(eventsQuery))]);
+    let cut;
+    try {
+      cut = cutEventsAtTurn(events, body.turn);
+    } catch (err) {
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: (err as Error).message, errors: [{ field: 'turn', message: (err as Error).message }] });
+    }
+    const input: SessionInput = {
+      ...original,
+      directorBackend: body.director ?? original.directorBackend,
+      executorBackend: body.executor ?? original.executorBackend,
+      limits: { ...original.limits, ...(body.maxTurns ? { maxTurns: body.maxTurns } : {}) },
+      startFrom: { sessionId: id, turn: body.turn, events: cut.events },
+    };
+    const started = await this.startInput(original.task, input, body.idSuffix ?? `fork${body.turn}-${newSuffix()}`, { forkedFrom: id, forkTurn: body.turn });
+    return { ...started, forkedFrom: id, turn: body.turn };
+  }
+
+  /** The raw event history as JSON, in the form `Worker.runReplayHistory` and `temporal workflow show -o json` use. */
+  async history(id: string): Promise<unknown> {
+    await this.describe(id);
+    const history = await this.temporal.client.workflow.getHandle(id).fetchHistory();
+    return JSON.parse(historyToJSON(history)) as unknown;
+  }
+
+  /** Execution status of a session (for the SSE stream). */
+  async executionStatus(id: string): Promise<string> {
+    return (await this.describe(id)).status.name;
+  }
+
+  private describe(id: string) {
+    return this.temporal.describe(id, CANVAS_SESSION_WORKFLOW, 'session');
+  }
+
+  /** The input the session was started with, read from its first history event. */
+  private async originalInput(id: string): Promise<SessionInput> {
+    const history = await this.temporal.client.workflow.getHandle(id).fetchHistory();
+    const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    const first = payloads?.[0];
+    if (!first) throw new BadRequestException(`session "${id}" has no start input to fork from`);
+    return defaultPayloadConverter.fromPayload<SessionInput>(first);
+  }
+}
+
+decorate(SessionsService, { inject: [TemporalService] });
