@@ -1,10 +1,52 @@
+import { join } from 'node:path';
 import type { HealthCheckActivities } from '@flowsteer/contracts';
+import { LlmClient, createLlmActivities, loadBackendRegistry } from '@flowsteer/llm';
+import { createOperatorActivities } from '@flowsteer/operators';
+import { createSandbox, type SandboxRunner } from '@flowsteer/sandbox';
+import { createSessionActivities } from './session-activities';
 
-/** The activities this worker serves; later issues add LLM, operator and scoring activities. */
-export function createActivities(identity: string): HealthCheckActivities {
+export interface ActivityDeps {
+  identity: string;
+  artifactsDir: string;
+  /** Explicit LLM client (tests pass one wired to a fake server); default: the configured registry. */
+  llm?: LlmClient;
+  /** Explicit sandbox; default: probe the machine's isolation. `null` disables code execution. */
+  sandbox?: SandboxRunner | null;
+}
+
+export function healthActivities(identity: string): HealthCheckActivities {
   return {
     async echo(message: string) {
       return { echoed: message, workerIdentity: identity };
     },
   };
+}
+
+/**
+ * Every activity the canvas worker serves: policy turns and LLM calls, the operators (code through
+ * the sandbox), scoring and artifacts. Backends are resolved here, from the worker's configuration.
+ */
+export async function createActivities(deps: ActivityDeps) {
+  const llm = deps.llm ?? new LlmClient(loadBackendRegistry());
+  const sandbox = deps.sandbox === undefined ? await createSandboxOrExplain() : deps.sandbox;
+  const runCode = sandbox ? (req: Parameters<SandboxRunner['run']>[0]) => sandbox.run(req) : undefined;
+  return {
+    ...healthActivities(deps.identity),
+    ...createLlmActivities(llm),
+    ...createOperatorActivities({ chat: llm, runCode }),
+    ...createSessionActivities({ artifactsDir: deps.artifactsDir }),
+  };
+}
+
+async function createSandboxOrExplain(): Promise<SandboxRunner | null> {
+  try {
+    return await createSandbox();
+  } catch (err) {
+    console.error(`code execution disabled on this worker: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+export function defaultArtifactsDir(env: NodeJS.ProcessEnv = process.env, root: string): string {
+  return env.FLOWSTEER_ARTIFACTS ?? join(env.FLOWSTEER_HOME ?? join(root, '.flowsteer'), 'artifacts');
 }

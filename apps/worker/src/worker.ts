@@ -1,10 +1,10 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { createActivities } from './activities';
-import { workerWorkflowOptions } from './bundle-options';
+import { createActivities, defaultArtifactsDir, type ActivityDeps } from './activities';
+import { WORKSPACE_ROOT, workerWorkflowOptions } from './bundle-options';
 import type { WorkerConfig } from './config';
 
 /** Builds (does not run) the canvas worker: workflows from the bundle, activities in-process. */
-export async function createCanvasWorker(connection: NativeConnection, config: WorkerConfig): Promise<Worker> {
+export async function createCanvasWorker(connection: NativeConnection, config: WorkerConfig, deps: Partial<ActivityDeps> = {}): Promise<Worker> {
   const workflows = config.workflowBundlePath
     ? { workflowBundle: { codePath: config.workflowBundlePath } }
     : workerWorkflowOptions();
@@ -13,7 +13,7 @@ export async function createCanvasWorker(connection: NativeConnection, config: W
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     identity: config.identity,
-    activities: createActivities(config.identity),
+    activities: await createActivities({ identity: config.identity, artifactsDir: defaultArtifactsDir(process.env, WORKSPACE_ROOT), ...deps }),
     ...workflows,
   });
 }

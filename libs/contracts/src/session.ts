@@ -21,6 +21,8 @@ export interface SessionInput {
   executorBackend: string;
   limits: SessionLimits;
   promptMode?: DirectorPromptMode;
+  /** Constrained decoding of director turns where the backend supports it (default gbnf). */
+  directorConstraint?: 'none' | 'gbnf' | 'json-schema';
   /** Sampling for the director (training uses temperature > 0). */
   directorTemperature?: number;
   policyVersion?: string;
@@ -93,3 +95,18 @@ export const resumeSignal = defineSignal('resume');
 export const humanActionUpdate = defineUpdate<{ accepted: boolean; outcome: string }, [string]>('humanAction');
 
 export const CANVAS_SESSION_WORKFLOW = 'canvasSession';
+
+/** Graceful stop: the session ends after the current turn and completes with status 'cancelled'. */
+export const cancelSignal = defineSignal<[string?]>('cancel');
+
+export interface ScoreSessionInput {
+  task: BenchTask;
+  answer: string;
+}
+
+/** Activities of the session besides the LLM and operator ones (scoring, artifact storage). */
+export interface SessionActivities {
+  scoreSession(input: ScoreSessionInput): Promise<SessionScore>;
+  /** Stores a JSON artifact (e.g. a trajectory) and returns its reference; idempotent by (kind, id). */
+  storeArtifact(input: { kind: string; id: string; content: unknown }): Promise<string>;
+}

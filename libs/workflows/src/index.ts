@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: export workflow functions only.
 export { healthCheck } from './health-check';
+export { canvasSession } from './canvas-session/canvas-session';

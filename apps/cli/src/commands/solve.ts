@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { BenchTask } from '@flowsteer/contracts';
+import type { BenchTask, SessionResult } from '@flowsteer/contracts';
 import { temporalNamespace, temporalUiUrl } from '../paths';
 import { CliError } from '../processes';
 import { adHocTask, parseTaskType, tasksFromFile } from '../solve/problems';
@@ -86,7 +86,7 @@ export async function solve(opts: SolveOptions): Promise<void> {
   }
 }
 
-function summary(r: import('@flowsteer/contracts').SessionResult) {
+function summary(r: SessionResult) {
   const { events: _events, transcript: _transcript, ...rest } = r;
   return rest;
 }

@@ -1,0 +1,115 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import {
+  CANVAS_SESSION_WORKFLOW,
+  canvasQuery,
+  humanActionUpdate,
+  pauseSignal,
+  resumeSignal,
+  transcriptQuery,
+  type SessionInput,
+  type SessionResult,
+} from '@flowsteer/contracts';
+import { reply } from '@flowsteer/llm/test-support';
+import { maybeRecordHistory, startSessionHarness, type SessionHarness } from '../test-support/session-harness';
+
+jest.setTimeout(120_000);
+
+const task = { dataset: 'adhoc', id: 'product', taskType: 'math' as const, problem: 'What is 6 times 7?', answers: ['42'] };
+
+function input(maxTurns: number): SessionInput {
+  return { task, directorBackend: 'director', executorBackend: 'executor', limits: { maxTurns } };
+}
+
+/** A director that builds Plan -> [Custom, AnswerGenerate] -> ScEnsemble -> Review ? Revise : done -> Format. */
+const DIRECTOR_SCRIPT = [
+  '<action>add</action><operator>Magic</operator>', // unknown operator: rejected, costs a turn
+  '<action>add</action><operator>Plan</operator>',
+  'Outline the arithmetic needed.',
+  '<action>add</action><structure>parallel</structure><operators>Custom, AnswerGenerate</operators>',
+  'Compute the product directly.',
+  'Answer with the final number only.',
+  '<action>add</action><operator>ScEnsemble</operator>',
+  'Pick the answer most branches agree on.',
+  '<action>add</action><structure>conditional</structure><condition>Review</condition><true>Revise</true><false>done</false>',
+  'Check the arithmetic carefully.',
+  'Fix the arithmetic if the check failed.',
+  '<action>add</action><operator>Format</operator>',
+  'Return only the number.',
+  '<action>finish</action>',
+];
+
+describe('canvasSession workflow (real server, scripted LLMs)', () => {
+  let h: SessionHarness;
+  beforeAll(async () => {
+    h = await startSessionHarness('42');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('runs the director loop to an accepted finish, executes the workflow and scores it', async () => {
+    h.director.enqueue(...DIRECTOR_SCRIPT.map((t) => reply.text(t)));
+    const workflowId = `session-adhoc-product-${Date.now()}`;
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [input(20)] });
+    const result = (await handle.result()) as SessionResult;
+
+    expect(result.status).toBe('finished');
+    expect(result.turns).toBe(DIRECTOR_SCRIPT.length);
+    expect(result.dsl).toBe('Plan -> [Custom, AnswerGenerate] -> ScEnsemble -> Review ? Revise : done -> Format');
+    expect(result.answer).toBe('42');
+    expect(result.score?.primary).toBe(1);
+    expect(result.transcript).toHaveLength(DIRECTOR_SCRIPT.length);
+    expect(result.transcript[0]).toMatchObject({ accepted: false, actor: 'director' });
+    expect(result.transcript[0]?.outcome).toMatch(/Magic/);
+    expect(result.transcript.at(-1)).toMatchObject({ accepted: true });
+    expect(result.ledger.director).toHaveLength(DIRECTOR_SCRIPT.length);
+    expect(result.ledger.executor.length).toBeGreaterThan(0);
+    expect(result.totals.costUsd).toBeGreaterThan(0);
+    expect(h.director.requests).toHaveLength(DIRECTOR_SCRIPT.length);
+
+    const view = await handle.query(canvasQuery);
+    expect(view.dsl).toBe(result.dsl);
+    expect(view.status).toBe('finished');
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get({ name: 'FlowSteerTurns', type: 'INT' } as never)).toBe(DIRECTOR_SCRIPT.length);
+    expect(description.typedSearchAttributes.get({ name: 'FlowSteerStatus', type: 'KEYWORD' } as never)).toBe('finished');
+    await maybeRecordHistory(h.client, workflowId, 'canvas-session-finished');
+  });
+
+  it('takes a person\'s edits while paused, validated like director actions', async () => {
+    h.director.enqueue(reply.text('<action>finish</action>'), reply.text('<action>finish</action>'));
+    const workflowId = `session-adhoc-human-${Date.now()}`;
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [input(2)] });
+    await handle.signal(pauseSignal);
+    const unknown = await handle.executeUpdate(humanActionUpdate, { args: ['<action>add</action><operator>Wizard</operator>'] });
+    expect(unknown.accepted).toBe(false);
+    expect(await handle.executeUpdate(humanActionUpdate, { args: ['<action>add</action><operator>Custom</operator>'] })).toMatchObject({ accepted: true });
+    expect(await handle.executeUpdate(humanActionUpdate, { args: ['Solve it directly and state the number.'] })).toMatchObject({ accepted: true });
+    const paused = await handle.query(canvasQuery);
+    expect(paused.dsl).toBe('Custom');
+    await handle.signal(resumeSignal);
+    const result = (await handle.result()) as SessionResult;
+    expect(result.status).toBe('turn-limit'); // finish is refused: the workflow is too small
+    expect(result.answer).toBe('42'); // the human-built Custom node ran on the executor
+    const transcript = await handle.query(transcriptQuery);
+    expect(transcript.filter((t) => t.actor === 'human').map((t) => t.accepted)).toEqual([false, true, true]);
+    expect(transcript.filter((t) => t.actor === 'director')).toHaveLength(2);
+    await maybeRecordHistory(h.client, workflowId, 'canvas-session-human-edits');
+  });
+
+  it('fails with a clear reason when the director backend stays down', async () => {
+    h.director.setFallback(reply.status(503, 'overloaded'));
+    try {
+      const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+        taskQueue: h.taskQueue,
+        workflowId: `session-adhoc-down-${Date.now()}`,
+        args: [input(3)],
+      });
+      const failure = await handle.result().catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      expect(String((failure as WorkflowFailedError).cause?.message)).toMatch(/failed at turn 0: .*director/);
+    } finally {
+      h.director.setFallback(undefined);
+    }
+  });
+});

@@ -1,0 +1,100 @@
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TASK_QUEUES } from '@flowsteer/contracts';
+import { BackendRegistry, LlmClient, defaultLocalBackend, type OpenAICompatibleBackend } from '@flowsteer/llm';
+import { reply, startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
+import { createCanvasWorker } from '../../../../apps/worker/src/worker';
+
+/** A scripted executor: answers every operator call with tags most operators read, ending in `answer`. */
+export function executorScript(answer: string) {
+  return (_req: RecordedRequest) =>
+    reply.text(
+      [
+        `<thought>Work it out: the result is ${answer}.</thought>`,
+        `<response>${answer}</response>`,
+        `<answer>${answer}</answer>`,
+        `<solution>${answer}</solution>`,
+        `<review_result>true</review_result>`,
+        `<feedback>The solution is consistent.</feedback>`,
+        `<is_correct>true</is_correct><confidence>high</confidence>`,
+        `<plan>1. Read. 2. Compute.</plan>`,
+        `<result>${answer}</result>`,
+        `<final>${answer}</final>`,
+        `<answer>${answer}</answer>`,
+      ].join('\n'),
+    );
+}
+
+function fakeBackend(name: string, fake: FakeOpenAIServer): OpenAICompatibleBackend {
+  return {
+    name,
+    kind: 'openai-compatible',
+    baseURL: fake.baseURL,
+    model: fake.model,
+    sampling: {},
+    price: { inputPerMTok: 1, outputPerMTok: 2 },
+    concurrency: 4,
+    timeoutMs: 5_000,
+    retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 },
+    capabilities: { jsonSchema: true, grammar: 'llama-cpp', logprobs: true },
+  };
+}
+
+export interface SessionHarness {
+  client: Client;
+  worker: Worker;
+  director: FakeOpenAIServer;
+  executor: FakeOpenAIServer;
+  taskQueue: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real worker (in-process) against the test server, with two scripted OpenAI-compatible
+ * backends: "director" and "executor". Each harness gets its own task queue.
+ */
+export async function startSessionHarness(executorAnswer = '42'): Promise<SessionHarness> {
+  const director = await startFakeOpenAIServer();
+  const executor = await startFakeOpenAIServer({ fallback: executorScript(executorAnswer) });
+  const registry = new BackendRegistry(
+    [defaultLocalBackend(), fakeBackend('director', director), fakeBackend('executor', executor)],
+    { director: 'director', executor: 'executor' },
+    'session test registry',
+  );
+  const address = process.env.TEMPORAL_ADDRESS as string;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const taskQueue = `${TASK_QUEUES.canvas}-test-${Math.random().toString(36).slice(2, 8)}`;
+  const worker = await createCanvasWorker(
+    nativeConnection,
+    { address, namespace: 'default', taskQueue, identity: `session-test@${process.pid}` },
+    { llm: new LlmClient(registry), sandbox: null, artifactsDir: mkdtempSync(join(tmpdir(), 'flowsteer-artifacts-')) },
+  );
+  const running = worker.run();
+  return {
+    client: new Client({ connection }),
+    worker,
+    director,
+    executor,
+    taskQueue,
+    async close() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await director.close();
+      await executor.close();
+    },
+  };
+}
+
+/** Saves a finished workflow's history for the replay suite when FLOWSTEER_RECORD_HISTORIES=1. */
+export async function maybeRecordHistory(client: Client, workflowId: string, name: string): Promise<void> {
+  if (process.env.FLOWSTEER_RECORD_HISTORIES !== '1') return;
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  writeFileSync(join(__dirname, '..', '..', '..', '..', 'temporal', 'histories', `${name}.json`), historyToJSON(history) + '\n');
+}
