@@ -10,3 +10,4 @@ export * from './decider';
 export * from './plan';
 export * from './feedback';
 export { hash128, stableJson } from './util/hash';
+export * from './director';

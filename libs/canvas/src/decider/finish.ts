@@ -34,7 +34,7 @@ export function unmetFinishRules(state: CanvasState): UnmetRule[] {
     return out;
   }
   if (stats.totalOperators < rules.minOperators) {
-    out.push({ rule: 'operators', message: `The workflow has ${stats.totalOperators} operators; at least ${rules.minOperators} are needed.`, suggestion: stats.hasChecker ? 'Format' : code ? 'Test' : 'Verify' });
+    out.push({ rule: 'operators', message: `The workflow has ${stats.totalOperators} operator${stats.totalOperators === 1 ? '' : 's'}; at least ${rules.minOperators} are needed.`, suggestion: !stats.hasChecker ? (code ? 'Test' : 'Verify') : !has('Format') ? 'Format' : 'Review' });
   }
   if (rules.requireStructure && stats.structures === 0) {
     out.push({ rule: 'structure', message: 'The workflow has no parallel, conditional or loop.', suggestion: code ? 'conditional Test ? Programmer : done' : 'conditional Verify ? Revise : done' });

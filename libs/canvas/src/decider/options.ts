@@ -75,18 +75,21 @@ export const DEFAULT_FINISH_RULES: FinishRules = {
 };
 
 const MC_TASK_TYPES = ['mathqa_mc', 'mc', 'multiple_choice'];
-const MC_PATTERNS = [
-  /(^|\s)[a-e]\s?\)\s*[-+]?[\w$.]/i,
-  /\(\s*[a-e]\s*\)/i,
-  /\boptions?\s*:/i,
-  /\bchoose\b[^.]{0,80}\b[a-e]\b/i,
-  /(^|\n)\s*[a-e]\.\s+\S/i,
-];
+/** Option labels such as `a )`, `(b)`, `c.` at a line start; at least two distinct letters make a choice list. */
+const OPTION_LABEL = /(?:^|[\s,;:])\(?([a-eA-E])\s?[).]\s*[-+$]?[\w.]/g;
 
-/** Whether a problem looks like a multiple-choice question (spec §1.2). */
+/**
+ * Whether a problem looks like a multiple-choice question (spec §1.2): the task type says so, or
+ * the text lists options with at least two distinct labels (a-e), or says "options:" / "choose …"
+ * next to such a label. Code tasks are never detected as multiple choice.
+ */
 export function looksMultipleChoice(problem: string, taskType: string): boolean {
   if (MC_TASK_TYPES.includes(taskType.toLowerCase())) return true;
-  return MC_PATTERNS.some((re) => re.test(problem));
+  if (taskFamily(taskType) === 'code') return false;
+  const labels = new Set<string>();
+  for (const m of problem.matchAll(OPTION_LABEL)) labels.add((m[1] as string).toLowerCase());
+  if (labels.size >= 2) return true;
+  return labels.size >= 1 && /\b(options?\s*:|choose|which of the following)/i.test(problem);
 }
 
 /** The task family (`math`, `qa`, `code` or the given type). */

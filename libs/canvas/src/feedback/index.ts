@@ -1,1 +1,3 @@
 export * from './recommend';
+export * from './render';
+export * from './view';

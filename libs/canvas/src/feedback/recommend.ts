@@ -74,7 +74,7 @@ export function recommendNext(state: CanvasState): Recommendation {
     const after = state.graph.nodes.slice(lastParallel + 1).flatMap(operatorsOf);
     if (!after.some((o) => findOperator(catalogue, o.operator)?.acceptsList)) {
       const ensemble = family === 'math' ? 'ScEnsemble' : 'Aggregate';
-      return done({ kind: 'add', operator: ensemble, position: lastParallel + 1 }, `The parallel branches are not combined yet: add ${ensemble} right after them.`);
+      return done({ kind: 'add', operator: ensemble, ...(lastParallel + 1 < state.graph.nodes.length ? { position: lastParallel + 1 } : {}) }, `The parallel branches are not combined yet: add ${ensemble} right after them.`);
     }
   }
 
@@ -130,7 +130,9 @@ function lastIndexOf(state: CanvasState, test: (n: CanvasState['graph']['nodes']
 /** A finish that the rules would refuse becomes the first missing piece. */
 function gate(next: NextStep, state: CanvasState, unmet: UnmetRule[]): NextStep {
   if (next.kind !== 'finish' || unmet.length === 0) return next;
-  const first = unmet[0] as UnmetRule;
+  // A conditional check also adds operators and a checker, so it goes first.
+  const priority: UnmetRule['rule'][] = ['empty', 'code', 'structure', 'checker', 'format', 'operators', 'pending'];
+  const first = [...unmet].sort((a, b) => priority.indexOf(a.rule) - priority.indexOf(b.rule))[0] as UnmetRule;
   const formatAt = state.graph.nodes.findIndex((n) => n.kind === 'operator' && n.operator === 'Format');
   const position = formatAt >= 0 && first.rule !== 'format' ? { position: formatAt } : {};
   const m = /^conditional (\w+) \? (\w+) : done$/.exec(first.suggestion);

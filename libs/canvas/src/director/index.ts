@@ -1,0 +1,3 @@
+export * from './system-prompt';
+export * from './vocabulary';
+export * from './request';
