@@ -14,7 +14,7 @@ export const pageSchema = {
 export function visibilityQuery(workflowType: string, filters: Record<string, string | undefined>): string {
   const clauses = [`WorkflowType = '${workflowType}'`];
   for (const [attribute, value] of Object.entries(filters)) if (value !== undefined) clauses.push(`${attribute} = '${value}'`);
-  return `${clauses.join(' AND ')} ORDER BY StartTime DESC`;
+  return clauses.join(' AND '); // newest first is the visibility store's own order; SQLite visibility rejects ORDER BY
 }
 
 /** A JSON schema for OpenAPI from the same zod schema that validates the request. */

@@ -32,6 +32,12 @@ function grpcDetail(err: unknown): string {
   return isGrpcServiceError(source) ? source.details || source.message : (source as Error).message;
 }
 
+/** http-errors as body-parser throws them (413 too large, 400 bad JSON, 415 charset): safe to show. */
+function isClientHttpError(err: unknown): err is { status: number; type?: string; limit?: number; message: string } {
+  const e = err as { status?: unknown; expose?: unknown } | null;
+  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true;
+}
+
 function body(status: number, message: string): ErrorBody {
   return { statusCode: status, error: HttpStatus[status]?.split('_').map((w) => w[0] + w.slice(1).toLowerCase()).join(' ') ?? 'Error', message };
 }
@@ -46,6 +52,7 @@ export function toHttpError(err: unknown): ErrorBody {
     const response = err.getResponse();
     return typeof response === 'object' ? { ...body(err.getStatus(), err.message), ...(response as object) } : body(err.getStatus(), String(response));
   }
+  if (isClientHttpError(err)) return body(err.status, err.type === 'entity.too.large' ? `request body too large (limit ${err.limit} bytes)` : err.message);
   if (err instanceof WorkflowNotFoundError) return body(404, `no workflow with id "${err.workflowId}"`);
   if (err instanceof WorkflowExecutionAlreadyStartedError) return body(409, `a workflow with id "${err.workflowId}" already exists; choose another id suffix`);
   if (err instanceof QueryNotRegisteredError) return body(409, `the workflow does not answer this query (${err.message})`);
