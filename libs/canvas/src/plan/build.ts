@@ -1,4 +1,4 @@
-import { findOperator, type Catalogue } from '../catalogue';
+import { findOperator } from '../catalogue';
 import { catalogueOf } from '../decider/options';
 import type { CanvasState } from '../decider/state';
 import { serializeDsl } from '../graph/dsl-serialize';
@@ -63,8 +63,7 @@ export function planExecution(state: CanvasState): ExecutionPlan {
 }
 
 /** One line per stage, e.g. "2. parallel node_2: Programmer | Custom  <- previous output". */
-export function describePlan(plan: ExecutionPlan, catalogue?: Catalogue): string[] {
-  void catalogue;
+export function describePlan(plan: ExecutionPlan): string[] {
   const src = (c: PlannedCall) =>
     c.input === 'problem' ? 'the problem' : c.input === 'previous-list' ? (c.acceptsList ? 'the list of branch outputs' : 'the branch outputs, joined') : 'the previous output';
   const name = (c: PlannedCall) => `${c.callId} ${c.operator}${c.loop ? ` (pass ${c.loop.pass}/${c.loop.passes})` : ''}`;
