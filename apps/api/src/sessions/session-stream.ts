@@ -36,12 +36,12 @@ export function canvasStream(source: StreamSource, pollMs: number): Observable<S
         const status = await source.executionStatus();
         emitIfChanged(await source.canvas());
         if (status !== 'RUNNING') {
-          subscriber.next({ type: 'end', data: { executionStatus: status } });
+          subscriber.next({ type: 'end', data: { executionStatus: status }, id: String(++seq) });
           subscriber.complete();
           return;
         }
       } catch (err) {
-        subscriber.next({ type: 'error', data: { message: (err as Error).message } });
+        subscriber.next({ type: 'error', data: { message: (err as Error).message }, id: String(++seq) });
         subscriber.complete();
         return;
       }
