@@ -158,3 +158,6 @@ export function evolve(state: CanvasState, event: CanvasEvent): CanvasState {
 export function replay(events: readonly CanvasEvent[], from: CanvasState = EMPTY_STATE): CanvasState {
   return events.reduce(evolve, from);
 }
+
+/** The issue's name for `evolve`: the reducer over `CanvasEvent`s. */
+export const reduce = evolve;
