@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { health } from './commands/health';
+import { fork, replay, show } from './commands/sessions';
 import { solve, type SolveOptions } from './commands/solve';
 import { down, status, up } from './commands/up-down-status';
 import { CliError } from './processes';
@@ -43,6 +44,24 @@ program
   .option('--prompt-mode <mode>', 'compact (released model) or full-history (paper)', 'compact')
   .option('--json', 'print the results as JSON')
   .action(action((opts: SolveOptions) => solve(opts)));
+
+program
+  .command('show <workflowId>')
+  .description("a session's canvas DSL, transcript and token/cost ledger")
+  .option('--json', 'print as JSON')
+  .action(action((id: string, opts: { json?: boolean }) => show(id, opts)));
+program
+  .command('replay <workflowId>')
+  .description("replay a session's history against the current workflow code (determinism check) and print its transcript; calls no LLM")
+  .action(action((id: string) => replay(id)));
+program
+  .command('fork <workflowId>')
+  .description('start a new session from the canvas of turn K of an earlier one')
+  .requiredOption('-k, --turn <K>', 'director turn to fork after (0 = the empty canvas)')
+  .option('--director <backend>', 'director backend for the new session (default: the original one)')
+  .option('--executor <backend>', 'executor backend for the new session (default: the original one)')
+  .option('--max-turns <n>', 'turn budget of the new session (default: the original one)')
+  .action(action((id: string, opts: { turn: string; director?: string; executor?: string; maxTurns?: string }) => fork(id, opts)));
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`flowsteer: ${err.message}`);

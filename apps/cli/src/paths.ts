@@ -29,3 +29,8 @@ export function temporalUiUrl(env: NodeJS.ProcessEnv = process.env): string {
 export function temporalNamespace(env: NodeJS.ProcessEnv = process.env): string {
   return env.TEMPORAL_NAMESPACE ?? env.FLOWSTEER_TEMPORAL_NAMESPACE ?? 'default';
 }
+
+/** The task queue sessions are started on: the worker's (FLOWSTEER_TASK_QUEUE), else the canvas queue. */
+export function canvasTaskQueue(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FLOWSTEER_TASK_QUEUE ?? 'flowsteer-canvas';
+}

@@ -1,9 +1,9 @@
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import { canvasTaskQueue } from '../paths';
 import {
   CANVAS_SESSION_WORKFLOW,
   SA,
-  TASK_QUEUES,
   canvasQuery,
   type BenchTask,
   type CanvasView,
@@ -38,9 +38,15 @@ export function sessionInput(task: BenchTask, settings: SessionSettings): Sessio
 }
 
 export async function startSession(client: Client, task: BenchTask, settings: SessionSettings, suffix: string): Promise<WorkflowHandle> {
-  const input = sessionInput(task, settings);
+  return startSessionInput(client, sessionInput(task, settings), suffix);
+}
+
+/** Starts a session with its id, memo and search attributes (DESIGN §5). */
+export async function startSessionInput(client: Client, input: SessionInput, suffix: string): Promise<WorkflowHandle> {
+  const { task } = input;
+  const settings = { policyVersion: input.policyVersion, run: input.run };
   return client.workflow.start(CANVAS_SESSION_WORKFLOW, {
-    taskQueue: TASK_QUEUES.canvas,
+    taskQueue: canvasTaskQueue(),
     workflowId: sessionWorkflowId(task, suffix),
     args: [input],
     memo: { problem: task.problem.slice(0, 200) },

@@ -6,3 +6,4 @@ export * from './decide';
 export * from './evolve';
 export * from './open';
 export * from './turn';
+export * from './fork';
