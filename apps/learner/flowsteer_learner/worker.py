@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -59,6 +60,12 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asyncio.run(run(args.address, args.namespace, args.task_queue, args.graceful_seconds))
+    # The worker has shut down cleanly. Skip interpreter finalisation: the SDK's native runtime threads
+    # can abort it ("PyGILState_Release ... finalizing") and turn a clean stop into exit code 134.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(0)
 
 
 if __name__ == "__main__":
