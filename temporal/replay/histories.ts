@@ -2,7 +2,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { workerWorkflowOptions } from '../../apps/worker/src/bundle-options';
+import { workerWorkflowOptions } from '@flowsteer/temporal-runtime';
 
 export const HISTORIES_DIR = join(__dirname, '..', 'histories');
 

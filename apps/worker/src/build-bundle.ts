@@ -2,7 +2,7 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { WORKSPACE_ROOT, workflowBundleOptions } from './bundle-options';
+import { WORKSPACE_ROOT, workflowBundleOptions } from '@flowsteer/temporal-runtime';
 
 async function main(): Promise<void> {
   const out = process.argv[2] ?? join(WORKSPACE_ROOT, 'dist', 'workflow-bundle.js');

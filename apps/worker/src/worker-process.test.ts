@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { HEALTH_CHECK_WORKFLOW, TASK_QUEUES, type HealthCheckResult } from '@flowsteer/contracts';
-import { WORKSPACE_ROOT } from './bundle-options';
+import { WORKSPACE_ROOT } from '@flowsteer/temporal-runtime';
 
 jest.setTimeout(120_000);
 

@@ -1,6 +1,6 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities, defaultArtifactsDir, type ActivityDeps } from './activities';
-import { WORKSPACE_ROOT, workerWorkflowOptions } from './bundle-options';
+import { WORKSPACE_ROOT, workerWorkflowOptions } from '@flowsteer/temporal-runtime';
 import type { WorkerConfig } from './config';
 
 /** Builds (does not run) the canvas worker: workflows from the bundle, activities in-process. */

@@ -10,7 +10,7 @@ import {
   type SessionResult,
   type TranscriptEntry,
 } from '@flowsteer/contracts';
-import { workerWorkflowOptions } from '../../../worker/src/bundle-options';
+import { workerWorkflowOptions } from '@flowsteer/temporal-runtime';
 import { CliError } from '../processes';
 import { startSessionInput } from '../solve/sessions';
 import { connectClient } from '../temporal';

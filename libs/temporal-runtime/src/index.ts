@@ -1,0 +1,1 @@
+export { WORKSPACE_ROOT, WORKFLOWS_ENTRY, workspaceAliases, workflowBundleOptions, workerWorkflowOptions } from './bundle-options';
