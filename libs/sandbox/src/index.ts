@@ -1,0 +1,20 @@
+export { TASK_QUEUES } from '@flowsteer/contracts';
+export * from './errors';
+export * from './limits';
+export { Semaphore } from './semaphore';
+export {
+  SandboxRunner,
+  createSandbox,
+  sandboxEnv,
+  classifyStop,
+  parseStatus,
+  type SandboxOptions,
+  type IsolationReport,
+  type MechanismProbe,
+  type MechanismName,
+  type RunOptions,
+} from './runner';
+export { SANDBOX_DIR, MAIN_FILE } from './isolation/mechanisms';
+export { findPython, type PythonInfo } from './python';
+export { createSandboxActivities, SANDBOX_TASK_QUEUE, type SandboxActivities, type SandboxActivitiesOptions } from './activity';
+export * from './scorers';

