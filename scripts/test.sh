@@ -14,6 +14,9 @@ npm run --silent lint
 printf '\n== type-check\n'
 npx tsc -p tsconfig.json
 
+printf '\n== learner (Python: CWRPO loss, learner step, policy server)\n'
+.venv/bin/python -m pytest apps/learner/tests -q -p no:cacheprovider
+
 printf '\n== jest\n'
 mkdir -p .flowsteer
 status=0
