@@ -29,7 +29,7 @@ export function executorScript(answer: string) {
     );
 }
 
-function fakeBackend(name: string, fake: FakeOpenAIServer): OpenAICompatibleBackend {
+export function fakeBackend(name: string, fake: Pick<FakeOpenAIServer, 'baseURL' | 'model'>, concurrency = 4): OpenAICompatibleBackend {
   return {
     name,
     kind: 'openai-compatible',
@@ -37,7 +37,7 @@ function fakeBackend(name: string, fake: FakeOpenAIServer): OpenAICompatibleBack
     model: fake.model,
     sampling: {},
     price: { inputPerMTok: 1, outputPerMTok: 2 },
-    concurrency: 4,
+    concurrency,
     timeoutMs: 5_000,
     retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 },
     capabilities: { jsonSchema: true, grammar: 'llama-cpp', logprobs: true },
@@ -53,19 +53,29 @@ export interface SessionHarness {
   close(): Promise<void>;
 }
 
+export interface SessionHarnessOptions {
+  /** Temporal server address; default TEMPORAL_ADDRESS (the shared test server). */
+  address?: string;
+  /** Fake servers owned by the caller (not closed by `close()`); default: new ones. */
+  director?: FakeOpenAIServer;
+  executor?: FakeOpenAIServer;
+  /** Per-backend concurrency of the worker's LLM client (default 4). */
+  concurrency?: number;
+}
+
 /**
  * A real worker (in-process) against the test server, with two scripted OpenAI-compatible
  * backends: "director" and "executor". Each harness gets its own task queue.
  */
-export async function startSessionHarness(executorAnswer = '42'): Promise<SessionHarness> {
-  const director = await startFakeOpenAIServer();
-  const executor = await startFakeOpenAIServer({ fallback: executorScript(executorAnswer) });
+export async function startSessionHarness(executorAnswer = '42', options: SessionHarnessOptions = {}): Promise<SessionHarness> {
+  const director = options.director ?? (await startFakeOpenAIServer());
+  const executor = options.executor ?? (await startFakeOpenAIServer({ fallback: executorScript(executorAnswer) }));
   const registry = new BackendRegistry(
-    [defaultLocalBackend(), fakeBackend('director', director), fakeBackend('executor', executor)],
+    [defaultLocalBackend(), fakeBackend('director', director, options.concurrency), fakeBackend('executor', executor, options.concurrency)],
     { director: 'director', executor: 'executor' },
     'session test registry',
   );
-  const address = process.env.TEMPORAL_ADDRESS as string;
+  const address = options.address ?? (process.env.TEMPORAL_ADDRESS as string);
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const taskQueue = `${TASK_QUEUES.canvas}-test-${Math.random().toString(36).slice(2, 8)}`;
@@ -86,8 +96,8 @@ export async function startSessionHarness(executorAnswer = '42'): Promise<Sessio
       await running;
       await nativeConnection.close();
       await connection.close();
-      await director.close();
-      await executor.close();
+      if (!options.director) await director.close();
+      if (!options.executor) await executor.close();
     },
   };
 }

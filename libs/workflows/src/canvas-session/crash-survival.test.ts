@@ -1,0 +1,193 @@
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CANVAS_SESSION_WORKFLOW, TASK_QUEUES, canvasQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
+import { ROOT, startTestServer, stopTestServer, type TestServer } from '../../../../jest/test-server';
+import { startSessionHarness, type SessionHarness } from '../test-support/session-harness';
+import {
+  backendsYaml,
+  comparableResult,
+  executionsRecorded,
+  scriptedDirectorReply,
+  scriptedExecutorReply,
+  scriptedSessionInput,
+} from '../test-support/scripted-session';
+import { killHard, spawnWorkerProcess, writeWorkflowBundle, type WorkerProcess } from '../test-support/worker-process';
+
+jest.setTimeout(150_000);
+
+/**
+ * Crash survival (issue 6 part 4): sessions interrupted by a SIGKILLed worker or a restarted
+ * Temporal server end exactly as an uninterrupted run of the same inputs, with the same scripted
+ * LLM answers: same canvas events, transcript, answer and score; every operator activity recorded
+ * once. Short activity timeouts (a session limit) let lost in-flight activities be retried quickly.
+ */
+const SESSIONS = 4;
+const LIMITS = { directorTimeoutSec: 2, operatorTimeoutSec: 2 };
+const inputs: SessionInput[] = Array.from({ length: SESSIONS }, (_, i) => scriptedSessionInput(i, LIMITS));
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Operator activities scheduled and completed in one workflow history. */
+function operatorActivities(events: HistoryEvent[]) {
+  const scheduled = new Map<string, string>();
+  for (const e of events) {
+    const a = e.activityTaskScheduledEventAttributes;
+    if (a) scheduled.set(String(e.eventId), a.activityType?.name ?? '');
+  }
+  const completedOperators = events.filter(
+    (e) => e.activityTaskCompletedEventAttributes && scheduled.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId)) === 'runOperator',
+  );
+  const completedIds = completedOperators.map((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
+  return {
+    scheduled: [...scheduled.values()].filter((n) => n === 'runOperator').length,
+    completed: completedOperators.length,
+    completedTwice: completedIds.length - new Set(completedIds).size,
+  };
+}
+
+function identities(events: HistoryEvent[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of events) {
+    const id = e.workflowTaskCompletedEventAttributes?.identity ?? e.activityTaskStartedEventAttributes?.identity;
+    if (id) out.add(id);
+  }
+  return out;
+}
+
+/** Waits until every session has taken at least `turns` turns (queried live), then returns the turns. */
+async function waitForTurns(handles: WorkflowHandle[], turns: number, timeoutMs = 60_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const views = await Promise.all(handles.map((h) => h.query(canvasQuery)));
+    if (views.every((v) => v.turn >= turns)) return views.map((v) => v.turn);
+    if (Date.now() > deadline) throw new Error(`sessions did not reach turn ${turns} in ${timeoutMs} ms: turns ${views.map((v) => v.turn).join(', ')}`);
+    await sleep(100);
+  }
+}
+
+async function startAll(client: Client, taskQueue: string, prefix: string): Promise<WorkflowHandle[]> {
+  return Promise.all(
+    inputs.map((input, i) => client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-scripted-${prefix}-${i}-${Date.now()}`, args: [input] })),
+  );
+}
+
+async function expectSameAsBaseline(handles: WorkflowHandle[], baseline: { results: SessionResult[]; histories: HistoryEvent[][] }) {
+  const results = (await Promise.all(handles.map((h) => h.result()))) as SessionResult[];
+  const histories = await Promise.all(handles.map(async (h) => (await h.fetchHistory()).events ?? []));
+  results.forEach((result, i) => {
+    const base = baseline.results[i] as SessionResult;
+    expect(comparableResult(result)).toEqual(comparableResult(base));
+    expect(executionsRecorded(result)).toBe(executionsRecorded(base));
+    const ops = operatorActivities(histories[i] as HistoryEvent[]);
+    const baseOps = operatorActivities(baseline.histories[i] as HistoryEvent[]);
+    expect(ops).toEqual({ scheduled: baseOps.scheduled, completed: baseOps.scheduled, completedTwice: 0 });
+  });
+  return { results, histories };
+}
+
+describe('canvas sessions survive crashes (scripted LLMs)', () => {
+  let director: FakeOpenAIServer;
+  let executor: FakeOpenAIServer;
+  let tmp: string;
+  let baseline: { results: SessionResult[]; histories: HistoryEvent[][] };
+
+  beforeAll(async () => {
+    director = await startFakeOpenAIServer({ fallback: (req) => scriptedDirectorReply(req, { delayMs: 150 }) });
+    executor = await startFakeOpenAIServer({ fallback: (req) => scriptedExecutorReply(req, { delayMs: 20 }) });
+    tmp = mkdtempSync(join(tmpdir(), 'flowsteer-crash-'));
+    // the uninterrupted run: an in-process worker on the shared test server
+    const h = await startSessionHarness('unused', { director, executor, concurrency: 16 });
+    try {
+      const handles = await startAll(h.client, h.taskQueue, 'baseline');
+      const results = (await Promise.all(handles.map((x) => x.result()))) as SessionResult[];
+      const histories = await Promise.all(handles.map(async (x) => (await x.fetchHistory()).events ?? []));
+      baseline = { results, histories };
+    } finally {
+      await h.close();
+    }
+  });
+
+  afterAll(async () => {
+    await director?.close();
+    await executor?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('the uninterrupted run is what the scripts say', () => {
+    expect(baseline.results.map((r) => [r.status, r.answer, r.score?.primary])).toEqual(
+      inputs.map((input) => ['finished', input.task.answers[0], 1]),
+    );
+    expect(baseline.results.map((r) => r.dsl)).toEqual(
+      inputs.map((_, i) => (i % 2 === 0 ? 'Plan -> [Custom, AnswerGenerate] -> ScEnsemble -> Review ? Revise : done -> Format' : 'Plan -> Custom -> Verify ? Revise : done -> Format')),
+    );
+    baseline.results.forEach((r) => expect(executionsRecorded(r)).toBeGreaterThan(2));
+  });
+
+  it('a SIGKILLed worker process is replaced and every session ends as in the uninterrupted run', async () => {
+    const taskQueue = `${TASK_QUEUES.canvas}-crash-${Math.random().toString(36).slice(2, 8)}`;
+    const backends = join(tmp, 'backends.yaml');
+    writeFileSync(backends, backendsYaml(director.baseURL, executor.baseURL, { concurrency: 16 }));
+    const env = {
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
+      FLOWSTEER_TASK_QUEUE: taskQueue,
+      FLOWSTEER_BACKENDS: backends,
+      FLOWSTEER_ARTIFACTS: join(tmp, 'artifacts'),
+      FLOWSTEER_WORKFLOW_BUNDLE: await writeWorkflowBundle(tmp),
+    };
+    const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+    const client = new Client({ connection });
+    const workers: WorkerProcess[] = [];
+    try {
+      const first = spawnWorkerProcess(`crash-first@${process.pid}`, env);
+      workers.push(first);
+      await first.ready;
+      const handles = await startAll(client, taskQueue, 'killed');
+      const turnsAtKill = await waitForTurns(handles, 2);
+      expect(await killHard(first)).toBe('SIGKILL');
+      const views = await Promise.all(handles.map((h) => h.describe()));
+      expect(views.filter((d) => d.status.name === 'RUNNING').length).toBeGreaterThan(0); // the kill hit live sessions
+
+      const second = spawnWorkerProcess(`crash-second@${process.pid}`, env);
+      workers.push(second);
+      await second.ready;
+      const { histories } = await expectSameAsBaseline(handles, baseline);
+      // the sessions that were running at the kill were carried on by the second worker
+      histories.forEach((events, i) => {
+        if (views[i]?.status.name === 'RUNNING') expect(identities(events).has(second.identity)).toBe(true);
+      });
+      console.log(`worker SIGKILLed at turns ${turnsAtKill.join(', ')}; all ${SESSIONS} sessions finished as in the uninterrupted run`);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- worker output ---\n${workers.map((w) => `[${w.identity}]\n${w.output()}`).join('\n')}`);
+    } finally {
+      for (const w of workers) await killHard(w);
+      await connection.close();
+    }
+  });
+
+  it('a stopped and restarted dev server (same SQLite file) loses nothing', async () => {
+    let server: TestServer | undefined;
+    let h: SessionHarness | undefined;
+    try {
+      server = await startTestServer();
+      h = await startSessionHarness('unused', { address: server.address, director, executor, concurrency: 16 });
+      const handles = await startAll(h.client, h.taskQueue, 'restarted');
+      const turnsAtStop = await waitForTurns(handles, 2);
+      execFileSync('bash', [join(ROOT, 'temporal', 'stop.sh')], { env: server.env, stdio: 'ignore' });
+      await sleep(1_000); // down for a moment: workers' polls and activity completions fail
+      execFileSync('bash', [join(ROOT, 'temporal', 'start.sh')], { env: server.env, stdio: 'ignore' });
+      const { results } = await expectSameAsBaseline(handles, baseline);
+      expect(results.every((r) => r.status === 'finished')).toBe(true);
+      console.log(`server restarted at turns ${turnsAtStop.join(', ')}; all ${SESSIONS} sessions finished as in the uninterrupted run`);
+    } finally {
+      await h?.close();
+      if (server) stopTestServer(server.env, server.home);
+    }
+  });
+});
