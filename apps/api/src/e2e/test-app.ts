@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { AppModule } from '../app/app.module';
 import { loadConfig, type ApiConfig } from '../app/config';
 import { configureApp } from '../app/configure';
-import { workerWorkflowOptions } from '../../../worker/src/bundle-options';
+import { workerWorkflowOptions } from '@flowsteer/temporal-runtime';
 
 export const TOKEN = 'e2e-token-0123456789abcdef';
 export const auth = { Authorization: `Bearer ${TOKEN}` };
