@@ -1,0 +1,112 @@
+import { TypedSearchAttributes } from '@temporalio/common';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { CANVAS_SESSION_WORKFLOW, SA, canvasQuery, type SessionResult } from '@flowsteer/contracts';
+import { startSessionHarness, type SessionHarness } from '../../../libs/workflows/src/test-support/session-harness';
+import { scriptedDirectorReply, scriptedSessionInput } from '../../../libs/workflows/src/test-support/scripted-session';
+
+/**
+ * Operating through the Temporal UI (issue 6 part 2): a finished session is found in the real UI
+ * of the test server by a FlowSteer search attribute, opened, and its `canvas` query read on the
+ * Queries tab, in headless Chromium (Debian's, driven by playwright-core). The screenshot is kept
+ * in test-artifacts/ui/session.png.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = resolve(__dirname, '..', '..', '..', 'test-artifacts', 'ui');
+const skip = process.env.FLOWSTEER_SKIP_UI_TEST === '1';
+if (skip) console.log('Temporal UI end-to-end test skipped: FLOWSTEER_SKIP_UI_TEST=1');
+
+jest.setTimeout(120_000);
+
+(skip ? describe.skip : describe)('the Temporal UI shows a finished session (headless Chromium)', () => {
+  let h: SessionHarness;
+  let browser: Browser | undefined;
+  const dataset = `ui-e2e-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install it with \`bash scripts/install-chromium.sh\` (or set FLOWSTEER_SKIP_UI_TEST=1 to skip this test)`);
+    }
+    h = await startSessionHarness('42');
+    h.director.setFallback((req) => scriptedDirectorReply(req));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('finds the session by FlowSteerDataset, opens it and reads its canvas query', async () => {
+    const uiUrl = process.env.FLOWSTEER_TEST_TEMPORAL_UI;
+    if (!uiUrl) throw new Error('FLOWSTEER_TEST_TEMPORAL_UI is not set: run this test through jest (its global setup starts the server and its UI)');
+    const input = { ...scriptedSessionInput(1), task: { ...scriptedSessionInput(1).task, dataset } };
+    const workflowId = `session-${dataset}-${input.task.id}`;
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [input],
+      memo: { problem: input.task.problem },
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: SA.dataset, value: dataset },
+        { key: SA.taskType, value: input.task.taskType },
+      ]),
+    });
+    const result = (await handle.result()) as SessionResult;
+    expect(result.status).toBe('finished');
+    const dsl = (await handle.query(canvasQuery)).dsl;
+    expect(dsl).toBe('Plan -> Custom -> Verify ? Revise : done -> Format');
+
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    rmSync(join(ARTIFACTS, 'failure.png'), { force: true });
+    try {
+      // the workflows list, filtered by the search attribute (visibility is eventually consistent)
+      const query = encodeURIComponent(`FlowSteerDataset="${dataset}"`);
+      const link = page.locator(`a[href*="/workflows/${workflowId}/"]`).first();
+      await retryUntil(async () => {
+        await page.goto(`${uiUrl}/namespaces/default/workflows?query=${query}`);
+        await link.waitFor({ timeout: 5_000 });
+      }, 30_000);
+      await page.screenshot({ path: join(ARTIFACTS, 'list.png') });
+      await link.click();
+      await page.waitForURL(new RegExp(`/workflows/${workflowId}/`));
+
+      // the Queries tab: pick `canvas`, read the answer
+      await page.getByRole('link', { name: /^Queries/ }).or(page.getByRole('tab', { name: /^Queries/ })).first().click();
+      await page.waitForURL(/\/query/);
+      await selectQueryType(page, 'canvas');
+      await page.getByRole('button', { name: /Run Query/i }).click();
+      await page.getByText(dsl, { exact: false }).first().waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'session.png'), fullPage: true });
+    } catch (err) {
+      await page.screenshot({ path: join(ARTIFACTS, 'failure.png'), fullPage: true }).catch(() => undefined);
+      throw new Error(`${(err as Error).message}\n(page ${page.url()}; screenshot ${join(ARTIFACTS, 'failure.png')})`);
+    }
+  });
+});
+
+async function retryUntil(step: () => Promise<void>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await step();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+  }
+}
+
+/** The query-type picker of the Temporal UI: a native select in some versions, a menu button in others. */
+async function selectQueryType(page: Page, name: string): Promise<void> {
+  const native = page.locator('select').filter({ has: page.locator(`option[value="${name}"]`) });
+  if (await native.count()) {
+    await native.first().selectOption(name);
+    return;
+  }
+  const picker = page.getByRole('button', { name: /Query Type|__stack_trace|canvas|transcript|events/i }).first();
+  await picker.click();
+  await page.getByRole('option', { name }).or(page.getByRole('menuitem', { name })).first().click();
+}
