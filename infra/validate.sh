@@ -176,6 +176,7 @@ expect_fail() { # description pattern helm-args...
 }
 expect_fail "a literal apiKey in backends" "keys are never written into values" --set backends.backends.director.apiKey=sk-test
 expect_fail "an apiKeyEnv without a Secret mapping" "has no entry in backendKeys.env" --set backends.backends.director.apiKeyEnv=OTHER_KEY
+expect_fail "an unknown versioning behaviour" "must be PINNED or AUTO_UPGRADE" --set worker.versioning.defaultBehavior=Pinned
 expect_fail "Temporal mTLS without a Secret" "temporal.tls.secretName is required" --set temporal.tls.enabled=true
 
 # The chart's search attributes and the security settings that matter, read from the render.

@@ -118,6 +118,9 @@ config holds a literal key or names a variable that backendKeys.env does not map
 {{/* Worker env shared by the canvas and sandbox pools: pass (dict "ctx" $ "role" "canvas") */}}
 {{- define "flowsteer.workerEnv" -}}
 {{- $v := .ctx.Values -}}
+{{- if not (has $v.worker.versioning.defaultBehavior (list "PINNED" "AUTO_UPGRADE")) -}}
+{{- fail (printf "worker.versioning.defaultBehavior must be PINNED or AUTO_UPGRADE (the SDK's VersioningBehavior), not %v" $v.worker.versioning.defaultBehavior) -}}
+{{- end -}}
 {{ include "flowsteer.temporalEnv" .ctx }}
 - name: FLOWSTEER_WORKER_ROLES
   value: {{ .role | quote }}
