@@ -8,3 +8,4 @@ export * from './tasks';
 export * from './session';
 export * from './trajectory';
 export * from './runs';
+export * from './eval';

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { DirectorPromptMode } from './session';
+import type { EvalReportFiles, EvalRunCarry } from './eval';
 
 /**
  * Evaluation and training runs (DESIGN §5): workflow types `evalRun` and `cwrpoTraining`, ids
@@ -26,6 +27,10 @@ export interface EvalRunInput {
   baselines: boolean;
   /** Sessions running at once. */
   concurrency: number;
+  /** Continue-as-new once the history has this many events (default 5000, or when the server suggests it). */
+  continueAsNewAfterEvents?: number;
+  /** Set by the run itself when it continues as new: finished results and where to go on. */
+  carry?: EvalRunCarry;
 }
 
 export type RunPhase = 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'stopped' | 'failed';
@@ -58,6 +63,16 @@ export interface EvalReport {
   markdown: string;
   /** Artifact reference of the full report (per-item scores), when stored. */
   reportRef?: string;
+  /** The same metrics per task type (the `dataset` field holds the task type). */
+  byTaskType?: EvalReportRow[];
+  /** The paper's published FlowSteer numbers (spec §8.1), percent, per dataset present in the run. */
+  paper?: Record<string, Record<string, number>>;
+  /** Units that failed, with their reason. */
+  failures?: { key: string; error: string }[];
+  /** Where the report files were written. */
+  files?: EvalReportFiles;
+  /** Artifact references of the per-item results. */
+  resultRefs?: string[];
 }
 
 export interface EvalRunResult {

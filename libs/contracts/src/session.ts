@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LedgerEntry } from './llm';
 import type { BenchTask } from './tasks';
+import type { FixedWorkflow } from './eval';
 
 /** How the director sees the session (spec §3.4): the released model's compact state, or the paper's full history. */
 export type DirectorPromptMode = 'compact' | 'full-history';
@@ -32,6 +33,11 @@ export interface SessionInput {
   startFrom?: { sessionId: string; turn: number; events: unknown[] };
   /** Keep the trajectory (director texts, feedback, token logprobs) for training. */
   recordTrajectory?: boolean;
+  /**
+   * Baseline mode: the canvas starts from this hand-written workflow, it is executed once and the
+   * session finishes; no director turn is taken (turns = 0).
+   */
+  fixedWorkflow?: FixedWorkflow;
 }
 
 export type SessionStatus = 'running' | 'paused' | 'finished' | 'turn-limit' | 'cancelled' | 'failed';

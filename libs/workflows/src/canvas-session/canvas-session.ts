@@ -26,6 +26,7 @@ import {
 import { sessionActivities } from './activities';
 import { directorRequest, feedbackText } from './director';
 import { describeFailure, executeCanvas } from './execute';
+import { runFixedWorkflow } from './fixed-workflow';
 import { SessionRecord } from './session-record';
 
 /**
@@ -75,7 +76,8 @@ export async function canvasSession(input: SessionInput): Promise<SessionResult>
 
   upsertMemo({ problem: input.task.problem.slice(0, 200), dataset: input.task.dataset, item: input.task.id });
   try {
-    while (!isTerminal(record.state) && stopRequested === null) {
+    if (input.fixedWorkflow) await runFixedWorkflow(record, input, activities); // baseline: no director
+    while (!input.fixedWorkflow && !isTerminal(record.state) && stopRequested === null) {
       await condition(() => !paused || stopRequested !== null || humanQueue.length > 0);
       await applyHumanActions(record, humanQueue, input, activities);
       if (paused || stopRequested !== null || isTerminal(record.state)) continue;
@@ -91,7 +93,7 @@ export async function canvasSession(input: SessionInput): Promise<SessionResult>
     setStatus(record, 'failed');
     throw ApplicationFailure.nonRetryable(`session ${info.workflowId} failed at turn ${record.state.turn}: ${failure}`, 'SessionFailed');
   }
-  const status = stopRequested !== null ? 'cancelled' : record.state.phase === 'finished' ? 'finished' : 'turn-limit';
+  const status = stopRequested !== null ? 'cancelled' : input.fixedWorkflow || record.state.phase === 'finished' ? 'finished' : 'turn-limit';
   return finish(record, input, activities, status);
 }
 
@@ -110,6 +112,7 @@ function openSession(input: SessionInput): SessionRecord {
     maxTurns: input.limits.maxTurns,
     ...(task.code?.entryPoint ? { entryPoint: task.code.entryPoint } : {}),
     ...(task.code?.tests ? { tests: task.code.tests } : {}),
+    ...(input.fixedWorkflow ? { workflow: input.fixedWorkflow.dsl } : {}),
   });
   if (opened.rejection) throw ApplicationFailure.nonRetryable(`invalid session options: ${opened.rejection.reason}`, 'InvalidSessionInput');
   return new SessionRecord(opened.events, opened.state);

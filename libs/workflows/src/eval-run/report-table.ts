@@ -1,0 +1,77 @@
+import type { EvalMethod, EvalReportRow } from '@flowsteer/contracts';
+import { PAPER_ORDER, datasetColumn } from './paper-reference';
+
+export const METHOD_LABELS: Record<EvalMethod, string> = {
+  direct: 'Executor alone (one call)',
+  fixed: 'Fixed workflow (hand-written)',
+  flowsteer: 'FlowSteer (this run)',
+};
+
+const fmt = (v: number | undefined) => (v === undefined ? 'n/s' : v.toFixed(2));
+
+export function orderDatasets(datasets: readonly string[]): string[] {
+  const rank = (d: string) => (PAPER_ORDER.indexOf(d) === -1 ? PAPER_ORDER.length : PAPER_ORDER.indexOf(d));
+  return [...datasets].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+}
+
+function cell(row: EvalReportRow | undefined, metrics: string[], prefix = ''): string {
+  if (!row) return '—';
+  return metrics.map((m) => fmt(row.metrics[`${prefix}${m}`])).join(' / ');
+}
+
+/**
+ * The results table in the paper's layout: one row per method, one column per dataset (QA as
+ * EM / F1), the paper's published FlowSteer numbers as the last row; then the details per dataset
+ * (canonical and FlowSteer-compatible scores, turns, tokens, cost, failures) and per task type.
+ */
+export function renderReportMarkdown(opts: {
+  rows: readonly EvalReportRow[];
+  byTaskType: readonly EvalReportRow[];
+  paper: Record<string, Record<string, number>>;
+  datasets: readonly string[];
+  methods: readonly EvalMethod[];
+}): string {
+  const datasets = orderDatasets(opts.datasets);
+  const find = (dataset: string, method: string) => opts.rows.find((r) => r.dataset === dataset && r.method === method);
+  const header = datasets.map((d) => {
+    const c = datasetColumn(d);
+    return c.metrics.length > 1 ? `${c.title} ${c.metrics.map((m) => m.toUpperCase()).join('/')}` : c.title;
+  });
+  const lines: string[] = [];
+  lines.push(`| Method | ${header.join(' | ')} |`, `|---|${datasets.map(() => '---:').join('|')}|`);
+  for (const method of opts.methods) {
+    lines.push(`| ${METHOD_LABELS[method]} | ${datasets.map((d) => cell(find(d, method), datasetColumn(d).metrics)).join(' | ')} |`);
+  }
+  lines.push(
+    `| FlowSteer (paper, Qwen3-8B director) | ${datasets
+      .map((d) => {
+        const ref = opts.paper[d];
+        return ref ? datasetColumn(d).metrics.map((m) => fmt(ref[m])).join(' / ') : '—';
+      })
+      .join(' | ')} |`,
+  );
+  lines.push('', 'Scores in percent; `n/s` = not scored on this worker (code needs the sandbox scorer); a failed item counts as 0.', '');
+  lines.push('| Dataset | Method | n | failed | canonical | FlowSteer-compatible | mean turns | director tok/item | executor tok/item | cost USD |');
+  lines.push('|---|---|---:|---:|---|---|---:|---:|---:|---:|');
+  for (const d of datasets) {
+    const metrics = datasetColumn(d).metrics;
+    for (const method of opts.methods) {
+      const row = find(d, method);
+      if (!row) continue;
+      const canonical = metrics.map((m) => `${m} ${fmt(row.metrics[m])}`).join(', ');
+      const compat = metrics.map((m) => `${m} ${fmt(row.metrics[`flowsteer_${m}`])}`).join(', ');
+      lines.push(
+        `| ${datasetColumn(d).title} | ${method} | ${row.n} | ${row.metrics.failures ?? 0} | ${canonical} | ${compat} | ${fmt(row.metrics.meanTurns)} | ${row.metrics.directorTokens ?? 0} | ${row.metrics.executorTokens ?? 0} | ${(row.metrics.costUsd ?? 0).toFixed(4)} |`,
+      );
+    }
+  }
+  if (opts.byTaskType.length) {
+    lines.push('', '| Task type | Method | n | score | mean turns | director tok/item | executor tok/item |', '|---|---|---:|---:|---:|---:|---:|');
+    for (const row of opts.byTaskType) {
+      lines.push(
+        `| ${row.dataset} | ${row.method} | ${row.n} | ${fmt(row.metrics.primary)} | ${fmt(row.metrics.meanTurns)} | ${row.metrics.directorTokens ?? 0} | ${row.metrics.executorTokens ?? 0} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
