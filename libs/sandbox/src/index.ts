@@ -1,4 +1,3 @@
-export { TASK_QUEUES } from '@flowsteer/contracts';
 export * from './errors';
 export * from './limits';
 export { Semaphore } from './semaphore';
