@@ -3,7 +3,9 @@ import type { HealthCheckActivities } from '@flowsteer/contracts';
 import { LlmClient, createLlmActivities, loadBackendRegistry } from '@flowsteer/llm';
 import { createOperatorActivities } from '@flowsteer/operators';
 import { createSandbox, type SandboxRunner } from '@flowsteer/sandbox';
+import { createEvalActivities, defaultReportsDir } from './eval-activities';
 import { createSessionActivities } from './session-activities';
+import { WORKSPACE_ROOT } from '@flowsteer/temporal-runtime';
 
 export interface ActivityDeps {
   identity: string;
@@ -12,6 +14,8 @@ export interface ActivityDeps {
   llm?: LlmClient;
   /** Explicit sandbox; default: probe the machine's isolation. `null` disables code execution. */
   sandbox?: SandboxRunner | null;
+  /** Where evaluation reports go (`<dir>/<run>/report.*`); default `.flowsteer/reports`. */
+  reportsDir?: string;
 }
 
 export function healthActivities(identity: string): HealthCheckActivities {
@@ -30,11 +34,14 @@ export async function createActivities(deps: ActivityDeps) {
   const llm = deps.llm ?? new LlmClient(loadBackendRegistry());
   const sandbox = deps.sandbox === undefined ? await createSandboxOrExplain() : deps.sandbox;
   const runCode = sandbox ? (req: Parameters<SandboxRunner['run']>[0]) => sandbox.run(req) : undefined;
+  const session = createSessionActivities({ artifactsDir: deps.artifactsDir });
+  const reportsDir = deps.reportsDir ?? defaultReportsDir(process.env, WORKSPACE_ROOT);
   return {
     ...healthActivities(deps.identity),
     ...createLlmActivities(llm),
     ...createOperatorActivities({ chat: llm, runCode }),
-    ...createSessionActivities({ artifactsDir: deps.artifactsDir }),
+    ...session,
+    ...createEvalActivities({ llm, artifactsDir: deps.artifactsDir, reportsDir, scoreSession: session.scoreSession }),
   };
 }
 

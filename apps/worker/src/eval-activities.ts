@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { BenchDataMissingError, formatProblem, loadDataset, sampleTasks } from '@flowsteer/bench';
+import type {
+  BenchTask,
+  ChatMessage,
+  DirectAnswerInput,
+  DirectAnswerResult,
+  EvalActivities,
+  EvalDatasetPlan,
+  SessionActivities,
+  SessionResult,
+  SessionSummary,
+} from '@flowsteer/contracts';
+import { toActivityFailure, type LlmClient } from '@flowsteer/llm';
+import { writeEvalReportFiles } from './eval-report';
+
+/** How the executor is asked to answer in one call (the "executor alone" baseline). */
+const ANSWER_FORMAT: Record<BenchTask['taskType'], string> = {
+  math: 'Solve the problem. End with the final answer in \\boxed{}.',
+  qa: 'Answer the question. Reply with the short answer only (a few words), no explanation.',
+  'multiple-choice': 'Solve the problem and answer with the letter of the correct option only.',
+  code: 'Write the complete Python solution. Reply with the code only.',
+};
+
+export function directMessages(task: BenchTask): ChatMessage[] {
+  return [{ role: 'user', content: `${task.problem}\n\n${ANSWER_FORMAT[task.taskType]}` }];
+}
+
+/**
+ * The evaluation run's activities: the seeded sample (cached per process: every chunk is a slice of
+ * the same sample), the direct-answer baseline, outcomes of sessions started earlier, artifact reads
+ * and the report writer.
+ */
+export function createEvalActivities(deps: {
+  llm: LlmClient;
+  artifactsDir: string;
+  reportsDir: string;
+  scoreSession: SessionActivities['scoreSession'];
+}): EvalActivities {
+  const samples = new Map<string, { tasks: BenchTask[]; plan: EvalDatasetPlan }>();
+
+  function sample(dataset: string, perDataset: number, seed: number) {
+    const key = `${dataset}|${perDataset}|${seed}`;
+    const cached = samples.get(key);
+    if (cached) return cached;
+    let loaded: ReturnType<typeof loadDataset>;
+    try {
+      loaded = loadDataset(dataset);
+    } catch (err) {
+      const type = err instanceof BenchDataMissingError ? 'BenchDataMissing' : 'InvalidEvalInput';
+      throw ApplicationFailure.nonRetryable(`dataset "${dataset}": ${(err as Error).message}`, type);
+    }
+    const tasks = sampleTasks(loaded.tasks, { perDataset, seed });
+    const plan = { dataset, total: tasks.length, skipped: loaded.problems.slice(0, 5).map(formatProblem), skippedCount: loaded.problems.length };
+    const entry = { tasks, plan };
+    samples.set(key, entry);
+    return entry;
+  }
+
+  return {
+    async planEval({ datasets, perDataset, seed }) {
+      return datasets.map((d) => sample(d, perDataset, seed).plan);
+    },
+
+    async evalTasks({ dataset, perDataset, seed, offset, limit }) {
+      return sample(dataset, perDataset, seed).tasks.slice(offset, offset + limit);
+    },
+
+    async directAnswer({ task, executorBackend }: DirectAnswerInput): Promise<DirectAnswerResult> {
+      const stopBeating = heartbeatWhile(`direct ${task.dataset}/${task.id}`);
+      let reply: Awaited<ReturnType<LlmClient['chat']>>;
+      try {
+        reply = await deps.llm.chat(
+          { backend: executorBackend, messages: directMessages(task), purpose: `direct answer ${task.dataset}/${task.id}` },
+          { signal: currentSignal() },
+        );
+      } catch (err) {
+        throw toActivityFailure(err);
+      } finally {
+        stopBeating();
+      }
+      const score = task.answers.length > 0 || task.code?.tests ? await deps.scoreSession({ task, answer: reply.text }) : undefined;
+      return { answer: reply.text, ledger: reply.ledger, ...(score ? { score } : {}) };
+    },
+
+    async sessionOutcome({ workflowId }): Promise<SessionSummary> {
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat(workflowId), 10_000);
+      try {
+        const r = (await ctx.client.workflow.getHandle(workflowId).result()) as SessionResult;
+        return { sessionId: r.sessionId, status: r.status, answer: r.answer, turns: r.turns, score: r.score, totals: r.totals, ...(r.error ? { error: r.error } : {}) };
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    async loadArtifact({ ref }) {
+      return JSON.parse(readFileSync(artifactPath(deps.artifactsDir, ref), 'utf8')) as unknown;
+    },
+
+    async writeEvalReport({ runId, report, resultRefs }) {
+      const items = resultRefs.flatMap((ref) => JSON.parse(readFileSync(artifactPath(deps.artifactsDir, ref), 'utf8')) as unknown[]);
+      return writeEvalReportFiles(deps.reportsDir, runId, report, items);
+    },
+  };
+}
+
+/** `artifact://kind/id.json` -> a path inside the artifacts folder (never outside it). */
+export function artifactPath(artifactsDir: string, ref: string): string {
+  if (!ref.startsWith('artifact://')) throw ApplicationFailure.nonRetryable(`not an artifact reference: ${ref}`, 'InvalidEvalInput');
+  const rel = normalize(ref.slice('artifact://'.length));
+  if (rel.startsWith('..') || rel.startsWith('/')) throw ApplicationFailure.nonRetryable(`artifact reference leaves the store: ${ref}`, 'InvalidEvalInput');
+  return join(artifactsDir, rel);
+}
+
+/** Heartbeats every 10 s while a long call runs (when inside an activity). */
+function heartbeatWhile(detail: string): () => void {
+  try {
+    const ctx = Context.current();
+    const timer = setInterval(() => ctx.heartbeat(detail), 10_000);
+    return () => clearInterval(timer);
+  } catch {
+    return () => undefined;
+  }
+}
+
+function currentSignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
+}
+
+export function defaultReportsDir(env: NodeJS.ProcessEnv, root: string): string {
+  return env.FLOWSTEER_REPORTS ?? join(env.FLOWSTEER_HOME ?? join(root, '.flowsteer'), 'reports');
+}

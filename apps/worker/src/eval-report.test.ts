@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EvalItemResult, EvalRunInput } from '@flowsteer/contracts';
+import { buildReport } from '../../../libs/workflows/src/eval-run/eval-run';
+import { artifactPath } from './eval-activities';
+import { renderReportSvg, writeEvalReportFiles } from './eval-report';
+
+function item(method: EvalItemResult['method'], dataset: string, id: string, extra: Partial<EvalItemResult> = {}): EvalItemResult {
+  const taskType = dataset === 'gsm8k' ? 'math' : 'qa';
+  return { key: `${method}/${dataset}/${id}`, method, dataset, taskType, itemId: id, ok: true, metrics: {}, turns: 0, directorTokens: 0, executorTokens: 100, costUsd: 0.001, ...extra };
+}
+
+const input: EvalRunInput = { name: 'unit', datasets: ['hotpotqa', 'gsm8k'], perDataset: 2, seed: 42, director: 'd', executor: 'e', maxTurns: 6, baselines: true, concurrency: 2 };
+const plan = [
+  { dataset: 'hotpotqa', total: 2, skipped: [], skippedCount: 0 },
+  { dataset: 'gsm8k', total: 2, skipped: [], skippedCount: 0 },
+];
+const results: EvalItemResult[] = [
+  item('flowsteer', 'gsm8k', '1', { primary: 1, metrics: { accuracy: 1, flowsteer_accuracy: 1 }, turns: 6, directorTokens: 900, executorTokens: 1200 }),
+  item('flowsteer', 'gsm8k', '2', { primary: 0, metrics: { accuracy: 0, flowsteer_accuracy: 1 }, turns: 4, directorTokens: 700, executorTokens: 800 }),
+  item('direct', 'gsm8k', '1', { primary: 0, metrics: { accuracy: 0, flowsteer_accuracy: 0 } }),
+  item('direct', 'gsm8k', '2', { primary: 1, metrics: { accuracy: 1, flowsteer_accuracy: 1 } }),
+  item('fixed', 'gsm8k', '1', { primary: 1, metrics: { accuracy: 1, flowsteer_accuracy: 1 } }),
+  item('fixed', 'gsm8k', '2', { primary: 1, metrics: { accuracy: 1, flowsteer_accuracy: 1 } }),
+  item('flowsteer', 'hotpotqa', 'a', { primary: 0.5, metrics: { em: 0, f1: 0.5, flowsteer_em: 0, flowsteer_f1: 0.5 }, turns: 5, directorTokens: 1000 }),
+  item('flowsteer', 'hotpotqa', 'b', { ok: false, error: 'session failed at turn 0: director down', costUsd: 0 }),
+];
+
+describe('evaluation report', () => {
+  const report = buildReport(input, plan, ['direct', 'fixed', 'flowsteer'], results);
+
+  it('aggregates per dataset and method (percent, failures count as 0) in the paper layout, with the paper column', () => {
+    const fs = report.rows.find((r) => r.dataset === 'gsm8k' && r.method === 'flowsteer');
+    expect(fs?.metrics).toMatchObject({ accuracy: 50, flowsteer_accuracy: 100, primary: 50, meanTurns: 5, directorTokens: 800, executorTokens: 1000, failures: 0 });
+    const qa = report.rows.find((r) => r.dataset === 'hotpotqa' && r.method === 'flowsteer');
+    expect(qa?.metrics).toMatchObject({ em: 0, f1: 25, primary: 25, meanTurns: 5, failures: 1 });
+    const lines = report.markdown.split('\n');
+    expect(lines[0]).toBe('| Method | GSM8K | HotPotQA EM/F1 |'); // paper order, not input order
+    expect(lines).toContain('| Executor alone (one call) | 50.00 | — |');
+    expect(lines).toContain('| Fixed workflow (hand-written) | 100.00 | — |');
+    expect(lines).toContain('| FlowSteer (this run) | 50.00 | 0.00 / 25.00 |');
+    expect(lines).toContain('| FlowSteer (paper, Qwen3-8B director) | 96.09 | 78.12 / 84.98 |');
+    expect(report.markdown).toContain('| GSM8K | flowsteer | 2 | 0 | accuracy 50.00 | accuracy 100.00 | 5.00 | 800 | 1000 | 0.0020 |');
+    expect(report.markdown).toContain('| qa | flowsteer | 2 | 25.00 | 5.00 | 1000 | 100 |');
+    expect(report.failures).toEqual([{ key: 'flowsteer/hotpotqa/b', error: 'session failed at turn 0: director down' }]);
+  });
+
+  it('writes report.md, report.json and a self-made SVG under <reports>/<run>/', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowsteer-report-'));
+    const files = writeEvalReportFiles(dir, 'eval-unit-abc', report, results);
+    expect(files.dir).toBe(join(dir, 'eval-unit-abc'));
+    const md = readFileSync(files.markdown, 'utf8');
+    expect(md).toMatch(/^# Evaluation run `eval-unit-abc`/);
+    expect(md).toContain('| FlowSteer (paper, Qwen3-8B director) | 96.09 | 78.12 / 84.98 |');
+    expect(md).toContain('## Failures (1)\n\n- `flowsteer/hotpotqa/b`: session failed at turn 0: director down');
+    const json = JSON.parse(readFileSync(files.json, 'utf8')) as { runId: string; rows: unknown[]; items: unknown[]; paper: unknown };
+    expect(json.runId).toBe('eval-unit-abc');
+    expect(json.items).toHaveLength(results.length);
+    expect(json.paper).toEqual({ hotpotqa: { em: 78.12, f1: 84.98 }, gsm8k: { accuracy: 96.09 } });
+    const svg = readFileSync(files.svg, 'utf8');
+    expect(svg).toBe(renderReportSvg(report));
+  });
+
+  it('draws score bars per dataset and method (QA by F1) with the paper, and tokens/turns per task type', () => {
+    const svg = renderReportSvg(report);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    const bars = [...svg.matchAll(/<rect class="bar" data-group="([^"]+)" data-series="([^"]+)" data-value="([^"]+)"/g)].map((m) => `${m[1]}|${m[2]}|${m[3]}`);
+    expect(bars).toEqual(
+      expect.arrayContaining([
+        'gsm8k|direct|50', 'gsm8k|fixed|100', 'gsm8k|flowsteer|50', 'gsm8k|paper|96.09',
+        'hotpotqa|flowsteer|25', 'hotpotqa|paper|84.98',
+        'math|flowsteer|1800', // tokens per item: director 800 + executor 1000
+        'qa|flowsteer|5', // turns
+      ]),
+    );
+    expect(svg).toContain('FlowSteer (paper)');
+    expect(svg).not.toMatch(/NaN|undefined/);
+  });
+
+  it('resolves artifact references inside the store only', () => {
+    expect(artifactPath('/store', 'artifact://eval-results/x-part-0.json')).toBe('/store/eval-results/x-part-0.json');
+    expect(() => artifactPath('/store', 'artifact://../etc/passwd')).toThrow(/leaves the store/);
+    expect(() => artifactPath('/store', '/etc/passwd')).toThrow(/not an artifact reference/);
+  });
+});
