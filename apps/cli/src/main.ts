@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { evalCommand, type EvalOptions } from './commands/eval';
 import { health } from './commands/health';
+import { score, type ScoreOptions } from './commands/score';
 import { fork, replay, show } from './commands/sessions';
 import { solve, type SolveOptions } from './commands/solve';
 import { down, status, up } from './commands/up-down-status';
@@ -62,6 +64,28 @@ program
   .option('--executor <backend>', 'executor backend for the new session (default: the original one)')
   .option('--max-turns <n>', 'turn budget of the new session (default: the original one)')
   .action(action((id: string, opts: { turn: string; director?: string; executor?: string; maxTurns?: string }) => fork(id, opts)));
+
+program
+  .command('eval')
+  .description("evaluation run: FlowSteer sessions (and baselines) over seeded samples of benchmarks, live progress, the paper's results table and report files")
+  .option('--datasets <names>', 'comma-separated benchmarks (gsm8k,math,hotpotqa,squad_v2,mbpp,humaneval,mathqa,aime2025,triviaqa,nq,apps,ds1000)', 'gsm8k')
+  .option('--per-dataset <n>', 'items sampled per dataset (the paper: 128)', '128')
+  .option('--seed <n>', 'sampling seed (the paper: 42)', '42')
+  .option('--baselines', 'also run the baselines: the executor alone (one call) and a fixed hand-written workflow')
+  .option('--director <backend>', 'director backend name', 'local')
+  .option('--executor <backend>', 'executor backend name', 'local')
+  .option('--max-turns <n>', 'director turns per session', '20')
+  .option('--concurrency <n>', 'sessions (and baseline calls) at once', '4')
+  .option('--prompt-mode <mode>', 'compact (released model) or full-history (paper)', 'compact')
+  .option('--name <name>', 'run name; the workflow id is eval-<name>-<suffix>', 'eval')
+  .option('--json', 'print the result as JSON')
+  .action(action((opts: EvalOptions) => evalCommand(opts)));
+program
+  .command('score')
+  .description('score a predictions file offline: per-line scores as JSONL and a summary (canonical and FlowSteer-compatible metrics)')
+  .option('-f, --file <path>', 'JSONL lines {"dataset"|"metric", "prediction", "answers"|"answer", "id"?}')
+  .option('--json', 'no readable summary on stderr (the JSON summary line is always printed)')
+  .action(action((opts: ScoreOptions) => score(opts)));
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`flowsteer: ${err.message}`);
