@@ -135,7 +135,7 @@ describe('API edge (real Temporal, no worker)', () => {
     });
 
     it('starts a training run as train-<name>; a second start is 409', async () => {
-      const body = { name: `t${suffix}`, config: { datasets: ['gsm8k'], steps: 10, director: 'policy' } };
+      const body = { name: `t${suffix}`, config: { datasets: ['gsm8k'], steps: 10, director: 'policy', baseModel: 'base' } };
       const res = await http.post('/v1/training').set(auth).send(body).expect(201);
       expect(res.body.id).toBe(`train-t${suffix}`);
       await http.post('/v1/training').set(auth).send(body).expect(409);
@@ -143,7 +143,7 @@ describe('API edge (real Temporal, no worker)', () => {
 
     it('gives field messages for a bad training config', async () => {
       const res = await http.post('/v1/training').set(auth).send({ name: 'x', config: { datasets: [], groupSize: 1 } }).expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['config.datasets', 'config.director', 'config.groupSize', 'config.steps']);
+      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['config.baseModel', 'config.datasets', 'config.director', 'config.groupSize', 'config.steps']);
     });
   });
 

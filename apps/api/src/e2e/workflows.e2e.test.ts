@@ -103,7 +103,7 @@ describe('API with a worker (stub workflows)', () => {
   });
 
   it('reads a training run\'s metrics and stops it', async () => {
-    const started = await http.post('/v1/training').set(auth).send({ name: `stub-${suffix}`, config: { datasets: ['gsm8k'], steps: 5, director: 'policy' } }).expect(201);
+    const started = await http.post('/v1/training').set(auth).send({ name: `stub-${suffix}`, config: { datasets: ['gsm8k'], steps: 5, director: 'policy', baseModel: 'base' } }).expect(201);
     const metrics = await http.get(`${started.body.link}/metrics`).set(auth).expect(200);
     expect(metrics.body).toMatchObject({ step: 3, totalSteps: 5, metrics: { loss: 0.25 } });
     await http.post(`${started.body.link}/stop`).set(auth).send({ reason: 'done' }).expect(202);

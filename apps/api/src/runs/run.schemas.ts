@@ -34,7 +34,7 @@ export const trainingConfigSchema = z
     director: nameSchema,
     executor: nameSchema.default('local'),
     maxTurns: z.number().int().min(1).max(100).default(20),
-    baseModel: z.string().max(200).optional(),
+    baseModel: z.string().min(1).max(500).describe('learner base model (HF folder, .gguf file or "<folder>::<file.gguf>")'),
     learningRate: z.number().positive().max(1).optional(),
     klCoef: z.number().min(0).max(10).optional(),
     clipEps: z.number().positive().max(1).optional(),
