@@ -29,6 +29,12 @@ app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
+{{/* Pod template labels: the selector labels plus part-of (what the vLLM NetworkPolicy admits). */}}
+{{- define "flowsteer.podLabels" -}}
+{{ include "flowsteer.selectorLabels" . }}
+app.kubernetes.io/part-of: flowsteer
+{{- end -}}
+
 {{- define "flowsteer.image" -}}
 {{- printf "%s:%s" .repository .tag -}}
 {{- end -}}
@@ -46,7 +52,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{- define "flowsteer.vllmBaseURL" -}}
+{{- if .Values.vllm.baseURL -}}
+{{- .Values.vllm.baseURL -}}
+{{- else -}}
 {{- printf "http://%s-vllm:%d/v1" (include "flowsteer.fullname" .) (int .Values.vllm.port) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Prometheus scrape annotations for a pod exposing SDK metrics on .port */}}
