@@ -144,6 +144,8 @@ config holds a literal key or names a variable that backendKeys.env does not map
   value: /app/dist/workflow-bundle.js
 - name: FLOWSTEER_HOME
   value: /tmp/flowsteer
+- name: HOME
+  value: /tmp
 - name: FLOWSTEER_ARTIFACTS
   value: {{ $v.artifacts.mountPath | quote }}
 - name: FLOWSTEER_WORKER_VERSIONING
