@@ -23,7 +23,7 @@ import { decorate } from '../nest/decorate';
 import { executionSummary, type ExecutionSummary } from '../temporal/execution-summary';
 import { TemporalService } from '../temporal/temporal.service';
 import { closedOutcome, type Outcome } from '../temporal/workflow-outcome';
-import { cutEventsAtTurn } from './fork';
+import { cutEventsAtTurn, type CanvasEvent } from '@flowsteer/canvas';
 import { newSuffix, resolveTask, sessionWorkflowId } from './session-tasks';
 import type { ForkDto, HumanActionDto, ListSessionsDto, StartSessionDto } from './session.schemas';
 
@@ -157,7 +157,7 @@ export class SessionsService {
     const [original, events] = await Promise.all([this.originalInput(id), this.temporal.withQueryDeadline(() => handle.query(eventsQuery))]);
     let cut;
     try {
-      cut = cutEventsAtTurn(events, body.turn);
+      cut = cutEventsAtTurn(events as CanvasEvent[], body.turn);
     } catch (err) {
       throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: (err as Error).message, errors: [{ field: 'turn', message: (err as Error).message }] });
     }
