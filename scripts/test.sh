@@ -14,6 +14,9 @@ npm run --silent lint
 printf '\n== type-check\n'
 npx tsc -p tsconfig.json
 
+printf '\n== infra (helm lint/template, kubeconform against offline Kubernetes schemas)\n'
+bash infra/validate.sh
+
 printf '\n== learner (Python: CWRPO loss, learner step, policy server)\n'
 .venv/bin/python -m pytest apps/learner/tests -q -p no:cacheprovider
 
