@@ -9,3 +9,4 @@ export * from './session';
 export * from './trajectory';
 export * from './runs';
 export * from './eval';
+export * from './learner';

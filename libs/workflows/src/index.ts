@@ -2,3 +2,4 @@
 export { healthCheck } from './health-check';
 export { canvasSession } from './canvas-session/canvas-session';
 export { evalRun } from './eval-run/eval-run';
+export { cwrpoTraining } from './cwrpo-training/cwrpo-training';

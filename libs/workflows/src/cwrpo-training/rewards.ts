@@ -1,0 +1,87 @@
+import { computeAdvantages, computeReward, correctnessReward, meanAndStd, type GroupSummary } from '@flowsteer/cwrpo';
+import type { BenchTask, CwrpoTrainingOptions, RewardParts, RolloutOutcome, TrainingBatchItem } from '@flowsteer/contracts';
+
+/** One rollout of a step: which problem, which try, and what the session returned (or why it failed). */
+export interface Rollout {
+  id: string;
+  task: BenchTask;
+  outcome?: RolloutOutcome;
+  error?: string;
+}
+
+export interface ScoredRollout extends Rollout {
+  outcome: RolloutOutcome;
+  reward: RewardParts;
+  /** True when the session had no usable score (counted as correctness 0). */
+  unscored: boolean;
+}
+
+/**
+ * Rewards of the usable rollouts (finished or turn-limit sessions with a stored trajectory):
+ * `computeReward(final DSL, correctness)`, correctness from the session's own score.
+ */
+export function scoreRollouts(rollouts: readonly Rollout[], options: CwrpoTrainingOptions): ScoredRollout[] {
+  const out: ScoredRollout[] = [];
+  for (const r of rollouts) {
+    const o = r.outcome;
+    if (!o || o.status === 'failed' || o.status === 'cancelled' || !o.trajectoryRef) continue;
+    let correctness = 0;
+    let unscored = false;
+    try {
+      if (!o.score) throw new Error('no score');
+      correctness = correctnessReward(r.task.taskType, o.score);
+    } catch {
+      unscored = true;
+    }
+    out.push({ ...r, outcome: o, unscored, reward: computeReward(o.dsl, correctness, { referenceCompat: options.referenceCompatReward === true }) });
+  }
+  return out;
+}
+
+/** Group-relative advantages over the scored rollouts, as batch items for `buildTrainingBatch`. */
+export function batchItems(scored: readonly ScoredRollout[], options: CwrpoTrainingOptions): { items: TrainingBatchItem[]; groups: GroupSummary[] } {
+  const { advantages, groups } = computeAdvantages(
+    scored.map((s) => ({ id: s.id, problemId: `${s.task.dataset}/${s.task.id}`, dataset: s.task.dataset, reward: s.reward.total })),
+    { grouping: options.grouping ?? 'problem' },
+  );
+  const items = scored.map((s, i) => {
+    const a = advantages[i] as (typeof advantages)[number];
+    return { trajectoryRef: s.outcome.trajectoryRef as string, reward: s.reward, advantage: a.advantage, groupKey: a.groupKey };
+  });
+  return { items, groups };
+}
+
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** The step's rollout metrics: reward mean/std and its parts, correctness, turns, tokens, counts. */
+export function rolloutMetrics(rollouts: readonly Rollout[], scored: readonly ScoredRollout[], groups: readonly GroupSummary[]): Record<string, number> {
+  const rewards = scored.map((s) => s.reward.total);
+  const { std } = rewards.length ? meanAndStd(rewards) : { std: 0 };
+  const frac = (pick: (p: RewardParts) => boolean) => mean(scored.map((s) => (pick(s.reward) ? 1 : 0)));
+  return {
+    rewardMean: mean(rewards),
+    rewardStd: std,
+    rewardMin: rewards.length ? Math.min(...rewards) : 0,
+    rewardMax: rewards.length ? Math.max(...rewards) : 0,
+    diversityMean: mean(scored.map((s) => s.reward.diversity)),
+    answerMean: mean(scored.map((s) => s.reward.answer)),
+    correctnessMean: mean(scored.map((s) => s.reward.correctness)),
+    releasedFraction: frac((p) => p.released),
+    checkerFraction: frac((p) => p.hasChecker),
+    formatFraction: frac((p) => p.hasFormat),
+    enoughOperatorsFraction: frac((p) => p.hasEnoughOperators),
+    structureFraction: frac((p) => p.hasStructure),
+    operatorsMean: mean(scored.map((s) => s.reward.operatorCount)),
+    turnsMean: mean(scored.map((s) => s.outcome.turns)),
+    finishedFraction: mean(scored.map((s) => (s.outcome.status === 'finished' ? 1 : 0))),
+    directorTokensMean: mean(scored.map((s) => s.outcome.directorTokens)),
+    executorTokensMean: mean(scored.map((s) => s.outcome.executorTokens)),
+    directorTokens: scored.reduce((a, s) => a + s.outcome.directorTokens, 0),
+    rollouts: rollouts.length,
+    usableRollouts: scored.length,
+    failedRollouts: rollouts.length - scored.length,
+    unscoredRollouts: scored.filter((s) => s.unscored).length,
+    groups: groups.length,
+    zeroVarianceGroups: groups.filter((g) => g.zeroVariance).length,
+  };
+}
