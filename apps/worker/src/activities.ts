@@ -5,6 +5,7 @@ import { createOperatorActivities } from '@flowsteer/operators';
 import { createSandbox, type SandboxRunner } from '@flowsteer/sandbox';
 import { createEvalActivities, defaultReportsDir } from './eval-activities';
 import { createSessionActivities } from './session-activities';
+import { createTrainingActivities, type TrainingActivityDeps } from './training-activities';
 import { WORKSPACE_ROOT } from '@flowsteer/temporal-runtime';
 
 export interface ActivityDeps {
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   sandbox?: SandboxRunner | null;
   /** Where evaluation reports go (`<dir>/<run>/report.*`); default `.flowsteer/reports`. */
   reportsDir?: string;
+  /** Training activity overrides (tests: scripted problems). */
+  training?: Pick<TrainingActivityDeps, 'loadTasks' | 'tokenizer'>;
 }
 
 export function healthActivities(identity: string): HealthCheckActivities {
@@ -42,6 +45,7 @@ export async function createActivities(deps: ActivityDeps) {
     ...createOperatorActivities({ chat: llm, runCode }),
     ...session,
     ...createEvalActivities({ llm, artifactsDir: deps.artifactsDir, reportsDir, scoreSession: session.scoreSession }),
+    ...createTrainingActivities({ artifactsDir: deps.artifactsDir, llm, ...deps.training }),
   };
 }
 

@@ -1,0 +1,177 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { BenchDataMissingError, deriveSeed, loadDataset, mulberry32, seededShuffle } from '@flowsteer/bench';
+import { trajectoryToSample } from '@flowsteer/cwrpo';
+import type { BenchTask, PolicyPublication, RolloutOutcome, SessionResult, TrainingActivities, Trajectory, TrainingSample } from '@flowsteer/contracts';
+import type { LlmClient } from '@flowsteer/llm';
+import { createTokenizer, type TextTokenizer } from './tokenizers';
+
+export interface TrainingActivityDeps {
+  artifactsDir: string;
+  llm: LlmClient;
+  /** Tokenizer factory (tests may inject one); default: `createTokenizer`. */
+  tokenizer?: typeof createTokenizer;
+  /** Dataset loader (tests inject scripted problems); default: the bench loader. */
+  loadTasks?: (dataset: string) => BenchTask[];
+}
+
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+/** Writes JSON next to its final name and renames it: a retried activity never leaves half a file. */
+function writeJsonAtomic(file: string, content: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(content));
+  renameSync(tmp, file);
+}
+
+/** `artifact://kind/id.json` (or a path relative to the store) -> a file inside the artifacts folder. */
+export function trainingArtifactPath(artifactsDir: string, ref: string): string {
+  const rel = normalize(ref.startsWith('artifact://') ? ref.slice('artifact://'.length) : ref);
+  if (isAbsolute(rel) || rel.startsWith('..')) throw ApplicationFailure.nonRetryable(`artifact reference outside the store: ${ref}`, 'TrajectoryMissing');
+  return join(artifactsDir, rel);
+}
+
+function beat(detail: unknown): void {
+  try {
+    Context.current().heartbeat(detail);
+  } catch {
+    // outside an activity (unit use)
+  }
+}
+
+/**
+ * The training run's activities on the TypeScript worker: problem sampling, outcomes of earlier
+ * rollouts, the batch file, policy publication and the per-step record.
+ *
+ * Tokenisation choice (issue 9): the batch is tokenised here with the policy's own tokenizer —
+ * node-llama-cpp on the GGUF for the embedded model, the serving engine's `/tokenize` for vLLM —
+ * so the learner receives ids it can train on as they are. See `tokenizers.ts`.
+ */
+export function createTrainingActivities(deps: TrainingActivityDeps): TrainingActivities {
+  const datasets = new Map<string, BenchTask[]>();
+  const tokenizers = new Map<string, Promise<TextTokenizer>>();
+  const load =
+    deps.loadTasks ??
+    ((name: string) => {
+      try {
+        return loadDataset(name).tasks;
+      } catch (err) {
+        const type = err instanceof BenchDataMissingError ? 'BenchDataMissing' : 'InvalidTrainingInput';
+        throw ApplicationFailure.nonRetryable(`dataset "${name}": ${(err as Error).message}`, type);
+      }
+    });
+  const tasksOf = (name: string) => {
+    let tasks = datasets.get(name);
+    if (!tasks) {
+      tasks = load(name);
+      if (!tasks.length) throw ApplicationFailure.nonRetryable(`dataset "${name}" has no problems`, 'InvalidTrainingInput');
+      datasets.set(name, tasks);
+    }
+    return tasks;
+  };
+
+  return {
+    async trainingProblems({ datasets: names, seed, step, count }) {
+      // problem i comes from dataset i mod n; each dataset's order for this step is a shuffle seeded by (seed, step, dataset)
+      const perDataset = names.map((name) => seededShuffle(tasksOf(name), mulberry32(deriveSeed(seed, `train/${name}/step-${step}`))));
+      const out: BenchTask[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const list = perDataset[i % names.length] as BenchTask[];
+        out.push(list[Math.floor(i / names.length) % list.length] as BenchTask);
+      }
+      return out;
+    },
+
+    async rolloutOutcome({ workflowId }): Promise<RolloutOutcome> {
+      const ctx = Context.current();
+      const timer = setInterval(() => ctx.heartbeat(workflowId), 10_000);
+      try {
+        const r = (await ctx.client.workflow.getHandle(workflowId).result()) as SessionResult;
+        return {
+          sessionId: r.sessionId,
+          status: r.status,
+          dsl: r.dsl,
+          turns: r.turns,
+          ...(r.score ? { score: r.score } : {}),
+          ...(r.trajectoryRef ? { trajectoryRef: r.trajectoryRef } : {}),
+          directorTokens: r.totals.directorTokens,
+          executorTokens: r.totals.executorTokens,
+          ...(r.error ? { error: r.error } : {}),
+        };
+      } finally {
+        clearInterval(timer);
+      }
+    },
+
+    async buildTrainingBatch(input) {
+      const director = deps.llm.registry.get(input.directorBackend);
+      const key = `${input.tokenizer}|${director.name}|${input.tokenizerModel ?? ''}`;
+      let tp = tokenizers.get(key);
+      if (!tp) {
+        tp = (deps.tokenizer ?? createTokenizer)(input.tokenizer, director, input.tokenizerModel);
+        tokenizers.set(key, tp);
+        tp.catch(() => tokenizers.delete(key));
+      }
+      const tokenizer = await tp;
+      const samples: TrainingSample[] = [];
+      for (const [i, item] of input.items.entries()) {
+        const file = trainingArtifactPath(deps.artifactsDir, item.trajectoryRef);
+        if (!existsSync(file)) throw ApplicationFailure.nonRetryable(`trajectory ${item.trajectoryRef} is not in the artifact store (${file})`, 'TrajectoryMissing');
+        const trajectory = { ...(JSON.parse(readFileSync(file, 'utf8')) as Trajectory), reward: item.reward };
+        // the cwrpo conversion takes a synchronous tokenizer: tokenise every text first
+        const texts = new Map<string, number[]>();
+        for (const t of trajectory.turns) for (const s of [t.prompt, t.completion, t.feedback]) if (!texts.has(s)) texts.set(s, s ? await tokenizer.tokenize(s) : []);
+        const sample = trajectoryToSample(trajectory, { advantage: item.advantage, groupKey: item.groupKey, reward: item.reward.total }, (s) => texts.get(s) ?? [], {
+          ...(input.prompts ? { prompts: input.prompts } : {}),
+          ...(input.maxSampleTokens ? { maxTokens: input.maxSampleTokens } : {}),
+        });
+        samples.push(sample);
+        beat({ tokenised: i + 1, of: input.items.length });
+      }
+      const batchPath = join('runs', safe(input.runId), 'batches', `step-${input.step}.json`);
+      writeJsonAtomic(join(deps.artifactsDir, batchPath), { runId: input.runId, step: input.step, tokenizer: tokenizer.kind, samples });
+      return {
+        batchPath,
+        samples: samples.length,
+        tokens: samples.reduce((a, s) => a + s.tokenIds.length, 0),
+        maskedTokens: samples.reduce((a, s) => a + s.mask.reduce<number>((m, v) => m + v, 0), 0),
+        truncatedTokens: samples.reduce((a, s) => a + s.truncatedTokens, 0),
+        tokenizer: tokenizer.kind,
+      };
+    },
+
+    async publishPolicy({ directorBackend, policyVersion, adapterPath, adapterName }): Promise<PolicyPublication> {
+      const director = deps.llm.registry.get(directorBackend);
+      if (director.kind !== 'openai-compatible') {
+        return {
+          policyVersion,
+          published: false,
+          reason: `director backend "${director.name}" is the embedded model (node-llama-cpp), which cannot load LoRA adapters: rollouts keep the base weights; serve the policy with the learner's policy server or vLLM to train on-policy`,
+        };
+      }
+      const name = adapterName ?? director.model;
+      const url = `${director.baseURL.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/load_lora_adapter`;
+      const key = director.apiKeyEnv ? process.env[director.apiKeyEnv] : undefined;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify({ lora_name: name, lora_path: adapterPath, load_inplace: true }),
+      });
+      if (res.status === 404 || res.status === 405 || res.status === 501) {
+        return { policyVersion, published: false, adapterName: name, url, reason: `the director's server has no adapter endpoint (POST ${url} answered HTTP ${res.status}): rollouts keep the weights it serves` };
+      }
+      // other failures (server down, restarting, overloaded) are retried by Temporal
+      if (!res.ok) throw new Error(`POST ${url} answered HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      return { policyVersion, published: true, adapterName: name, url };
+    },
+
+    async recordTrainingStep({ runId, step }) {
+      const rel = join('runs', safe(runId), 'steps', `step-${step.step}.json`);
+      writeJsonAtomic(join(deps.artifactsDir, rel), step);
+      return relative(deps.artifactsDir, join(deps.artifactsDir, rel));
+    },
+  };
+}
