@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadDataset, sampleTasks } from '@flowsteer/bench';
-import { EVAL_RUN_WORKFLOW, evalProgressQuery, type BenchTask, type EvalRunInput, type EvalRunResult } from '@flowsteer/contracts';
+import { EVAL_RUN_WORKFLOW, evalProgressQuery, pauseSignal, resumeSignal, stopSignal, type BenchTask, type EvalRunInput, type EvalRunResult } from '@flowsteer/contracts';
 import { evalSessionId, runSuffix } from './ids';
 import { evalDirectorReply, goldExecutorReply, requestsFor, startEvalHarness, type EvalHarness } from './test-support/eval-harness';
 
@@ -81,6 +81,39 @@ describe('evalRun workflow (real server, scripted LLMs)', () => {
     expect(json.items).toHaveLength(12);
     expect(readFileSync(files?.markdown as string, 'utf8')).toContain('## Failures (1)');
     expect(readFileSync(files?.svg as string, 'utf8')).toMatch(/^<svg[\s\S]*data-series="paper"[\s\S]*<\/svg>\n$/);
+  });
+
+  it('pauses (no new sessions), resumes, and stops gracefully with a report of what finished', async () => {
+    const tasks = sample('gsm8k', 3);
+    h.director.requests.length = 0;
+    const director = evalDirectorReply(() => false);
+    h.director.setFallback((req) => ({ ...director(req), delayMs: 150 }) as never); // a session lasts ~0.5 s
+    h.executor.setFallback(goldExecutorReply(tasks));
+    const handle = await h.client.workflow.start(EVAL_RUN_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId: `eval-signals-${Date.now().toString(36)}`,
+      args: [input('signals', { perDataset: 3, concurrency: 1 })],
+    });
+    await handle.signal(pauseSignal);
+    const waitFor = async (ok: (p: Awaited<ReturnType<typeof handle.query<typeof evalProgressQuery>>>) => boolean) => {
+      for (;;) {
+        const p = await handle.query(evalProgressQuery).catch(() => undefined);
+        if (p && ok(p)) return p;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const paused = await waitFor((p) => p.phase === 'paused');
+    expect(paused.total).toBe(3);
+    await handle.signal(resumeSignal);
+    await waitFor((p) => p.step >= 1);
+    await handle.signal(stopSignal, 'enough for now');
+    const result = (await handle.result()) as EvalRunResult;
+    expect(result.status).toBe('stopped');
+    expect(result.error).toBe('enough for now');
+    const n = row(result, 'gsm8k', 'flowsteer')?.n ?? 0;
+    expect(n).toBeGreaterThanOrEqual(1);
+    expect(n).toBeLessThan(3);
+    expect(await handle.query(evalProgressQuery)).toMatchObject({ phase: 'stopped', step: n, total: 3 });
   });
 
   it('resumes after its worker is replaced mid-run without re-running finished sessions', async () => {
