@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadDataset, sampleTasks } from '@flowsteer/bench';
-import { EVAL_RUN_WORKFLOW, evalProgressQuery, pauseSignal, resumeSignal, stopSignal, type BenchTask, type EvalRunInput, type EvalRunResult } from '@flowsteer/contracts';
+import { EVAL_RUN_WORKFLOW, evalProgressQuery, pauseSignal, resumeSignal, stopSignal, type BenchTask, type EvalRunInput, type EvalRunProgress, type EvalRunResult } from '@flowsteer/contracts';
 import { evalSessionId, runSuffix } from './ids';
 import { evalDirectorReply, goldExecutorReply, requestsFor, startEvalHarness, type EvalHarness } from './test-support/eval-harness';
 
@@ -95,7 +95,7 @@ describe('evalRun workflow (real server, scripted LLMs)', () => {
       args: [input('signals', { perDataset: 3, concurrency: 1 })],
     });
     await handle.signal(pauseSignal);
-    const waitFor = async (ok: (p: Awaited<ReturnType<typeof handle.query<typeof evalProgressQuery>>>) => boolean) => {
+    const waitFor = async (ok: (p: EvalRunProgress) => boolean) => {
       for (;;) {
         const p = await handle.query(evalProgressQuery).catch(() => undefined);
         if (p && ok(p)) return p;
