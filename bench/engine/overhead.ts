@@ -1,0 +1,323 @@
+/**
+ * Engine overhead benchmark (issue 6 part 6): N concurrent canvas sessions with a scripted director
+ * (a fixed 11-turn action sequence) and an executor with a fixed latency, measured two ways in the
+ * same run against the same fake OpenAI-compatible servers and the same LLM client:
+ *
+ *   temporal: a throw-away dev server + an in-process worker with the real activities;
+ *   loop:     a plain in-process loop over the same canvas library and the same activity functions.
+ *
+ * Per-turn orchestration overhead = turn wall time - LLM time, where a turn runs from one director
+ * request's arrival at the fake server to the next one's (the last turn ends at the session's end),
+ * and LLM time is the union of the fake servers' scripted latencies inside that window. Both modes
+ * are timed by the same clock, in the same process, from the same server-side records.
+ *
+ *   npx tsx bench/engine/overhead.ts [--sizes 1,16,64] [--executor-ms 100] [--director-ms 0]
+ *       [--concurrency 256] [--wft 0] [--cache 0] [--activities 0] [--db-dir /dev/shm] [--json out.json]
+ *
+ * --wft / --cache / --activities set the worker's maxConcurrentWorkflowTaskExecutions,
+ * maxCachedWorkflows and maxConcurrentActivityTaskExecutions (0: the SDK default).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  buildDirectorRequest,
+  isTerminal,
+  openCanvas,
+  recordExecution,
+  recordOutcomes,
+  replay,
+  startExecution,
+  takeTurn,
+  type CallResult,
+  type CanvasState,
+  type OperatorCall,
+} from '@flowsteer/canvas';
+import { CANVAS_SESSION_WORKFLOW, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import { BackendRegistry, LlmClient, createLlmActivities, defaultLocalBackend } from '@flowsteer/llm';
+import { startFakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
+import { createOperatorActivities } from '@flowsteer/operators';
+import { workflowBundleOptions } from '@flowsteer/temporal-runtime';
+import { createActivities } from '../../apps/worker/src/activities';
+import { createSessionActivities } from '../../apps/worker/src/session-activities';
+import { startTestServer, stopTestServer } from '../../jest/test-server';
+import { fakeBackend } from '../../libs/workflows/src/test-support/session-harness';
+import { scriptedDirectorReply, scriptedExecutorReply } from '../../libs/workflows/src/test-support/scripted-session';
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1,16,64' },
+    'executor-ms': { type: 'string', default: '100' },
+    'director-ms': { type: 'string', default: '0' },
+    concurrency: { type: 'string', default: '256' },
+    wft: { type: 'string', default: '0' },
+    cache: { type: 'string', default: '0' },
+    activities: { type: 'string', default: '0' },
+    json: { type: 'string' },
+    'db-dir': { type: 'string' },
+  },
+});
+const SIZES = args.sizes.split(',').map(Number);
+const EXECUTOR_MS = Number(args['executor-ms']);
+const DIRECTOR_MS = Number(args['director-ms']);
+const CONCURRENCY = Number(args.concurrency);
+
+// ------------------------------------------------------------------------------------------------
+// LLM calls as the fake servers saw them: [start, start + scripted latency], by session (problem)
+
+interface Call {
+  session: string;
+  role: 'director' | 'executor';
+  start: number;
+  end: number;
+}
+const calls: Call[] = [];
+
+function sessionKey(req: RecordedRequest): string {
+  const body = req.body as { messages?: Array<{ content?: unknown }> } | undefined;
+  const text = (body?.messages ?? []).map((m) => String(m.content)).join('\n');
+  return /What is \d+ times \d+\? \[[^\]]*\] #[\w-]+/.exec(text)?.[0] ?? 'unknown';
+}
+
+function recorded(role: Call['role'], delayMs: number, script: typeof scriptedDirectorReply) {
+  return (req: RecordedRequest) => {
+    const start = performance.now();
+    calls.push({ session: sessionKey(req), role, start, end: start + delayMs });
+    return script(req, { delayMs });
+  };
+}
+
+function problem(mode: string, n: number, i: number, script = 'short'): string {
+  return `What is ${6 + i} times ${7 + (i % 13)}? [script:${script}] #${mode}-${n}-${i}`;
+}
+
+function sessionInput(text: string, maxTurns = 20): SessionInput {
+  const m = /What is (\d+) times (\d+)/.exec(text) as RegExpExecArray;
+  return {
+    task: { dataset: 'bench', id: text.split('#')[1] as string, taskType: 'math', problem: text, answers: [String(Number(m[1]) * Number(m[2]))] },
+    directorBackend: 'director',
+    executorBackend: 'executor',
+    limits: { maxTurns },
+  };
+}
+
+/** Per-turn overhead (ms) of one session: turn windows between director requests, minus LLM time. */
+function turnOverheads(session: string, endAt: number): number[] {
+  const mine = calls.filter((c) => c.session === session);
+  const turns = mine.filter((c) => c.role === 'director').map((c) => c.start).sort((a, b) => a - b);
+  return turns.map((from, k) => {
+    const to = turns[k + 1] ?? endAt;
+    return to - from - unionWithin(mine, from, to);
+  });
+}
+
+function unionWithin(cs: Call[], from: number, to: number): number {
+  const spans = cs
+    .map((c) => [Math.max(c.start, from), Math.min(c.end, to)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let [curA, curB] = [-Infinity, -Infinity];
+  for (const [a, b] of spans) {
+    if (a > curB) {
+      if (curB > curA) total += curB - curA;
+      [curA, curB] = [a, b];
+    } else curB = Math.max(curB, b);
+  }
+  if (curB > curA) total += curB - curA;
+  return total;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+// ------------------------------------------------------------------------------------------------
+// The plain loop: the workflow's steps, without Temporal
+
+interface Activities {
+  policyTurn: ReturnType<typeof createLlmActivities>['policyTurn'];
+  runOperator: ReturnType<typeof createOperatorActivities>['runOperator'];
+  scoreSession: ReturnType<typeof createSessionActivities>['scoreSession'];
+}
+
+async function loopSession(input: SessionInput, acts: Activities): Promise<{ answer: string; turns: number }> {
+  let state = openCanvas({ problem: input.task.problem, taskType: input.task.taskType, maxTurns: input.limits.maxTurns }).state as CanvasState;
+  while (!isTerminal(state)) {
+    const req = buildDirectorRequest(state, { mode: 'compact', constraint: 'gbnf' });
+    const reply = await acts.policyTurn({ backend: input.directorBackend, messages: req.messages, ...(req.constraint ? { constraint: req.constraint } : {}), maxTokens: req.maxTokens });
+    const turn = takeTurn(state, reply.text, { actor: 'director' });
+    state = turn.state;
+    if (turn.execute) {
+      let run = startExecution(state);
+      while (run.status === 'running') {
+        const results = await Promise.all(run.waiting.map((call) => runCall(call, input.executorBackend, acts)));
+        run = recordOutcomes(run, results);
+      }
+      const decision = recordExecution(state, run);
+      if (decision.events) state = replay(decision.events, state);
+    }
+  }
+  const answer = state.lastExecution?.answer ?? state.lastSolverResult ?? '';
+  await acts.scoreSession({ task: input.task, answer });
+  return { answer, turns: state.turn };
+}
+
+async function runCall(call: OperatorCall, executorBackend: string, acts: Activities): Promise<CallResult> {
+  try {
+    const { callId: _c, cacheKey: _k, summary: _s, ...rest } = call as OperatorCall & { cacheKey?: string; summary?: string };
+    const outcome = await acts.runOperator({ ...(rest as unknown as Parameters<Activities['runOperator']>[0]), executorBackend });
+    return { callId: call.callId, outcome: { text: outcome.text, passed: outcome.passed, feedback: outcome.feedback } };
+  } catch (err) {
+    return { callId: call.callId, error: (err as Error).message };
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+
+interface ModeResult {
+  walls: number[];
+  overheads: number[];
+  batchMs: number;
+  answers: string[];
+  turns: number[];
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const director = await startFakeOpenAIServer({ fallback: recorded('director', DIRECTOR_MS, scriptedDirectorReply) });
+  const executor = await startFakeOpenAIServer({ fallback: recorded('executor', EXECUTOR_MS, scriptedExecutorReply) });
+  const registry = new BackendRegistry(
+    [defaultLocalBackend(), fakeBackend('director', director, CONCURRENCY), fakeBackend('executor', executor, CONCURRENCY)],
+    { director: 'director', executor: 'executor' },
+    'bench registry',
+  );
+  const llm = new LlmClient(registry);
+  const artifactsDir = mkdtempSync(join(tmpdir(), 'flowsteer-bench-'));
+  const acts: Activities = {
+    policyTurn: createLlmActivities(llm).policyTurn,
+    runOperator: createOperatorActivities({ chat: llm }).runOperator,
+    scoreSession: createSessionActivities({ artifactsDir }).scoreSession,
+  };
+
+  // --db-dir puts the dev server's SQLite file elsewhere (e.g. /dev/shm: no fsync cost)
+  const dbDir = args['db-dir'] ? mkdtempSync(join(args['db-dir'], 'flowsteer-bench-db-')) : undefined;
+  if (dbDir) process.env.FLOWSTEER_TEMPORAL_DB = join(dbDir, 'temporal.db');
+  console.error(`starting a throw-away Temporal dev server (SQLite ${dbDir ?? 'under .flowsteer/test-runs'}) ...`);
+  const server = await startTestServer();
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const taskQueue = `bench-engine-${Date.now()}`;
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
+  const options: Partial<WorkerOptions> = {};
+  if (Number(args.wft)) options.maxConcurrentWorkflowTaskExecutions = Number(args.wft);
+  if (Number(args.cache)) options.maxCachedWorkflows = Number(args.cache);
+  if (Number(args.activities)) options.maxConcurrentActivityTaskExecutions = Number(args.activities);
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: { code },
+    activities: await createActivities({ identity: 'bench', artifactsDir, llm, sandbox: null }),
+    ...options,
+  });
+  const running = worker.run();
+
+  const rows: Array<Record<string, string | number>> = [];
+  try {
+    // warm-up: one session each way (bundle load, JIT, connections)
+    await runTemporal(client, taskQueue, 'warm', 1);
+    await runLoop(acts, 'warm', 1);
+    for (const n of SIZES) {
+      const loop = await runLoop(acts, 'loop', n);
+      const temporal = await runTemporal(client, taskQueue, 'temporal', n);
+      if (JSON.stringify(loop.answers) !== JSON.stringify(temporal.answers) || JSON.stringify(loop.turns) !== JSON.stringify(temporal.turns)) {
+        throw new Error(`the two modes disagree at N=${n}: answers ${loop.answers} vs ${temporal.answers}, turns ${loop.turns} vs ${temporal.turns}`);
+      }
+      rows.push({
+        N: n,
+        turns: temporal.turns[0] ?? 0,
+        'loop wall ms (mean)': Math.round(mean(loop.walls)),
+        'temporal wall ms (mean)': Math.round(mean(temporal.walls)),
+        ratio: Number((mean(temporal.walls) / mean(loop.walls)).toFixed(3)),
+        'batch ratio': Number((temporal.batchMs / loop.batchMs).toFixed(3)),
+        'loop overhead p50/p95 ms': `${pct(loop.overheads, 50).toFixed(1)} / ${pct(loop.overheads, 95).toFixed(1)}`,
+        'temporal overhead p50/p95 ms': `${pct(temporal.overheads, 50).toFixed(1)} / ${pct(temporal.overheads, 95).toFixed(1)}`,
+      });
+    }
+    const replayMs = await replayTwentyTurns(client, taskQueue, code);
+    console.log(`\nengine overhead: SQLite ${dbDir ? `in ${args['db-dir']}` : 'on disk (.flowsteer/test-runs)'}, executor ${EXECUTOR_MS} ms, director ${DIRECTOR_MS} ms, LLM client concurrency ${CONCURRENCY}/backend, worker options ${JSON.stringify(options)}`);
+    console.table(rows);
+    console.log(`replay of a 20-turn session (Worker.runReplayHistory, bundle pre-built): ${replayMs.map((m) => m.toFixed(0)).join(' / ')} ms (first / warm median of 5)`);
+    if (args.json) writeFileSync(args.json, JSON.stringify({ executorMs: EXECUTOR_MS, directorMs: DIRECTOR_MS, concurrency: CONCURRENCY, options, rows, replayMs }, null, 2));
+  } finally {
+    worker.shutdown();
+    await running;
+    await nativeConnection.close();
+    await connection.close();
+    stopTestServer(server.env, server.home);
+    await director.close();
+    await executor.close();
+    rmSync(artifactsDir, { recursive: true, force: true });
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  }
+}
+
+async function runLoop(acts: Activities, mode: string, n: number): Promise<ModeResult> {
+  const t0 = performance.now();
+  const done = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const text = problem(mode, n, i);
+      const start = performance.now();
+      const r = await loopSession(sessionInput(text), acts);
+      const end = performance.now();
+      return { ...r, wall: end - start, overheads: turnOverheads(text, end) };
+    }),
+  );
+  return collect(done, performance.now() - t0);
+}
+
+async function runTemporal(client: Client, taskQueue: string, mode: string, n: number): Promise<ModeResult> {
+  const t0 = performance.now();
+  const done = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const text = problem(mode, n, i);
+      const start = performance.now();
+      const handle = await client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-bench-${mode}-${n}-${i}-${Date.now()}`, args: [sessionInput(text)] });
+      const r = (await handle.result()) as SessionResult;
+      const end = performance.now();
+      return { answer: r.answer, turns: r.turns, wall: end - start, overheads: turnOverheads(text, end) };
+    }),
+  );
+  return collect(done, performance.now() - t0);
+}
+
+function collect(done: Array<{ answer: string; turns: number; wall: number; overheads: number[] }>, batchMs: number): ModeResult {
+  return { walls: done.map((d) => d.wall), overheads: done.flatMap((d) => d.overheads), batchMs, answers: done.map((d) => d.answer), turns: done.map((d) => d.turns) };
+}
+
+async function replayTwentyTurns(client: Client, taskQueue: string, code: string): Promise<number[]> {
+  const handle = await client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-bench-replay-${Date.now()}`, args: [sessionInput(problem('replay', 1, 0, 'twenty'))] });
+  const result = (await handle.result()) as SessionResult;
+  if (result.turns !== 20) throw new Error(`the replay session took ${result.turns} turns, not 20`);
+  const history = await handle.fetchHistory();
+  const times: number[] = [];
+  for (let k = 0; k < 6; k++) {
+    const t = performance.now();
+    await Worker.runReplayHistory({ workflowBundle: { code }, replayName: 'bench' }, history, handle.workflowId);
+    times.push(performance.now() - t);
+  }
+  return [times[0] as number, pct(times.slice(1), 50)];
+}
+
+const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never;
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
