@@ -43,7 +43,36 @@ export const DIRECTOR_ACTIONS: Record<string, string[]> = {
     '',
     '<action>finish</action>',
   ],
+  // the long script without its finish, then more checkers until the turn limit (20 turns at maxTurns 20)
+  twenty: [
+    ...LONG_WITHOUT_FINISH(),
+    '<action>add</action><operator>Verify</operator>',
+    '',
+    '<action>add</action><operator>Review</operator>',
+    '',
+    '<action>add</action><operator>AnswerGenerate</operator>',
+    '',
+    '<action>finish</action>',
+  ],
 };
+
+function LONG_WITHOUT_FINISH(): string[] {
+  return [
+    '<action>add</action><operator>Magic</operator>',
+    '<action>add</action><operator>Plan</operator>',
+    '',
+    '<action>add</action><structure>parallel</structure><operators>Custom, AnswerGenerate</operators>',
+    '',
+    '',
+    '<action>add</action><operator>ScEnsemble</operator>',
+    '',
+    '<action>add</action><structure>conditional</structure><condition>Review</condition><true>Revise</true><false>done</false>',
+    '',
+    '',
+    '<action>add</action><operator>Format</operator>',
+    '',
+  ];
+}
 
 /** The number of director turns a script variant takes when every finish is accepted. */
 export const SCRIPT_TURNS = { long: DIRECTOR_ACTIONS.long!.length, short: DIRECTOR_ACTIONS.short!.length };
