@@ -4,6 +4,7 @@ import { LlmClient, createLlmActivities, loadBackendRegistry } from '@flowsteer/
 import { createOperatorActivities } from '@flowsteer/operators';
 import { createSandbox, type SandboxRunner } from '@flowsteer/sandbox';
 import { createEvalActivities, defaultReportsDir } from './eval-activities';
+import { createCodeScorer } from './code-scorer';
 import { createSessionActivities } from './session-activities';
 import { createTrainingActivities, type TrainingActivityDeps } from './training-activities';
 import { WORKSPACE_ROOT } from '@flowsteer/temporal-runtime';
@@ -37,7 +38,7 @@ export async function createActivities(deps: ActivityDeps) {
   const llm = deps.llm ?? new LlmClient(loadBackendRegistry());
   const sandbox = deps.sandbox === undefined ? await createSandboxOrExplain() : deps.sandbox;
   const runCode = sandbox ? (req: Parameters<SandboxRunner['run']>[0]) => sandbox.run(req) : undefined;
-  const session = createSessionActivities({ artifactsDir: deps.artifactsDir });
+  const session = createSessionActivities({ artifactsDir: deps.artifactsDir, ...(runCode ? { scoreCode: createCodeScorer(runCode) } : {}) });
   const reportsDir = deps.reportsDir ?? defaultReportsDir(process.env, WORKSPACE_ROOT);
   return {
     ...healthActivities(deps.identity),
