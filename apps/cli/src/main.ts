@@ -4,6 +4,7 @@ import { health } from './commands/health';
 import { score, type ScoreOptions } from './commands/score';
 import { fork, replay, show } from './commands/sessions';
 import { solve, type SolveOptions } from './commands/solve';
+import { train, type TrainOptions } from './commands/train';
 import { down, status, up } from './commands/up-down-status';
 import { CliError } from './processes';
 
@@ -46,6 +47,16 @@ program
   .option('--prompt-mode <mode>', 'compact (released model) or full-history (paper)', 'compact')
   .option('--json', 'print the results as JSON')
   .action(action((opts: SolveOptions) => solve(opts)));
+
+program
+  .command('train')
+  .description('CWRPO training run train-<name>: live progress per step; metrics.jsonl, plot.svg and TensorBoard logs in .flowsteer/runs/<name>/')
+  .requiredOption('-c, --config <file>', 'training config (YAML): see apps/cli/train-configs/')
+  .option('--name <name>', 'run name (default: the config\'s name)')
+  .option('--out <dir>', 'where metrics.jsonl, plot.svg and the TensorBoard events go (default .flowsteer/runs/<name>)')
+  .option('--detach', 'start the run and return; a later `flowsteer train` with the same config follows it')
+  .option('--interval <seconds>', 'progress poll interval', '2')
+  .action(action((opts: TrainOptions) => train(opts)));
 
 program
   .command('show <workflowId>')
