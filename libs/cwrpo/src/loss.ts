@@ -33,7 +33,9 @@ export function clippedSurrogate(ratio: number, advantage: number, clipEpsilon: 
  */
 export function k3Kl(newLogprob: number, refLogprob: number): number {
   const d = refLogprob - newLogprob;
-  return Math.exp(d) - d - 1;
+  // expm1 keeps precision for small d; the estimator is >= 0 in exact arithmetic, so clamp the
+  // last-ulp rounding below zero (e.g. d = -9e-16) rather than report a negative KL.
+  return Math.max(0, Math.expm1(d) - d);
 }
 
 export interface TrajectoryTokens {
