@@ -20,7 +20,7 @@ fi
 step "Temporal CLI (dev server)"
 bash temporal/install.sh
 
-for extra in libs/llm/setup/fetch-model.sh libs/sandbox/setup.sh apps/learner/setup.sh; do
+for extra in libs/llm/setup/fetch-model.sh libs/sandbox/setup.sh apps/learner/setup.sh scripts/install-chromium.sh; do
   if [ -f "$extra" ]; then
     step "$extra"
     bash "$extra"
