@@ -10,3 +10,4 @@ export * from './trajectory';
 export * from './runs';
 export * from './eval';
 export * from './learner';
+export * from './session-start';

@@ -38,12 +38,6 @@ export function resolveTask(body: StartSessionDto): BenchTask {
   return task;
 }
 
-/** `session-<dataset>-<item>-<suffix>`, the same convention as the CLI (apps/cli/src/solve/sessions.ts). */
-export function sessionWorkflowId(task: BenchTask, suffix: string): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
-  return `session-${safe(task.dataset)}-${safe(task.id)}-${suffix}`;
-}
-
 /** A fresh suffix: time in base 36 plus randomness, so concurrent starts never collide. */
 export function newSuffix(): string {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

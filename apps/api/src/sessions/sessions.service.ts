@@ -1,10 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
 import { WorkflowUpdateStage } from '@temporalio/client';
-import { TypedSearchAttributes, defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import {
   CANVAS_SESSION_WORKFLOW,
-  SA,
+  sessionStartOptions,
   cancelSignal,
   canvasQuery,
   eventsQuery,
@@ -24,7 +24,7 @@ import { executionSummary, type ExecutionSummary } from '../temporal/execution-s
 import { TemporalService } from '../temporal/temporal.service';
 import { closedOutcome, type Outcome } from '../temporal/workflow-outcome';
 import { cutEventsAtTurn, type CanvasEvent } from '@flowsteer/canvas';
-import { newSuffix, resolveTask, sessionWorkflowId } from './session-tasks';
+import { newSuffix, resolveTask } from './session-tasks';
 import type { ForkDto, HumanActionDto, ListSessionsDto, StartSessionDto } from './session.schemas';
 
 export interface StartedSession {
@@ -64,17 +64,7 @@ export class SessionsService {
   private async startInput(task: BenchTask, input: SessionInput, suffix: string, memo: Record<string, unknown> = {}): Promise<StartedSession> {
     const handle = await this.temporal.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
       taskQueue: this.temporal.config.taskQueue,
-      workflowId: sessionWorkflowId(task, suffix),
-      args: [input],
-      memo: { problem: task.problem.slice(0, 200), ...memo },
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: SA.dataset, value: task.dataset },
-        { key: SA.taskType, value: task.taskType },
-        { key: SA.status, value: 'running' },
-        { key: SA.turns, value: 0 },
-        ...(input.policyVersion ? [{ key: SA.policyVersion, value: input.policyVersion }] : []),
-        ...(input.run ? [{ key: SA.run, value: input.run }] : []),
-      ]),
+      ...sessionStartOptions({ ...input, task }, suffix, memo),
     });
     const id = handle.workflowId;
     return { id, runId: handle.firstExecutionRunId, link: `/v1/sessions/${encodeURIComponent(id)}`, ui: this.temporal.uiLink(id) };

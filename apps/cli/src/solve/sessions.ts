@@ -1,10 +1,9 @@
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { canvasTaskQueue } from '../paths';
 import {
   CANVAS_SESSION_WORKFLOW,
-  SA,
   canvasQuery,
+  sessionStartOptions,
   type BenchTask,
   type CanvasView,
   type SessionInput,
@@ -18,11 +17,6 @@ export interface SessionSettings {
   promptMode: 'compact' | 'full-history';
   run?: string;
   policyVersion?: string;
-}
-
-export function sessionWorkflowId(task: BenchTask, suffix: string): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
-  return `session-${safe(task.dataset)}-${safe(task.id)}-${suffix}`;
 }
 
 export function sessionInput(task: BenchTask, settings: SessionSettings): SessionInput {
@@ -43,22 +37,7 @@ export async function startSession(client: Client, task: BenchTask, settings: Se
 
 /** Starts a session with its id, memo and search attributes (DESIGN §5). */
 export async function startSessionInput(client: Client, input: SessionInput, suffix: string): Promise<WorkflowHandle> {
-  const { task } = input;
-  const settings = { policyVersion: input.policyVersion, run: input.run };
-  return client.workflow.start(CANVAS_SESSION_WORKFLOW, {
-    taskQueue: canvasTaskQueue(),
-    workflowId: sessionWorkflowId(task, suffix),
-    args: [input],
-    memo: { problem: task.problem.slice(0, 200) },
-    typedSearchAttributes: new TypedSearchAttributes([
-      { key: SA.dataset, value: task.dataset },
-      { key: SA.taskType, value: task.taskType },
-      { key: SA.status, value: 'running' },
-      { key: SA.turns, value: 0 },
-      ...(settings.policyVersion ? [{ key: SA.policyVersion, value: settings.policyVersion }] : []),
-      ...(settings.run ? [{ key: SA.run, value: settings.run }] : []),
-    ]),
-  });
+  return client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: canvasTaskQueue(), ...sessionStartOptions(input, suffix) });
 }
 
 /** The canvas view of a running session, or undefined while it cannot answer yet. */
