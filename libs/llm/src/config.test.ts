@@ -33,6 +33,14 @@ describe('backend registry', () => {
     expect(reg.get('@executor').name).toBe('local');
   });
 
+  it('caps the embedded model\'s completions at 512 tokens unless configured otherwise', () => {
+    const byDefault = backendRegistryFromConfig({}, { env: {} }).get('local');
+    expect(byDefault.kind === 'local' && byDefault.maxCompletionTokens).toBe(512);
+    const raised = backendRegistryFromConfig({ backends: { local: { kind: 'local', maxCompletionTokens: 2048 } } }, { env: {} }).get('local');
+    expect(raised.kind === 'local' && raised.maxCompletionTokens).toBe(2048);
+    configError(() => backendRegistryFromConfig({ backends: { local: { kind: 'local', maxCompletionTokens: 0 } } }, { env: {} }));
+  });
+
   it('FLOWSTEER_LOCAL_MODEL points the local backend at another GGUF file', () => {
     const reg = backendRegistryFromConfig({}, { env: { FLOWSTEER_LOCAL_MODEL: '/models/x.gguf' } });
     const local = reg.get('local');

@@ -100,6 +100,11 @@ const localSchema = z
     contextSize: z.number().int().min(256).max(131_072).default(4096),
     /** CPU threads for evaluation; default: math cores - 1 (at least 1, at most 8), see defaultThreads. */
     threads: z.number().int().min(1).max(256).optional(),
+    /**
+     * Ceiling on completion tokens per call, whatever the caller asks: the small embedded model
+     * seldom stops by itself, so long completions only cost CPU time. Raise it for larger models.
+     */
+    maxCompletionTokens: z.number().int().min(1).max(131_072).default(512),
     sampling: samplingSchema.default({}),
     price: priceSchema.default({}),
     /** Parallel sequences in the shared context; 1 serialises calls (best on 2 cores). */
@@ -174,6 +179,7 @@ export interface LocalBackend extends BackendCommon {
   modelPath: string;
   contextSize: number;
   threads?: number;
+  maxCompletionTokens: number;
 }
 
 export type Backend = OpenAICompatibleBackend | LocalBackend;
@@ -328,6 +334,7 @@ export function backendRegistryFromConfig(
         modelPath: b.modelPath ? (isAbsolute(b.modelPath) ? b.modelPath : resolve(baseDir, b.modelPath)) : defaultLocalModelPath(env),
         contextSize: b.contextSize,
         threads: b.threads,
+        maxCompletionTokens: b.maxCompletionTokens,
         sampling: b.sampling,
         price: b.price,
         concurrency: b.concurrency,
@@ -357,6 +364,7 @@ export function defaultLocalBackend(env: NodeJS.ProcessEnv = process.env): Local
     modelPath: defaultLocalModelPath(env),
     contextSize: parsed.contextSize,
     threads: parsed.threads,
+    maxCompletionTokens: parsed.maxCompletionTokens,
     sampling: parsed.sampling,
     price: parsed.price,
     concurrency: parsed.concurrency,

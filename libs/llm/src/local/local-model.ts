@@ -247,7 +247,7 @@ export async function localChatAttempt(backend: LocalBackend, req: ChatRequest, 
       { backend: backend.name, kind: 'bad-request' },
     );
   }
-  const maxTokens = Math.min(req.maxTokens ?? backend.sampling.maxTokens ?? DEFAULT_MAX_TOKENS, room);
+  const maxTokens = Math.min(req.maxTokens ?? backend.sampling.maxTokens ?? DEFAULT_MAX_TOKENS, backend.maxCompletionTokens, room);
   const stops = [...(req.stop ?? []), ...stringTriggers(state.stopGenerationTriggers), ...(grammar ? stringTriggers(grammar.stopGenerationTriggers) : [])].filter(
     (s) => s.length > 0,
   );

@@ -1,6 +1,8 @@
 import type { ChatMessage, LedgerEntry, RunOperatorInput } from '@flowsteer/contracts';
 import { badInput } from './failures';
 import { heartbeat } from './heartbeat';
+
+const HEARTBEAT_EVERY_MS = 5_000;
 import type { ChatClient, RunCode } from './ports';
 import { stripThinking } from '../parse/tags';
 
@@ -58,13 +60,22 @@ export class OperatorCall {
       { role: 'system', content: system },
       { role: 'user', content: user },
     ];
-    const result = await this.chat.chat({
-      backend: this.input.executorBackend,
-      messages,
-      temperature: this.sampling.temperature,
-      maxTokens: this.sampling.maxTokens,
-      purpose,
-    });
+    // A call can wait behind others for the backend's concurrency slot (the embedded model serves
+    // one at a time), so keep heartbeating while it is in flight, not only around it.
+    const started = Date.now();
+    const beat = setInterval(() => heartbeat({ phase: 'llm', purpose, waitingMs: Date.now() - started }), HEARTBEAT_EVERY_MS);
+    let result;
+    try {
+      result = await this.chat.chat({
+        backend: this.input.executorBackend,
+        messages,
+        temperature: this.sampling.temperature,
+        maxTokens: this.sampling.maxTokens,
+        purpose,
+      });
+    } finally {
+      clearInterval(beat);
+    }
     this.ledger.push(result.ledger);
     heartbeat({ phase: 'llm-done', purpose });
     return stripThinking(result.text ?? '');
