@@ -22,8 +22,8 @@ describe('code scorer (held-out tests through the sandbox)', () => {
     const score = createCodeScorer((req) => sandbox.run(req));
     const task = find('mbpp', '11');
     const good = '```python\ndef remove_Occ(s, ch):\n    s = s.replace(ch, "", 1)\n    i = s.rfind(ch)\n    return s if i < 0 else s[:i] + s[i + 1:]\n```';
-    expect((await score(task, good)).primary).toBe(1);
-    expect((await score(task, 'def remove_Occ(s, ch):\n    return s')).primary).toBe(0);
+    expect(await score(task, good)).toMatchObject({ primary: 1, metrics: { 'pass@1': 1 } });
+    expect(await score(task, 'def remove_Occ(s, ch):\n    return s')).toMatchObject({ primary: 0, metrics: { 'pass@1': 0 } });
   });
 
   it('scores HumanEval with the problem prompt and check(entry_point)', async () => {
