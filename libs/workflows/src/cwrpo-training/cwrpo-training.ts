@@ -1,19 +1,16 @@
-import { ApplicationFailure, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   SA,
-  pauseSignal,
-  resumeSignal,
-  stopSignal,
   trainingProgressQuery,
   type CwrpoTrainingInput,
   type CwrpoTrainingProgress,
   type CwrpoTrainingResult,
   type LearnerStepInput,
   type PolicyPublication,
-  type RunPhase,
   type TrainingCarry,
   type TrainingStepMetrics,
 } from '@flowsteer/contracts';
+import { RunControl } from '../shared/run-control';
 import { trainingActivities } from './activities';
 import { learnerRunId } from './ids';
 import { learnerHyperparameters, readTrainingConfig } from './options';
@@ -54,9 +51,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     history: (carry?.history ?? []).slice(),
     publication: carry?.publication as PolicyPublication | undefined,
   };
-  let phase: RunPhase = 'starting';
-  let paused = carry?.paused === true;
-  let stopReason: string | null = null;
+  const control = new RunControl(carry?.paused === true);
   let currentStep = 0;
   let stage: CwrpoTrainingProgress['stage'] = 'idle';
   const rollouts = { done: 0, total: 0, failed: 0 };
@@ -64,7 +59,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
   setHandler(trainingProgressQuery, (): CwrpoTrainingProgress => {
     const last = state.history.at(-1);
     return {
-      phase,
+      phase: control.phase,
       step: state.nextStep - 1,
       totalSteps: config.steps,
       policyVersion: state.policyVersion,
@@ -75,34 +70,21 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
       rollouts: { ...rollouts },
       checkpointPath: state.checkpointPath,
       ...(state.publication ? { publication: state.publication } : {}),
-      ...(stopReason !== null ? { stopReason } : {}),
+      ...(control.stopReason !== null ? { stopReason: control.stopReason } : {}),
     };
-  });
-  setHandler(pauseSignal, () => {
-    paused = true;
-    if (phase === 'running') phase = 'paused';
-  });
-  setHandler(resumeSignal, () => {
-    paused = false;
-    if (phase === 'paused') phase = 'running';
-  });
-  setHandler(stopSignal, (reason?: string) => {
-    stopReason = reason ?? 'stopped by request';
-    paused = false;
-    phase = 'stopping';
   });
   upsertSearchAttributes([
     { key: SA.run, value: runId },
     { key: SA.status, value: 'running' },
     { key: SA.policyVersion, value: state.policyVersion },
   ]);
-  if (phase === 'starting') phase = paused ? 'paused' : 'running';
+  control.begin();
 
   const canEvery = options.continueAsNewEvery ?? DEFAULT_CAN_EVERY;
   let stepsHere = 0;
-  while (state.nextStep <= config.steps && stopReason === null) {
-    await condition(() => !paused || stopReason !== null);
-    if (stopReason !== null) break;
+  while (state.nextStep <= config.steps && !control.stopping) {
+    await control.waitUntilMayProceed();
+    if (control.stopping) break;
     if (stepsHere >= canEvery || workflowInfo().continueAsNewSuggested) {
       const next: TrainingCarry = {
         nextStep: state.nextStep,
@@ -111,7 +93,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
         history: state.history,
         ...(state.publication ? { publication: state.publication } : {}),
         generation: (carry?.generation ?? 0) + 1,
-        ...(paused ? { paused } : {}),
+        ...(control.paused ? { paused: true } : {}),
       };
       return continueAsNew<typeof cwrpoTraining>({ ...input, carry: next });
     }
@@ -119,18 +101,18 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     state.nextStep += 1;
     stepsHere += 1;
   }
-  phase = stopReason !== null ? 'stopped' : 'finished';
+  control.phase = control.stopping ? 'stopped' : 'finished';
   stage = 'idle';
-  upsertSearchAttributes([{ key: SA.status, value: phase }]);
+  upsertSearchAttributes([{ key: SA.status, value: control.phase }]);
   return {
     runId,
-    status: stopReason !== null ? 'stopped' : 'finished',
+    status: control.stopping ? 'stopped' : 'finished',
     step: state.nextStep - 1,
     policyVersion: state.policyVersion,
     checkpointPath: state.checkpointPath,
     history: state.history,
     ...(state.publication ? { publication: state.publication } : {}),
-    ...(stopReason !== null ? { stopReason } : {}),
+    ...(control.stopReason !== null ? { stopReason: control.stopReason } : {}),
   };
 
   async function runStep(step: number): Promise<void> {
@@ -141,7 +123,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     ]);
     Object.assign(rollouts, { done: 0, total: tasks.length * config.groupSize, failed: 0 });
     const done = await runRollouts(
-      { name: input.name, runId, step, config, policyVersion: state.policyVersion, concurrency: options.concurrency ?? Math.max(1, tasks.length * config.groupSize), gate: () => !paused || stopReason !== null },
+      { name: input.name, runId, step, config, policyVersion: state.policyVersion, concurrency: options.concurrency ?? Math.max(1, tasks.length * config.groupSize), gate: control.mayProceed },
       tasks,
       acts,
       (r) => {

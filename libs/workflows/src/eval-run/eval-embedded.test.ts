@@ -45,7 +45,7 @@ maybe('evalRun on the embedded defaults (real model, real sandbox)', () => {
       for (const r of rows) {
         expect(r.n).toBe(1);
         expect(r.metrics.directorTokens).toBeGreaterThan(0); // the local model really directed
-        expect(r.metrics.meanTurns + r.metrics.failures).toBeGreaterThan(0);
+        expect((r.metrics.meanTurns ?? 0) + (r.metrics.failures ?? 0)).toBeGreaterThan(0);
       }
       // code is scored on MBPP's own tests in the sandbox (0 or 100), never left unscored
       expect([0, 100]).toContain(rows.find((r) => r.dataset === 'mbpp')?.metrics['pass@1']);

@@ -12,9 +12,6 @@ import {
   CANVAS_SESSION_WORKFLOW,
   SA,
   evalProgressQuery,
-  pauseSignal,
-  resumeSignal,
-  stopSignal,
   type BenchTask,
   type EvalDatasetPlan,
   type EvalItemResult,
@@ -23,7 +20,6 @@ import {
   type EvalRunInput,
   type EvalRunProgress,
   type EvalRunResult,
-  type RunPhase,
   type SessionInput,
   type SessionSummary,
 } from '@flowsteer/contracts';
@@ -36,6 +32,7 @@ import { evalSessionId, runSuffix, unitKey } from './ids';
 import { paperReferenceFor } from './paper-reference';
 import { renderReportMarkdown } from './report-table';
 import { ResultStore } from './result-store';
+import { RunControl } from '../shared/run-control';
 
 /** Continue-as-new threshold when the input sets none (the server may suggest it earlier). */
 const DEFAULT_CAN_EVENTS = 5000;
@@ -58,9 +55,7 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
   const methods: EvalMethod[] = input.baselines ? ['direct', 'fixed', 'flowsteer'] : ['flowsteer'];
   const store = new ResultStore(runId, acts);
   let plan: EvalDatasetPlan[] = input.carry?.plan ?? [];
-  let phase: RunPhase = 'starting';
-  let paused = false;
-  let stopReason: string | null = null;
+  const control = new RunControl();
   let inflight = 0;
 
   const progress = (): EvalRunProgress => {
@@ -75,7 +70,7 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
       };
     }
     return {
-      phase,
+      phase: control.phase,
       step: store.results.length,
       total: plan.reduce((s, p) => s + p.total, 0) * methods.length,
       failed: store.results.filter((r) => !r.ok).length,
@@ -84,19 +79,6 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
     };
   };
   setHandler(evalProgressQuery, progress);
-  setHandler(pauseSignal, () => {
-    paused = true;
-    if (phase === 'running') phase = 'paused';
-  });
-  setHandler(resumeSignal, () => {
-    paused = false;
-    if (phase === 'paused') phase = 'running';
-  });
-  setHandler(stopSignal, (reason?: string) => {
-    stopReason = reason ?? 'stopped by request';
-    paused = false;
-    phase = 'stopping';
-  });
   upsertSearchAttributes([
     { key: SA.run, value: runId },
     { key: SA.status, value: 'running' },
@@ -105,15 +87,15 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
   checkInput(input);
   if (input.carry) await store.restore(input.carry.resultRefs);
   else plan = await acts.planEval({ datasets: input.datasets, perDataset: input.perDataset, seed: input.seed });
-  if (phase === 'starting') phase = paused ? 'paused' : 'running';
+  control.begin();
 
   const cursor = { ...(input.carry?.cursor ?? { dataset: 0, offset: 0 }) };
   const tasks = new TaskFeed(plan, input, acts);
   const canAfter = input.continueAsNewAfterEvents ?? DEFAULT_CAN_EVENTS;
 
-  while (cursor.dataset < plan.length && stopReason === null) {
-    await condition(() => !paused || stopReason !== null);
-    if (stopReason !== null) break;
+  while (cursor.dataset < plan.length && !control.stopping) {
+    await control.waitUntilMayProceed();
+    if (control.stopping) break;
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength >= canAfter) {
       await condition(() => inflight === 0); // children finish first: nothing is cut off
@@ -133,8 +115,8 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
     for (const method of methods) {
       const key = unitKey(method, task.dataset, task.id);
       if (store.has(key)) continue;
-      await condition(() => (inflight < input.concurrency && !paused) || stopReason !== null);
-      if (stopReason !== null) break;
+      await condition(() => (inflight < input.concurrency && !control.paused) || control.stopping);
+      if (control.stopping) break;
       inflight += 1;
       void runUnit(method, task, key)
         .then((r) => store.add(r))
@@ -144,15 +126,15 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
     }
   }
   await condition(() => inflight === 0);
-  phase = stopReason !== null ? 'stopped' : 'finished';
+  control.phase = control.stopping ? 'stopped' : 'finished';
 
   const report = buildReport(input, plan, methods, store.results);
   report.resultRefs = await store.persist();
   report.files = await acts.writeEvalReport.executeWithOptions({ summary: 'write report' } as never, [
     { runId, report: { ...report, files: undefined }, resultRefs: report.resultRefs },
   ]);
-  upsertSearchAttributes([{ key: SA.status, value: phase }]);
-  return { runId, status: stopReason !== null ? 'stopped' : 'finished', report, ...(stopReason !== null ? { error: stopReason } : {}) };
+  upsertSearchAttributes([{ key: SA.status, value: control.phase }]);
+  return { runId, status: control.stopping ? 'stopped' : 'finished', report, ...(control.stopReason !== null ? { error: control.stopReason } : {}) };
 
   async function runUnit(method: EvalMethod, task: BenchTask, key: string): Promise<EvalItemResult> {
     const base = { key, method, dataset: task.dataset, taskType: task.taskType, itemId: task.id };
