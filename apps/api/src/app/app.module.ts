@@ -3,13 +3,13 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { TemporalExceptionFilter } from '../common/temporal-exception.filter';
 import { HealthController } from '../health/health.controller';
-import { decorate } from '../nest/decorate';
 import { RunsModule } from '../runs/runs.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TemporalModule } from '../temporal/temporal.module';
 import { API_CONFIG, type ApiConfig } from './config';
 
 /** The API: configuration, one Temporal client, auth on every route but health, Temporal errors as HTTP. */
+@Module({})
 export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
@@ -26,5 +26,3 @@ export class AppModule {
     };
   }
 }
-
-decorate(AppModule, { use: [Module({})] });

@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { API_CONFIG, type ApiConfig } from '../app/config';
-import { decorate } from '../nest/decorate';
 import { IS_PUBLIC } from './public';
 
 const digest = (token: string) => createHash('sha256').update(token).digest();
@@ -11,12 +10,13 @@ const digest = (token: string) => createHash('sha256').update(token).digest();
  * Bearer tokens from configuration. No token: 401 (with a WWW-Authenticate challenge); a token
  * that matches none: 403. Tokens are compared by constant-time digest and never logged or echoed.
  */
+@Injectable()
 export class BearerAuthGuard implements CanActivate {
   private readonly digests: Buffer[];
 
   constructor(
-    private readonly reflector: Reflector,
-    config: ApiConfig,
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(API_CONFIG) config: ApiConfig,
   ) {
     this.digests = config.tokens.map(digest);
   }
@@ -37,5 +37,3 @@ export class BearerAuthGuard implements CanActivate {
     return true;
   }
 }
-
-decorate(BearerAuthGuard, { use: [Injectable()], inject: [Reflector, API_CONFIG] });

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { z } from 'zod/v4';
@@ -26,8 +27,11 @@ export interface RouteDoc {
   errors?: number[];
 }
 
-/** The OpenAPI decorators of one route, with request schemas generated from the zod schemas that validate it. */
-export function doc(route: RouteDoc): MethodDecorator[] {
+/**
+ * `@ApiDoc({...})`: the OpenAPI decorators of one route, with request schemas generated from the zod
+ * schemas that validate it. They apply bottom-up, as if each were written above the method in this order.
+ */
+export function ApiDoc(route: RouteDoc): MethodDecorator {
   const decorators: MethodDecorator[] = [ApiOperation({ summary: route.summary, ...(route.description ? { description: route.description } : {}) })];
   if (route.id) decorators.push(ApiParam({ name: 'id', description: route.id, type: String }));
   if (route.body) decorators.push(ApiBody({ schema: openApiSchema(route.body) as SchemaObject }));
@@ -36,5 +40,5 @@ export function doc(route: RouteDoc): MethodDecorator[] {
   }
   for (const [status, description] of Object.entries(route.ok)) decorators.push(ApiResponse({ status: Number(status), description }));
   for (const status of [401, 403, 503, ...(route.errors ?? [])]) decorators.push(ApiResponse({ status, description: ERRORS[status] ?? String(status) }));
-  return decorators;
+  return applyDecorators(...decorators.reverse());
 }

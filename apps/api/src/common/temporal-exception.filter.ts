@@ -8,7 +8,6 @@ import {
   isGrpcServiceError,
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { decorate } from '../nest/decorate';
 
 export interface ErrorBody {
   statusCode: number;
@@ -77,6 +76,7 @@ export function toHttpError(err: unknown): ErrorBody {
   }
 }
 
+@Catch()
 export class TemporalExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
@@ -92,5 +92,3 @@ export class TemporalExceptionFilter implements ExceptionFilter {
     res.status(answer.statusCode).json(answer);
   }
 }
-
-decorate(TemporalExceptionFilter, { use: [Catch()] });

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   CWRPO_TRAINING_WORKFLOW,
@@ -15,7 +16,6 @@ import {
   type TrainingRunInput,
 } from '@flowsteer/contracts';
 import { visibilityQuery } from '../common/schemas';
-import { decorate } from '../nest/decorate';
 import { executionSummary, type ExecutionSummary } from '../temporal/execution-summary';
 import { TemporalService } from '../temporal/temporal.service';
 import { closedOutcome, type Outcome } from '../temporal/workflow-outcome';
@@ -40,8 +40,9 @@ export interface StartedRun {
 export type RunDetail<P, R> = ExecutionSummary & { progress?: P; progressError?: string } & Outcome<R>;
 
 /** Evaluation runs (`evalRun`) and training runs (`cwrpoTraining`), DESIGN §5. */
+@Injectable()
 export class RunsService {
-  constructor(private readonly temporal: TemporalService) {}
+  constructor(@Inject(TemporalService) private readonly temporal: TemporalService) {}
 
   async startEval(body: StartEvalDto): Promise<StartedRun> {
     const { idSuffix, ...rest } = body;
@@ -121,5 +122,3 @@ export class RunsService {
     }
   }
 }
-
-decorate(RunsService, { inject: [TemporalService] });

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { decorate } from '../nest/decorate';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 
+@Module({ controllers: [SessionsController], providers: [SessionsService] })
 export class SessionsModule {}
-
-decorate(SessionsModule, { use: [Module({ controllers: [SessionsController], providers: [SessionsService] })] });

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -19,7 +19,6 @@ import {
   type TranscriptEntry,
 } from '@flowsteer/contracts';
 import { visibilityQuery } from '../common/schemas';
-import { decorate } from '../nest/decorate';
 import { executionSummary, type ExecutionSummary } from '../temporal/execution-summary';
 import { TemporalService } from '../temporal/temporal.service';
 import { closedOutcome, type Outcome } from '../temporal/workflow-outcome';
@@ -42,8 +41,9 @@ export type HumanActionAnswer =
   | { updateId: string; done: true; accepted: boolean; outcome: string }
   | { updateId: string; done: false; note: string };
 
+@Injectable()
 export class SessionsService {
-  constructor(private readonly temporal: TemporalService) {}
+  constructor(@Inject(TemporalService) private readonly temporal: TemporalService) {}
 
   async start(body: StartSessionDto): Promise<StartedSession> {
     const task = resolveTask(body);
@@ -187,5 +187,3 @@ export class SessionsService {
     return defaultPayloadConverter.fromPayload<SessionInput>(first);
   }
 }
-
-decorate(SessionsService, { inject: [TemporalService] });
