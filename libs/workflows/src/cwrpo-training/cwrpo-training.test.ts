@@ -1,168 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection, WorkflowIdReusePolicy } from '@temporalio/client';
-import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
 import {
   CWRPO_TRAINING_WORKFLOW,
-  TASK_QUEUES,
   pauseSignal,
   resumeSignal,
   stopSignal,
   trainingProgressQuery,
-  type BenchTask,
   type CwrpoTrainingInput,
   type CwrpoTrainingProgress,
   type CwrpoTrainingResult,
-  type LearnerStepInput,
-  type LearnerStepOutput,
-  type TrainingConfig,
   type TrainingSample,
 } from '@flowsteer/contracts';
-import { BackendRegistry, LlmClient, defaultLocalBackend } from '@flowsteer/llm';
-import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
-import { createCanvasWorker } from '../../../../apps/worker/src/worker';
-import { fakeBackend } from '../test-support/session-harness';
-import { SCRIPT_TURNS, scriptedDirectorReply, scriptedExecutorReply, scriptedSessionInput } from '../test-support/scripted-session';
+import { SCRIPT_TURNS } from '../test-support/scripted-session';
+import { startTrainingHarness, trainingConfig as config, waitForProgress, type TrainingHarness } from './test-support/training-harness';
 
 jest.setTimeout(180_000);
-
-/** Problems of the scripted dataset: "What is A times B?", long (R = 1) and short (R = -0.2) director scripts. */
-const PROBLEMS: BenchTask[] = [0, 1, 2, 3].map((i) => scriptedSessionInput(i).task);
-
-interface FakeLearner {
-  /** learnerStep calls per step (attempts included). */
-  calls: Map<number, number>;
-  /** Steps applied (each must be applied exactly once). */
-  applied: Map<string, number>;
-  inputs: LearnerStepInput[];
-  batches: Map<number, TrainingSample[]>;
-  /** Failure to inject, per step, on the first attempt only. */
-  crash: Map<number, 'after-commit' | 'hang'>;
-}
-
-/**
- * A TypeScript stand-in for the Python learner with its contract: idempotent by (run, step) —
- * a step whose checkpoint exists is returned with `reused: true` and not applied again — and the
- * checkpoint is "committed" atomically (the `applied` map) before the result is returned.
- */
-function fakeLearnerActivities(artifactsDir: string, state: FakeLearner) {
-  return {
-    async learnerStep(input: LearnerStepInput): Promise<LearnerStepOutput> {
-      const ctx = Context.current();
-      state.calls.set(input.step, (state.calls.get(input.step) ?? 0) + 1);
-      state.inputs.push(input);
-      const key = `${input.runId}/${input.step}`;
-      const checkpointPath = join(artifactsDir, 'runs', input.runId, `step-${input.step}`);
-      const output = (reused: boolean): LearnerStepOutput => ({
-        runId: input.runId,
-        step: input.step,
-        policyVersion: `${input.runId}-step-${input.step}`,
-        adapterPath: join(checkpointPath, 'adapter'),
-        checkpointPath,
-        startCheckpoint: input.startCheckpoint ?? null,
-        reused,
-        metrics: { loss: 0.5 / input.step, surrogate: 0.1, kl: 0.01 * input.step, clippedFraction: 0.25, gradNorm: 1, samples: 2, tokens: 100, maskedTokens: 40, tokensPerSecond: 1000, lr: 1e-5, trainSeconds: 0.1 },
-      });
-      if (state.applied.has(key)) return output(true);
-      if (!input.baseModel) throw ApplicationFailure.nonRetryable('baseModel missing', 'LearnerInputError');
-      const batch = JSON.parse(readFileSync(join(artifactsDir, input.batchPath), 'utf8')) as { samples: TrainingSample[] };
-      const crash = ctx.info.attempt === 1 ? state.crash.get(input.step) : undefined;
-      if (crash === 'hang') {
-        // killed before committing: no heartbeat, the heartbeat timeout fires and Temporal retries
-        await Promise.race([ctx.cancelled.catch(() => undefined), new Promise((r) => setTimeout(r, 8_000))]);
-        throw new Error('learner attempt abandoned');
-      }
-      state.batches.set(input.step, batch.samples);
-      state.applied.set(key, (state.applied.get(key) ?? 0) + 1);
-      if (crash === 'after-commit') throw new Error('learner killed after writing its checkpoint, before answering');
-      return output(false);
-    },
-  };
-}
-
-interface TrainingHarness {
-  client: Client;
-  director: FakeOpenAIServer;
-  executor: FakeOpenAIServer;
-  taskQueue: string;
-  learnerQueue: string;
-  artifactsDir: string;
-  learner: FakeLearner;
-  close(): Promise<void>;
-}
-
-async function startTrainingHarness(): Promise<TrainingHarness> {
-  const director = await startFakeOpenAIServer({ fallback: (req) => scriptedDirectorReply(req) });
-  const executor = await startFakeOpenAIServer({ fallback: (req) => scriptedExecutorReply(req) });
-  const registry = new BackendRegistry([defaultLocalBackend(), fakeBackend('director', director, 16), fakeBackend('executor', executor, 16)], { director: 'director', executor: 'executor' }, 'training test registry');
-  const address = process.env.TEMPORAL_ADDRESS as string;
-  const nativeConnection = await NativeConnection.connect({ address });
-  const connection = await Connection.connect({ address });
-  const suffix = Math.random().toString(36).slice(2, 8);
-  const taskQueue = `${TASK_QUEUES.canvas}-train-test-${suffix}`;
-  const learnerQueue = `${TASK_QUEUES.learner}-test-${suffix}`;
-  const artifactsDir = mkdtempSync(join(tmpdir(), 'flowsteer-train-'));
-  const learner: FakeLearner = { calls: new Map(), applied: new Map(), inputs: [], batches: new Map(), crash: new Map() };
-  const worker = await createCanvasWorker(
-    nativeConnection,
-    { address, namespace: 'default', taskQueue, identity: `train-test@${process.pid}` },
-    { llm: new LlmClient(registry), sandbox: null, artifactsDir, training: { loadTasks: (name) => (name === 'scripted' ? PROBLEMS : []) } },
-  );
-  const learnerWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: learnerQueue, activities: fakeLearnerActivities(artifactsDir, learner) });
-  const running = [worker.run(), learnerWorker.run()];
-  return {
-    client: new Client({ connection }),
-    director,
-    executor,
-    taskQueue,
-    learnerQueue,
-    artifactsDir,
-    learner,
-    async close() {
-      worker.shutdown();
-      learnerWorker.shutdown();
-      await Promise.all(running);
-      await nativeConnection.close();
-      await connection.close();
-      await director.close();
-      await executor.close();
-    },
-  };
-}
-
-function config(h: TrainingHarness, overrides: Partial<TrainingConfig> = {}, extra: Record<string, unknown> = {}): TrainingConfig {
-  return {
-    datasets: ['scripted'],
-    groupSize: 2,
-    problemsPerStep: 1,
-    steps: 2,
-    seed: 7,
-    director: 'director',
-    executor: 'executor',
-    maxTurns: 20,
-    baseModel: '/models/tiny',
-    temperature: 0.8,
-    learningRate: 2e-5,
-    ...overrides,
-    extra: { tokenizer: 'utf8-bytes', learnerTaskQueue: h.learnerQueue, continueAsNewEvery: 1, learnerHeartbeatSeconds: 2, ...extra },
-  };
-}
-
-async function waitForProgress(h: TrainingHarness, workflowId: string, ok: (p: CwrpoTrainingProgress) => boolean): Promise<CwrpoTrainingProgress> {
-  const handle = h.client.workflow.getHandle(workflowId);
-  for (;;) {
-    try {
-      const p = (await handle.query(trainingProgressQuery)) as CwrpoTrainingProgress;
-      if (ok(p)) return p;
-    } catch {
-      // not started yet, or between continue-as-new runs
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('cwrpoTraining workflow (real server, scripted sessions, fake learner)', () => {
   let h: TrainingHarness;

@@ -1,0 +1,105 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CWRPO_TRAINING_WORKFLOW, type CwrpoTrainingResult } from '@flowsteer/contracts';
+import { startTrainingHarness, trainingConfig, type TrainingHarness } from './test-support/training-harness';
+
+/**
+ * End to end with the REAL Python learner (`python -m flowsteer_learner.worker`) on a tiny random
+ * Llama built by the learner's test helpers: 2 steps, G = 2, 1 problem per step. Token ids are
+ * UTF-8 bytes (the tiny model has 512 ids); the point is the whole loop through Temporal, the
+ * learner's checkpoints and their chaining, not the tokenizer.
+ */
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
+const PYTHON = join(ROOT, '.venv', 'bin', 'python');
+
+function pythonReady(): string | null {
+  if (!existsSync(PYTHON)) return `${PYTHON} does not exist (run bash apps/learner/setup.sh)`;
+  const probe = spawnSync(PYTHON, ['-c', 'import torch, transformers, peft, temporalio, flowsteer_learner'], { encoding: 'utf8', timeout: 120_000 });
+  return probe.status === 0 ? null : `${PYTHON} cannot import the learner's packages: ${(probe.stderr || probe.stdout).trim().split('\n').at(-1)}`;
+}
+
+const skipReason = process.env.FLOWSTEER_SKIP_REAL_LEARNER === '1' ? 'FLOWSTEER_SKIP_REAL_LEARNER=1' : pythonReady();
+if (skipReason) console.warn(`skipping the real-learner training test: ${skipReason}`);
+const maybe = skipReason ? describe.skip : describe;
+
+jest.setTimeout(600_000);
+
+maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () => {
+  let h: TrainingHarness;
+  let learner: ChildProcess | undefined;
+  let modelDir: string;
+  let log = '';
+
+  beforeAll(async () => {
+    h = await startTrainingHarness({ fakeLearner: false });
+    modelDir = join(mkdtempSync(join(tmpdir(), 'flowsteer-tiny-')), 'model');
+    const build = spawnSync(PYTHON, ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(join(ROOT, 'apps', 'learner', 'tests'))}); from pathlib import Path; from tiny_model import build_tiny_model; build_tiny_model(Path(${JSON.stringify(modelDir)}))`], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, HF_HUB_OFFLINE: '1' },
+    });
+    if (build.status !== 0) throw new Error(`building the tiny model failed: ${build.stderr}`);
+    const proc = spawn(PYTHON, ['-m', 'flowsteer_learner.worker'], {
+      cwd: ROOT,
+      env: { ...process.env, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS, FLOWSTEER_LEARNER_TASK_QUEUE: h.learnerQueue, FLOWSTEER_ARTIFACTS: h.artifactsDir, HF_HUB_OFFLINE: '1', OMP_NUM_THREADS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    learner = proc;
+    await new Promise<void>((ready, fail) => {
+      const onData = (d: Buffer) => {
+        log += d.toString();
+        if (log.includes('learner worker ready')) ready();
+      };
+      proc.stdout?.on('data', onData);
+      proc.stderr?.on('data', onData);
+      proc.on('exit', (code) => fail(new Error(`the learner worker exited (${code}) before it was ready:\n${log.slice(-2000)}`)));
+    });
+  });
+
+  afterAll(async () => {
+    if (learner && learner.exitCode === null) {
+      const exited = new Promise((r) => learner?.once('exit', r));
+      learner.kill('SIGTERM');
+      const force = setTimeout(() => learner?.kill('SIGKILL'), 40_000);
+      await exited;
+      clearTimeout(force);
+    }
+    await h?.close();
+  });
+
+  it('trains 2 steps through Temporal: checkpoints step-1 then step-2 (started from step-1), finite loss', async () => {
+    const name = `real${Date.now().toString(36)}`;
+    const workflowId = `train-${name}`;
+    const config = trainingConfig(h, { baseModel: modelDir }, {
+      learnerHeartbeatSeconds: 120,
+      // byte ids make long sequences: the reference layout (no prompts) cut to the tiny model's context
+      prompts: 'none',
+      maxSampleTokens: 1024,
+      learner: { learningRate: 5e-3, warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
+    });
+    const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
+    let timer: NodeJS.Timeout | undefined;
+    const result = (await Promise.race([
+      handle.result(),
+      new Promise((_, fail) => {
+        timer = setTimeout(() => fail(new Error(`no result in 8 minutes; learner log:\n${log.slice(-3000)}`)), 480_000);
+      }),
+    ]).finally(() => clearTimeout(timer))) as CwrpoTrainingResult;
+    expect(result.status).toBe('finished');
+    expect(result.policyVersion).toBe(`${workflowId}-step-2`);
+    const step1 = join(h.artifactsDir, 'runs', workflowId, 'step-1');
+    const step2 = join(h.artifactsDir, 'runs', workflowId, 'step-2');
+    expect(result.checkpointPath).toBe(step2);
+    expect(existsSync(join(step2, 'adapter', 'adapter_model.safetensors'))).toBe(true);
+    const checkpoint = JSON.parse(readFileSync(join(step2, 'checkpoint.json'), 'utf8')) as { startCheckpoint?: string; metrics?: { samples?: number } };
+    expect(checkpoint.startCheckpoint).toBe(step1);
+    for (const s of result.history) {
+      expect(Number.isFinite(s.metrics.loss)).toBe(true);
+      expect(s.metrics.learnerSamples).toBe(2);
+      expect(s.metrics.learnerMaskedTokens).toBeGreaterThan(0);
+      expect(s.metrics.learnerReused).toBe(0);
+    }
+  });
+});
