@@ -30,6 +30,11 @@ export interface ChatRequest {
   purpose?: string;
   /** Per-attempt hard timeout in ms for this call; defaults to the backend's `timeoutMs`. */
   timeoutMs?: number;
+  /**
+   * Ask the endpoint for this model instead of the backend's configured one: a LoRA adapter the
+   * server loaded (vLLM serves an adapter under its `lora_name`). The embedded model has no adapters.
+   */
+  model?: string;
 }
 
 /** One LLM call's accounting: what the caller gets back and what the session ledger sums. */
@@ -74,6 +79,8 @@ export const EXECUTOR_BACKEND_ALIAS = '@executor';
 export interface PolicyTurnInput {
   /** Director backend name; defaults to `@director` (the worker's configured director). */
   backend?: string;
+  /** The policy to sample from when the server serves several: a published adapter's name. */
+  model?: string;
   messages: ChatMessage[];
   /** E.g. the canvas's action grammar (GBNF) for an action turn. */
   constraint?: OutputConstraint;

@@ -27,6 +27,8 @@ export interface SessionInput {
   /** Sampling for the director (training uses temperature > 0). */
   directorTemperature?: number;
   policyVersion?: string;
+  /** The director backend's model to ask for: the published adapter of `policyVersion` (training). */
+  directorModel?: string;
   /** Evaluation or training run this session belongs to (search attribute FlowSteerRun). */
   run?: string;
   /** Fork: canvas events of an earlier session to start from (turns 1..k). */

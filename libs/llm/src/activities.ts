@@ -78,6 +78,7 @@ export function createLlmActivities(registryOrClient?: BackendRegistry | LlmClie
       const result = await client.chat(
         {
           backend: input.backend ?? DIRECTOR_BACKEND_ALIAS,
+          ...(input.model ? { model: input.model } : {}),
           messages: input.messages,
           constraint: input.constraint,
           temperature: input.temperature,

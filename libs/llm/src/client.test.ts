@@ -70,6 +70,13 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
     expect(fake.chatBodies()[2]).not.toHaveProperty('max_tokens');
   });
 
+  it('asks for another model when the request names one (a published LoRA adapter) and books it under that name', async () => {
+    fake.enqueue(reply.text('ok'));
+    const res = await new LlmClient(fakeBackendRegistry(fake)).chat({ backend: 'fake', model: 'train-demo-step-3', messages });
+    expect(fake.chatBodies()[0]).toMatchObject({ model: 'train-demo-step-3' });
+    expect(res.ledger.model).toBe('train-demo-step-3');
+  });
+
   it('estimates usage (and says so) when the backend reports none', async () => {
     fake.enqueue(reply.text('abcdefgh', { usage: null }));
     const res = await new LlmClient(fakeBackendRegistry(fake, { price: { inputPerMTok: 1, outputPerMTok: 2 } })).chat({ backend: 'fake', messages });

@@ -152,7 +152,7 @@ export class LlmClient {
     const result: ChatResult = {
       text: r.text,
       finishReason: r.finishReason,
-      ledger: ledgerEntry(backend, usage, latencyMs, attempts, req.purpose),
+      ledger: ledgerEntry(backend, usage, latencyMs, attempts, req.purpose, req.model ?? backend.model),
     };
     if (r.logprobs) result.logprobs = r.logprobs;
     if (r.constrained !== undefined) result.constrained = r.constrained;

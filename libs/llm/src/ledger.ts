@@ -18,10 +18,11 @@ export function ledgerEntry(
   latencyMs: number,
   attempts: number,
   purpose?: string,
+  model: string = backend.model,
 ): LedgerEntry {
   const entry: LedgerEntry = {
     backend: backend.name,
-    model: backend.model,
+    model,
     promptTokens: usage.promptTokens,
     completionTokens: usage.completionTokens,
     latencyMs: Math.max(0, Math.round(latencyMs)),

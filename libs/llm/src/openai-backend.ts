@@ -52,7 +52,7 @@ export function buildRequestBody(
   logger?: LlmLogger,
 ): { body: Record<string, unknown>; constrained?: boolean } {
   const body: Record<string, unknown> = {
-    model: backend.model,
+    model: req.model ?? backend.model,
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
   };
   const temperature = req.temperature ?? backend.sampling.temperature;

@@ -233,6 +233,12 @@ export async function preloadLocalBackend(backend: LocalBackend): Promise<void> 
 /** One chat completion on the embedded model. */
 export async function localChatAttempt(backend: LocalBackend, req: ChatRequest, opts: { signal: AbortSignal }): Promise<AttemptResult> {
   const { signal } = opts;
+  if (req.model && req.model !== backend.model) {
+    throw new LlmError(
+      `backend "${backend.name}" runs one embedded model (${backend.model}) and cannot serve "${req.model}"; serve adapters with vLLM or the learner's policy server`,
+      { backend: backend.name, kind: 'bad-request' },
+    );
+  }
   const loaded = await loadModel(backend);
   const pool = await getPool(backend, loaded);
   const grammar = req.constraint ? await getGrammar(loaded, req.constraint, backend.name) : undefined;

@@ -97,6 +97,18 @@ describe('canvasSession workflow (real server, scripted LLMs)', () => {
     await maybeRecordHistory(h.client, workflowId, 'canvas-session-human-edits');
   });
 
+  it('samples the director from the published policy when the input names one', async () => {
+    const before = h.director.requests.length;
+    h.director.enqueue(reply.text('<action>add</action><operator>Custom</operator>'), reply.text('Multiply the numbers.'));
+    await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId: `session-adhoc-policy-${Date.now()}`,
+      args: [{ ...input(2), policyVersion: 'demo-step-3', directorModel: 'demo-step-3' }],
+    });
+    const models = h.director.requests.slice(before).map((r) => (r.body as { model?: string }).model);
+    expect(models).toEqual(['demo-step-3', 'demo-step-3']);
+  });
+
   it('fails with a clear reason when the director backend stays down', async () => {
     h.director.setFallback(reply.status(503, 'overloaded'));
     try {

@@ -7,6 +7,7 @@ export function directorRequest(record: SessionRecord, input: SessionInput, turn
   const request = buildDirectorRequest(record.state, { mode: input.promptMode ?? 'compact', constraint: input.directorConstraint ?? 'gbnf' });
   return {
     backend: input.directorBackend,
+    ...(input.directorModel ? { model: input.directorModel } : {}),
     messages: request.messages,
     ...(request.constraint ? { constraint: request.constraint } : {}),
     maxTokens: request.maxTokens,

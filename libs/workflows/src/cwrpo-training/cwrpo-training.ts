@@ -123,7 +123,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     ]);
     Object.assign(rollouts, { done: 0, total: tasks.length * config.groupSize, failed: 0 });
     const done = await runRollouts(
-      { name: input.name, runId, step, config, policyVersion: state.policyVersion, concurrency: options.concurrency ?? Math.max(1, tasks.length * config.groupSize), gate: control.mayProceed },
+      { name: input.name, runId, step, config, policyVersion: state.policyVersion, ...(state.publication?.published && state.publication.adapterName ? { directorModel: state.publication.adapterName } : {}), concurrency: options.concurrency ?? Math.max(1, tasks.length * config.groupSize), gate: control.mayProceed },
       tasks,
       acts,
       (r) => {

@@ -13,6 +13,8 @@ export interface RolloutPlan {
   step: number;
   config: TrainingConfig;
   policyVersion: string;
+  /** The published adapter the rollouts sample from; absent while the server has the base weights. */
+  directorModel?: string;
   concurrency: number;
   /** New rollouts start only while this holds (pause). */
   gate: () => boolean;
@@ -68,6 +70,7 @@ async function runOne(plan: RolloutPlan, workflowId: string, task: BenchTask, ac
     limits: { maxTurns: config.maxTurns },
     run: plan.runId,
     policyVersion: plan.policyVersion,
+    ...(plan.directorModel ? { directorModel: plan.directorModel } : {}),
     recordTrajectory: true,
     ...(config.temperature !== undefined ? { directorTemperature: config.temperature } : {}),
     ...(config.promptMode ? { promptMode: config.promptMode } : {}),
