@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CWRPO_TRAINING_WORKFLOW, type CwrpoTrainingResult } from '@flowsteer/contracts';
+import { defaultLocalModelPath } from '@flowsteer/llm';
 import { startTrainingHarness, trainingConfig, type TrainingHarness } from './test-support/training-harness';
 
 /**
@@ -102,4 +103,37 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       expect(s.metrics.learnerReused).toBe(0);
     }
   });
+
+  it('trains 2 steps on the embedded model: SmolLM2 directs and executes the rollouts, the learner trains its GGUF', async () => {
+    const gguf = defaultLocalModelPath();
+    if (!existsSync(gguf)) throw new Error(`the embedded model is missing at ${gguf}: run bash libs/llm/setup/fetch-model.sh`);
+    const scriptedCallsBefore = h.director.requests.length + h.executor.requests.length;
+    const name = `embedded${Date.now().toString(36)}`;
+    const workflowId = `train-${name}`;
+    const config = trainingConfig(h, { director: 'local', executor: 'local', maxTurns: 2, baseModel: gguf }, {
+      tokenizer: 'auto', // node-llama-cpp reads the GGUF's own vocabulary, the ids the learner trains on
+      learnerHeartbeatSeconds: 300,
+      prompts: 'none',
+      maxSampleTokens: 512,
+      learner: { learningRate: 1e-4, warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj'] } },
+    });
+    const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
+    let timer: NodeJS.Timeout | undefined;
+    const result = (await Promise.race([
+      handle.result(),
+      new Promise((_, fail) => {
+        timer = setTimeout(() => fail(new Error(`no result in 9 minutes; learner log:\n${log.slice(-3000)}`)), 540_000);
+      }),
+    ]).finally(() => clearTimeout(timer))) as CwrpoTrainingResult;
+    expect(result.status).toBe('finished');
+    expect(result.policyVersion).toBe(`${workflowId}-step-2`);
+    expect(existsSync(join(h.artifactsDir, 'runs', workflowId, 'step-2', 'adapter', 'adapter_model.safetensors'))).toBe(true);
+    for (const s of result.history) {
+      expect(Number.isFinite(s.metrics.loss)).toBe(true);
+      expect(s.metrics.learnerMaskedTokens).toBeGreaterThan(0);
+      expect(s.metrics.published).toBe(0); // the embedded model cannot load adapters: recorded, not hidden
+    }
+    expect(h.director.requests.length + h.executor.requests.length).toBe(scriptedCallsBefore); // nothing scripted was used
+  });
 });
+
