@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CWRPO_TRAINING_WORKFLOW, type CwrpoTrainingResult } from '@flowsteer/contracts';
 import { defaultLocalModelPath } from '@flowsteer/llm';
-import { startTrainingHarness, trainingConfig, type TrainingHarness } from './test-support/training-harness';
+import { startTrainingHarness, trainingConfig, waitForProgress, type TrainingHarness } from './test-support/training-harness';
 
 /**
  * End to end with the REAL Python learner (`python -m flowsteer_learner.worker`) on a tiny random
@@ -42,22 +42,29 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       env: { ...process.env, HF_HUB_OFFLINE: '1' },
     });
     if (build.status !== 0) throw new Error(`building the tiny model failed: ${build.stderr}`);
+    learner = await startLearner();
+  });
+
+  /** The Python learner worker as a separate process, resolved once it polls its queue. */
+  async function startLearner(): Promise<ChildProcess> {
     const proc = spawn(PYTHON, ['-m', 'flowsteer_learner.worker'], {
       cwd: ROOT,
       env: { ...process.env, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS, FLOWSTEER_LEARNER_TASK_QUEUE: h.learnerQueue, FLOWSTEER_ARTIFACTS: h.artifactsDir, HF_HUB_OFFLINE: '1', OMP_NUM_THREADS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    learner = proc;
+    let own = '';
     await new Promise<void>((ready, fail) => {
       const onData = (d: Buffer) => {
         log += d.toString();
-        if (log.includes('learner worker ready')) ready();
+        own += d.toString();
+        if (own.includes('learner worker ready')) ready();
       };
       proc.stdout?.on('data', onData);
       proc.stderr?.on('data', onData);
       proc.on('exit', (code) => fail(new Error(`the learner worker exited (${code}) before it was ready:\n${log.slice(-2000)}`)));
     });
-  });
+    return proc;
+  }
 
   afterAll(async () => {
     if (learner && learner.exitCode === null) {
@@ -102,6 +109,43 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       expect(s.metrics.learnerMaskedTokens).toBeGreaterThan(0);
       expect(s.metrics.learnerReused).toBe(0);
     }
+  });
+
+  it('survives a SIGKILL of the learner in the middle of step 1: the run finishes and each step is applied once', async () => {
+    const name = `kill${Date.now().toString(36)}`;
+    const workflowId = `train-${name}`;
+    const config = trainingConfig(h, { baseModel: modelDir }, {
+      learnerHeartbeatSeconds: 10, // a dead learner is noticed within 10 s and the step is retried elsewhere
+      prompts: 'none',
+      maxSampleTokens: 1024,
+      learner: { learningRate: 5e-3, warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
+    });
+    const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
+    await waitForProgress(h, workflowId, (p) => p.currentStep === 1 && p.stage === 'learner');
+    await new Promise((r) => setTimeout(r, 700)); // the learner has picked the step up and is loading or training
+    const killed = learner as ChildProcess;
+    const exited = new Promise((r) => killed.once('exit', r));
+    killed.kill('SIGKILL');
+    await exited;
+    learner = await startLearner();
+    let timer: NodeJS.Timeout | undefined;
+    const result = (await Promise.race([
+      handle.result(),
+      new Promise((_, fail) => {
+        timer = setTimeout(() => fail(new Error(`no result in 8 minutes; learner log:\n${log.slice(-3000)}`)), 480_000);
+      }),
+    ]).finally(() => clearTimeout(timer))) as CwrpoTrainingResult;
+    expect(result.status).toBe('finished');
+    expect(result.history.map((s) => s.step)).toEqual([1, 2]);
+    const step1 = join(h.artifactsDir, 'runs', workflowId, 'step-1');
+    const step2 = join(h.artifactsDir, 'runs', workflowId, 'step-2');
+    const checkpoint2 = JSON.parse(readFileSync(join(step2, 'checkpoint.json'), 'utf8')) as { startCheckpoint?: string };
+    expect(checkpoint2.startCheckpoint).toBe(step1); // step 2 built on the one step-1 checkpoint
+    expect(readdirSync(join(h.artifactsDir, 'runs', workflowId)).filter((d) => d.startsWith('step-')).sort()).toEqual(['step-1', 'step-2']);
+    // the kill really hit step 1 in flight: its learnerStep needed a second attempt (on the new learner)
+    const firstRun = await h.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory();
+    const attempts = (firstRun.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
+    expect(Math.max(...attempts)).toBeGreaterThanOrEqual(2);
   });
 
   it('trains 2 steps on the embedded model: SmolLM2 directs and executes the rollouts, the learner trains its GGUF', async () => {
