@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { CWRPO_TRAINING_WORKFLOW, type CwrpoTrainingResult } from '@flowsteer/contracts';
 import { defaultLocalModelPath } from '@flowsteer/llm';
 import { startTrainingHarness, trainingConfig, waitForProgress, type TrainingHarness } from './test-support/training-harness';
@@ -44,6 +45,24 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     if (build.status !== 0) throw new Error(`building the tiny model failed: ${build.stderr}`);
     learner = await startLearner();
   });
+
+  /** The run's result, or a failure that shows the learner's log if it takes longer than `ms`. */
+  async function resultWithin(handle: WorkflowHandle, ms: number): Promise<CwrpoTrainingResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`no result in ${ms / 60_000} minutes; learner log:\n${log.slice(-3000)}`)), ms);
+    });
+    return (await Promise.race([handle.result(), timeout]).finally(() => clearTimeout(timer))) as CwrpoTrainingResult;
+  }
+
+  /** Resolves once the learner's output written after `from` matches `pattern`. */
+  async function logShows(from: number, pattern: RegExp, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!pattern.test(log.slice(from))) {
+      if (Date.now() > deadline) throw new Error(`the learner never logged ${pattern} in ${ms / 1000} s; log:\n${log.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 
   /** The Python learner worker as a separate process, resolved once it polls its queue. */
   async function startLearner(): Promise<ChildProcess> {
@@ -88,13 +107,7 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       learner: { learningRate: 5e-3, warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
     });
     const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
-    let timer: NodeJS.Timeout | undefined;
-    const result = (await Promise.race([
-      handle.result(),
-      new Promise((_, fail) => {
-        timer = setTimeout(() => fail(new Error(`no result in 8 minutes; learner log:\n${log.slice(-3000)}`)), 480_000);
-      }),
-    ]).finally(() => clearTimeout(timer))) as CwrpoTrainingResult;
+    const result = await resultWithin(handle, 480_000);
     expect(result.status).toBe('finished');
     expect(result.policyVersion).toBe(`${workflowId}-step-2`);
     const step1 = join(h.artifactsDir, 'runs', workflowId, 'step-1');
@@ -121,20 +134,16 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       learner: { learningRate: 5e-3, warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
     });
     const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
+    const logBefore = log.length;
     await waitForProgress(h, workflowId, (p) => p.currentStep === 1 && p.stage === 'learner');
-    await new Promise((r) => setTimeout(r, 700)); // the learner has picked the step up and is loading or training
+    // kill only once the learner has picked step 1 up (it logs the attempt as it starts)
+    await logShows(logBefore, /learnerStep run=\S+ step=1 attempt=1/, 120_000);
     const killed = learner as ChildProcess;
     const exited = new Promise((r) => killed.once('exit', r));
     killed.kill('SIGKILL');
     await exited;
     learner = await startLearner();
-    let timer: NodeJS.Timeout | undefined;
-    const result = (await Promise.race([
-      handle.result(),
-      new Promise((_, fail) => {
-        timer = setTimeout(() => fail(new Error(`no result in 8 minutes; learner log:\n${log.slice(-3000)}`)), 480_000);
-      }),
-    ]).finally(() => clearTimeout(timer))) as CwrpoTrainingResult;
+    const result = await resultWithin(handle, 480_000);
     expect(result.status).toBe('finished');
     expect(result.history.map((s) => s.step)).toEqual([1, 2]);
     const step1 = join(h.artifactsDir, 'runs', workflowId, 'step-1');
@@ -162,13 +171,7 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       learner: { learningRate: 1e-4, warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj'] } },
     });
     const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
-    let timer: NodeJS.Timeout | undefined;
-    const result = (await Promise.race([
-      handle.result(),
-      new Promise((_, fail) => {
-        timer = setTimeout(() => fail(new Error(`no result in 9 minutes; learner log:\n${log.slice(-3000)}`)), 540_000);
-      }),
-    ]).finally(() => clearTimeout(timer))) as CwrpoTrainingResult;
+    const result = await resultWithin(handle, 540_000);
     expect(result.status).toBe('finished');
     expect(result.policyVersion).toBe(`${workflowId}-step-2`);
     expect(existsSync(join(h.artifactsDir, 'runs', workflowId, 'step-2', 'adapter', 'adapter_model.safetensors'))).toBe(true);
