@@ -1,8 +1,8 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { TASK_QUEUES, type HealthCheckActivities, type HealthCheckInput, type HealthCheckResult } from '@flowsteer/contracts';
+import type { HealthCheckActivities, HealthCheckInput, HealthCheckResult } from '@flowsteer/contracts';
 
+// The workflow's own task queue (no taskQueue here), so it checks whichever worker pool serves it.
 const { echo } = proxyActivities<HealthCheckActivities>({
-  taskQueue: TASK_QUEUES.canvas,
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 3 },
 });
