@@ -83,4 +83,10 @@ describe('flowsteer show / replay / fork', () => {
     expect(code).toBe(1);
     expect(err).toMatch(/no workflow with id session-does-not-exist/);
   });
+
+  it('a half-set TLS pair is refused before connecting, naming the variables', () => {
+    const { code, err } = flowsteer(['show', sessionId], { TEMPORAL_TLS_CERT: '/nonexistent/tls.crt' });
+    expect(code).toBe(1);
+    expect(err).toMatch(/TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/);
+  });
 });

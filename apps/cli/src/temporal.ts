@@ -2,11 +2,18 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { CliError } from './processes';
 import { temporalAddress, temporalNamespace } from './paths';
+import { temporalTlsFromEnv } from '@flowsteer/temporal-runtime';
 
 export async function connectClient(env = process.env): Promise<{ client: Client; connection: Connection }> {
   const address = temporalAddress(env);
+  let tls;
   try {
-    const connection = await Connection.connect({ address, connectTimeout: '5s' });
+    tls = temporalTlsFromEnv(env);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  try {
+    const connection = await Connection.connect({ address, tls, connectTimeout: '5s' });
     return { client: new Client({ connection, namespace: temporalNamespace(env) }), connection };
   } catch (err) {
     throw new CliError(`cannot reach Temporal at ${address} (${(err as Error).message}); run \`npx flowsteer up\` first`);

@@ -1,1 +1,2 @@
 export { WORKSPACE_ROOT, WORKFLOWS_ENTRY, workspaceAliases, workflowBundleOptions, workerWorkflowOptions } from './bundle-options';
+export { temporalTlsFromEnv } from './tls-from-env';

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { TLSConfig } from '@temporalio/client';
 import { TASK_QUEUES } from '@flowsteer/contracts';
+import { temporalTlsFromEnv } from '@flowsteer/temporal-runtime';
 
 export const API_CONFIG = Symbol('API_CONFIG');
 
@@ -10,6 +12,8 @@ export interface ApiConfig {
   tokens: string[];
   temporalAddress: string;
   temporalNamespace: string;
+  /** mTLS to the Temporal frontend (TEMPORAL_TLS_CERT/_KEY/_CA); absent = plain connection. */
+  temporalTls?: TLSConfig;
   temporalUiUrl: string;
   /** Task queue new sessions and runs are started on. */
   taskQueue: string;
@@ -47,6 +51,14 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return n;
 }
 
+function tlsFrom(env: NodeJS.ProcessEnv): TLSConfig | undefined {
+  try {
+    return temporalTlsFromEnv(env);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 /** Reads the configuration from the environment; throws {@link ConfigError} with what to fix. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const temporalHost = env.FLOWSTEER_TEMPORAL_HOST ?? '127.0.0.1';
@@ -56,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     tokens: tokensFrom(env),
     temporalAddress: env.TEMPORAL_ADDRESS ?? `${temporalHost}:${env.FLOWSTEER_TEMPORAL_PORT ?? '7233'}`,
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? env.FLOWSTEER_TEMPORAL_NAMESPACE ?? 'default',
+    temporalTls: tlsFrom(env),
     temporalUiUrl: env.FLOWSTEER_TEMPORAL_UI_URL ?? `http://${temporalHost}:${env.FLOWSTEER_TEMPORAL_UI_PORT ?? '8233'}`,
     taskQueue: env.FLOWSTEER_API_TASK_QUEUE ?? TASK_QUEUES.canvas,
     bodyLimit: env.FLOWSTEER_API_BODY_LIMIT ?? '256kb',

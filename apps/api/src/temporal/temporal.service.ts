@@ -18,7 +18,7 @@ export class TemporalService implements OnApplicationShutdown {
   readonly client: Client;
 
   constructor(readonly config: ApiConfig) {
-    this.connection = Connection.lazy({ address: config.temporalAddress, connectTimeout: '5s' });
+    this.connection = Connection.lazy({ address: config.temporalAddress, tls: config.temporalTls, connectTimeout: '5s' });
     this.client = new Client({ connection: this.connection, namespace: config.temporalNamespace });
   }
 
