@@ -1,22 +1,105 @@
 import { hostname } from 'node:os';
+import type { TLSConfig } from '@temporalio/client';
+import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import { TASK_QUEUES } from '@flowsteer/contracts';
+import { temporalTlsFromEnv } from '@flowsteer/temporal-runtime';
+
+export type WorkerRole = 'canvas' | 'sandbox';
+const ROLES: readonly WorkerRole[] = ['canvas', 'sandbox'];
+
+/** Slot and cache sizes; unset ones keep the SDK's defaults. */
+export interface WorkerSlots {
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxCachedWorkflows?: number;
+}
 
 export interface WorkerConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  sandboxTaskQueue: string;
+  roles: WorkerRole[];
   identity: string;
   /** Pre-built workflow bundle; when absent the worker bundles the workflow sources at start. */
   workflowBundlePath?: string;
+  tls?: TLSConfig;
+  slots: WorkerSlots;
+  /** Temporal Worker Deployment versioning; absent = an unversioned worker. */
+  deployment?: WorkerDeploymentOptions;
+  /** host:port of the SDK's Prometheus endpoint (`/metrics`); absent = no endpoint. */
+  metricsBindAddress?: string;
 }
 
-/** Reads the worker's settings from the environment; every one has a local default. */
+/**
+ * Reads the worker's settings from the environment; every one has a local default. A malformed
+ * value throws an error that names its variable, so a bad deployment fails at start.
+ */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   return {
     address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.FLOWSTEER_TEMPORAL_PORT ?? '7233'}`,
     namespace: env.TEMPORAL_NAMESPACE ?? env.FLOWSTEER_TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.FLOWSTEER_TASK_QUEUE ?? TASK_QUEUES.canvas,
+    sandboxTaskQueue: env.FLOWSTEER_SANDBOX_TASK_QUEUE ?? TASK_QUEUES.sandbox,
+    roles: rolesFrom(env.FLOWSTEER_WORKER_ROLES),
     identity: env.FLOWSTEER_WORKER_IDENTITY ?? `flowsteer-worker@${hostname()}:${process.pid}`,
     workflowBundlePath: env.FLOWSTEER_WORKFLOW_BUNDLE || undefined,
+    tls: temporalTlsFromEnv(env),
+    slots: dropUndefined({
+      maxConcurrentWorkflowTaskExecutions: positiveInt(env, 'FLOWSTEER_MAX_CONCURRENT_WORKFLOW_TASKS'),
+      maxConcurrentActivityTaskExecutions: positiveInt(env, 'FLOWSTEER_MAX_CONCURRENT_ACTIVITIES'),
+      maxCachedWorkflows: positiveInt(env, 'FLOWSTEER_MAX_CACHED_WORKFLOWS', { allowZero: true }),
+    }),
+    deployment: deploymentFrom(env),
+    metricsBindAddress: bindAddress(env, 'FLOWSTEER_METRICS_PROMETHEUS_BIND'),
   };
+}
+
+function rolesFrom(value: string | undefined): WorkerRole[] {
+  const names = (value || 'canvas,sandbox').split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = names.filter((r) => !ROLES.includes(r as WorkerRole));
+  if (unknown.length || !names.length) {
+    throw new Error(`FLOWSTEER_WORKER_ROLES="${value}": ${unknown.length ? `unknown role ${unknown.join(', ')}` : 'no role'}; use canvas, sandbox or both`);
+  }
+  return [...new Set(names)] as WorkerRole[];
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, opts: { allowZero?: boolean } = {}): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  const min = opts.allowZero ? 0 : 1;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
+    throw new Error(`${name}="${raw}" must be a whole number ${opts.allowZero ? '>= 0' : '>= 1'}`);
+  }
+  return n;
+}
+
+const TRUE = ['true', '1', 'on', 'yes'];
+const FALSE = ['false', '0', 'off', 'no', ''];
+
+function deploymentFrom(env: NodeJS.ProcessEnv): WorkerDeploymentOptions | undefined {
+  const flag = (env.FLOWSTEER_WORKER_VERSIONING ?? '').trim().toLowerCase();
+  if (FALSE.includes(flag)) return undefined;
+  if (!TRUE.includes(flag)) throw new Error(`FLOWSTEER_WORKER_VERSIONING="${env.FLOWSTEER_WORKER_VERSIONING}" must be true or false`);
+  const deploymentName = env.FLOWSTEER_WORKER_DEPLOYMENT_NAME?.trim() || 'flowsteer';
+  const buildId = env.FLOWSTEER_WORKER_BUILD_ID?.trim();
+  if (!buildId) throw new Error('FLOWSTEER_WORKER_VERSIONING is on but FLOWSTEER_WORKER_BUILD_ID is empty: give each release its own build id (for example the image tag)');
+  const behavior = (env.FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR?.trim() || 'PINNED').toUpperCase();
+  if (behavior !== 'PINNED' && behavior !== 'AUTO_UPGRADE') {
+    throw new Error(`FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR="${env.FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR}" must be PINNED or AUTO_UPGRADE`);
+  }
+  return { version: { deploymentName, buildId }, useWorkerVersioning: true, defaultVersioningBehavior: behavior };
+}
+
+function bindAddress(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw);
+  if (!match || Number(match[2]) > 65535) throw new Error(`${name}="${raw}" must be host:port, for example 0.0.0.0:9464`);
+  return raw;
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

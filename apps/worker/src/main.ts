@@ -1,45 +1,44 @@
 // The worker process: connects, serves until SIGTERM/SIGINT, drains in-flight work, exits 0.
 // Roles (FLOWSTEER_WORKER_ROLES, default "canvas,sandbox"): the canvas queue (workflows, policy
 // turns, operators) and the sandbox queue (code execution); run them in separate pools at scale.
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { TASK_QUEUES } from '@flowsteer/contracts';
-import { createSandboxActivities } from '@flowsteer/sandbox';
-import { workerConfigFromEnv } from './config';
-import { createCanvasWorker } from './worker';
+// Every setting is an environment variable: see workerConfigFromEnv and infra/README.md.
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { workerConfigFromEnv, type WorkerConfig } from './config';
+import { createCanvasWorker, createSandboxWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = workerConfigFromEnv();
-  const roles = new Set((process.env.FLOWSTEER_WORKER_ROLES ?? 'canvas,sandbox').split(',').map((r) => r.trim()));
+  // The runtime must be configured before the first connection creates the default one.
+  if (config.metricsBindAddress) {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsBindAddress } } } });
+  }
   let connection: NativeConnection;
   try {
-    connection = await NativeConnection.connect({ address: config.address });
+    connection = await NativeConnection.connect({ address: config.address, tls: config.tls });
   } catch (err) {
     throw new Error(
-      `cannot reach Temporal at ${config.address} (${(err as Error).message}). Start it with \`npx flowsteer up\` or set TEMPORAL_ADDRESS.`,
+      `cannot reach Temporal at ${config.address}${config.tls ? ' over TLS' : ''} (${(err as Error).message}). Start it with \`npx flowsteer up\` or set TEMPORAL_ADDRESS.`,
     );
   }
   try {
     const workers: Worker[] = [];
-    if (roles.has('canvas')) workers.push(await createCanvasWorker(connection, config));
-    if (roles.has('sandbox')) {
-      workers.push(
-        await Worker.create({
-          connection,
-          namespace: config.namespace,
-          taskQueue: process.env.FLOWSTEER_SANDBOX_TASK_QUEUE ?? TASK_QUEUES.sandbox,
-          identity: config.identity,
-          activities: createSandboxActivities(),
-        }),
-      );
-    }
-    if (!workers.length) throw new Error(`FLOWSTEER_WORKER_ROLES="${[...roles].join(',')}" names no known role (canvas, sandbox)`);
-    console.log(`flowsteer worker ${config.identity} serving ${workers.map((w) => w.options.taskQueue).join(' + ')} on ${config.address} (namespace ${config.namespace})`);
+    if (config.roles.includes('canvas')) workers.push(await createCanvasWorker(connection, config));
+    if (config.roles.includes('sandbox')) workers.push(await createSandboxWorker(connection, config));
+    console.log(describe(config, workers));
     // The SDK's Runtime turns SIGINT/SIGTERM into a graceful shutdown: run() resolves once drained.
     await Promise.all(workers.map((w) => w.run()));
     console.log('flowsteer worker stopped gracefully');
   } finally {
     await connection.close();
   }
+}
+
+function describe(config: WorkerConfig, workers: Worker[]): string {
+  const parts = [`flowsteer worker ${config.identity} serving ${workers.map((w) => w.options.taskQueue).join(' + ')} on ${config.address} (namespace ${config.namespace})`];
+  if (config.deployment) parts.push(`version ${config.deployment.version.deploymentName}.${config.deployment.version.buildId} (${config.deployment.defaultVersioningBehavior})`);
+  if (config.metricsBindAddress) parts.push(`metrics http://${config.metricsBindAddress}/metrics`);
+  if (config.tls) parts.push('TLS');
+  return parts.join(', ');
 }
 
 main().catch((err: Error) => {

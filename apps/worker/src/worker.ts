@@ -1,19 +1,42 @@
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createSandboxActivities } from '@flowsteer/sandbox';
 import { createActivities, defaultArtifactsDir, type ActivityDeps } from './activities';
 import { WORKSPACE_ROOT, workerWorkflowOptions } from '@flowsteer/temporal-runtime';
 import type { WorkerConfig } from './config';
 
+/** What building a worker needs of the config (the connection is already made; tests omit the rest). */
+export type WorkerBuildConfig = Pick<WorkerConfig, 'namespace' | 'identity'> & Partial<Pick<WorkerConfig, 'address' | 'slots' | 'deployment' | 'workflowBundlePath'>>;
+
+/** Options every FlowSteer worker shares: identity, slots, versioning. */
+function commonOptions(connection: NativeConnection, config: WorkerBuildConfig): Pick<WorkerOptions, 'connection' | 'namespace' | 'identity' | 'workerDeploymentOptions' | 'maxConcurrentActivityTaskExecutions'> {
+  return {
+    connection,
+    namespace: config.namespace,
+    identity: config.identity,
+    ...(config.deployment ? { workerDeploymentOptions: config.deployment } : {}),
+    ...(config.slots?.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: config.slots.maxConcurrentActivityTaskExecutions } : {}),
+  };
+}
+
 /** Builds (does not run) the canvas worker: workflows from the bundle, activities in-process. */
-export async function createCanvasWorker(connection: NativeConnection, config: WorkerConfig, deps: Partial<ActivityDeps> = {}): Promise<Worker> {
+export async function createCanvasWorker(connection: NativeConnection, config: WorkerBuildConfig & Pick<WorkerConfig, 'taskQueue'>, deps: Partial<ActivityDeps> = {}): Promise<Worker> {
   const workflows = config.workflowBundlePath
     ? { workflowBundle: { codePath: config.workflowBundlePath } }
     : workerWorkflowOptions();
   return Worker.create({
-    connection,
-    namespace: config.namespace,
+    ...commonOptions(connection, config),
+    ...config.slots,
     taskQueue: config.taskQueue,
-    identity: config.identity,
     activities: await createActivities({ identity: config.identity, artifactsDir: defaultArtifactsDir(process.env, WORKSPACE_ROOT), ...deps }),
     ...workflows,
+  });
+}
+
+/** Builds the sandbox worker: code-execution activities only (no workflows, so no workflow slots). */
+export async function createSandboxWorker(connection: NativeConnection, config: WorkerBuildConfig & Pick<WorkerConfig, 'sandboxTaskQueue'>): Promise<Worker> {
+  return Worker.create({
+    ...commonOptions(connection, config),
+    taskQueue: config.sandboxTaskQueue,
+    activities: createSandboxActivities(),
   });
 }

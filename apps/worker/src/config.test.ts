@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { TASK_QUEUES } from '@flowsteer/contracts';
+import { workerConfigFromEnv } from './config';
+
+describe('workerConfigFromEnv', () => {
+  it('has local defaults: both roles, no slots override, unversioned, no metrics, no TLS', () => {
+    const c = workerConfigFromEnv({});
+    expect(c.address).toBe('127.0.0.1:7233');
+    expect(c.taskQueue).toBe(TASK_QUEUES.canvas);
+    expect(c.sandboxTaskQueue).toBe(TASK_QUEUES.sandbox);
+    expect(c.roles).toEqual(['canvas', 'sandbox']);
+    expect(c.slots).toEqual({});
+    expect(c.deployment).toBeUndefined();
+    expect(c.metricsBindAddress).toBeUndefined();
+    expect(c.tls).toBeUndefined();
+  });
+
+  it('reads what the Helm chart sets for a canvas pod', () => {
+    const c = workerConfigFromEnv({
+      TEMPORAL_ADDRESS: 'temporal-frontend:7233',
+      TEMPORAL_NAMESPACE: 'flowsteer',
+      FLOWSTEER_WORKER_ROLES: 'canvas',
+      FLOWSTEER_MAX_CONCURRENT_WORKFLOW_TASKS: '40',
+      FLOWSTEER_MAX_CONCURRENT_ACTIVITIES: '200',
+      FLOWSTEER_MAX_CACHED_WORKFLOWS: '1000',
+      FLOWSTEER_WORKER_VERSIONING: 'true',
+      FLOWSTEER_WORKER_DEPLOYMENT_NAME: 'flowsteer',
+      FLOWSTEER_WORKER_BUILD_ID: '0.4.2',
+      FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR: 'PINNED',
+      FLOWSTEER_METRICS_PROMETHEUS_BIND: '0.0.0.0:9464',
+    });
+    expect(c.roles).toEqual(['canvas']);
+    expect(c.slots).toEqual({ maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 200, maxCachedWorkflows: 1000 });
+    expect(c.deployment).toEqual({ version: { deploymentName: 'flowsteer', buildId: '0.4.2' }, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' });
+    expect(c.metricsBindAddress).toBe('0.0.0.0:9464');
+  });
+
+  it('versioning: off spellings, defaults for name and behaviour, AUTO_UPGRADE in any case', () => {
+    for (const off of ['false', '0', 'off', '', ' FALSE ']) expect(workerConfigFromEnv({ FLOWSTEER_WORKER_VERSIONING: off }).deployment).toBeUndefined();
+    expect(workerConfigFromEnv({ FLOWSTEER_WORKER_VERSIONING: 'on', FLOWSTEER_WORKER_BUILD_ID: 'b1' }).deployment).toEqual({
+      version: { deploymentName: 'flowsteer', buildId: 'b1' },
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'PINNED',
+    });
+    expect(workerConfigFromEnv({ FLOWSTEER_WORKER_VERSIONING: '1', FLOWSTEER_WORKER_BUILD_ID: 'b1', FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR: 'auto_upgrade' }).deployment?.defaultVersioningBehavior).toBe('AUTO_UPGRADE');
+  });
+
+  it.each([
+    [{ FLOWSTEER_WORKER_ROLES: 'canvas,gpu' }, /FLOWSTEER_WORKER_ROLES="canvas,gpu": unknown role gpu/],
+    [{ FLOWSTEER_WORKER_ROLES: ' , ' }, /FLOWSTEER_WORKER_ROLES=" , ": no role/],
+    [{ FLOWSTEER_MAX_CONCURRENT_ACTIVITIES: '0' }, /FLOWSTEER_MAX_CONCURRENT_ACTIVITIES="0" must be a whole number >= 1/],
+    [{ FLOWSTEER_MAX_CONCURRENT_WORKFLOW_TASKS: '2.5' }, /FLOWSTEER_MAX_CONCURRENT_WORKFLOW_TASKS="2.5"/],
+    [{ FLOWSTEER_MAX_CACHED_WORKFLOWS: 'lots' }, /FLOWSTEER_MAX_CACHED_WORKFLOWS="lots" must be a whole number >= 0/],
+    [{ FLOWSTEER_WORKER_VERSIONING: 'maybe' }, /FLOWSTEER_WORKER_VERSIONING="maybe" must be true or false/],
+    [{ FLOWSTEER_WORKER_VERSIONING: 'true' }, /FLOWSTEER_WORKER_BUILD_ID is empty/],
+    [{ FLOWSTEER_WORKER_VERSIONING: 'true', FLOWSTEER_WORKER_BUILD_ID: 'b', FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR: 'STICKY' }, /must be PINNED or AUTO_UPGRADE/],
+    [{ FLOWSTEER_METRICS_PROMETHEUS_BIND: '9464' }, /FLOWSTEER_METRICS_PROMETHEUS_BIND="9464" must be host:port/],
+    [{ FLOWSTEER_METRICS_PROMETHEUS_BIND: 'localhost:70000' }, /must be host:port/],
+    [{ TEMPORAL_TLS_CERT: '/nonexistent/tls.crt' }, /TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/],
+  ])('refuses %j with an error naming the variable', (env, message) => {
+    expect(() => workerConfigFromEnv(env)).toThrow(message);
+  });
+
+  it('slot sizes round-trip for any whole number and never accept anything else', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (n) => {
+        expect(workerConfigFromEnv({ FLOWSTEER_MAX_CONCURRENT_ACTIVITIES: ` ${n} ` }).slots.maxConcurrentActivityTaskExecutions).toBe(n);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string().filter((s) => s.trim() !== '' && !/^\d+$/.test(s.trim())), (s) => {
+        expect(() => workerConfigFromEnv({ FLOWSTEER_MAX_CACHED_WORKFLOWS: s })).toThrow(/FLOWSTEER_MAX_CACHED_WORKFLOWS/);
+      }),
+    );
+  });
+});
