@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { CWRPO_TRAINING_WORKFLOW, type CwrpoTrainingResult } from '@flowsteer/contracts';
 import { defaultLocalModelPath } from '@flowsteer/llm';
+import { freePort } from '../../../../jest/test-server';
 import { startTrainingHarness, trainingConfig, waitForProgress, type TrainingHarness } from './test-support/training-harness';
 
 /**
@@ -33,6 +34,7 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
   let learner: ChildProcess | undefined;
   let modelDir: string;
   let log = '';
+  let metricsBind = '';
 
   beforeAll(async () => {
     h = await startTrainingHarness({ fakeLearner: false });
@@ -43,6 +45,7 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       env: { ...process.env, HF_HUB_OFFLINE: '1' },
     });
     if (build.status !== 0) throw new Error(`building the tiny model failed: ${build.stderr}`);
+    metricsBind = `127.0.0.1:${await freePort()}`;
     learner = await startLearner();
   });
 
@@ -68,7 +71,7 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
   async function startLearner(): Promise<ChildProcess> {
     const proc = spawn(PYTHON, ['-m', 'flowsteer_learner.worker'], {
       cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS, FLOWSTEER_LEARNER_TASK_QUEUE: h.learnerQueue, FLOWSTEER_ARTIFACTS: h.artifactsDir, HF_HUB_OFFLINE: '1', OMP_NUM_THREADS: '1' },
+      env: { ...process.env, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS, FLOWSTEER_LEARNER_TASK_QUEUE: h.learnerQueue, FLOWSTEER_ARTIFACTS: h.artifactsDir, HF_HUB_OFFLINE: '1', OMP_NUM_THREADS: '1', FLOWSTEER_METRICS_PROMETHEUS_BIND: metricsBind },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let own = '';
@@ -122,6 +125,10 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       expect(s.metrics.learnerMaskedTokens).toBeGreaterThan(0);
       expect(s.metrics.learnerReused).toBe(0);
     }
+    // the learner's SDK metrics (what Prometheus scrapes on the GPU pods) counted both steps
+    const metrics = await fetch(`http://${metricsBind}/metrics`).then((r) => r.text());
+    const completed = [...metrics.matchAll(/temporal_activity_execution_latency_count\{([^}]*)\} (\d+)/g)].filter(([, labels = '']) => labels.includes(`task_queue="${h.learnerQueue}"`));
+    expect(completed.reduce((sum, [, , n]) => sum + Number(n), 0)).toBeGreaterThanOrEqual(2);
   });
 
   it('survives a SIGKILL of the learner in the middle of step 1: the run finishes and each step is applied once', async () => {
