@@ -219,6 +219,33 @@ if errors:
 PY
 if [ $? -eq 0 ]; then while read -r l; do ok "render: $l"; done <"$OUT/checks.txt"; else bad "render checks"; cat "$OUT/checks.txt"; fi
 
+# Every FLOWSTEER_*/TEMPORAL_* variable the chart gives our containers is read by our code (or, in
+# the bootstrap Job, by register.sh / the Temporal CLI): a setting nobody reads is a silent no-op.
+"$PYVENV/bin/python" - "$OUT/production.yaml" "$OUT/all.yaml" "$ROOT" >"$OUT/env-read.txt" 2>&1 <<'PY'
+import pathlib, re, sys, yaml
+root = pathlib.Path(sys.argv[3])
+sources = [p for d in ("apps", "libs") for p in (root / d).rglob("*") if p.suffix in (".ts", ".py")
+           and "node_modules" not in p.parts and not p.name.endswith(".test.ts") and not p.name.startswith("test_")]
+text = "\n".join(p.read_text(errors="ignore") for p in sources)
+cli_read = {"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA"}
+bootstrap = (root / "infra/temporal/register.sh").read_text()
+unread, seen = [], set()
+for path in sys.argv[1:3]:
+    for d in yaml.safe_load_all(open(path)):
+        if not d or d["kind"] not in ("Deployment", "Job"): continue
+        pod = d["spec"]["template"]["spec"]
+        for c in pod.get("initContainers", []) + pod["containers"]:
+            for e in c.get("env", []):
+                n = e["name"]
+                if not re.match(r"^(FLOWSTEER|TEMPORAL)_", n) or n in seen: continue
+                seen.add(n)
+                if d["kind"] == "Job" and (n in cli_read or n in bootstrap): continue
+                if not re.search(r"\b" + n + r"\b", text): unread.append(f"{n} ({d['metadata']['name']})")
+if unread: print("set by the chart but read by no source file: " + ", ".join(unread)); sys.exit(1)
+print(f"{len(seen)} FLOWSTEER_*/TEMPORAL_* variables, each read by apps/ or libs/ code")
+PY
+if [ $? -eq 0 ]; then ok "chart env: $(cat "$OUT/env-read.txt")"; else bad "chart env"; cat "$OUT/env-read.txt"; fi
+
 # The rendered backends config, loaded by the real registry loader of libs/llm.
 if [ -x "$ROOT/node_modules/.bin/tsx" ] && [ -f "$ROOT/libs/llm/src/index.ts" ]; then
   for variant in default production; do
