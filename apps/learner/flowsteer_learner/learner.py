@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import math
 import os
 import random
@@ -24,8 +25,11 @@ from typing import Any, Callable, Optional
 import torch
 
 from .config import Hyperparameters, StepInput, lr_at
+from .gguf_lora import export_lora_gguf
 from .loss import cwrpo_trajectory_loss, reinforce_trajectory_loss, sequence_logprobs
 from .model import LearnerError, PolicyCache, load_adapter_weights, reset_adapter
+
+log = logging.getLogger("flowsteer_learner.learner")
 
 ProgressFn = Callable[[dict], None]
 
@@ -266,12 +270,23 @@ def _train_and_save(inp: StepInput, hp: Hyperparameters, progress: Optional[Prog
     return _save_checkpoint(inp, hp, model, optimizer, start, metrics, str(batch_path), batch_sha)
 
 
+def _export_gguf_adapter(model, base_model: str, adapter_dir: Path):
+    """llama.cpp's copy of the adapter for GGUF bases (see gguf_lora.py); a module llama.cpp cannot
+    place is logged and skipped: the peft adapter, what the learner resumes from, is unaffected."""
+    try:
+        return export_lora_gguf(model, base_model, adapter_dir)
+    except ValueError as err:
+        log.warning("no llama.cpp adapter for this checkpoint: %s", err)
+        return None
+
+
 def _save_checkpoint(inp, hp, model, optimizer, start, metrics, batch_path, batch_sha) -> dict:
     final = inp.step_dir()
     tmp = inp.run_dir() / f".step-{inp.step}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
     try:
         model.save_pretrained(str(tmp / "adapter"))
+        gguf_adapter = _export_gguf_adapter(model, inp.base_model, tmp / "adapter")
         torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
         torch.save(_rng_state(), tmp / "rng.pt")
         (tmp / "scheduler.json").write_text(json.dumps({
@@ -283,6 +298,7 @@ def _save_checkpoint(inp, hp, model, optimizer, start, metrics, batch_path, batc
             "step": inp.step,
             "policyVersion": f"{inp.run_id}-step-{inp.step}",
             "adapterPath": str((final / "adapter").resolve()),
+            "ggufAdapterPath": str((final / "adapter" / gguf_adapter.name).resolve()) if gguf_adapter else None,
             "checkpointPath": str(final.resolve()),
             "startCheckpoint": str(start.resolve()) if start is not None else None,
             "baseModel": inp.base_model,

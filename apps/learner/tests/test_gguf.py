@@ -37,3 +37,27 @@ def test_one_step_on_the_embedded_gguf(tmp_path):
         with model.disable_adapter():
             old = (sequence_logprobs(model(input_ids=b["ids"], attention_mask=b["attn"]).logits, b["ids"]) * b["mask"]).sum(-1)
     assert new[0] > old[0] and new[1] < old[1], (old, new)
+
+
+@pytest.mark.skipif(not GGUF.exists(), reason=f"{GGUF} not present (bash libs/llm/setup/fetch-model.sh)")
+def test_a_gguf_base_also_gets_a_llama_cpp_adapter(tmp_path):
+    import gguf
+
+    tok = load_tokenizer(str(GGUF))
+    pos = make_sample(tok, "Build a workflow for: what is 3 + 4?", "<action>add</action><operator>Custom</operator>", " Canvas: ok.", 1.0, "pos")
+    batch = write_batch(tmp_path / "batch.json", [pos])
+    inp = {"runId": "gguf-export", "step": 1, "baseModel": str(GGUF), "batchPath": str(batch), "artifactsDir": str(tmp_path),
+           "hyperparameters": {"learningRate": 2e-3, "warmupSteps": 0, "schedule": "constant",
+                               "lora": {"r": 4, "alpha": 8, "dropout": 0.0, "targetModules": ["q_proj", "k_proj", "v_proj"]}}}
+    out = run_learner_step(inp)
+    path = Path(out["adapterPath"]) / "adapter.gguf"
+    assert path.exists()
+    reader = gguf.GGUFReader(str(path))
+    text = lambda k: bytes(reader.fields[k].parts[reader.fields[k].data[0]]).decode()  # noqa: E731
+    assert text("general.architecture") == "llama" and text("general.type") == "adapter" and text("adapter.type") == "lora"
+    assert float(reader.fields["adapter.lora.alpha"].parts[reader.fields["adapter.lora.alpha"].data[0]][0]) == 8.0
+    shapes = {t.name: [int(d) for d in t.shape] for t in reader.tensors}
+    assert len(shapes) == 30 * 3 * 2  # 30 blocks x (q, k, v) x (a, b)
+    # GGUF lists dims innermost first: lora_a is (rank x in) -> [in, rank]; lora_b (out x rank) -> [rank, out]
+    assert shapes["blk.0.attn_q.weight.lora_a"] == [576, 4] and shapes["blk.0.attn_q.weight.lora_b"] == [4, 576]
+    assert shapes["blk.7.attn_k.weight.lora_b"] == [4, 192]
