@@ -27,4 +27,5 @@ export { costUsd, estimateTokens } from './ledger';
 export { createLlmActivities, toActivityFailure } from './activities';
 export { startLocalOpenAIServer, type LocalOpenAIServer, type LocalOpenAIServerOptions } from './local/server';
 export { preloadLocalBackend, disposeLocalModels, assertLocalModelPresent } from './local/local-model';
+export { registerLocalAdapter, setLocalAdapterResolver, localAdapterPath, forgetLocalAdapters } from './local/adapters';
 export type { LlmLogger } from './types';

@@ -8,6 +8,7 @@ import type { ChatMessage } from '@flowsteer/contracts';
 import { LlmClient } from '../client';
 import { backendRegistryFromConfig, defaultLocalModelPath } from '../config';
 import { LlmError } from '../errors';
+import { forgetLocalAdapters, setLocalAdapterResolver } from './adapters';
 import { disposeLocalModels } from './local-model';
 import { startLocalOpenAIServer } from './server';
 
@@ -37,6 +38,20 @@ describe('the embedded local model', () => {
     expect(err).toMatchObject({ kind: 'model-missing', retryable: false, backend: 'local' });
     expect((err as Error).message).toContain('/nonexistent/model.gguf is missing');
     expect((err as Error).message).toContain('bash libs/llm/setup/fetch-model.sh');
+  });
+
+  it('a request naming an adapter nobody published, or whose file is gone, is a clear bad-request', async () => {
+    const client = new LlmClient(backendRegistryFromConfig({}, { env: process.env }));
+    const unknown = await client.chat({ backend: 'local', model: 'train-x-step-1', messages: ask, maxTokens: 4 }).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ kind: 'bad-request', retryable: false, backend: 'local' });
+    expect((unknown as Error).message).toContain('no LoRA adapter named "train-x-step-1" was published to it');
+    setLocalAdapterResolver((backend, name) => (backend === 'local' && name === 'train-x-step-2' ? '/nonexistent/adapter.gguf' : undefined));
+    try {
+      const gone = await client.chat({ backend: 'local', model: 'train-x-step-2', messages: ask, maxTokens: 4 }).catch((e: unknown) => e);
+      expect((gone as Error).message).toContain('was published as /nonexistent/adapter.gguf, which no longer exists');
+    } finally {
+      forgetLocalAdapters();
+    }
   });
 
   describe('with the model file', () => {

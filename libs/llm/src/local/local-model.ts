@@ -9,6 +9,9 @@
  * - Chat formatting comes from the model's own chat template (ChatML for SmolLM2); sampling,
  *   max tokens, stop strings, GBNF and JSON-schema grammars and per-token probabilities are
  *   applied token by token.
+ * - A request may name a LoRA adapter published to the backend (see adapters.ts) as its `model`:
+ *   it runs on a context of its own with the adapter applied (the CWRPO policy being trained). The
+ *   MAX_ADAPTER_POOLS most recently used adapter contexts are kept; older idle ones are freed.
  *
  * `getLlama({ gpu: false, build: 'never' })` only loads the prebuilt CPU binaries of
  * `@node-llama-cpp/linux-x64`: nothing is built or downloaded, and node-llama-cpp's postinstall
@@ -20,6 +23,7 @@ import type { ChatMessage, ChatRequest, OutputConstraint, TokenLogprob } from '@
 import { FETCH_MODEL_COMMAND, type LocalBackend } from '../config';
 import { LlmError, clip } from '../errors';
 import type { AttemptResult } from '../types';
+import { localAdapterPath } from './adapters';
 import { importEsm } from './esm-import';
 
 type NlcModule = typeof Nlc;
@@ -32,6 +36,9 @@ interface LoadedModel {
 }
 
 interface SequencePool {
+  adapterPath?: string;
+  size: number;
+  lastUsed: number;
   context: Nlc.LlamaContext;
   free: Nlc.LlamaContextSequence[];
   waiters: Array<(seq: Nlc.LlamaContextSequence) => void>;
@@ -43,6 +50,7 @@ const models = new Map<string, Promise<LoadedModel>>();
 const pools = new Map<string, Promise<SequencePool>>();
 const grammars = new Map<string, Promise<Nlc.LlamaGrammar>>();
 const MAX_CACHED_GRAMMARS = 32;
+const MAX_ADAPTER_POOLS = 2;
 
 const DEFAULT_MAX_TOKENS = 512;
 
@@ -113,34 +121,50 @@ async function loadModel(backend: LocalBackend): Promise<LoadedModel> {
   }
 }
 
-function poolKey(backend: LocalBackend): string {
-  return `${backend.name}\u0000${backend.modelPath}\u0000${backend.contextSize}\u0000${backend.concurrency}\u0000${backend.threads ?? ''}`;
+function poolKey(backend: LocalBackend, adapterPath?: string): string {
+  return `${backend.name}\u0000${backend.modelPath}\u0000${backend.contextSize}\u0000${backend.concurrency}\u0000${backend.threads ?? ''}\u0000${adapterPath ?? ''}`;
 }
 
-async function getPool(backend: LocalBackend, loaded: LoadedModel): Promise<SequencePool> {
-  const key = poolKey(backend);
+async function getPool(backend: LocalBackend, loaded: LoadedModel, adapterPath?: string): Promise<SequencePool> {
+  const key = poolKey(backend, adapterPath);
   let p = pools.get(key);
   if (!p) {
+    if (adapterPath) await freeIdleAdapterPools();
     p = (async () => {
       const context = await loaded.model.createContext({
         contextSize: backend.contextSize,
         sequences: backend.concurrency,
         threads: backend.threads ?? defaultThreads(loaded.llama.cpuMathCores),
+        ...(adapterPath ? { lora: { adapters: [{ filePath: adapterPath }] } } : {}),
       });
       const free: Nlc.LlamaContextSequence[] = [];
       for (let i = 0; i < backend.concurrency; i++) free.push(context.getSequence());
-      return { context, free, waiters: [] };
+      return { adapterPath, size: backend.concurrency, lastUsed: Date.now(), context, free, waiters: [] };
     })();
     pools.set(key, p);
     p.catch(() => pools.delete(key));
   }
   try {
-    return await p;
+    const pool = await p;
+    pool.lastUsed = Date.now();
+    return pool;
   } catch (err) {
+    const what = adapterPath ? `with the LoRA adapter ${adapterPath}` : 'for the model';
     throw new LlmError(
-      `backend "${backend.name}": cannot create a ${backend.contextSize}-token context for the model: ${clip(String((err as Error)?.message ?? err), 300)}`,
+      `backend "${backend.name}": cannot create a ${backend.contextSize}-token context ${what}: ${clip(String((err as Error)?.message ?? err), 300)}`,
       { backend: backend.name, kind: 'local', retryable: false },
     );
+  }
+}
+
+/** Keeps at most MAX_ADAPTER_POOLS - 1 adapter contexts before a new one is made; busy ones stay. */
+async function freeIdleAdapterPools(): Promise<void> {
+  const settled = await Promise.all([...pools.entries()].map(async ([k, p]) => [k, await p.catch(() => undefined)] as const));
+  const adapterPools = settled.filter(([, pool]) => pool?.adapterPath).sort(([, a], [, b]) => (a?.lastUsed ?? 0) - (b?.lastUsed ?? 0));
+  for (const [k, pool] of adapterPools.slice(0, Math.max(0, adapterPools.length - (MAX_ADAPTER_POOLS - 1)))) {
+    if (!pool || pool.free.length !== pool.size || pool.waiters.length) continue;
+    pools.delete(k);
+    await pool.context.dispose().catch(() => {});
   }
 }
 
@@ -224,23 +248,36 @@ function stringTriggers(triggers: readonly unknown[]): string[] {
   return out.filter((s) => s.length > 0);
 }
 
-/** Loads the runtime, the model and the backend's context now instead of on the first call. */
-export async function preloadLocalBackend(backend: LocalBackend): Promise<void> {
+/**
+ * Loads the runtime, the model and the backend's context now instead of on the first call; with
+ * `adapter` (a published adapter's name), also the context with that adapter, so that a file
+ * llama.cpp cannot apply is refused when it is published rather than in a rollout.
+ */
+export async function preloadLocalBackend(backend: LocalBackend, adapter?: string): Promise<void> {
   const loaded = await loadModel(backend);
-  await getPool(backend, loaded);
+  await getPool(backend, loaded, adapter ? adapterPathFor(backend, adapter) : undefined);
+}
+
+function adapterPathFor(backend: LocalBackend, name: string): string {
+  const path = localAdapterPath(backend.name, name);
+  if (!path) {
+    throw new LlmError(
+      `backend "${backend.name}" runs the embedded model (${backend.model}) and no LoRA adapter named "${name}" was published to it; publish one (cwrpoTraining does) or serve adapters with vLLM or the learner's policy server`,
+      { backend: backend.name, kind: 'bad-request' },
+    );
+  }
+  if (!existsSync(path)) {
+    throw new LlmError(`backend "${backend.name}": the LoRA adapter "${name}" was published as ${path}, which no longer exists`, { backend: backend.name, kind: 'bad-request' });
+  }
+  return path;
 }
 
 /** One chat completion on the embedded model. */
 export async function localChatAttempt(backend: LocalBackend, req: ChatRequest, opts: { signal: AbortSignal }): Promise<AttemptResult> {
   const { signal } = opts;
-  if (req.model && req.model !== backend.model) {
-    throw new LlmError(
-      `backend "${backend.name}" runs one embedded model (${backend.model}) and cannot serve "${req.model}"; serve adapters with vLLM or the learner's policy server`,
-      { backend: backend.name, kind: 'bad-request' },
-    );
-  }
+  const adapterPath = req.model && req.model !== backend.model ? adapterPathFor(backend, req.model) : undefined;
   const loaded = await loadModel(backend);
-  const pool = await getPool(backend, loaded);
+  const pool = await getPool(backend, loaded, adapterPath);
   const grammar = req.constraint ? await getGrammar(loaded, req.constraint, backend.name) : undefined;
   const { nlc, model, wrapper } = loaded;
 
