@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { HealthCheckActivities } from '@flowsteer/contracts';
-import { LlmClient, createLlmActivities, loadBackendRegistry } from '@flowsteer/llm';
+import { LlmClient, createLlmActivities, loadBackendRegistry, setLocalAdapterResolver } from '@flowsteer/llm';
 import { createOperatorActivities } from '@flowsteer/operators';
 import { createSandbox, type SandboxRunner } from '@flowsteer/sandbox';
 import { createEvalActivities, defaultReportsDir } from './eval-activities';
 import { createCodeScorer } from './code-scorer';
 import { createSessionActivities } from './session-activities';
-import { createTrainingActivities, type TrainingActivityDeps } from './training-activities';
+import { createTrainingActivities, publishedAdapterResolver, type TrainingActivityDeps } from './training-activities';
 import { WORKSPACE_ROOT } from '@flowsteer/temporal-runtime';
 
 export interface ActivityDeps {
@@ -40,6 +40,7 @@ export async function createActivities(deps: ActivityDeps) {
   const runCode = sandbox ? (req: Parameters<SandboxRunner['run']>[0]) => sandbox.run(req) : undefined;
   const session = createSessionActivities({ artifactsDir: deps.artifactsDir, ...(runCode ? { scoreCode: createCodeScorer(runCode) } : {}) });
   const reportsDir = deps.reportsDir ?? defaultReportsDir(process.env, WORKSPACE_ROOT);
+  setLocalAdapterResolver(publishedAdapterResolver(deps.artifactsDir));
   return {
     ...healthActivities(deps.identity),
     ...createLlmActivities(llm),

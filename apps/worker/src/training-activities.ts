@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { BenchDataMissingError, deriveSeed, loadDataset, mulberry32, seededShuffle } from '@flowsteer/bench';
 import { trajectoryToSample } from '@flowsteer/cwrpo';
 import type { BenchTask, PolicyPublication, RolloutOutcome, SessionResult, TrainingActivities, Trajectory, TrainingSample } from '@flowsteer/contracts';
-import type { LlmClient } from '@flowsteer/llm';
+import { preloadLocalBackend, registerLocalAdapter, type LlmClient } from '@flowsteer/llm';
 import { createTokenizer, type TextTokenizer } from './tokenizers';
 
 export interface TrainingActivityDeps {
@@ -18,6 +18,26 @@ export interface TrainingActivityDeps {
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+/** The adapter file the learner writes for llama.cpp (apps/learner/flowsteer_learner/gguf_lora.py). */
+export const LLAMA_CPP_ADAPTER_FILE = 'adapter.gguf';
+
+/** Where a publication to an embedded backend is recorded, so a restarted worker still serves it. */
+export function publishedAdapterRecord(artifactsDir: string, backend: string, name: string): string {
+  return join(artifactsDir, 'published-adapters', safe(backend), `${safe(name)}.json`);
+}
+
+/** Resolves adapter names published by an earlier worker process (see setLocalAdapterResolver). */
+export function publishedAdapterResolver(artifactsDir: string): (backend: string, name: string) => string | undefined {
+  return (backend, name) => {
+    try {
+      const record = JSON.parse(readFileSync(publishedAdapterRecord(artifactsDir, backend, name), 'utf8')) as { name?: string; path?: string };
+      return record.name === name && typeof record.path === 'string' ? record.path : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
 
 /** Writes JSON next to its final name and renames it: a retried activity never leaves half a file. */
 function writeJsonAtomic(file: string, content: unknown): void {
@@ -145,12 +165,19 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
 
     async publishPolicy({ directorBackend, policyVersion, adapterPath, adapterName }): Promise<PolicyPublication> {
       const director = deps.llm.registry.get(directorBackend);
-      if (director.kind !== 'openai-compatible') {
-        return {
-          policyVersion,
-          published: false,
-          reason: `director backend "${director.name}" is the embedded model (node-llama-cpp), which cannot load LoRA adapters: rollouts keep the base weights; serve the policy with the learner's policy server or vLLM to train on-policy`,
-        };
+      if (director.kind === 'local') {
+        // The embedded model applies llama.cpp adapter files; the learner writes one next to the
+        // peft adapter when the base is a llama GGUF. Each version gets its own name, so sessions
+        // of a resumed step still find the adapter they were started with.
+        const ggufAdapter = join(adapterPath, LLAMA_CPP_ADAPTER_FILE);
+        const name = adapterName ?? policyVersion;
+        if (!existsSync(ggufAdapter)) {
+          return { policyVersion, published: false, reason: `no llama.cpp adapter ${ggufAdapter} (the learner writes one only for a llama-architecture GGUF base): rollouts keep the embedded model's weights` };
+        }
+        registerLocalAdapter(director.name, name, ggufAdapter);
+        writeJsonAtomic(publishedAdapterRecord(deps.artifactsDir, director.name, name), { backend: director.name, name, path: ggufAdapter, policyVersion });
+        await preloadLocalBackend(director, name); // a file llama.cpp refuses fails here, not in a rollout
+        return { policyVersion, published: true, adapterName: name, url: `local:${ggufAdapter}` };
       }
       const name = adapterName ?? director.model;
       const url = `${director.baseURL.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/load_lora_adapter`;

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { CWRPO_TRAINING_WORKFLOW, type CwrpoTrainingResult } from '@flowsteer/contracts';
+import { CWRPO_TRAINING_WORKFLOW, type CwrpoTrainingResult, type SessionResult } from '@flowsteer/contracts';
 import { defaultLocalModelPath } from '@flowsteer/llm';
 import { freePort } from '../../../../jest/test-server';
 import { startTrainingHarness, trainingConfig, waitForProgress, type TrainingHarness } from './test-support/training-harness';
@@ -164,7 +164,7 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     expect(Math.max(...attempts)).toBeGreaterThanOrEqual(2);
   });
 
-  it('trains 2 steps on the embedded model: SmolLM2 directs and executes the rollouts, the learner trains its GGUF', async () => {
+  it('trains 2 steps on the embedded model on-policy: SmolLM2 rollouts, the learner trains its GGUF, step 2 samples from the step-1 adapter', async () => {
     const gguf = defaultLocalModelPath();
     if (!existsSync(gguf)) throw new Error(`the embedded model is missing at ${gguf}: run bash libs/llm/setup/fetch-model.sh`);
     const scriptedCallsBefore = h.director.requests.length + h.executor.requests.length;
@@ -185,8 +185,17 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     for (const s of result.history) {
       expect(Number.isFinite(s.metrics.loss)).toBe(true);
       expect(s.metrics.learnerMaskedTokens).toBeGreaterThan(0);
-      expect(s.metrics.published).toBe(0); // the embedded model cannot load adapters: recorded, not hidden
+      expect(s.metrics.published).toBe(1); // the learner's llama.cpp adapter, loaded by the embedded model
     }
+    expect(result.publication).toMatchObject({ published: true, adapterName: `${workflowId}-step-2` });
+    expect(existsSync(join(h.artifactsDir, 'runs', workflowId, 'step-2', 'adapter', 'adapter.gguf'))).toBe(true);
+    // on-policy: step 2's rollouts sampled the director from the step-1 adapter, step 1's from the base
+    const directorModels = async (id: string) => {
+      const r = (await h.client.workflow.getHandle(id).result()) as SessionResult;
+      return [...new Set(r.ledger.director.map((e) => e.model))];
+    };
+    expect(await directorModels(`train-${name}-s1-p0-g0`)).toEqual(['SmolLM2-135M-Instruct-Q4_1']);
+    expect(await directorModels(`train-${name}-s2-p0-g0`)).toEqual([`${workflowId}-step-1`]);
     expect(h.director.requests.length + h.executor.requests.length).toBe(scriptedCallsBefore); // nothing scripted was used
   });
 });
