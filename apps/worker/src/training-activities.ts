@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BenchDataMissingError, deriveSeed, loadDataset, mulberry32, seededShuffle } from '@flowsteer/bench';
-import { trajectoryToSample } from '@flowsteer/cwrpo';
+import { rolloutOutcomeOf, trajectoryToSample } from '@flowsteer/cwrpo';
 import type { BenchTask, PolicyPublication, RolloutOutcome, SessionResult, TrainingActivities, Trajectory, TrainingSample } from '@flowsteer/contracts';
 import { preloadLocalBackend, registerLocalAdapter, type LlmClient } from '@flowsteer/llm';
 import { createTokenizer, type TextTokenizer } from './tokenizers';
@@ -109,18 +109,7 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
       const ctx = Context.current();
       const timer = setInterval(() => ctx.heartbeat(workflowId), 10_000);
       try {
-        const r = (await ctx.client.workflow.getHandle(workflowId).result()) as SessionResult;
-        return {
-          sessionId: r.sessionId,
-          status: r.status,
-          dsl: r.dsl,
-          turns: r.turns,
-          ...(r.score ? { score: r.score } : {}),
-          ...(r.trajectoryRef ? { trajectoryRef: r.trajectoryRef } : {}),
-          directorTokens: r.totals.directorTokens,
-          executorTokens: r.totals.executorTokens,
-          ...(r.error ? { error: r.error } : {}),
-        };
+        return rolloutOutcomeOf((await ctx.client.workflow.getHandle(workflowId).result()) as SessionResult);
       } finally {
         clearInterval(timer);
       }

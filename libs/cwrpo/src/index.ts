@@ -7,3 +7,4 @@ export * from './advantages';
 export * from './training-sample';
 export * from './batch';
 export * from './loss';
+export * from './rollout-outcome';

@@ -1,6 +1,7 @@
 import { condition, executeChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { CANVAS_SESSION_WORKFLOW, SA, type BenchTask, type RolloutOutcome, type SessionInput, type SessionResult, type TrainingConfig } from '@flowsteer/contracts';
+import { CANVAS_SESSION_WORKFLOW, SA, type BenchTask, type SessionInput, type TrainingConfig } from '@flowsteer/contracts';
+import { rolloutOutcomeOf } from '@flowsteer/cwrpo';
 import type { canvasSession } from '../canvas-session/canvas-session';
 import { describeFailure } from '../canvas-session/execute';
 import type { TrainingActivityProxies } from './activities';
@@ -18,20 +19,6 @@ export interface RolloutPlan {
   concurrency: number;
   /** New rollouts start only while this holds (pause). */
   gate: () => boolean;
-}
-
-export function toOutcome(r: SessionResult): RolloutOutcome {
-  return {
-    sessionId: r.sessionId,
-    status: r.status,
-    dsl: r.dsl,
-    turns: r.turns,
-    ...(r.score ? { score: r.score } : {}),
-    ...(r.trajectoryRef ? { trajectoryRef: r.trajectoryRef } : {}),
-    directorTokens: r.totals.directorTokens,
-    executorTokens: r.totals.executorTokens,
-    ...(r.error ? { error: r.error } : {}),
-  };
 }
 
 /**
@@ -90,7 +77,7 @@ async function runOne(plan: RolloutPlan, workflowId: string, task: BenchTask, ac
         { key: SA.turns, value: 0 },
       ],
     });
-    return { id: workflowId, task, outcome: toOutcome(result) };
+    return { id: workflowId, task, outcome: rolloutOutcomeOf(result) };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       try {
