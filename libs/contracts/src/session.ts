@@ -42,7 +42,12 @@ export interface SessionInput {
   fixedWorkflow?: FixedWorkflow;
 }
 
-export type SessionStatus = 'running' | 'paused' | 'finished' | 'turn-limit' | 'cancelled' | 'failed';
+/**
+ * Where a session stands. `waiting-for-backend`: a backend keeps failing and the session waits on a
+ * durable timer; `backend-unavailable`: the outage budget ran out, so the session ended without an
+ * honest attempt (never a score, never a reward).
+ */
+export type SessionStatus = 'running' | 'paused' | 'waiting-for-backend' | 'finished' | 'turn-limit' | 'cancelled' | 'backend-unavailable' | 'failed';
 
 /** One line of the transcript: what the director (or a person) did and what the canvas answered. */
 export interface TranscriptEntry {
