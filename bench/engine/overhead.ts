@@ -42,6 +42,7 @@ import { startFakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test
 import { createOperatorActivities } from '@flowsteer/operators';
 import { workflowBundleOptions } from '@flowsteer/temporal-runtime';
 import { createActivities } from '../../apps/worker/src/activities';
+import { ArtifactStore } from '@flowsteer/artifacts';
 import { createSessionActivities } from '../../apps/worker/src/session-activities';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
 import { fakeBackend } from '../../libs/workflows/src/test-support/session-harness';
@@ -202,7 +203,7 @@ async function main(): Promise<void> {
   const acts: Activities = {
     policyTurn: createLlmActivities(llm).policyTurn,
     runOperator: createOperatorActivities({ chat: llm }).runOperator,
-    scoreSession: createSessionActivities({ artifactsDir }).scoreSession,
+    scoreSession: createSessionActivities({ store: new ArtifactStore(artifactsDir) }).scoreSession,
   };
 
   // --db-dir puts the dev server's SQLite file elsewhere (e.g. /dev/shm: no fsync cost)

@@ -3,6 +3,7 @@ import type { HealthCheckActivities } from '@flowsteer/contracts';
 import { LlmClient, createLlmActivities, loadBackendRegistry, setLocalAdapterResolver } from '@flowsteer/llm';
 import { createOperatorActivities } from '@flowsteer/operators';
 import { createSandbox, type SandboxRunner } from '@flowsteer/sandbox';
+import { ArtifactStore } from '@flowsteer/artifacts';
 import { createEvalActivities, defaultReportsDir } from './eval-activities';
 import { createCodeScorer } from './code-scorer';
 import { createSessionActivities } from './session-activities';
@@ -38,7 +39,8 @@ export async function createActivities(deps: ActivityDeps) {
   const llm = deps.llm ?? new LlmClient(loadBackendRegistry());
   const sandbox = deps.sandbox === undefined ? await createSandboxOrExplain() : deps.sandbox;
   const runCode = sandbox ? (req: Parameters<SandboxRunner['run']>[0]) => sandbox.run(req) : undefined;
-  const session = createSessionActivities({ artifactsDir: deps.artifactsDir, ...(runCode ? { scoreCode: createCodeScorer(runCode) } : {}) });
+  const store = new ArtifactStore(deps.artifactsDir);
+  const session = createSessionActivities({ store, ...(runCode ? { scoreCode: createCodeScorer(runCode) } : {}) });
   const reportsDir = deps.reportsDir ?? defaultReportsDir(process.env, WORKSPACE_ROOT);
   setLocalAdapterResolver(publishedAdapterResolver(deps.artifactsDir));
   return {
@@ -46,7 +48,7 @@ export async function createActivities(deps: ActivityDeps) {
     ...createLlmActivities(llm),
     ...createOperatorActivities({ chat: llm, runCode }),
     ...session,
-    ...createEvalActivities({ llm, artifactsDir: deps.artifactsDir, reportsDir, scoreSession: session.scoreSession }),
+    ...createEvalActivities({ llm, store, reportsDir, scoreSession: session.scoreSession }),
     ...createTrainingActivities({ artifactsDir: deps.artifactsDir, llm, ...deps.training }),
   };
 }

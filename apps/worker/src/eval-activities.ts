@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BenchDataMissingError, formatProblem, loadDataset, sampleTasks } from '@flowsteer/bench';
@@ -15,6 +14,7 @@ import type {
   SessionSummary,
 } from '@flowsteer/contracts';
 import { toActivityFailure, type LlmClient } from '@flowsteer/llm';
+import { ArtifactRefError, type ArtifactStore } from '@flowsteer/artifacts';
 import { writeEvalReportFiles } from './eval-report';
 
 /** How the executor is asked to answer in one call (the "executor alone" baseline). */
@@ -36,7 +36,7 @@ export function directMessages(task: BenchTask): ChatMessage[] {
  */
 export function createEvalActivities(deps: {
   llm: LlmClient;
-  artifactsDir: string;
+  store: ArtifactStore;
   reportsDir: string;
   scoreSession: SessionActivities['scoreSession'];
 }): EvalActivities {
@@ -98,22 +98,24 @@ export function createEvalActivities(deps: {
     },
 
     async loadArtifact({ ref }) {
-      return JSON.parse(readFileSync(artifactPath(deps.artifactsDir, ref), 'utf8')) as unknown;
+      return readArtifact(deps.store, ref);
     },
 
     async writeEvalReport({ runId, report, resultRefs }) {
-      const items = resultRefs.flatMap((ref) => JSON.parse(readFileSync(artifactPath(deps.artifactsDir, ref), 'utf8')) as unknown[]);
+      const items = (await Promise.all(resultRefs.map((ref) => readArtifact(deps.store, ref)))).flatMap((chunk) => chunk as unknown[]);
       return writeEvalReportFiles(deps.reportsDir, runId, report, items);
     },
   };
 }
 
-/** `artifact://kind/id.json` -> a path inside the artifacts folder (never outside it). */
-export function artifactPath(artifactsDir: string, ref: string): string {
-  if (!ref.startsWith('artifact://')) throw ApplicationFailure.nonRetryable(`not an artifact reference: ${ref}`, 'InvalidEvalInput');
-  const rel = normalize(ref.slice('artifact://'.length));
-  if (rel.startsWith('..') || rel.startsWith('/')) throw ApplicationFailure.nonRetryable(`artifact reference leaves the store: ${ref}`, 'InvalidEvalInput');
-  return join(artifactsDir, rel);
+/** A stored JSON artifact; a reference outside the store or to nothing fails without retries. */
+async function readArtifact(store: ArtifactStore, ref: string): Promise<unknown> {
+  try {
+    return await store.getJson(ref);
+  } catch (err) {
+    if (err instanceof ArtifactRefError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidEvalInput');
+    throw err;
+  }
 }
 
 /** Heartbeats every 10 s while a long call runs (when inside an activity). */

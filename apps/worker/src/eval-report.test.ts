@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvalItemResult, EvalRunInput } from '@flowsteer/contracts';
 import { buildReport } from '../../../libs/workflows/src/eval-run/eval-run';
-import { artifactPath } from './eval-activities';
 import { renderReportSvg, writeEvalReportFiles } from './eval-report';
 
 function item(method: EvalItemResult['method'], dataset: string, id: string, extra: Partial<EvalItemResult> = {}): EvalItemResult {
@@ -76,11 +75,5 @@ describe('evaluation report', () => {
     );
     expect(svg).toContain('FlowSteer (paper)');
     expect(svg).not.toMatch(/NaN|undefined/);
-  });
-
-  it('resolves artifact references inside the store only', () => {
-    expect(artifactPath('/store', 'artifact://eval-results/x-part-0.json')).toBe('/store/eval-results/x-part-0.json');
-    expect(() => artifactPath('/store', 'artifact://../etc/passwd')).toThrow(/leaves the store/);
-    expect(() => artifactPath('/store', '/etc/passwd')).toThrow(/not an artifact reference/);
   });
 });

@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync, renameSync, existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
 import { scoreAnswer } from '@flowsteer/bench';
+import type { ArtifactStore } from '@flowsteer/artifacts';
 import type { BenchTask, ScoreSessionInput, SessionActivities, SessionScore } from '@flowsteer/contracts';
 
 /** Scores code answers through the sandbox's scorers (held-out tests); injected by the worker. */
@@ -12,7 +11,7 @@ export function primaryMetric(task: BenchTask, metrics: Record<string, number>):
   return metrics.accuracy ?? metrics.em ?? metrics.correct ?? 0;
 }
 
-export function createSessionActivities(options: { artifactsDir: string; scoreCode?: CodeScorer }): SessionActivities {
+export function createSessionActivities(options: { store: ArtifactStore; scoreCode?: CodeScorer }): SessionActivities {
   return {
     async scoreSession({ task, answer }: ScoreSessionInput): Promise<SessionScore> {
       const scored = scoreAnswer(task, answer);
@@ -25,15 +24,7 @@ export function createSessionActivities(options: { artifactsDir: string; scoreCo
     },
 
     async storeArtifact({ kind, id, content }) {
-      const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
-      const file = join(options.artifactsDir, safe(kind), `${safe(id)}.json`);
-      mkdirSync(dirname(file), { recursive: true });
-      // write-then-rename: a retried activity never leaves half a file behind
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(content));
-      renameSync(tmp, file);
-      if (!existsSync(file)) throw new Error(`artifact ${file} was not written`);
-      return `artifact://${relative(options.artifactsDir, file)}`;
+      return options.store.putJson(kind, id, content);
     },
   };
 }

@@ -11,3 +11,4 @@ export * from './runs';
 export * from './eval';
 export * from './learner';
 export * from './session-start';
+export * from './text';

@@ -1,0 +1,1 @@
+export { ArtifactStore, ArtifactRefError, ARTIFACT_SCHEME } from './store';
