@@ -36,7 +36,7 @@ import {
   type CanvasState,
   type OperatorCall,
 } from '@flowsteer/canvas';
-import { CANVAS_SESSION_WORKFLOW, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import { CANVAS_SESSION_WORKFLOW, previewOf, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, createLlmActivities, defaultLocalBackend } from '@flowsteer/llm';
 import { startFakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
 import { createOperatorActivities } from '@flowsteer/operators';
@@ -166,7 +166,7 @@ async function loopSession(input: SessionInput, acts: Activities): Promise<{ ans
   }
   const answer = state.lastExecution?.answer ?? state.lastSolverResult ?? '';
   await acts.scoreSession({ task: input.task, answer });
-  return { answer, turns: state.turn };
+  return { answer: previewOf(answer), turns: state.turn };
 }
 
 async function runCall(call: OperatorCall, executorBackend: string, acts: Activities): Promise<CallResult> {

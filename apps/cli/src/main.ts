@@ -10,13 +10,24 @@ import { CliError } from './processes';
 
 const program = new Command('flowsteer').description('FlowSteer on Temporal: steer agentic workflows with a trained director');
 
+/** What went wrong, in words: the message and its causes; the stack only with FLOWSTEER_DEBUG=1. */
+function describeError(err: unknown): string {
+  if (err instanceof CliError) return err.message;
+  if (process.env.FLOWSTEER_DEBUG === '1') return String((err as Error)?.stack ?? err);
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error && parts.length < 5; e = (e as { cause?: unknown }).cause) {
+    if (e.message && !parts.includes(e.message)) parts.push(e.message);
+  }
+  return `${parts.join(': ') || String(err)} (FLOWSTEER_DEBUG=1 shows the stack)`;
+}
+
 function action<A extends unknown[]>(fn: (...args: A) => Promise<void | number>) {
   return async (...args: A) => {
     try {
       const code = await fn(...args);
       if (typeof code === 'number') process.exitCode = code;
     } catch (err) {
-      console.error(`flowsteer: ${err instanceof CliError ? err.message : (err as Error).stack}`);
+      console.error(`flowsteer: ${describeError(err)}`);
       process.exitCode = 1;
     }
   };

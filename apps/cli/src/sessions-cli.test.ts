@@ -3,17 +3,20 @@ import { join } from 'node:path';
 import { CANVAS_SESSION_WORKFLOW, type SessionResult } from '@flowsteer/contracts';
 import { reply } from '@flowsteer/llm/test-support';
 import { startSessionHarness, type SessionHarness } from '../../../libs/workflows/src/test-support/session-harness';
+import { sessionSegments } from '../../../libs/workflows/src/test-support/scripted-session';
 
 jest.setTimeout(180_000);
 
 const ROOT = join(__dirname, '..', '..', '..');
 
 /** Runs the real `flowsteer` command against the test server. */
+let artifacts = '';
+
 function flowsteer(args: string[], env: Record<string, string> = {}) {
   const run = spawnSync(process.execPath, [join(ROOT, 'apps/cli/bin/flowsteer.js'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: { ...process.env, FLOWSTEER_ARTIFACTS: artifacts, ...env },
   });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
@@ -30,6 +33,7 @@ describe('flowsteer show / replay / fork', () => {
   let sessionId: string;
   beforeAll(async () => {
     h = await startSessionHarness('42');
+    artifacts = h.store.root;
     h.director.enqueue(...SCRIPT.map((t) => reply.text(t)));
     sessionId = `session-adhoc-cli-${Date.now()}`;
     await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, {
@@ -54,7 +58,7 @@ describe('flowsteer show / replay / fork', () => {
     const before = h.director.requests.length + h.executor.requests.length;
     const { code, out } = flowsteer(['replay', sessionId]);
     expect(code).toBe(0);
-    expect(out).toMatch(/replay ok: \d+ history events/);
+    expect(out).toMatch(/replay ok: 1 run\(s\), \d+ history events/);
     expect(out).toContain('turn 4 director: Give only the number.');
     expect(h.director.requests.length + h.executor.requests.length).toBe(before);
   });
@@ -69,7 +73,8 @@ describe('flowsteer show / replay / fork', () => {
     const result = (await h.client.workflow.getHandle(forkId).result()) as SessionResult;
     expect(result.dsl).toBe('Custom -> Review');
     expect(result.turns).toBe(4); // turns 1-2 came from the original, 3-4 are new
-    expect(result.transcript.map((t) => t.turn)).toEqual([3, 4]);
+    expect(result.forkedFrom).toEqual({ sessionId, turn: 2 });
+    expect((await sessionSegments(result, h.store)).transcript.map((t) => t.turn)).toEqual([3, 4]);
   });
 
   it('fork refuses a turn the session never reached', () => {

@@ -45,8 +45,8 @@ export async function createActivities(deps: ActivityDeps) {
   setLocalAdapterResolver(publishedAdapterResolver(deps.artifactsDir));
   return {
     ...healthActivities(deps.identity),
-    ...createLlmActivities(llm),
-    ...createOperatorActivities({ chat: llm, runCode }),
+    ...createLlmActivities(llm, { store }),
+    ...createOperatorActivities({ chat: llm, runCode, texts: store }),
     ...session,
     ...createEvalActivities({ llm, store, reportsDir, scoreSession: session.scoreSession }),
     ...createTrainingActivities({ artifactsDir: deps.artifactsDir, llm, ...deps.training }),

@@ -1,6 +1,19 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { scoreAnswer } from '@flowsteer/bench';
-import type { ArtifactStore } from '@flowsteer/artifacts';
-import type { BenchTask, ScoreSessionInput, SessionActivities, SessionScore } from '@flowsteer/contracts';
+import { ArtifactRefError, type ArtifactStore } from '@flowsteer/artifacts';
+import { EMPTY_STATE, cutEventsAtTurn, replay, type CanvasEvent, type CanvasState } from '@flowsteer/canvas';
+import {
+  runEventsQuery,
+  type RunEvents,
+  type BenchTask,
+  type ScoreSessionInput,
+  type SessionActivities,
+  type SessionScore,
+  type SessionSegment,
+  type Trajectory,
+  type TrajectoryTurn,
+} from '@flowsteer/contracts';
 
 /** Scores code answers through the sandbox's scorers (held-out tests); injected by the worker. */
 export type CodeScorer = (task: BenchTask, answer: string) => Promise<SessionScore>;
@@ -11,9 +24,48 @@ export function primaryMetric(task: BenchTask, metrics: Record<string, number>):
   return metrics.accuracy ?? metrics.em ?? metrics.correct ?? 0;
 }
 
-export function createSessionActivities(options: { store: ArtifactStore; scoreCode?: CodeScorer }): SessionActivities {
+/** How a fork reads the session it starts from: its stored segments plus its current run. */
+export interface SessionSource {
+  runEvents(sessionId: string): Promise<RunEvents>;
+}
+
+/** The source from the activity's own Temporal client (a query on the session, running or closed). */
+export const temporalSessionSource: SessionSource = {
+  async runEvents(sessionId) {
+    return Context.current().client.workflow.getHandle(sessionId).query(runEventsQuery);
+  },
+};
+
+const MAX_FORK_DEPTH = 32;
+
+export function createSessionActivities(options: { store: ArtifactStore; scoreCode?: CodeScorer; sessions?: SessionSource }): SessionActivities {
+  const { store } = options;
+  const sessions = options.sessions ?? temporalSessionSource;
+
+  async function readSegments(refs: readonly string[]): Promise<SessionSegment[]> {
+    return Promise.all(refs.map((ref) => store.getJson<SessionSegment>(ref)));
+  }
+
+  /** The canvas of `sessionId` after director turn `turn` (following the chain of forks it came from). */
+  async function canvasAt(sessionId: string, turn: number, depth: number): Promise<{ state: CanvasState; availableTurns: number }> {
+    if (depth > MAX_FORK_DEPTH) throw ApplicationFailure.nonRetryable(`fork chain of ${sessionId} is deeper than ${MAX_FORK_DEPTH}`, 'InvalidSessionInput');
+    const current = await sessions.runEvents(sessionId);
+    const segments = await readSegments(current.segments);
+    const events = [...segments.flatMap((s) => s.events), ...current.events] as CanvasEvent[];
+    const origin = current.forkedFrom;
+    if (!origin) {
+      const cut = cutEventsAtTurn(events, turn);
+      return { state: replay(cut.events, EMPTY_STATE), availableTurns: cut.availableTurns };
+    }
+    if (turn <= origin.turn) return canvasAt(origin.sessionId, turn, depth + 1);
+    const base = await canvasAt(origin.sessionId, origin.turn, depth + 1);
+    const cut = cutEventsAtTurn(events, turn - origin.turn);
+    return { state: replay(cut.events, base.state), availableTurns: origin.turn + cut.availableTurns };
+  }
+
   return {
-    async scoreSession({ task, answer }: ScoreSessionInput): Promise<SessionScore> {
+    async scoreSession({ task, answer: value }: ScoreSessionInput): Promise<SessionScore> {
+      const answer = await store.readText(value);
       const scored = scoreAnswer(task, answer);
       if (scored.needsSandbox) {
         if (!options.scoreCode) return { metrics: {}, primary: 0, note: `not scored: ${scored.needsSandbox.reason}; this worker has no code scorer` };
@@ -24,7 +76,41 @@ export function createSessionActivities(options: { store: ArtifactStore; scoreCo
     },
 
     async storeArtifact({ kind, id, content }) {
-      return options.store.putJson(kind, id, content);
+      return store.putJson(kind, id, content);
+    },
+
+    async storeText({ text }) {
+      if (typeof text !== 'string') throw ApplicationFailure.nonRetryable('storeText needs a text', 'InvalidSessionInput');
+      return store.putText(text);
+    },
+
+    async forkPoint({ sessionId, turn }) {
+      try {
+        const { state, availableTurns } = await canvasAt(sessionId, turn, 0);
+        return { state, availableTurns };
+      } catch (err) {
+        if (err instanceof RangeError || err instanceof ArtifactRefError) throw ApplicationFailure.nonRetryable(`cannot fork ${sessionId} at turn ${turn}: ${err.message}`, 'InvalidSessionInput');
+        if ((err as { name?: string }).name === 'WorkflowNotFoundError') throw ApplicationFailure.nonRetryable(`cannot fork ${sessionId}: no such session`, 'InvalidSessionInput');
+        throw err;
+      }
+    },
+
+    async writeTrajectory({ sessionId, segments, meta }) {
+      const turns: TrajectoryTurn[] = [];
+      for (const segment of await readSegments(segments)) {
+        for (const entry of segment.transcript) {
+          if (entry.actor !== 'director' || !entry.sampleRef) continue;
+          const sample = await store.getJson<{ messages: { content: string }[]; completion: string; logprobs?: { logprob: number }[] }>(entry.sampleRef);
+          turns.push({
+            prompt: sample.messages.map((m) => m.content).join('\n'),
+            completion: sample.completion,
+            ...(sample.logprobs ? { completionLogprobs: sample.logprobs.map((l) => l.logprob) } : {}),
+            feedback: entry.feedback,
+          });
+        }
+      }
+      const trajectory: Trajectory = { ...meta, turns };
+      return store.putJson('trajectories', sessionId, trajectory);
     },
   };
 }

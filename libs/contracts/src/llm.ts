@@ -1,3 +1,5 @@
+import type { LedgerSums } from './session';
+import type { TextValue } from './text';
 /**
  * What crosses activity boundaries about LLM calls. Backends are referred to by name only: URLs
  * and keys stay in the worker's configuration and environment, never in payloads or histories.
@@ -49,6 +51,8 @@ export interface LedgerEntry {
   attempts: number;
   /** True when the backend reported no usage and the token counts are estimates (~4 chars/token). */
   usageEstimated?: boolean;
+  /** The call failed: `attempts` requests were sent and no answer came back. */
+  failed?: boolean;
 }
 
 export interface TokenLogprob {
@@ -93,6 +97,13 @@ export interface PolicyTurnInput {
   logprobs?: boolean;
   /** Kept in the ledger, e.g. "session-x turn 3 director". */
   purpose?: string;
+  /**
+   * Long texts the messages refer to by placeholder (`\u0000text:<name>\u0000`), passed by
+   * reference so the prompt does not carry them through the history on every turn.
+   */
+  texts?: Record<string, TextValue>;
+  /** Store the turn as a training sample (messages, completion, log-probs) and return `sampleRef`. */
+  record?: boolean;
 }
 
 export interface PolicyTurnResult {
@@ -102,8 +113,11 @@ export interface PolicyTurnResult {
   completionTokens: number;
   latencyMs: number;
   ledger: LedgerEntry;
+  /** Inline only when the turn was not recorded to the store (then see `sampleRef`). */
   logprobs?: TokenLogprob[];
   constrained?: boolean;
+  /** The stored training sample of this turn (`record`). */
+  sampleRef?: string;
 }
 
 /** The LLM activities served by the worker on the canvas task queue. */
@@ -123,3 +137,20 @@ export function sumLedger(entries: readonly LedgerEntry[]): { promptTokens: numb
     { promptTokens: 0, completionTokens: 0, costUsd: 0, calls: 0 },
   );
 }
+
+/** Running sums of a role's calls (failed calls counted apart), for results that stay small. */
+export function addToLedgerSums(sums: LedgerSums, entries: readonly LedgerEntry[]): LedgerSums {
+  return entries.reduce(
+    (acc, e) => ({
+      calls: acc.calls + 1,
+      failedCalls: acc.failedCalls + (e.failed ? 1 : 0),
+      attempts: acc.attempts + Math.max(1, e.attempts),
+      promptTokens: acc.promptTokens + e.promptTokens,
+      completionTokens: acc.completionTokens + e.completionTokens,
+      costUsd: acc.costUsd + e.costUsd,
+    }),
+    sums,
+  );
+}
+
+export const EMPTY_LEDGER_SUMS: LedgerSums = { calls: 0, failedCalls: 0, attempts: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };

@@ -4,6 +4,7 @@
  * library answers with an `OperatorOutcome`. Backends are referred to by name only.
  */
 import type { LedgerEntry } from './llm';
+import type { TextValue } from './text';
 
 /** The task families the benchmarks fall into (spec §6.1); they steer a few prompt rules. */
 export type OperatorTaskType = 'math' | 'qa' | 'code' | (string & {});
@@ -15,15 +16,15 @@ export interface RunOperatorInput {
   nodeId: string;
   /** The director's custom prompt for this node ("" when none); injected as guidance. */
   prompt: string;
-  /** The original problem statement. */
-  problem: string;
+  /** The original problem statement (a long one travels by reference: the activity reads it from the store). */
+  problem: TextValue;
   taskType: OperatorTaskType;
   /**
    * The node's upstream input: the previous output (string) or the outputs of a parallel block
    * (list). List-taking operators (ScEnsemble, Aggregate) use every entry; others see the list
    * joined. The first node of a workflow gets the problem itself.
    */
-  inputs: string | string[];
+  inputs: TextValue | TextValue[];
   /** Name of the configured executor backend the operator calls. */
   executorBackend: string;
   /** Feedback of the preceding checker (Review/Verify/Test): read by Revise and by Programmer. */
@@ -31,16 +32,20 @@ export interface RunOperatorInput {
   /** Code tasks: the function the solution must define, e.g. "has_close_elements". */
   entryPoint?: string;
   /** Code tasks: problem-provided tests (HumanEval `check(candidate)` or MBPP asserts). */
-  tests?: string;
+  tests?: TextValue;
 }
 
 export interface OperatorOutcome {
   operator: string;
   nodeId: string;
-  /** The text handed to the next node (the operator's primary result). */
-  text: string;
-  /** The operator's full structured result, shaped per operator (see libs/operators/README.md). */
-  output: Record<string, unknown>;
+  /** The text handed to the next node (the operator's primary result); long ones by reference. */
+  text: TextValue;
+  /**
+   * The operator's full structured result, shaped per operator (see libs/operators/README.md):
+   * inline when the worker has no artifact store, else stored and referenced by `outputRef`.
+   */
+  output?: Record<string, unknown>;
+  outputRef?: string;
   /** Checkers only (Review, Verify, Test): whether the check passed; a conditional reads it. */
   passed?: boolean;
   /** Checkers only: what was wrong (or checked); the workflow hands it on as `RunOperatorInput.feedback`. */

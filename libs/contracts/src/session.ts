@@ -1,19 +1,50 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LedgerEntry } from './llm';
 import type { BenchTask } from './tasks';
+import type { Trajectory } from './trajectory';
 import type { FixedWorkflow } from './eval';
+import type { TextValue } from './text';
 
 /** How the director sees the session (spec §3.4): the released model's compact state, or the paper's full history. */
 export type DirectorPromptMode = 'compact' | 'full-history';
 
 export interface SessionLimits {
-  /** Director calls (turns) before the session ends unfinished; the reference uses 20. */
+  /** Director calls (turns) before the session ends unfinished; the reference uses 20. At most `MAX_TURNS`. */
   maxTurns: number;
   /** Per-operator activity timeout in seconds. */
   operatorTimeoutSec?: number;
   /** Per-director-turn activity timeout in seconds. */
   directorTimeoutSec?: number;
+  /**
+   * The history budget of one run of the session: it continues as new before its history passes
+   * either bound (or when the server suggests it). Defaults: `DEFAULT_HISTORY_BUDGET`.
+   */
+  historyBudget?: HistoryBudget;
+  /**
+   * How long the session waits through a backend outage (a director or executor that keeps
+   * failing) before it ends `backend-unavailable`. Default `DEFAULT_OUTAGE_BUDGET_SEC`.
+   */
+  outageBudgetSec?: number;
+  /** The first wait during an outage (it doubles up to 5 minutes). Default 15 s. */
+  outageRetrySec?: number;
 }
+
+export interface HistoryBudget {
+  /** History events of one run. */
+  maxEvents?: number;
+  /** History bytes of one run. */
+  maxBytes?: number;
+}
+
+/** Continue-as-new well before Temporal's own suggestion (4 MB / 4,096 events) and its 10 MB warning. */
+export const DEFAULT_HISTORY_BUDGET: Required<HistoryBudget> = { maxEvents: 3_000, maxBytes: 3 * 1024 * 1024 };
+export const DEFAULT_OUTAGE_BUDGET_SEC = 30 * 60;
+/** The canvas's own ceiling on turns (libs/canvas options): checked at every edge. */
+export const MAX_TURNS = 10_000;
+/** Problems larger than this are refused at the edge (CLI, API, workflow) unless configured higher. */
+export const DEFAULT_MAX_PROBLEM_BYTES = 512 * 1024;
+/** Above this no session input fits Temporal's 2 MiB payload limit with room to spare. */
+export const MAX_PROBLEM_BYTES_CEILING = 1024 * 1024;
 
 export interface SessionInput {
   /** The problem: text with context, task type, gold answers (scored when present), code tests. */
@@ -31,8 +62,11 @@ export interface SessionInput {
   directorModel?: string;
   /** Evaluation or training run this session belongs to (search attribute FlowSteerRun). */
   run?: string;
-  /** Fork: canvas events of an earlier session to start from (turns 1..k). */
-  startFrom?: { sessionId: string; turn: number; events: unknown[] };
+  /**
+   * Fork: start from the canvas of session `sessionId` after its director turn `turn`. The worker
+   * reads that session's recorded events; clients name the session and the turn, never events.
+   */
+  startFrom?: { sessionId: string; turn: number };
   /** Keep the trajectory (director texts, feedback, token logprobs) for training. */
   recordTrajectory?: boolean;
   /**
@@ -40,14 +74,57 @@ export interface SessionInput {
    * session finishes; no director turn is taken (turns = 0).
    */
   fixedWorkflow?: FixedWorkflow;
+  /** Set by the session itself when it continues as new: what the next run starts from. */
+  carry?: SessionCarry;
 }
 
 /**
- * Where a session stands. `waiting-for-backend`: a backend keeps failing and the session waits on a
- * durable timer; `backend-unavailable`: the outage budget ran out, so the session ended without an
- * honest attempt (never a score, never a reward).
+ * What one run of a session hands the next when it continues as new: a compact snapshot of the
+ * canvas (not its events), the references of every earlier run's stored segment, ledger totals,
+ * the steering state and the outage clock. Bounded whatever the session's age.
  */
+export interface SessionCarry {
+  /** Index of the run that starts from this carry (the first run is 0). */
+  run: number;
+  /** The canvas state at the end of the previous run (libs/canvas `CanvasState`). */
+  state: unknown;
+  /** Stored segments of the earlier runs, oldest first (`SessionSegment` artifacts). */
+  segments: string[];
+  ledger: SessionLedgerTotals;
+  paused: boolean;
+  stopRequested: string | null;
+  /** The problem (and code tests) by reference, once stored. */
+  problemText?: TextValue;
+  testsText?: TextValue;
+  /** Transcript entries and canvas events of the earlier runs. */
+  transcriptEntries: number;
+  eventCount: number;
+  /** Ongoing outage: when it started (ms since epoch, workflow time) and how long was waited in all. */
+  outage?: { since: number; waitedMs: number; reason: string };
+  /** Fork origin, kept for `show`. */
+  forkedFrom?: { sessionId: string; turn: number };
+}
+
+/**
+ * One run's record in the artifact store (`artifact://sessions/<id>.<first run>.run-<n>.json`): its
+ * canvas events, transcript and ledger. The fold of every segment's events, in order, is the canvas.
+ */
+export interface SessionSegment {
+  sessionId: string;
+  run: number;
+  /** Director turns covered: after `fromTurn` up to and including `toTurn`. */
+  fromTurn: number;
+  toTurn: number;
+  /** The fork this session started from (segments of that session hold the turns before). */
+  forkedFrom?: { sessionId: string; turn: number };
+  events: unknown[];
+  transcript: TranscriptEntry[];
+}
+
 export type SessionStatus = 'running' | 'paused' | 'waiting-for-backend' | 'finished' | 'turn-limit' | 'cancelled' | 'backend-unavailable' | 'failed';
+
+/** Statuses a session ends with (the rest are states of a running session). */
+export const TERMINAL_SESSION_STATUSES: readonly SessionStatus[] = ['finished', 'turn-limit', 'cancelled', 'backend-unavailable', 'failed'];
 
 /** One line of the transcript: what the director (or a person) did and what the canvas answered. */
 export interface TranscriptEntry {
@@ -60,9 +137,11 @@ export interface TranscriptEntry {
   accepted: boolean;
   /** The feedback rendered for the next turn. */
   feedback: string;
-  /** Canvas events the turn caused (index range into the session's event log). */
+  /** Canvas events the turn caused (index range into the session's whole event log). */
   eventRange: [number, number];
   ledger: LedgerEntry[];
+  /** Training sample of this director turn in the artifact store (prompt, completion, tokens). */
+  sampleRef?: string;
 }
 
 export interface CanvasView {
@@ -70,9 +149,14 @@ export interface CanvasView {
   status: SessionStatus;
   turn: number;
   maxTurns: number;
-  /** The canvas state as the canvas library renders it (nodes, statistics, last result). */
+  /** The current canvas (graph, statistics, pending prompt, last execution, recent turns): bounded. */
   state: unknown;
   lastAnswer?: string;
+  /** Which run of the session answers (continue-as-new chain), and the earlier runs' segments. */
+  run: number;
+  segments: string[];
+  /** Set while the session waits for a backend. */
+  waiting?: { since: number; reason: string; nextTryAt: number };
 }
 
 export interface SessionScore {
@@ -82,26 +166,84 @@ export interface SessionScore {
   note?: string;
 }
 
+/** Token and cost sums of one role's calls, failed calls included. */
+export interface LedgerSums {
+  calls: number;
+  failedCalls: number;
+  /** Requests sent, retries included. */
+  attempts: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+export interface SessionLedgerTotals {
+  director: LedgerSums;
+  executor: LedgerSums;
+}
+
+/** Answers longer than this are returned as a preview plus `answerText` (the store holds the whole). */
+export const RESULT_ANSWER_MAX_CHARS = 16_000;
+
+/** The session's outcome: bounded (a few kilobytes) whatever the session's length. */
 export interface SessionResult {
   sessionId: string;
   status: SessionStatus;
+  /** The answer, whole up to `RESULT_ANSWER_MAX_CHARS`, else its preview. */
   answer: string;
+  /** The whole answer by reference, when it is longer than `answer` shows. */
+  answerText?: TextValue;
   dsl: string;
   turns: number;
   score?: SessionScore;
-  ledger: { director: LedgerEntry[]; executor: LedgerEntry[] };
+  ledger: SessionLedgerTotals;
   totals: { directorTokens: number; executorTokens: number; costUsd: number };
-  /** Every canvas event of the session, in order (the fold of these is the final canvas). */
-  events: unknown[];
-  transcript: TranscriptEntry[];
+  /** Runs of the continue-as-new chain. */
+  runs: number;
+  /** Every run's stored segment (events, transcript, ledger), oldest first. */
+  segments: string[];
+  transcriptEntries: number;
   /** Reference to the stored trajectory (artifact store), when recorded. */
   trajectoryRef?: string;
+  /** Why the session ended as it did, when not `finished` (e.g. the outage that ran out its budget). */
+  reason?: string;
   error?: string;
+  forkedFrom?: { sessionId: string; turn: number };
 }
 
 export const canvasQuery = defineQuery<CanvasView>('canvas');
-export const transcriptQuery = defineQuery<TranscriptEntry[]>('transcript');
-export const eventsQuery = defineQuery<unknown[]>('events');
+/** The current run's transcript, paged: `from` is an index into the whole session's transcript. */
+export const transcriptQuery = defineQuery<TranscriptPage, [TranscriptPageRequest?]>('transcript');
+/** The current run's canvas events after the last stored segment (a fork reads them). */
+export const runEventsQuery = defineQuery<RunEvents>('runEvents');
+
+export interface RunEvents {
+  run: number;
+  segments: string[];
+  /** Director turns taken before this run started. */
+  fromTurn: number;
+  events: unknown[];
+  /** The session this one was forked from (its segments hold the turns before the fork). */
+  forkedFrom?: { sessionId: string; turn: number };
+}
+
+export interface TranscriptPageRequest {
+  from?: number;
+  limit?: number;
+}
+
+export interface TranscriptPage {
+  /** Index of `entries[0]` in the whole transcript. */
+  from: number;
+  entries: TranscriptEntry[];
+  /** Entries in the whole transcript so far. */
+  total: number;
+  /** Entries before `firstInRun` live in `segments` (the store), not in this run. */
+  firstInRun: number;
+  segments: string[];
+}
+
+export const TRANSCRIPT_PAGE_MAX = 100;
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 /** A person's edit, in the director's action syntax; validated exactly like a director action. */
@@ -114,12 +256,22 @@ export const cancelSignal = defineSignal<[string?]>('cancel');
 
 export interface ScoreSessionInput {
   task: BenchTask;
-  answer: string;
+  /** The answer, whole or by reference (the scorer reads it from the store). */
+  answer: TextValue;
 }
 
 /** Activities of the session besides the LLM and operator ones (scoring, artifact storage). */
 export interface SessionActivities {
   scoreSession(input: ScoreSessionInput): Promise<SessionScore>;
-  /** Stores a JSON artifact (e.g. a trajectory) and returns its reference; idempotent by (kind, id). */
+  /** Stores a JSON artifact (e.g. a run segment) and returns its reference; idempotent by (kind, id). */
   storeArtifact(input: { kind: string; id: string; content: unknown }): Promise<string>;
+  /** Stores a text by content and returns how it travels (whole when short, else a reference). */
+  storeText(input: { text: string }): Promise<TextValue>;
+  /**
+   * The canvas of session `sessionId` after director turn `turn`, folded from its stored segments
+   * and its current run: a bounded snapshot for a fork to start from.
+   */
+  forkPoint(input: { sessionId: string; turn: number }): Promise<{ state: unknown; availableTurns: number }>;
+  /** Assembles the trajectory artifact of a session from its segments' director turns. */
+  writeTrajectory(input: { sessionId: string; segments: string[]; meta: Omit<Trajectory, 'turns'> }): Promise<string>;
 }

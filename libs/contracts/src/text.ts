@@ -95,3 +95,8 @@ export function utf8Bytes(text: string): number {
   }
   return bytes;
 }
+
+/** A placeholder a workflow leaves in a prompt for a long text it passes by reference (`PolicyTurnInput.texts`). */
+export function textPlaceholder(name: string): string {
+  return `\u0000text:${name}\u0000`;
+}

@@ -1,9 +1,8 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { ChatMessage, PolicyTurnResult } from '@flowsteer/contracts';
+import { textPlaceholder, type ChatMessage, type PolicyTurnResult, type TextValue } from '@flowsteer/contracts';
 import { createLlmActivities } from './activities';
 import { LlmClient } from './client';
-import { LlmError } from './errors';
 import { type FakeOpenAIServer, fakeBackendRegistry, reply, startFakeOpenAIServer } from './test-support';
 
 const prompt: ChatMessage[] = [
@@ -47,7 +46,7 @@ describe('policyTurn / chat activities', () => {
     expect((await acts.chat({ backend: '@executor', messages: prompt, purpose: 'node_2 Custom' })).ledger).toMatchObject({ backend: 'fake', purpose: 'node_2 Custom' });
   });
 
-  it('non-retryable failures become non-retryable ApplicationFailures; retryable ones stay LlmErrors', async () => {
+  it('failures become typed ApplicationFailures with the failed call in the ledger; only a policy turn makes every kind final', async () => {
     const acts = createLlmActivities(fakeBackendRegistry(fake, { retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } }));
     fake.enqueue(reply.status(422, 'unprocessable'));
     const e = await acts.policyTurn({ messages: prompt }).catch((x: unknown) => x);
@@ -61,8 +60,36 @@ describe('policyTurn / chat activities', () => {
 
     fake.enqueue(reply.rateLimited(), reply.rateLimited());
     const storm = await acts.chat({ backend: 'fake', messages: prompt }).catch((x: unknown) => x);
-    expect(storm).toBeInstanceOf(LlmError);
-    expect(storm).toMatchObject({ kind: 'rate-limit', retryable: true, attempts: 2 });
+    expect(storm).toBeInstanceOf(ApplicationFailure);
+    expect(storm).toMatchObject({ type: 'LlmError.rate-limit', nonRetryable: false });
+    expect((storm as ApplicationFailure).details?.[0]).toMatchObject({ kind: 'rate-limit', retryable: true, attempts: 2, ledger: [{ backend: 'fake', attempts: 2, failed: true }] });
+
+    // the client already retried: the workflow, not Temporal, decides whether to wait out the outage
+    fake.enqueue(reply.status(503, 'down'), reply.status(503, 'down'));
+    const down = await acts.policyTurn({ messages: prompt, purpose: 'turn 4 director' }).catch((x: unknown) => x);
+    expect(down).toMatchObject({ type: 'LlmError.server', nonRetryable: true });
+    expect((down as ApplicationFailure).details?.[0]).toMatchObject({ retryable: true, attempts: 2, ledger: [{ purpose: 'turn 4 director', attempts: 2, failed: true }] });
+  });
+
+  it('expands texts passed by reference and stores the recorded turn as a sample', async () => {
+    const blobs = new Map<string, unknown>();
+    const store = {
+      async readText(v: TextValue) {
+        return typeof v === 'string' ? v : `WHOLE(${v.preview})`;
+      },
+      async putJsonBlob(content: unknown) {
+        const ref = `artifact://cas/${String(blobs.size).padStart(64, '0')}`;
+        blobs.set(ref, content);
+        return ref;
+      },
+    };
+    const acts = createLlmActivities(fakeBackendRegistry(fake), { store });
+    fake.enqueue(reply.text('<action>finish</action>', { logprobs: [{ token: '<', logprob: -0.1 }] }));
+    const messages: ChatMessage[] = [{ role: 'user', content: `Problem: ${textPlaceholder('problem')} end` }];
+    const out = await acts.policyTurn({ messages, texts: { problem: { ref: `artifact://cas/${'a'.repeat(64)}`, preview: 'big', bytes: 9000 } }, record: true, logprobs: true });
+    expect(fake.chatBodies()[0]).toMatchObject({ messages: [{ role: 'user', content: 'Problem: WHOLE(big) end' }] });
+    expect(out.logprobs).toBeUndefined();
+    expect(blobs.get(out.sampleRef as string)).toMatchObject({ messages: [{ content: 'Problem: WHOLE(big) end' }], completion: '<action>finish</action>', logprobs: [{ logprob: -0.1 }] });
   });
 
   it('inside an activity: heartbeats while waiting, and cancellation aborts the call', async () => {

@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArtifactStore } from '@flowsteer/artifacts';
 import { type OperatorOutcome, sumLedger } from '@flowsteer/contracts';
 import { createCatalogue, type OperatorSpec } from '@flowsteer/canvas';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -99,9 +103,33 @@ describe('runOperator', () => {
 
   it('rejects malformed input with a message naming the field', async () => {
     const { runOperator } = createOperatorActivities({ chat: new ScriptedChat([]) });
-    await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), inputs: 3 as unknown as string })).rejects.toThrow(/inputs must be a string or a list/);
+    await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), inputs: 3 as unknown as string })).rejects.toThrow(/inputs must be a text or a list of texts/);
     await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), nodeId: '' })).rejects.toThrow(/input.nodeId/);
     await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), executorBackend: '' })).rejects.toThrow(/no executor backend/);
+  });
+
+  it('reads inputs that arrive by reference and returns long outputs by reference', async () => {
+    const store = new ArtifactStore(mkdtempSync(join(tmpdir(), 'ops-store-')));
+    const longProblem = `Explain: ${'why '.repeat(400)}`;
+    const problem = await store.putText(longProblem);
+    const upstream = await store.putText('step one '.repeat(300));
+    const longAnswer = `<result>${'answer '.repeat(400)}</result>`;
+    const chat = new ScriptedChat([longAnswer]);
+    const { runOperator } = createOperatorActivities({ chat, texts: store });
+    const outcome = await runOperator({ ...operatorInput({ operator: 'Custom' }), problem, inputs: [upstream, 'short'] });
+    const asked = chat.requests[0]?.messages.map((m) => m.content).join('\n') ?? '';
+    expect(asked).toContain('step one step one');
+    expect(typeof outcome.text).toBe('object');
+    expect(await store.readText(outcome.text)).toContain('answer answer');
+    expect(outcome.output).toBeUndefined();
+    expect(await store.getJson(outcome.outputRef as string)).toMatchObject({});
+    expect(JSON.stringify(outcome).length).toBeLessThan(3000);
+  });
+
+  it('refuses a reference input when the worker has no store', async () => {
+    const { runOperator } = createOperatorActivities({ chat: new ScriptedChat(['<result>1</result>']) });
+    const ref = { ref: `artifact://cas/${'1'.repeat(64)}`, preview: 'x', bytes: 5000 };
+    await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), inputs: ref })).rejects.toThrow(/no artifact store/);
   });
 
   it('uses the configured default backend when the input names none', async () => {

@@ -1,9 +1,9 @@
-import type { OperatorActivities, OperatorOutcome, RunOperatorInput } from '@flowsteer/contracts';
+import { isTextValue, type OperatorActivities, type OperatorOutcome, type RunOperatorInput, type TextValue } from '@flowsteer/contracts';
 import { type Catalogue, findOperator, OPERATOR_CATALOGUE, operatorNames } from '@flowsteer/canvas';
 import { ApplicationFailure } from '@temporalio/activity';
 import { operatorCacheKey } from './core/cache-key';
 import { badInput, OPERATOR_FAILURE, unknownOperator } from './core/failures';
-import { DEFAULT_SAMPLING, type ExecutorSampling, OperatorCall, type OperatorImpl } from './core/operator-call';
+import { DEFAULT_SAMPLING, type ExecutorSampling, OperatorCall, type OperatorImpl, type ResolvedOperatorInput } from './core/operator-call';
 import type { ChatClient, RunCode } from './core/ports';
 import { genericOperator } from './ops/generic';
 import { implementationOf } from './ops/registry';
@@ -22,6 +22,19 @@ export interface OperatorActivitiesOptions {
    * declares `executesCode` cannot, and fails clearly.
    */
   catalogue?: Catalogue;
+  /**
+   * Where long texts live (libs/artifacts): inputs that arrive by reference are read from it, and
+   * long outputs and the structured output are written to it, so histories carry references and
+   * previews. Without one, only whole texts are accepted and outputs travel whole.
+   */
+  texts?: TextStore;
+}
+
+/** The part of the artifact store operators need. */
+export interface TextStore {
+  putText(text: string): Promise<TextValue>;
+  readText(value: TextValue): Promise<string>;
+  putJsonBlob(content: unknown): Promise<string>;
 }
 
 export const EMPTY_OUTPUT_FAILURE = 'EmptyOperatorOutput';
@@ -52,20 +65,26 @@ export function createOperatorActivities(options: OperatorActivitiesOptions): Op
   async function runOperator(raw: RunOperatorInput): Promise<OperatorOutcome> {
     const input = checked(raw, options.executorBackend);
     const impl = resolve(input.operator);
-    const call = new OperatorCall(input, options.chat, options.runCode, sampling);
-    const result = await impl(call);
+    const call = new OperatorCall(await readTexts(input, options.texts), options.chat, options.runCode, sampling);
+    let result: Awaited<ReturnType<typeof impl>>;
+    try {
+      result = await impl(call);
+    } catch (err) {
+      throw withLedger(err, call);
+    }
+    const texts = options.texts;
     const outcome: OperatorOutcome = {
       operator: input.operator,
       nodeId: input.nodeId,
-      text: result.text,
-      output: result.output as Record<string, unknown>,
+      text: texts ? await texts.putText(result.text) : result.text,
+      ...(texts ? { outputRef: await texts.putJsonBlob(result.output) } : { output: result.output as Record<string, unknown> }),
       ledger: call.ledger,
       cacheKey: operatorCacheKey(input),
       notes: call.notes,
     };
     if (result.passed !== undefined) outcome.passed = result.passed;
     if (result.feedback !== undefined) outcome.feedback = result.feedback;
-    if (!outcome.text.trim()) {
+    if (!result.text.trim()) {
       throw ApplicationFailure.create({
         type: EMPTY_OUTPUT_FAILURE,
         nonRetryable: true,
@@ -81,12 +100,61 @@ export function createOperatorActivities(options: OperatorActivitiesOptions): Op
 
 function checked(input: RunOperatorInput, defaultBackend: string | undefined): RunOperatorInput {
   if (!input || typeof input !== 'object') throw badInput('runOperator needs an input object');
-  for (const key of ['operator', 'nodeId', 'problem', 'taskType'] as const) {
-    if (typeof input[key] !== 'string' || (key !== 'problem' && !input[key])) {
+  for (const key of ['operator', 'nodeId', 'taskType'] as const) {
+    if (typeof input[key] !== 'string' || !input[key]) {
       throw badInput(`runOperator input.${key} must be a non-empty string (got ${JSON.stringify(input[key])})`);
     }
   }
+  if (!isTextValue(input.problem)) throw badInput(`runOperator input.problem must be a text (got ${JSON.stringify(input.problem)?.slice(0, 100)})`);
+  const inputs = input.inputs as unknown;
+  if (!(isTextValue(inputs) || (Array.isArray(inputs) && inputs.every(isTextValue)))) {
+    throw badInput(`${input.operator} on ${input.nodeId}: inputs must be a text or a list of texts`);
+  }
+  if (input.tests !== undefined && !isTextValue(input.tests)) throw badInput(`${input.operator} on ${input.nodeId}: tests must be a text`);
   const executorBackend = input.executorBackend || defaultBackend;
   if (!executorBackend) throw badInput(`runOperator on ${input.nodeId}: no executor backend named and no default configured`);
   return { ...input, prompt: typeof input.prompt === 'string' ? input.prompt : '', executorBackend };
+}
+
+/** Reads every text that arrived by reference; without a store only whole texts are accepted. */
+async function readTexts(input: RunOperatorInput, texts: TextStore | undefined): Promise<ResolvedOperatorInput> {
+  const read = async (value: TextValue): Promise<string> => {
+    if (typeof value === 'string') return value;
+    if (!texts) throw badInput(`${input.operator} on ${input.nodeId}: an input arrived by reference but this worker has no artifact store`);
+    return texts.readText(value);
+  };
+  const { problem, inputs, tests, ...rest } = input;
+  return {
+    ...rest,
+    problem: await read(problem),
+    inputs: Array.isArray(inputs) ? await Promise.all(inputs.map(read)) : await read(inputs),
+    ...(tests !== undefined ? { tests: await read(tests) } : {}),
+  };
+}
+
+/**
+ * An executor failure as the workflow needs it: an LLM error becomes a typed, non-retryable
+ * failure (the client already retried; the workflow waits out outages) whose details carry every
+ * call the operator made, the failed one included with the requests it took.
+ */
+function withLedger(err: unknown, call: OperatorCall): unknown {
+  const e = err as { name?: unknown; kind?: unknown; backend?: unknown; attempts?: unknown; message?: unknown; retryable?: unknown; status?: unknown };
+  if (!(err instanceof Error) || e.name !== 'LlmError' || typeof e.kind !== 'string') return err;
+  const failed = {
+    backend: String(e.backend ?? call.input.executorBackend),
+    model: '',
+    purpose: `${call.input.nodeId} ${call.input.operator}`,
+    promptTokens: 0,
+    completionTokens: 0,
+    latencyMs: 0,
+    costUsd: 0,
+    attempts: Math.max(1, Number(e.attempts) || 1),
+    failed: true,
+  };
+  return ApplicationFailure.create({
+    type: `LlmError.${e.kind}`,
+    nonRetryable: true,
+    message: `${call.input.operator} on ${call.input.nodeId}: ${String(e.message)}`,
+    details: [{ backend: failed.backend, kind: e.kind, retryable: e.retryable === true, status: e.status, attempts: failed.attempts, ledger: [...call.ledger, failed] }],
+  });
 }

@@ -51,14 +51,14 @@ describe('API with a worker (stub workflows)', () => {
     expect((await http.get(`/v1/sessions/${id}/canvas`).set(auth)).body.status).toBe('running');
   });
 
-  it('forks at turn K with the events of turns 1..K and the original task', async () => {
+  it('forks at turn K: the new session is told the session and the turn (never client events) and keeps the original task', async () => {
     const id = await startSession('f');
     await http.post(`/v1/sessions/${id}/fork`).set(auth).send({ turn: 3 }).expect(400);
     const fork = await http.post(`/v1/sessions/${id}/fork`).set(auth).send({ turn: 1, director: 'other', idSuffix: `${suffix}-f1` }).expect(201);
     expect(fork.body).toMatchObject({ forkedFrom: id, turn: 1 });
     expect(fork.body.id).toBe(id.replace(/-f$/, '-f1'));
     const events = await http.get(`/v1/sessions/${fork.body.id}/events`).set(auth).expect(200);
-    expect(events.body.map((e: { type: string }) => e.type)).toEqual(['CanvasOpened', 'TurnTaken', 'ExecutionRecorded']);
+    expect(events.body.map((e: { type: string }) => e.type)).toEqual(['CanvasOpened', 'TurnTaken']); // the stub plays back `startFrom.turn`
     const detail = await http.get(`/v1/sessions/${fork.body.id}`).set(auth).expect(200);
     expect(detail.body.memo).toMatchObject({ problem: 'stub f', forkedFrom: id, forkTurn: 1 });
   });

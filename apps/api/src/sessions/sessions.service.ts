@@ -7,11 +7,9 @@ import {
   sessionStartOptions,
   cancelSignal,
   canvasQuery,
-  eventsQuery,
   humanActionUpdate,
   pauseSignal,
   resumeSignal,
-  transcriptQuery,
   type BenchTask,
   type CanvasView,
   type SessionInput,
@@ -22,7 +20,8 @@ import { visibilityQuery } from '../common/schemas';
 import { executionSummary, type ExecutionSummary } from '../temporal/execution-summary';
 import { TemporalService } from '../temporal/temporal.service';
 import { closedOutcome, type Outcome } from '../temporal/workflow-outcome';
-import { cutEventsAtTurn, type CanvasEvent } from '@flowsteer/canvas';
+import { ArtifactStore } from '@flowsteer/artifacts';
+import { WORKSPACE_ROOT, readSession } from '@flowsteer/temporal-runtime';
 import { newSuffix, resolveTask } from './session-tasks';
 import type { ForkDto, HumanActionDto, ListSessionsDto, StartSessionDto } from './session.schemas';
 
@@ -43,6 +42,9 @@ export type HumanActionAnswer =
 
 @Injectable()
 export class SessionsService {
+  /** Where sessions keep their earlier runs' segments (the workers' artifact store). */
+  private readonly store = ArtifactStore.fromEnv(process.env, WORKSPACE_ROOT);
+
   constructor(@Inject(TemporalService) private readonly temporal: TemporalService) {}
 
   async start(body: StartSessionDto): Promise<StartedSession> {
@@ -97,14 +99,15 @@ export class SessionsService {
     return this.temporal.withQueryDeadline(() => this.temporal.client.workflow.getHandle(id).query(canvasQuery));
   }
 
+  /** The whole transcript: the stored segments of earlier runs, then the current run. */
   async transcript(id: string): Promise<TranscriptEntry[]> {
     await this.describe(id);
-    return this.temporal.withQueryDeadline(() => this.temporal.client.workflow.getHandle(id).query(transcriptQuery));
+    return (await this.temporal.withQueryDeadline(() => readSession(this.temporal.client, this.store, id))).transcript;
   }
 
   async events(id: string): Promise<unknown[]> {
     await this.describe(id);
-    return this.temporal.withQueryDeadline(() => this.temporal.client.workflow.getHandle(id).query(eventsQuery));
+    return (await this.temporal.withQueryDeadline(() => readSession(this.temporal.client, this.store, id, { events: true }))).events ?? [];
   }
 
   /**
@@ -140,23 +143,21 @@ export class SessionsService {
     return { id, signal: which };
   }
 
-  /** A new session that starts from the old one's canvas events of turns 1..K (see fork.ts). */
+  /** A new session that starts from the old one's canvas after turn K (the worker reads the old one's record). */
   async fork(id: string, body: ForkDto): Promise<StartedSession & { forkedFrom: string; turn: number }> {
     await this.describe(id);
     const handle = this.temporal.client.workflow.getHandle(id);
-    const [original, events] = await Promise.all([this.originalInput(id), this.temporal.withQueryDeadline(() => handle.query(eventsQuery))]);
-    let cut;
-    try {
-      cut = cutEventsAtTurn(events as CanvasEvent[], body.turn);
-    } catch (err) {
-      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: (err as Error).message, errors: [{ field: 'turn', message: (err as Error).message }] });
+    const [original, view] = await Promise.all([this.originalInput(id), this.temporal.withQueryDeadline(() => handle.query(canvasQuery))]);
+    if (body.turn > view.turn) {
+      const message = `the session has taken ${view.turn} director turn(s); fork at a turn from 0 to ${view.turn}`;
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, errors: [{ field: 'turn', message }] });
     }
     const input: SessionInput = {
       ...original,
       directorBackend: body.director ?? original.directorBackend,
       executorBackend: body.executor ?? original.executorBackend,
       limits: { ...original.limits, ...(body.maxTurns ? { maxTurns: body.maxTurns } : {}) },
-      startFrom: { sessionId: id, turn: body.turn, events: cut.events },
+      startFrom: { sessionId: id, turn: body.turn },
     };
     const started = await this.startInput(original.task, input, body.idSuffix ?? `fork${body.turn}-${newSuffix()}`, { forkedFrom: id, forkTurn: body.turn });
     return { ...started, forkedFrom: id, turn: body.turn };
@@ -184,6 +185,7 @@ export class SessionsService {
     const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
     const first = payloads?.[0];
     if (!first) throw new BadRequestException(`session "${id}" has no start input to fork from`);
-    return defaultPayloadConverter.fromPayload<SessionInput>(first);
+    const { carry: _carry, ...input } = defaultPayloadConverter.fromPayload<SessionInput>(first);
+    return input;
   }
 }

@@ -1,5 +1,5 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { SA } from '@flowsteer/contracts';
+import { SA, effectiveSessionStatus } from '@flowsteer/contracts';
 
 /** What lists and detail pages show of one workflow execution. */
 export interface ExecutionSummary {
@@ -27,10 +27,13 @@ export interface ExecutionSummary {
 
 export function executionSummary(info: Omit<WorkflowExecutionInfo, 'raw'>, ui: string): ExecutionSummary {
   const sa = info.typedSearchAttributes;
-  const attributes = Object.fromEntries(Object.entries(SA).flatMap(([name, key]) => {
+  const attributes: ExecutionSummary['attributes'] = Object.fromEntries(Object.entries(SA).flatMap(([name, key]) => {
     const value = sa.get(key as never) as unknown;
     return value === undefined ? [] : [[name, value]];
   }));
+  // a run the server ended never set its own terminal status: say how it really ended
+  const status = effectiveSessionStatus(info.status.name, attributes.status);
+  if (status !== undefined) attributes.status = status;
   return {
     id: info.workflowId,
     runId: info.runId,

@@ -1,19 +1,13 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { cutEventsAtTurn, type CanvasEvent } from '@flowsteer/canvas';
-import {
-  canvasQuery,
-  eventsQuery,
-  sumLedger,
-  transcriptQuery,
-  type SessionInput,
-  type SessionResult,
-  type TranscriptEntry,
-} from '@flowsteer/contracts';
-import { workerWorkflowOptions } from '@flowsteer/temporal-runtime';
+import { ArtifactStore } from '@flowsteer/artifacts';
+import { MAX_TURNS, effectiveSessionStatus, sessionInputProblems, type SessionInput, type TranscriptEntry } from '@flowsteer/contracts';
+import { chainHistories, readSession, runInput, workerWorkflowOptions } from '@flowsteer/temporal-runtime';
+import { WORKSPACE_ROOT } from '../paths';
 import { CliError } from '../processes';
 import { startSessionInput } from '../solve/sessions';
 import { connectClient } from '../temporal';
+import { maxProblemBytes } from '../solve/limits';
 import { uiLink } from './solve';
 
 async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
@@ -28,21 +22,17 @@ async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** The session's own result, read from its history (no worker or LLM needed). */
-async function completedResult(client: Client, workflowId: string): Promise<SessionResult | undefined> {
-  const handle = client.workflow.getHandle(workflowId);
-  const description = await handle.describe();
-  if (description.status.name !== 'COMPLETED') return undefined;
-  return (await handle.result()) as SessionResult;
+export function artifactStore(): ArtifactStore {
+  return ArtifactStore.fromEnv(process.env, WORKSPACE_ROOT);
 }
 
-/** The input the session was started with: the first event of its history. */
+/** The session's input (task, backends, limits), as its latest run was started with it. */
 async function originalInput(client: Client, workflowId: string): Promise<SessionInput> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
-  const [input] = await Promise.all(payloads.map((p) => client.options.loadedDataConverter.payloadConverter.fromPayload(p)));
+  const [latest] = await chainHistories(client, workflowId, 1);
+  const input = latest ? await runInput(client, latest.history) : undefined;
   if (!input) throw new CliError(`${workflowId} has no recorded input; is it a canvasSession?`);
-  return input as SessionInput;
+  const { carry: _carry, ...original } = input;
+  return original;
 }
 
 function printTranscript(transcript: TranscriptEntry[]): void {
@@ -53,72 +43,83 @@ function printTranscript(transcript: TranscriptEntry[]): void {
   }
 }
 
-/** `flowsteer show <id>`: canvas DSL, transcript and ledger of a session. */
+/** `flowsteer show <id>`: canvas DSL, transcript and ledger of a session, across all its runs. */
 export async function show(workflowId: string, opts: { json?: boolean }): Promise<void> {
   await withClient(async (client) => {
-    const handle = client.workflow.getHandle(workflowId);
-    const description = await handle.describe();
-    const result = await completedResult(client, workflowId);
-    const [view, transcript] = result ? [undefined, result.transcript] : await Promise.all([handle.query(canvasQuery), handle.query(transcriptQuery)]);
+    const read = await readSession(client, artifactStore(), workflowId);
+    const { result, view } = read;
     if (opts.json) {
-      console.log(JSON.stringify({ workflowId, status: description.status.name, result, canvas: view, transcript }, null, 2));
+      console.log(JSON.stringify(read, null, 2));
       return;
     }
-    console.log(`${workflowId}  ${description.status.name}  ${uiLink(workflowId)}`);
+    const status = result?.status ?? effectiveSessionStatus(read.status, view?.status) ?? read.status;
+    console.log(`${workflowId}  ${read.status} (${status})  ${uiLink(workflowId)}`);
+    if (read.forkedFrom) console.log(`forked from ${read.forkedFrom.sessionId} at turn ${read.forkedFrom.turn}`);
     console.log(`workflow: ${result?.dsl ?? view?.dsl ?? '(empty)'}`);
-    console.log(`turns: ${result?.turns ?? view?.turn}  answer: ${result?.answer ?? view?.lastAnswer ?? '(none yet)'}`);
+    console.log(`turns: ${result?.turns ?? view?.turn ?? '?'}  runs: ${result?.runs ?? (view ? view.run + 1 : '?')}  answer: ${result?.answer ?? view?.lastAnswer ?? '(none yet)'}`);
+    if (result?.reason) console.log(`reason: ${result.reason}`);
+    if (view?.waiting) console.log(`waiting for a backend since ${new Date(view.waiting.since).toISOString()}: ${view.waiting.reason}`);
     if (result?.score) console.log(`score: ${result.score.primary} ${JSON.stringify(result.score.metrics)}`);
     if (result) {
-      const d = sumLedger(result.ledger.director);
-      const e = sumLedger(result.ledger.executor);
-      console.log(`ledger: director ${d.calls} calls ${d.promptTokens}+${d.completionTokens} tokens; executor ${e.calls} calls ${e.promptTokens}+${e.completionTokens} tokens; cost $${result.totals.costUsd.toFixed(4)}`);
+      const { director: d, executor: e } = result.ledger;
+      console.log(
+        `ledger: director ${d.calls} calls (${d.failedCalls} failed, ${d.attempts} requests) ${d.promptTokens}+${d.completionTokens} tokens; ` +
+          `executor ${e.calls} calls (${e.failedCalls} failed, ${e.attempts} requests) ${e.promptTokens}+${e.completionTokens} tokens; cost $${result.totals.costUsd.toFixed(4)}`,
+      );
     }
     console.log('');
-    printTranscript(transcript);
+    printTranscript(read.transcript);
   });
 }
 
 /**
- * `flowsteer replay <id>`: replays the session's history against the current workflow code (the
- * determinism check) and prints its transcript; no activity runs, so no LLM is called.
+ * `flowsteer replay <id>`: replays every run of the session's continue-as-new chain against the
+ * current workflow code (the determinism check) and prints its transcript; no activity runs, so no
+ * LLM is called.
  */
 export async function replay(workflowId: string): Promise<void> {
   await withClient(async (client) => {
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    try {
-      await Worker.runReplayHistory({ ...workerWorkflowOptions(), replayName: 'flowsteer-cli-replay' }, history, workflowId);
-    } catch (err) {
-      throw new CliError(`replay of ${workflowId} FAILED against the current workflow code: ${(err as Error).message}`);
+    const runs = await chainHistories(client, workflowId);
+    let events = 0;
+    for (const [i, run] of runs.entries()) {
+      try {
+        await Worker.runReplayHistory({ ...workerWorkflowOptions(), replayName: 'flowsteer-cli-replay' }, run.history, workflowId);
+      } catch (err) {
+        throw new CliError(`replay of ${workflowId} run ${i + 1}/${runs.length} (${run.runId}) FAILED against the current workflow code: ${(err as Error).message}`);
+      }
+      events += run.history.events?.length ?? 0;
     }
-    console.log(`replay ok: ${history.events?.length ?? 0} history events of ${workflowId} replay deterministically on the current code`);
-    const result = await completedResult(client, workflowId);
-    if (result) printTranscript(result.transcript);
-    else console.log('(the session has not completed; `flowsteer show` reads its live transcript)');
+    console.log(`replay ok: ${runs.length} run(s), ${events} history events of ${workflowId} replay deterministically on the current code`);
+    printTranscript((await readSession(client, artifactStore(), workflowId)).transcript);
   });
 }
 
-/** `flowsteer fork <id> --turn K`: a new session that starts from the canvas of turn K. */
+/** `flowsteer fork <id> --turn K`: a new session that starts from the canvas after turn K. */
 export async function fork(workflowId: string, opts: { turn: string; director?: string; executor?: string; maxTurns?: string }): Promise<void> {
   const turn = Number(opts.turn);
+  if (!Number.isInteger(turn) || turn < 0) throw new CliError(`--turn must be a whole number >= 0, not "${opts.turn}"`);
+  let maxTurns: number | undefined;
+  if (opts.maxTurns !== undefined) {
+    maxTurns = Number(opts.maxTurns);
+    if (!Number.isInteger(maxTurns) || maxTurns < 1 || maxTurns > MAX_TURNS) throw new CliError(`--max-turns must be a whole number from 1 to ${MAX_TURNS}, not "${opts.maxTurns}"`);
+  }
   await withClient(async (client) => {
     const original = await originalInput(client, workflowId);
-    const result = await completedResult(client, workflowId);
-    const events = (result?.events ?? (await client.workflow.getHandle(workflowId).query(eventsQuery))) as CanvasEvent[];
-    let cut;
-    try {
-      cut = cutEventsAtTurn(events, turn);
-    } catch (err) {
-      throw new CliError((err as Error).message);
-    }
+    const read = await readSession(client, artifactStore(), workflowId);
+    const available = read.result?.turns ?? read.view?.turn;
+    if (available !== undefined && turn > available) throw new CliError(`${workflowId} has taken ${available} director turn(s); fork at a turn from 0 to ${available}`);
     const input: SessionInput = {
       ...original,
       directorBackend: opts.director ?? original.directorBackend,
       executorBackend: opts.executor ?? original.executorBackend,
-      limits: { ...original.limits, ...(opts.maxTurns ? { maxTurns: Number(opts.maxTurns) } : {}) },
-      startFrom: { sessionId: workflowId, turn, events: cut.events },
+      limits: { ...original.limits, ...(maxTurns !== undefined ? { maxTurns } : {}) },
+      startFrom: { sessionId: workflowId, turn },
     };
+    const problems = sessionInputProblems(input, { maxProblemBytes: maxProblemBytes() });
+    if (problems.length) throw new CliError(`cannot fork: ${problems.join('; ')}`);
+    if (maxTurns !== undefined && maxTurns <= turn) throw new CliError(`--max-turns ${maxTurns} leaves no turn after turn ${turn}: give more than ${turn}`);
     const handle = await startSessionInput(client, input, `fork${turn}-${Date.now().toString(36)}`);
-    console.log(`forked ${workflowId} at turn ${turn}/${cut.availableTurns} -> ${handle.workflowId}`);
+    console.log(`forked ${workflowId} at turn ${turn}${available !== undefined ? `/${available}` : ''} -> ${handle.workflowId} (max ${input.limits.maxTurns} turns)`);
     console.log(uiLink(handle.workflowId));
   });
 }

@@ -1,11 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { BenchTask, SessionResult } from '@flowsteer/contracts';
+import { MAX_TURNS, sessionInputProblems, type BenchTask, type SessionResult } from '@flowsteer/contracts';
 import { temporalNamespace, temporalUiUrl } from '../paths';
 import { CliError } from '../processes';
-import { adHocTask, parseTaskType, tasksFromFile } from '../solve/problems';
+import { adHocTask, collidingIds, parseTaskType, tasksFromFile } from '../solve/problems';
+import { maxProblemBytes } from '../solve/limits';
 import { loadDatasetTasks } from '../solve/datasets';
-import { awaitSession, peekCanvas, startSession, type SessionSettings } from '../solve/sessions';
-import { renderTable, solveRow } from '../solve/table';
+import { awaitSession, peekCanvas, sessionInput, startSession, type SessionSettings } from '../solve/sessions';
+import { exitCodeOf, renderNotes, renderTable, solveRow } from '../solve/table';
 import { connectClient } from '../temporal';
 
 export interface SolveOptions {
@@ -57,6 +58,12 @@ export async function solve(opts: SolveOptions): Promise<void> {
     maxTurns: positiveInt(opts.maxTurns, '--max-turns'),
     promptMode: opts.promptMode,
   };
+  if (settings.maxTurns > MAX_TURNS) throw new CliError(`--max-turns must be at most ${MAX_TURNS}, not ${settings.maxTurns}`);
+  const clashes = collidingIds(tasks);
+  if (clashes.length) throw new CliError(`problem ids must be unique (nothing was started): ${clashes.join('; ')}`);
+  const cap = maxProblemBytes();
+  const invalid = tasks.flatMap((t) => sessionInputProblems(sessionInput(t, settings), { maxProblemBytes: cap }).map((p) => `${t.dataset}/${t.id}: ${p}`));
+  if (invalid.length) throw new CliError(`nothing was started:\n  ${invalid.join('\n  ')}`);
   const suffix = Date.now().toString(36);
   const { client, connection } = await connectClient();
   try {
@@ -74,21 +81,22 @@ export async function solve(opts: SolveOptions): Promise<void> {
       console.log(JSON.stringify({ rows, results: outcomes.map((o) => (o.ok ? summary(o.result) : o)) }, null, 2));
     } else {
       console.log(`\n${renderTable(rows)}`);
+      const notes = renderNotes(rows);
+      if (notes) console.log(`\n${notes}`);
       const scored = outcomes.filter((o) => o.ok && o.result.score);
       if (scored.length) {
         const mean = scored.reduce((s, o) => s + (o.ok && o.result.score ? o.result.score.primary : 0), 0) / scored.length;
         console.log(`\nmean score ${mean.toFixed(3)} over ${scored.length} scored session(s)`);
       }
     }
-    if (outcomes.some((o) => !o.ok)) process.exitCode = 1;
+    process.exitCode = exitCodeOf(outcomes);
   } finally {
     await connection.close();
   }
 }
 
 function summary(r: SessionResult) {
-  const { events: _events, transcript: _transcript, ...rest } = r;
-  return rest;
+  return r;
 }
 
 /** Prints a line whenever a session's turn or workflow changes (queries every 2 s). */
@@ -103,7 +111,8 @@ function showProgress(handles: WorkflowHandle[]): () => void {
         handles.map(async (h) => {
           const view = await peekCanvas(h);
           if (!view) return;
-          const line = `turn ${view.turn}/${view.maxTurns} ${view.status} · ${view.dsl || '(empty canvas)'}`;
+          const waiting = view.waiting ? ` (${view.waiting.reason.slice(0, 160)}; next try ${new Date(view.waiting.nextTryAt).toISOString().slice(11, 19)})` : '';
+          const line = `turn ${view.turn}/${view.maxTurns} ${view.status}${waiting} · ${view.dsl || '(empty canvas)'}`;
           if (last.get(h.workflowId) !== line) {
             last.set(h.workflowId, line);
             console.log(`[${h.workflowId}] ${line}`);

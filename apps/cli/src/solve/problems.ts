@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { BenchTask, BenchTaskType } from '@flowsteer/contracts';
+import { sessionWorkflowId, type BenchTask, type BenchTaskType } from '@flowsteer/contracts';
 import { CliError } from '../processes';
 
 const TASK_TYPES: BenchTaskType[] = ['math', 'qa', 'code', 'multiple-choice'];
@@ -48,4 +48,20 @@ export function tasksFromFile(path: string, defaultType: BenchTaskType): { tasks
     tasks.push({ dataset: 'file', id: String(record.id ?? index + 1), taskType, problem: problem.trim(), answers });
   });
   return { tasks, problems };
+}
+
+/**
+ * Ids that would start two sessions under one workflow id (the same id twice, or two ids that the
+ * workflow-id rules map to the same text). Checked before anything starts.
+ */
+export function collidingIds(tasks: readonly BenchTask[]): string[] {
+  const seen = new Map<string, string>();
+  const clashes: string[] = [];
+  for (const t of tasks) {
+    const key = sessionWorkflowId(t.dataset, t.id, '');
+    const earlier = seen.get(key);
+    if (earlier !== undefined) clashes.push(earlier === t.id ? `"${t.id}" appears twice` : `"${earlier}" and "${t.id}" give the same workflow id`);
+    else seen.set(key, t.id);
+  }
+  return clashes;
 }

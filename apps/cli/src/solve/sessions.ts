@@ -1,4 +1,4 @@
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { canvasTaskQueue } from '../paths';
 import {
   CANVAS_SESSION_WORKFLOW,
@@ -55,7 +55,15 @@ export async function awaitSession(handle: WorkflowHandle): Promise<SessionOutco
   try {
     return { ok: true, result: (await handle.result()) as SessionResult };
   } catch (err) {
-    const cause = err instanceof WorkflowFailedError && err.cause ? err.cause.message : (err as Error).message;
-    return { ok: false, workflowId: handle.workflowId, error: cause };
+    return { ok: false, workflowId: handle.workflowId, error: failureReason(err) };
   }
+}
+
+/** Why a session did not complete, in words: its own failure message, or how the server ended it. */
+export function failureReason(err: unknown): string {
+  if (!(err instanceof WorkflowFailedError) || !err.cause) return (err as Error).message;
+  if (err.cause instanceof TerminatedFailure) return `terminated: ${err.cause.message || 'no reason given'}`;
+  if (err.cause instanceof TimeoutFailure) return `timed out (${err.cause.timeoutType ?? 'workflow'} timeout)`;
+  if (err.cause instanceof CancelledFailure) return `cancelled: ${err.cause.message}`;
+  return err.cause.message;
 }

@@ -22,7 +22,12 @@ export const EMPTY_STATE: CanvasState = {
   finishAnswer: null,
 };
 
-const MAX_HISTORY = 500;
+/**
+ * Turn records the state keeps (feedback reads the last few, the full-history prompt all of them).
+ * Bounded so the state stays a small snapshot a long session can carry when it continues as new;
+ * the whole transcript lives in the session's stored segments.
+ */
+export const MAX_HISTORY = 100;
 
 /**
  * Applies one event. Pure and total: an event that does not fit the state (which `decide` never

@@ -1,3 +1,4 @@
+import type { TextValue } from '@flowsteer/contracts';
 import { graphStatistics } from '../graph/statistics';
 import { catalogueOf, taskFamily } from './options';
 import type { CanvasState } from './state';
@@ -13,8 +14,9 @@ export interface UnmetRule {
 const LONG_MARKERS = ['Step ', 'To solve', 'Because', 'First,', 'The solution', '1. ', '2. '];
 
 /** Whether an answer reads like an explanation rather than a bare final value (spec §1.6). */
-export function isLongAnswer(answer: string | null): boolean {
+export function isLongAnswer(answer: TextValue | null): boolean {
   if (!answer) return false;
+  if (typeof answer !== 'string') return true; // only texts over the inline limit travel by reference
   const a = answer.trim();
   return a.length > 60 || a.includes('\n') || LONG_MARKERS.some((m) => a.includes(m));
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { cutEventsAtTurn } from './fork';
 import { openCanvas } from './open';
-import { replay } from './evolve';
+import { MAX_HISTORY, replay } from './evolve';
 import { takeTurn } from './turn';
 import type { CanvasEvent } from './events';
 
@@ -63,5 +63,15 @@ describe('cutEventsAtTurn', () => {
         expect(replay(cut).turn).toBe(k);
       }),
     );
+  });
+});
+
+describe('bounded state', () => {
+  it('keeps at most MAX_HISTORY turn records however many turns were taken', () => {
+    let state = openCanvas({ problem: 'p', maxTurns: 1000 }).state as NonNullable<ReturnType<typeof openCanvas>['state']>;
+    for (let i = 0; i < MAX_HISTORY + 40; i++) state = replay(takeTurn(state, '<action>add</action><operator>Nonsense</operator>').events, state);
+    expect(state.turn).toBe(MAX_HISTORY + 40);
+    expect(state.history).toHaveLength(MAX_HISTORY);
+    expect(state.history.at(-1)?.turn).toBe(MAX_HISTORY + 40);
   });
 });

@@ -1,3 +1,4 @@
+import type { TextValue } from '@flowsteer/contracts';
 import type { Action } from '../actions/types';
 import type { Graph } from '../graph/types';
 import type { Rejection } from '../rejection';
@@ -26,7 +27,8 @@ export interface CallRecord {
   /** Served from the node cache without running. */
   cached: boolean;
   ok: boolean;
-  text: string | null;
+  /** The output: whole when short, else a reference to it (a cached call refers to the same text). */
+  text: TextValue | null;
   passed: boolean | null;
   feedback: string | null;
   error: string | null;
@@ -37,7 +39,7 @@ export interface ExecutionResult {
   revision: number;
   ok: boolean;
   /** The workflow's answer: the output of its last step (checkers pass the solution through). */
-  answer: string | null;
+  answer: TextValue | null;
   /** Why the execution failed (which node and what happened); null when ok. */
   error: string | null;
   calls: CallRecord[];
@@ -50,7 +52,7 @@ export interface CacheEntry {
   nodeId: string;
   operator: string;
   cacheKey: string;
-  text: string;
+  text: TextValue;
   passed: boolean | null;
   feedback: string | null;
 }
@@ -70,7 +72,7 @@ export interface TurnRecord {
   /** Notes of the parser (fallback used, extra actions ignored, …). */
   notes: string[];
   /** Set when an execution was recorded after this turn. */
-  execution: { ok: boolean; answer: string | null; error: string | null } | null;
+  execution: { ok: boolean; answer: TextValue | null; error: string | null } | null;
 }
 
 export interface CanvasState {
@@ -86,7 +88,7 @@ export interface CanvasState {
   needsExecution: boolean;
   lastExecution: ExecutionResult | null;
   /** The last successful answer produced by an answer-producing operator. */
-  lastSolverResult: string | null;
+  lastSolverResult: TextValue | null;
   cache: Record<string, CacheEntry>;
   history: TurnRecord[];
   /** Failed executions in a row (drives "try a different approach"). */

@@ -83,7 +83,7 @@ export function recommendNext(state: CanvasState): Recommendation {
   const last = lastOperator(state);
   const category = last ? findOperator(catalogue, last)?.category : undefined;
 
-  if (mc && answer !== null && !/^\s*\(?[a-eA-E]\)?\s*$/.test(answer)) {
+  if (mc && answer !== null && !(typeof answer === 'string' && /^\s*\(?[a-eA-E]\)?\s*$/.test(answer))) {
     if (!has('Format')) return done({ kind: 'add', operator: 'Format' }, 'A multiple-choice answer must be a single letter: add Format.');
     if ((stats.operatorCounts['Revise'] ?? 0) >= 3) return done({ kind: 'finish' }, 'Revising again will not help; finish with the formatted answer.');
   }

@@ -1,3 +1,4 @@
+import type { TextValue } from '@flowsteer/contracts';
 import { pendingLabel } from '../decider/decide';
 import { catalogueOf } from '../decider/options';
 import type { CanvasState, ExecutionResult } from '../decider/state';
@@ -18,7 +19,7 @@ export interface CanvasView {
   next: string;
   blockFinish: boolean;
   lastExecution: ExecutionResult | null;
-  answer: string | null;
+  answer: TextValue | null;
 }
 
 export function canvasView(state: CanvasState): CanvasView {
@@ -42,6 +43,6 @@ export function canvasView(state: CanvasState): CanvasView {
  * The session's answer: the output of the last execution when it succeeded; null when it failed or
  * never ran (a failure is never turned into an answer). The finish `<answer>` is not scored.
  */
-export function finalAnswer(state: CanvasState): string | null {
+export function finalAnswer(state: CanvasState): TextValue | null {
   return state.lastExecution?.ok ? state.lastExecution.answer : null;
 }

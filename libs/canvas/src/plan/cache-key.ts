@@ -1,9 +1,10 @@
+import type { TextValue } from '@flowsteer/contracts';
 import { hash128, stableJson } from '../util/hash';
 
 export interface CacheKeyParts {
   operator: string;
   prompt: string;
-  inputs: string | string[];
+  inputs: TextValue | TextValue[];
   feedback?: string | null;
   problem: string;
   taskType: string;

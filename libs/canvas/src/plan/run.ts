@@ -1,3 +1,4 @@
+import { isTextValue, joinTexts, type TextValue } from '@flowsteer/contracts';
 import type { Decision } from '../decider/decide';
 import { decide } from '../decider/decide';
 import type { CanvasState, CallRecord, ExecutionResult } from '../decider/state';
@@ -49,7 +50,7 @@ export function recordOutcomes(run: ExecutionRun, results: readonly CallResult[]
   for (const call of run.waiting) {
     const result = results.find((r) => r.callId === call.callId);
     const base = { callId: call.callId, nodeId: call.nodeId, operator: call.operator, cacheKey: call.cacheKey, cached: false };
-    if (!result || 'error' in result || typeof result.outcome?.text !== 'string') {
+    if (!result || 'error' in result || !isTextValue(result.outcome?.text)) {
       const why = !result ? 'no result came back' : 'error' in result ? result.error : 'the result has no text';
       calls.push({ ...base, ok: false, text: null, passed: null, feedback: null, error: clip(why, 1000) });
       return { ...run, calls, waiting: [], resolved: {}, status: 'failed', error: `${call.summary} failed: ${clip(why, 500)}` };
@@ -194,7 +195,7 @@ function applyBatch(run: ExecutionRun, batch: PlannedCall[]): ExecutionRun {
 
 function finish(run: ExecutionRun): ExecutionRun {
   const answer = Array.isArray(run.current) ? flattenCandidates(run.current) : run.current;
-  if (answer.trim() === '') return { ...run, status: 'failed', waiting: [], error: 'The workflow produced an empty answer.' };
+  if (typeof answer === 'string' && answer.trim() === '') return { ...run, status: 'failed', waiting: [], error: 'The workflow produced an empty answer.' };
   return { ...run, status: 'succeeded', waiting: [], answer };
 }
 
@@ -202,8 +203,8 @@ function finish(run: ExecutionRun): ExecutionRun {
  * One answer from a parallel block's outputs when nothing combines them: the most common numeric
  * value when some entries are numbers (first in order on ties), otherwise the entries joined.
  */
-export function flattenCandidates(values: readonly string[]): string {
-  const numbers = values.map((v) => /^\s*[-+]?\d+(?:\.\d+)?\s*$/.test(v) ? String(Number(v)) : null);
+export function flattenCandidates(values: readonly TextValue[]): TextValue {
+  const numbers = values.map((v) => (typeof v === 'string' && /^\s*[-+]?\d+(?:\.\d+)?\s*$/.test(v) ? String(Number(v)) : null));
   const counts = new Map<string, number>();
   for (const n of numbers) if (n !== null) counts.set(n, (counts.get(n) ?? 0) + 1);
   if (counts.size > 0) {
@@ -211,5 +212,5 @@ export function flattenCandidates(values: readonly string[]): string {
     for (const n of numbers) if (n !== null && (best === null || (counts.get(n) ?? 0) > (counts.get(best) ?? 0))) best = n;
     return best as string;
   }
-  return values.join('\n---\n');
+  return joinTexts(values, '\n---\n');
 }

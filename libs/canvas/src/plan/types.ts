@@ -1,4 +1,4 @@
-import type { RunOperatorInput } from '@flowsteer/contracts';
+import type { RunOperatorInput, TextValue } from '@flowsteer/contracts';
 import type { CacheEntry, CallRecord, ExecutionResult } from '../decider/state';
 
 /**
@@ -61,7 +61,7 @@ export type OperatorCall = Omit<RunOperatorInput, 'executorBackend'> & {
 
 /** What the workflow hands back per call: an `OperatorOutcome` (or its core) or an error. */
 export type CallResult =
-  | { callId: string; outcome: { text: string; passed?: boolean; feedback?: string } }
+  | { callId: string; outcome: { text: TextValue; passed?: boolean; feedback?: string } }
   | { callId: string; error: string };
 
 export interface ExecutionRun {
@@ -72,15 +72,15 @@ export interface ExecutionRun {
   stage: number;
   /** Inside a conditional stage: which part runs next. */
   part: 'check' | 'fix' | 'otherwise';
-  current: string | string[];
+  current: TextValue | TextValue[];
   /** Feedback of the checker that just ran, for the next call. */
   feedback: string | null;
   /** Outcomes of the current batch gathered so far (cache hits and returned calls). */
-  resolved: Record<string, { text: string; passed: boolean | null; feedback: string | null; cached: boolean; cacheKey: string }>;
+  resolved: Record<string, { text: TextValue; passed: boolean | null; feedback: string | null; cached: boolean; cacheKey: string }>;
   calls: CallRecord[];
   branches: ExecutionResult['branches'];
   error: string | null;
-  answer: string | null;
+  answer: TextValue | null;
   /** The node cache the run may serve from (a copy of `CanvasState.cache`). */
   cache: Record<string, CacheEntry>;
 }

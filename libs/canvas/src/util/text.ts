@@ -1,7 +1,9 @@
 /** Small text helpers shared by the feedback and prompt builders. */
+import { previewOf, type TextValue } from '@flowsteer/contracts';
 
 /** At most `max` characters; an elided tail is marked with an ellipsis. */
-export function clip(text: string, max: number): string {
+export function clip(value: TextValue, max: number): string {
+  const text = previewOf(value);
   if (text.length <= max) return text;
   if (max <= 1) return text.slice(0, Math.max(0, max));
   return `${text.slice(0, max - 1)}…`;
@@ -17,6 +19,6 @@ export function clipMiddle(text: string, max: number): string {
 }
 
 /** One line: newlines and runs of whitespace collapsed to single spaces. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+export function oneLine(value: TextValue): string {
+  return previewOf(value).replace(/\s+/g, ' ').trim();
 }

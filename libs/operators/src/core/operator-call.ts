@@ -14,6 +14,13 @@ export interface ExecutorSampling {
 
 export const DEFAULT_SAMPLING: ExecutorSampling = { temperature: 0, maxTokens: 2048 };
 
+/** The operator's input with every text read whole (the activity resolves references first). */
+export type ResolvedOperatorInput = Omit<RunOperatorInput, 'problem' | 'inputs' | 'tests'> & {
+  problem: string;
+  inputs: string | string[];
+  tests?: string;
+};
+
 /**
  * What one operator implementation sees: its input (upstream text both joined and as a list), a
  * way to ask the executor LLM that keeps the ledger and heartbeats, the optional code runner, and
@@ -28,7 +35,7 @@ export class OperatorCall {
   readonly list: string[];
 
   constructor(
-    readonly input: RunOperatorInput,
+    readonly input: ResolvedOperatorInput,
     private readonly chat: ChatClient,
     readonly runCode: RunCode | undefined,
     private readonly sampling: ExecutorSampling = DEFAULT_SAMPLING,

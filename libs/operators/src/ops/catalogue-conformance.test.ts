@@ -25,9 +25,10 @@ describe('outputs follow the canvas catalogue', () => {
     const runner = scriptedRunner(Array.from({ length: script.runs ?? 0 }, () => ({ stdout: '<<<FLOWSTEER_RESULT>>>\n42' })));
     const { outcome } = await runScripted(script.answers, { operator: name, inputs: script.inputs ?? 'What is 6 * 7?' }, runner);
     const required = spec.outputs.filter((p) => !('optional' in p && p.optional)).map((p) => p.name);
-    expect(Object.keys(outcome.output)).toEqual(expect.arrayContaining(required));
+    const output = outcome.output ?? {};
+    expect(Object.keys(output)).toEqual(expect.arrayContaining(required));
     const passField = 'passField' in spec ? spec.passField : undefined;
-    if (passField) expect(outcome.output[passField]).toBe(outcome.passed);
+    if (passField) expect(output[passField]).toBe(outcome.passed);
     else expect(outcome.passed).toBeUndefined();
     expect(outcome.notes).toEqual([]);
   });

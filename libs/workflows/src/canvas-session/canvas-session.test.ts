@@ -11,6 +11,7 @@ import {
 } from '@flowsteer/contracts';
 import { reply } from '@flowsteer/llm/test-support';
 import { maybeRecordHistory, startSessionHarness, type SessionHarness } from '../test-support/session-harness';
+import { sessionSegments } from '../test-support/scripted-session';
 
 jest.setTimeout(120_000);
 
@@ -58,12 +59,15 @@ describe('canvasSession workflow (real server, scripted LLMs)', () => {
     expect(result.dsl).toBe('Plan -> [Custom, AnswerGenerate] -> ScEnsemble -> Review ? Revise : done -> Format');
     expect(result.answer).toBe('42');
     expect(result.score?.primary).toBe(1);
-    expect(result.transcript).toHaveLength(DIRECTOR_SCRIPT.length);
-    expect(result.transcript[0]).toMatchObject({ accepted: false, actor: 'director' });
-    expect(result.transcript[0]?.outcome).toMatch(/Magic/);
-    expect(result.transcript.at(-1)).toMatchObject({ accepted: true });
-    expect(result.ledger.director).toHaveLength(DIRECTOR_SCRIPT.length);
-    expect(result.ledger.executor.length).toBeGreaterThan(0);
+    const { transcript } = await sessionSegments(result, h.store);
+    expect(transcript).toHaveLength(DIRECTOR_SCRIPT.length);
+    expect(result.transcriptEntries).toBe(DIRECTOR_SCRIPT.length);
+    expect(transcript[0]).toMatchObject({ accepted: false, actor: 'director' });
+    expect(transcript[0]?.outcome).toMatch(/Magic/);
+    expect(transcript.at(-1)).toMatchObject({ accepted: true });
+    expect(result.ledger.director).toMatchObject({ calls: DIRECTOR_SCRIPT.length, failedCalls: 0 });
+    expect(result.ledger.executor.calls).toBeGreaterThan(0);
+    expect(result.runs).toBe(1);
     expect(result.totals.costUsd).toBeGreaterThan(0);
     expect(h.director.requests).toHaveLength(DIRECTOR_SCRIPT.length);
 
@@ -91,7 +95,7 @@ describe('canvasSession workflow (real server, scripted LLMs)', () => {
     const result = (await handle.result()) as SessionResult;
     expect(result.status).toBe('turn-limit'); // finish is refused: the workflow is too small
     expect(result.answer).toBe('42'); // the human-built Custom node ran on the executor
-    const transcript = await handle.query(transcriptQuery);
+    const transcript = (await handle.query(transcriptQuery)).entries;
     expect(transcript.filter((t) => t.actor === 'human').map((t) => t.accepted)).toEqual([false, true, true]);
     expect(transcript.filter((t) => t.actor === 'director')).toHaveLength(2);
     await maybeRecordHistory(h.client, workflowId, 'canvas-session-human-edits');
@@ -109,19 +113,58 @@ describe('canvasSession workflow (real server, scripted LLMs)', () => {
     expect(models).toEqual(['demo-step-3', 'demo-step-3']);
   });
 
-  it('fails with a clear reason when the director backend stays down', async () => {
+  it('waits out a director outage and ends backend-unavailable once the outage budget is spent (not failed, not scored)', async () => {
     h.director.setFallback(reply.status(503, 'overloaded'));
     try {
       const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
         taskQueue: h.taskQueue,
         workflowId: `session-adhoc-down-${Date.now()}`,
-        args: [input(3)],
+        args: [{ ...input(3), limits: { maxTurns: 3, outageBudgetSec: 2, outageRetrySec: 0.5 } }],
       });
-      const failure = await handle.result().catch((e: unknown) => e);
-      expect(failure).toBeInstanceOf(WorkflowFailedError);
-      expect(String((failure as WorkflowFailedError).cause?.message)).toMatch(/failed at turn 0: .*director/);
+      const result = (await handle.result()) as SessionResult;
+      expect(result.status).toBe('backend-unavailable');
+      expect(result.reason).toMatch(/director backend did not answer .*503|director backend did not answer/);
+      expect(result.score).toBeUndefined();
+      expect(result.turns).toBe(0);
+      expect(result.ledger.director.failedCalls).toBeGreaterThanOrEqual(2);
+      expect(result.ledger.director.attempts).toBeGreaterThan(result.ledger.director.failedCalls); // the client's own retries are counted
+      const description = await handle.describe();
+      expect(description.typedSearchAttributes.get({ name: 'FlowSteerStatus', type: 'KEYWORD' } as never)).toBe('backend-unavailable');
     } finally {
       h.director.setFallback(undefined);
     }
+  });
+
+  it('resumes after a director outage with nothing lost', async () => {
+    let failures = 3;
+    h.director.setFallback(() => (failures-- > 0 ? reply.status(503, 'overloaded') : reply.text('<action>add</action><operator>Custom</operator>')));
+    try {
+      const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+        taskQueue: h.taskQueue,
+        workflowId: `session-adhoc-blip-${Date.now()}`,
+        args: [{ ...input(1), limits: { maxTurns: 1, outageBudgetSec: 120, outageRetrySec: 0.3 } }],
+      });
+      const result = (await handle.result()) as SessionResult;
+      expect(result.status).toBe('turn-limit');
+      expect(result.turns).toBe(1);
+      expect(result.ledger.director.failedCalls).toBeGreaterThanOrEqual(1);
+      expect(result.ledger.director.calls - result.ledger.director.failedCalls).toBe(1);
+    } finally {
+      h.director.setFallback(undefined);
+    }
+  });
+
+  it('fails at once, naming the backend, when the executor is not configured', async () => {
+    h.director.enqueue(reply.text('<action>add</action><operator>Custom</operator>'), reply.text('Compute it.'));
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId: `session-adhoc-noexec-${Date.now()}`,
+      args: [{ ...input(4), executorBackend: 'no-such-backend' }],
+    });
+    const failure = await handle.result().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(String((failure as WorkflowFailedError).cause?.message)).toMatch(/no-such-backend/);
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get({ name: 'FlowSteerStatus', type: 'KEYWORD' } as never)).toBe('failed');
   });
 });

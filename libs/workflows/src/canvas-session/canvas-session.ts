@@ -1,245 +1,87 @@
-import {
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  isCancellation,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { isTerminal, openCanvas, replay, serializeDsl, takeTurn, type CanvasEvent } from '@flowsteer/canvas';
-import {
-  SA,
-  cancelSignal,
-  canvasQuery,
-  eventsQuery,
-  humanActionUpdate,
-  pauseSignal,
-  resumeSignal,
-  sumLedger,
-  transcriptQuery,
-  type SessionInput,
-  type SessionResult,
-  type SessionScore,
-} from '@flowsteer/contracts';
-import { sessionActivities } from './activities';
-import { directorRequest, feedbackText } from './director';
-import { describeFailure, executeCanvas } from './execute';
+import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, upsertMemo } from '@temporalio/workflow';
+import { EMPTY_STATE, isTerminal, openCanvas, type CanvasState } from '@flowsteer/canvas';
+import { needsStoring, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import { sessionActivities, type SessionActivityProxies } from './activities';
+import { continueSession, shouldContinueAsNew } from './continue';
+import { SessionControl, setStatus } from './control';
+import { failSession, finishSession } from './finish';
 import { runFixedWorkflow } from './fixed-workflow';
+import { OutageBudgetSpent, StoppedDuringOutage } from './outage';
 import { SessionRecord } from './session-record';
+import { applyHumanActions, directorTurn } from './turns';
+import { checkSessionInput } from './validate';
 
 /**
  * One problem worked by the director on the canvas (DESIGN §4). Each turn: a policy turn activity,
  * the pure canvas decides and folds, the workflow executes when the graph changed, and the feedback
  * is rendered for the next turn. The history is the event log; the canvas is the fold of its events.
+ *
+ * Long sessions are a chain of runs: before a run's history passes its budget, the session stores
+ * the run's segment (events, transcript) in the artifact store and continues as new from a compact
+ * snapshot of the canvas. Long texts travel by reference. A backend that stops answering makes the
+ * session wait (status `waiting-for-backend`), and only an exhausted outage budget ends it
+ * (`backend-unavailable`); an outage is never fed to the director and never becomes a result.
  */
 export async function canvasSession(input: SessionInput): Promise<SessionResult> {
-  const info = workflowInfo();
+  const problems = checkSessionInput(input);
+  if (problems.length) throw ApplicationFailure.nonRetryable(`invalid session input: ${problems.join('; ')}`, 'InvalidSessionInput');
   const activities = sessionActivities(input.limits);
-  const record = openSession(input);
-  let paused = false;
-  let stopRequested: string | null = null;
-  const humanQueue: { text: string; done: (r: { accepted: boolean; outcome: string }) => void }[] = [];
+  const control = new SessionControl(input.carry);
+  const record = await openSession(input, activities);
+  control.register(record);
+  if (record.run === 0) upsertMemo({ problem: input.task.problem.slice(0, 200), dataset: input.task.dataset, item: input.task.id });
+  if (control.paused) setStatus(record, 'paused');
 
-  setHandler(canvasQuery, () => ({
-    dsl: serializeDsl(record.state.graph),
-    status: record.status,
-    turn: record.state.turn,
-    maxTurns: record.state.options.maxTurns,
-    state: record.state,
-    lastAnswer: record.answer() || undefined,
-  }));
-  setHandler(transcriptQuery, () => record.transcript);
-  setHandler(eventsQuery, () => record.events);
-  setHandler(pauseSignal, () => {
-    paused = true;
-    if (record.status === 'running') setStatus(record, 'paused');
-  });
-  setHandler(resumeSignal, () => {
-    paused = false;
-    if (record.status === 'paused') setStatus(record, 'running');
-  });
-  setHandler(cancelSignal, (reason?: string) => {
-    stopRequested = reason ?? 'stopped by request';
-  });
-  setHandler(
-    humanActionUpdate,
-    async (text: string) => new Promise<{ accepted: boolean; outcome: string }>((done) => humanQueue.push({ text, done })),
-    {
-      validator: (text: string) => {
-        if (typeof text !== 'string' || !text.trim()) throw new Error('humanAction needs the action text, e.g. <action>add</action><operator>Review</operator>');
-        if (isTerminal(record.state)) throw new Error(`session ${info.workflowId} has ended; it takes no more edits`);
-      },
-    },
-  );
-
-  upsertMemo({ problem: input.task.problem.slice(0, 200), dataset: input.task.dataset, item: input.task.id });
   try {
-    if (input.fixedWorkflow) await runFixedWorkflow(record, input, activities); // baseline: no director
-    while (!input.fixedWorkflow && !isTerminal(record.state) && stopRequested === null) {
-      await condition(() => !paused || stopRequested !== null || humanQueue.length > 0);
-      await applyHumanActions(record, humanQueue, input, activities);
-      if (paused || stopRequested !== null || isTerminal(record.state)) continue;
-      await directorTurn(record, input, activities);
+    if (input.fixedWorkflow && record.run === 0) await runFixedWorkflow(record, input, activities, control);
+    while (!input.fixedWorkflow && !isTerminal(record.state) && control.stopRequested === null) {
+      await control.mayProceed();
+      await applyHumanActions(record, control, input, activities);
+      if (control.paused || control.stopRequested !== null || isTerminal(record.state)) continue;
+      if (shouldContinueAsNew(record, input.limits)) return await continueSession(record, control, input, activities);
+      await directorTurn(record, control, input, activities);
     }
-    await applyHumanActions(record, humanQueue, input, activities);
+    await applyHumanActions(record, control, input, activities);
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
     if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(() => finish(record, input, activities, 'cancelled'));
+      await CancellationScope.nonCancellable(() => finishSession(record, input, activities, 'cancelled'));
       throw err;
     }
-    const failure = describeFailure(err);
-    setStatus(record, 'failed');
-    throw ApplicationFailure.nonRetryable(`session ${info.workflowId} failed at turn ${record.state.turn}: ${failure}`, 'SessionFailed');
+    if (err instanceof OutageBudgetSpent) return finishSession(record, input, activities, 'backend-unavailable', err.message);
+    if (err instanceof StoppedDuringOutage) return finishSession(record, input, activities, 'cancelled', err.message);
+    return failSession(record, activities, err);
   }
-  const status = stopRequested !== null ? 'cancelled' : input.fixedWorkflow || record.state.phase === 'finished' ? 'finished' : 'turn-limit';
-  return finish(record, input, activities, status);
+  const status = control.stopRequested !== null ? 'cancelled' : input.fixedWorkflow || record.state.phase === 'finished' ? 'finished' : 'turn-limit';
+  return finishSession(record, input, activities, status, control.stopRequested ?? undefined);
 }
 
-function openSession(input: SessionInput): SessionRecord {
+/** The first run opens the canvas (or a fork's snapshot); later runs resume from the carried snapshot. */
+async function openSession(input: SessionInput, activities: SessionActivityProxies): Promise<SessionRecord> {
   const { task } = input;
+  if (input.carry) return new SessionRecord({ state: input.carry.state as CanvasState, carry: input.carry });
+  let record: SessionRecord;
   if (input.startFrom) {
-    const events = input.startFrom.events as CanvasEvent[];
-    if (!events.length || events[0]?.type !== 'CanvasOpened') {
-      throw ApplicationFailure.nonRetryable('startFrom.events must begin with the CanvasOpened event of the forked session', 'InvalidSessionInput');
-    }
-    return new SessionRecord(events, replay(events));
-  }
-  const opened = openCanvas({
-    problem: task.problem,
-    taskType: task.taskType,
-    maxTurns: input.limits.maxTurns,
-    ...(task.code?.entryPoint ? { entryPoint: task.code.entryPoint } : {}),
-    ...(task.code?.tests ? { tests: task.code.tests } : {}),
-    ...(input.fixedWorkflow ? { workflow: input.fixedWorkflow.dsl } : {}),
-  });
-  if (opened.rejection) throw ApplicationFailure.nonRetryable(`invalid session options: ${opened.rejection.reason}`, 'InvalidSessionInput');
-  return new SessionRecord(opened.events, opened.state);
-}
-
-async function directorTurn(record: SessionRecord, input: SessionInput, activities: ReturnType<typeof sessionActivities>): Promise<void> {
-  const turn = record.state.turn + 1;
-  const request = directorRequest(record, input, turn);
-  const reply = await activities.policyTurn.executeWithOptions({ summary: `turn ${turn} · director` } as never, [request]);
-  record.directorLedger.push(reply.ledger);
-  const outcome = takeTurn(record.state, reply.text, { actor: 'director' });
-  const range = record.apply(outcome.events);
-  const executorLedger = outcome.execute ? await runExecution(record, input, activities) : [];
-  const feedback = feedbackText(record.state);
-  record.transcript.push({
-    turn,
-    actor: 'director',
-    text: reply.text,
-    outcome: outcome.accepted ? (outcome.action ? describe(outcome) : 'accepted') : `rejected: ${outcome.rejection?.reason ?? 'unknown'}`,
-    accepted: outcome.accepted,
-    feedback,
-    eventRange: [range[0], record.events.length],
-    ledger: [reply.ledger, ...executorLedger],
-  });
-  if (input.recordTrajectory) {
-    record.trajectory.push({
-      prompt: request.messages.map((m: { content: string }) => m.content).join('\n'),
-      completion: reply.text,
-      ...(reply.logprobs ? { completionLogprobs: reply.logprobs.map((l) => l.logprob) } : {}),
-      feedback,
+    const { sessionId, turn } = input.startFrom;
+    const point = await activities.forkPoint.executeWithOptions({ summary: `fork of ${sessionId} at turn ${turn}` }, [{ sessionId, turn }]);
+    const state = point.state as CanvasState;
+    const forked = { ...state, options: { ...state.options, maxTurns: input.limits.maxTurns } };
+    record = new SessionRecord({ state: forked, forkedFrom: { sessionId, turn } });
+  } else {
+    const opened = openCanvas({
+      problem: task.problem,
+      taskType: task.taskType,
+      maxTurns: input.limits.maxTurns,
+      ...(task.code?.entryPoint ? { entryPoint: task.code.entryPoint } : {}),
+      ...(task.code?.tests ? { tests: task.code.tests } : {}),
+      ...(input.fixedWorkflow ? { workflow: input.fixedWorkflow.dsl } : {}),
     });
+    if (opened.rejection) throw ApplicationFailure.nonRetryable(`invalid session options: ${opened.rejection.reason}`, 'InvalidSessionInput');
+    record = new SessionRecord({ events: opened.events, state: EMPTY_STATE });
   }
-  upsertSearchAttributes([{ key: SA.turns, value: record.state.turn }]);
-}
-
-async function runExecution(record: SessionRecord, input: SessionInput, activities: ReturnType<typeof sessionActivities>) {
-  const executed = await executeCanvas(record.state, input.executorBackend, activities);
-  record.apply(executed.events);
-  record.executorLedger.push(...executed.ledger);
-  return executed.ledger;
-}
-
-async function applyHumanActions(
-  record: SessionRecord,
-  queue: { text: string; done: (r: { accepted: boolean; outcome: string }) => void }[],
-  input: SessionInput,
-  activities: ReturnType<typeof sessionActivities>,
-): Promise<void> {
-  while (queue.length > 0) {
-    const { text, done } = queue.shift() as (typeof queue)[number];
-    const outcome = takeTurn(record.state, text, { actor: 'human' });
-    const range = record.apply(outcome.events);
-    const ledger = outcome.execute ? await runExecution(record, input, activities) : [];
-    const result = { accepted: outcome.accepted, outcome: outcome.accepted ? describe(outcome) : `rejected: ${outcome.rejection?.reason ?? 'unknown'}` };
-    record.transcript.push({
-      turn: record.state.turn,
-      actor: 'human',
-      text,
-      outcome: result.outcome,
-      accepted: outcome.accepted,
-      feedback: feedbackText(record.state),
-      eventRange: [range[0], record.events.length],
-      ledger,
-    });
-    done(result);
-  }
-}
-
-function describe(outcome: ReturnType<typeof takeTurn>): string {
-  const taken = outcome.events.find((e) => e.type === 'TurnTaken');
-  return taken && taken.type === 'TurnTaken' ? taken.summary : 'accepted';
-}
-
-function setStatus(record: SessionRecord, status: SessionResult['status']): void {
-  record.status = status;
-  upsertSearchAttributes([{ key: SA.status, value: status }]);
-}
-
-async function finish(
-  record: SessionRecord,
-  input: SessionInput,
-  activities: ReturnType<typeof sessionActivities>,
-  status: SessionResult['status'],
-): Promise<SessionResult> {
-  const sessionId = workflowInfo().workflowId;
-  const answer = record.answer();
-  let score: SessionScore | undefined;
-  if (input.task.answers.length > 0 || input.task.code?.tests) {
-    score = await activities.scoreSession.executeWithOptions({ summary: 'score' } as never, [{ task: input.task, answer }]);
-    upsertSearchAttributes([{ key: SA.score, value: score.primary }]);
-  }
-  let trajectoryRef: string | undefined;
-  if (input.recordTrajectory) {
-    trajectoryRef = await activities.storeArtifact.executeWithOptions({ summary: 'store trajectory' } as never, [
-      {
-        kind: 'trajectories',
-        id: sessionId,
-        content: {
-          id: sessionId,
-          problemId: `${input.task.dataset}/${input.task.id}`,
-          dataset: input.task.dataset,
-          taskType: input.task.taskType,
-          policyVersion: input.policyVersion ?? 'base',
-          turns: record.trajectory,
-          finalDsl: serializeDsl(record.state.graph),
-        },
-      },
-    ]);
-  }
-  setStatus(record, status);
-  const director = sumLedger(record.directorLedger);
-  const executor = sumLedger(record.executorLedger);
-  return {
-    sessionId,
-    status,
-    answer,
-    dsl: serializeDsl(record.state.graph),
-    turns: record.state.turn,
-    ...(score ? { score } : {}),
-    ledger: { director: record.directorLedger, executor: record.executorLedger },
-    totals: {
-      directorTokens: director.promptTokens + director.completionTokens,
-      executorTokens: executor.promptTokens + executor.completionTokens,
-      costUsd: director.costUsd + executor.costUsd,
-    },
-    events: record.events,
-    transcript: record.transcript,
-    ...(trajectoryRef ? { trajectoryRef } : {}),
-  };
+  // Long problems and tests go to the store once and travel by reference from then on.
+  if (needsStoring(task.problem)) record.problemText = await activities.storeText.executeWithOptions({ summary: 'store problem' }, [{ text: task.problem }]);
+  const tests = task.code?.tests;
+  if (tests && needsStoring(tests)) record.testsText = await activities.storeText.executeWithOptions({ summary: 'store tests' }, [{ text: tests }]);
+  return record;
 }

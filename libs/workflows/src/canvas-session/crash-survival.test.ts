@@ -4,7 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ArtifactStore } from '@flowsteer/artifacts';
 import { CANVAS_SESSION_WORKFLOW, TASK_QUEUES, canvasQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import { chainHistories } from '@flowsteer/temporal-runtime';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { ROOT, startTestServer, stopTestServer, type TestServer } from '../../../../jest/test-server';
 import { startSessionHarness, type SessionHarness } from '../test-support/session-harness';
@@ -27,7 +29,9 @@ jest.setTimeout(150_000);
  * once. Short activity timeouts (a session limit) let lost in-flight activities be retried quickly.
  */
 const SESSIONS = 4;
-const LIMITS = { directorTimeoutSec: 2, operatorTimeoutSec: 2 };
+// A tiny history budget: every session continues as new every few turns, so crashes and restarts
+// also hit runs that were carried over (and the hand-over itself).
+const LIMITS = { directorTimeoutSec: 2, operatorTimeoutSec: 2, historyBudget: { maxEvents: 60 } };
 const inputs: SessionInput[] = Array.from({ length: SESSIONS }, (_, i) => scriptedSessionInput(i, LIMITS));
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -78,17 +82,32 @@ async function startAll(client: Client, taskQueue: string, prefix: string): Prom
   );
 }
 
-async function expectSameAsBaseline(handles: WorkflowHandle[], baseline: { results: SessionResult[]; histories: HistoryEvent[][] }) {
+/** Every run's history of a session (a continue-as-new chain); event ids restart in each run. */
+async function chainEvents(client: Client, workflowId: string): Promise<HistoryEvent[][]> {
+  return (await chainHistories(client, workflowId)).map((r) => r.history.events ?? []);
+}
+
+function chainOperatorActivities(runs: HistoryEvent[][]) {
+  return runs.map(operatorActivities).reduce((a, b) => ({ scheduled: a.scheduled + b.scheduled, completed: a.completed + b.completed, completedTwice: a.completedTwice + b.completedTwice }));
+}
+
+interface Baseline {
+  results: SessionResult[];
+  histories: HistoryEvent[][][];
+  store: ArtifactStore;
+}
+
+async function expectSameAsBaseline(client: Client, handles: WorkflowHandle[], baseline: Baseline, store: ArtifactStore) {
   const results = (await Promise.all(handles.map((h) => h.result()))) as SessionResult[];
-  const histories = await Promise.all(handles.map(async (h) => (await h.fetchHistory()).events ?? []));
-  results.forEach((result, i) => {
+  const histories = await Promise.all(handles.map((h) => chainEvents(client, h.workflowId)));
+  for (const [i, result] of results.entries()) {
     const base = baseline.results[i] as SessionResult;
-    expect(comparableResult(result)).toEqual(comparableResult(base));
-    expect(executionsRecorded(result)).toBe(executionsRecorded(base));
-    const ops = operatorActivities(histories[i] as HistoryEvent[]);
-    const baseOps = operatorActivities(baseline.histories[i] as HistoryEvent[]);
+    expect(await comparableResult(result, store)).toEqual(await comparableResult(base, baseline.store));
+    expect(await executionsRecorded(result, store)).toBe(await executionsRecorded(base, baseline.store));
+    const ops = chainOperatorActivities(histories[i] as HistoryEvent[][]);
+    const baseOps = chainOperatorActivities(baseline.histories[i] as HistoryEvent[][]);
     expect(ops).toEqual({ scheduled: baseOps.scheduled, completed: baseOps.scheduled, completedTwice: 0 });
-  });
+  }
   return { results, histories };
 }
 
@@ -96,7 +115,7 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
   let director: FakeOpenAIServer;
   let executor: FakeOpenAIServer;
   let tmp: string;
-  let baseline: { results: SessionResult[]; histories: HistoryEvent[][] };
+  let baseline: Baseline;
 
   beforeAll(async () => {
     director = await startFakeOpenAIServer({ fallback: (req) => scriptedDirectorReply(req, { delayMs: 150 }) });
@@ -107,8 +126,8 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
     try {
       const handles = await startAll(h.client, h.taskQueue, 'baseline');
       const results = (await Promise.all(handles.map((x) => x.result()))) as SessionResult[];
-      const histories = await Promise.all(handles.map(async (x) => (await x.fetchHistory()).events ?? []));
-      baseline = { results, histories };
+      const histories = await Promise.all(handles.map((x) => chainEvents(h.client, x.workflowId)));
+      baseline = { results, histories, store: h.store };
     } finally {
       await h.close();
     }
@@ -120,14 +139,16 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('the uninterrupted run is what the scripts say', () => {
+  it('the uninterrupted run is what the scripts say', async () => {
     expect(baseline.results.map((r) => [r.status, r.answer, r.score?.primary])).toEqual(
       inputs.map((input) => ['finished', input.task.answers[0], 1]),
     );
     expect(baseline.results.map((r) => r.dsl)).toEqual(
       inputs.map((_, i) => (i % 2 === 0 ? 'Plan -> [Custom, AnswerGenerate] -> ScEnsemble -> Review ? Revise : done -> Format' : 'Plan -> Custom -> Verify ? Revise : done -> Format')),
     );
-    baseline.results.forEach((r) => expect(executionsRecorded(r)).toBeGreaterThan(2));
+    for (const r of baseline.results) expect(await executionsRecorded(r, baseline.store)).toBeGreaterThan(2);
+    // the budget made every session a chain of runs
+    expect(baseline.results.every((r) => r.runs >= 2 && r.segments.length === r.runs)).toBe(true);
   });
 
   it('a SIGKILLed worker process is replaced and every session ends as in the uninterrupted run', async () => {
@@ -157,10 +178,10 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
       const second = spawnWorkerProcess(`crash-second@${process.pid}`, env);
       workers.push(second);
       await second.ready;
-      const { histories } = await expectSameAsBaseline(handles, baseline);
+      const { histories } = await expectSameAsBaseline(client, handles, baseline, new ArtifactStore(env.FLOWSTEER_ARTIFACTS));
       // the sessions that were running at the kill were carried on by the second worker
       histories.forEach((events, i) => {
-        if (views[i]?.status.name === 'RUNNING') expect(identities(events).has(second.identity)).toBe(true);
+        if (views[i]?.status.name === 'RUNNING') expect(identities(events.flat()).has(second.identity)).toBe(true);
       });
       console.log(`worker SIGKILLed at turns ${turnsAtKill.join(', ')}; all ${SESSIONS} sessions finished as in the uninterrupted run`);
     } catch (err) {
@@ -182,7 +203,7 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
       execFileSync('bash', [join(ROOT, 'temporal', 'stop.sh')], { env: server.env, stdio: 'ignore' });
       await sleep(1_000); // down for a moment: workers' polls and activity completions fail
       execFileSync('bash', [join(ROOT, 'temporal', 'start.sh')], { env: server.env, stdio: 'ignore' });
-      const { results } = await expectSameAsBaseline(handles, baseline);
+      const { results } = await expectSameAsBaseline(h.client, handles, baseline, h.store);
       expect(results.every((r) => r.status === 'finished')).toBe(true);
       console.log(`server restarted at turns ${turnsAtStop.join(', ')}; all ${SESSIONS} sessions finished as in the uninterrupted run`);
     } finally {

@@ -1,71 +1,82 @@
-import { ApplicationFailure } from '@temporalio/workflow';
 import { recordExecution, recordOutcomes, replay, startExecution, type CallResult, type CanvasEvent, type CanvasState, type OperatorCall } from '@flowsteer/canvas';
-import type { LedgerEntry, RunOperatorInput } from '@flowsteer/contracts';
+import type { LedgerEntry, RunOperatorInput, TextValue } from '@flowsteer/contracts';
 import type { SessionActivityProxies } from './activities';
+import { BackendOutage, SessionCannotContinue, classifyFailure } from './failures';
 
 export interface ExecutionOutcome {
   events: CanvasEvent[];
   state: CanvasState;
+}
+
+/** Outcomes already paid for while an execution is retried after an outage, by cache key. */
+export type ExecutionMemo = Map<string, CallResult>;
+
+export interface ExecutionContext {
+  /** The problem and code tests as they should travel (long ones by reference). */
+  problem?: TextValue;
+  tests?: TextValue;
+  memo: ExecutionMemo;
+  /** Receives every call's ledger as it comes back, so an interrupted execution still counts its calls. */
   ledger: LedgerEntry[];
 }
 
 /**
  * Runs the canvas's execution plan: each batch of operator calls concurrently (parallel branches),
- * cache hits served by the canvas without a call. A failed operator becomes a failed execution
- * the director reads as feedback; it never fails the session.
+ * cache hits served by the canvas without a call. A failed operator becomes a failed execution the
+ * director reads as feedback. An outage (the executor not answering) is not a failed execution:
+ * it throws `BackendOutage` and the session waits; calls that did answer stay in `memo` so the
+ * retry does not pay for them again. A configuration error throws `SessionCannotContinue`.
  */
-export async function executeCanvas(state: CanvasState, executorBackend: string, activities: SessionActivityProxies): Promise<ExecutionOutcome> {
-  const ledger: LedgerEntry[] = [];
+export async function executeCanvas(
+  state: CanvasState,
+  executorBackend: string,
+  activities: SessionActivityProxies,
+  ctx: ExecutionContext = { memo: new Map(), ledger: [] },
+): Promise<ExecutionOutcome> {
   let run = startExecution(state);
   while (run.status === 'running') {
-    const results = await Promise.all(run.waiting.map((call) => runCall(call, executorBackend, activities, ledger)));
-    run = recordOutcomes(run, results);
+    const settled = await Promise.allSettled(run.waiting.map((call) => runCall(call, executorBackend, activities, ctx)));
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw failure.reason;
+    run = recordOutcomes(run, settled.map((s) => (s as PromiseFulfilledResult<CallResult>).value));
   }
   const decision = recordExecution(state, run);
-  if (!decision.events) return { events: [], state, ledger }; // stale revision: nothing to record
-  return { events: decision.events, state: replay(decision.events, state), ledger };
+  if (!decision.events) return { events: [], state }; // stale revision: nothing to record
+  return { events: decision.events, state: replay(decision.events, state) };
 }
 
-async function runCall(call: OperatorCall, executorBackend: string, activities: SessionActivityProxies, ledger: LedgerEntry[]): Promise<CallResult> {
+async function runCall(
+  call: OperatorCall,
+  executorBackend: string,
+  activities: SessionActivityProxies,
+  ctx: ExecutionContext,
+): Promise<CallResult> {
+  const { memo, ledger } = ctx;
+  const paid = memo.get(call.cacheKey);
+  if (paid) return { ...paid, callId: call.callId };
   const input: RunOperatorInput = {
     operator: call.operator,
     nodeId: call.nodeId,
     prompt: call.prompt,
-    problem: call.problem,
+    problem: ctx.problem ?? call.problem,
     taskType: call.taskType,
     inputs: call.inputs,
     executorBackend,
     ...(call.feedback !== undefined ? { feedback: call.feedback } : {}),
     ...(call.entryPoint !== undefined ? { entryPoint: call.entryPoint } : {}),
-    ...(call.tests !== undefined ? { tests: call.tests } : {}),
+    ...(call.tests !== undefined ? { tests: ctx.tests ?? call.tests } : {}),
   };
   try {
-    const outcome = await activities.runOperator.executeWithOptions({ summary: call.summary.replace(' ', ' · ') } as never, [input]);
+    const outcome = await activities.runOperator.executeWithOptions({ summary: call.summary.replace(' ', ' · ') }, [input]);
     ledger.push(...outcome.ledger);
-    return { callId: call.callId, outcome: { text: outcome.text, passed: outcome.passed, feedback: outcome.feedback } };
+    const result: CallResult = { callId: call.callId, outcome: { text: outcome.text, ...(outcome.passed !== undefined ? { passed: outcome.passed } : {}), ...(outcome.feedback !== undefined ? { feedback: outcome.feedback } : {}) } };
+    memo.set(call.cacheKey, result);
+    return result;
   } catch (err) {
-    const ledgerOfFailure = failureLedger(err);
-    ledger.push(...ledgerOfFailure);
-    return { callId: call.callId, error: describeFailure(err) };
+    const failure = classifyFailure(err);
+    ledger.push(...failure.ledger);
+    if (failure.kind === 'outage') throw new BackendOutage('executor', `${call.summary}: ${failure.message}`);
+    if (failure.kind === 'config') throw new SessionCannotContinue(`${call.summary}: ${failure.message}`);
+    return { callId: call.callId, error: failure.message };
   }
-}
-
-/** The innermost message of an activity failure: what the director should read. */
-export function describeFailure(err: unknown): string {
-  let current: unknown = err;
-  let message = err instanceof Error ? err.message : String(err);
-  while (current instanceof Error && (current as { cause?: unknown }).cause) {
-    current = (current as { cause?: unknown }).cause;
-    if (current instanceof Error && current.message) message = current.message;
-  }
-  return message;
-}
-
-function failureLedger(err: unknown): LedgerEntry[] {
-  const cause = (err as { cause?: unknown }).cause;
-  if (cause instanceof ApplicationFailure) {
-    const details = cause.details?.[0] as { ledger?: LedgerEntry[] } | undefined;
-    if (details && Array.isArray(details.ledger)) return details.ledger;
-  }
-  return [];
 }

@@ -2,8 +2,9 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { allOperators, takeTurn } from '@flowsteer/canvas';
 import type { SessionInput } from '@flowsteer/contracts';
 import type { SessionActivityProxies } from './activities';
+import { runExecution } from './turns';
+import type { SessionControl } from './control';
 import { feedbackText } from './director';
-import { executeCanvas } from './execute';
 import type { SessionRecord } from './session-record';
 
 /**
@@ -11,10 +12,10 @@ import type { SessionRecord } from './session-record';
  * write the given node prompts (as a person's edits, validated like any edit, no turn charged),
  * execute the workflow once and stop. No director call is made.
  */
-export async function runFixedWorkflow(record: SessionRecord, input: SessionInput, activities: SessionActivityProxies): Promise<void> {
+export async function runFixedWorkflow(record: SessionRecord, input: SessionInput, activities: SessionActivityProxies, control: SessionControl): Promise<void> {
   const fixed = input.fixedWorkflow;
   if (!fixed) return;
-  const first = record.events.length;
+  const first = record.eventCount;
   for (const node of allOperators(record.state.graph)) {
     const prompt = fixed.prompts?.[node.operator];
     if (!prompt) continue;
@@ -24,18 +25,16 @@ export async function runFixedWorkflow(record: SessionRecord, input: SessionInpu
     }
     record.apply(outcome.events);
   }
-  const executed = await executeCanvas(record.state, input.executorBackend, activities);
-  record.apply(executed.events);
-  record.executorLedger.push(...executed.ledger);
+  const ledger = await runExecution(record, control, input, activities);
   const error = record.state.lastExecution?.error;
-  record.transcript.push({
+  record.addTranscript({
     turn: 0,
     actor: 'human',
     text: `fixed workflow: ${fixed.dsl}`,
     outcome: error ? `executed with an error: ${error}` : 'executed once',
     accepted: true,
     feedback: feedbackText(record.state),
-    eventRange: [first, record.events.length],
-    ledger: executed.ledger,
+    eventRange: [first, record.eventCount],
+    ledger,
   });
 }

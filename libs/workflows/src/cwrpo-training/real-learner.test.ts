@@ -7,6 +7,8 @@ import { CWRPO_TRAINING_WORKFLOW, type CwrpoTrainingResult, type SessionResult }
 import { defaultLocalModelPath } from '@flowsteer/llm';
 import { freePort } from '../../../../jest/test-server';
 import { startTrainingHarness, trainingConfig, waitForProgress, type TrainingHarness } from './test-support/training-harness';
+import { ArtifactStore } from '@flowsteer/artifacts';
+import { sessionSegments } from '../test-support/scripted-session';
 
 /**
  * End to end with the REAL Python learner (`python -m flowsteer_learner.worker`) on a tiny random
@@ -192,7 +194,8 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     // on-policy: step 2's rollouts sampled the director from the step-1 adapter, step 1's from the base
     const directorModels = async (id: string) => {
       const r = (await h.client.workflow.getHandle(id).result()) as SessionResult;
-      return [...new Set(r.ledger.director.map((e) => e.model))];
+      const { transcript } = await sessionSegments(r, new ArtifactStore(h.artifactsDir));
+      return [...new Set(transcript.filter((t) => t.actor === 'director').map((t) => t.ledger[0]?.model))];
     };
     expect(await directorModels(`train-${name}-s1-p0-g0`)).toEqual(['SmolLM2-135M-Instruct-Q4_1']);
     expect(await directorModels(`train-${name}-s2-p0-g0`)).toEqual([`${workflowId}-step-1`]);

@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { CANVAS_SESSION_WORKFLOW, SA, type BenchTask, type SessionInput, type TrainingConfig } from '@flowsteer/contracts';
 import { rolloutOutcomeOf } from '@flowsteer/cwrpo';
 import type { canvasSession } from '../canvas-session/canvas-session';
-import { describeFailure } from '../canvas-session/execute';
+import { innermostMessage as describeFailure } from '../canvas-session/failures';
 import type { TrainingActivityProxies } from './activities';
 import { rolloutId } from './ids';
 import type { Rollout } from './rewards';

@@ -24,7 +24,7 @@ import {
   type SessionSummary,
 } from '@flowsteer/contracts';
 import type { canvasSession } from '../canvas-session/canvas-session';
-import { describeFailure } from '../canvas-session/execute';
+import { innermostMessage as describeFailure } from '../canvas-session/failures';
 import { evalActivities, type EvalActivityProxies } from './activities';
 import { aggregateRows, progressMetrics } from './aggregate';
 import { fixedWorkflowFor } from './fixed-workflows';

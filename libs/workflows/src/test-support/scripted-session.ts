@@ -1,6 +1,7 @@
 import { stringify as toYaml } from 'yaml';
 import type { CanvasEvent } from '@flowsteer/canvas';
-import type { SessionInput, SessionResult } from '@flowsteer/contracts';
+import type { ArtifactStore } from '@flowsteer/artifacts';
+import type { SessionInput, SessionResult, SessionSegment, TranscriptEntry } from '@flowsteer/contracts';
 import { reply, type FakeReply, type RecordedRequest } from '@flowsteer/llm/test-support';
 
 /**
@@ -142,24 +143,31 @@ export function scriptedSessionInput(i: number, limits: Partial<SessionInput['li
   };
 }
 
+/** A session's whole record from its stored segments (every run of its continue-as-new chain). */
+export async function sessionSegments(result: SessionResult, store: ArtifactStore): Promise<{ events: CanvasEvent[]; transcript: TranscriptEntry[] }> {
+  const segments = await Promise.all(result.segments.map((ref) => store.getJson<SessionSegment>(ref)));
+  return { events: segments.flatMap((s) => s.events as CanvasEvent[]), transcript: segments.flatMap((s) => s.transcript) };
+}
+
 /** What must be equal between two runs of the same scripted session (no latencies, ids or costs). */
-export function comparableResult(result: SessionResult) {
+export async function comparableResult(result: SessionResult, store: ArtifactStore) {
+  const { events, transcript } = await sessionSegments(result, store);
   return {
     status: result.status,
     answer: result.answer,
     dsl: result.dsl,
     turns: result.turns,
     primary: result.score?.primary,
-    events: (result.events as CanvasEvent[]).map((e) => JSON.stringify(e)),
-    transcript: result.transcript.map(({ turn, actor, text, outcome, accepted, feedback, eventRange }) => ({ turn, actor, text, outcome, accepted, feedback, eventRange })),
-    directorCalls: result.ledger.director.length,
-    executorCalls: result.ledger.executor.length,
+    events: events.map((e) => JSON.stringify(e)),
+    transcript: transcript.map(({ turn, actor, text, outcome, accepted, feedback, eventRange }) => ({ turn, actor, text, outcome, accepted, feedback, eventRange })),
+    directorCalls: result.ledger.director.calls,
+    executorCalls: result.ledger.executor.calls,
   };
 }
 
 /** Operator results folded into the canvas: one ExecutionRecorded event per executed canvas. */
-export function executionsRecorded(result: SessionResult): number {
-  return (result.events as CanvasEvent[]).filter((e) => e.type === 'ExecutionRecorded').length;
+export async function executionsRecorded(result: SessionResult, store: ArtifactStore): Promise<number> {
+  return (await sessionSegments(result, store)).events.filter((e) => e.type === 'ExecutionRecorded').length;
 }
 
 /** A backends file (FLOWSTEER_BACKENDS) pointing "director" and "executor" at two fake servers. */
@@ -175,4 +183,28 @@ export function backendsYaml(directorBaseURL: string, executorBaseURL: string, o
     capabilities: { jsonSchema: true, grammar: 'llama-cpp', logprobs: true },
   });
   return toYaml({ defaults: { director: 'director', executor: 'executor' }, backends: { director: backend(directorBaseURL), executor: backend(executorBaseURL) } });
+}
+
+/**
+ * The long-session probe (issue 16): build `nodes` Custom nodes (two turns each: the add, then its
+ * prompt), then rewrite node_1's prompt every turn, so every node runs again on every turn. Stateless
+ * like the other scripts: the round number in the request decides.
+ */
+export function probeDirectorReply(req: RecordedRequest, nodes = 15, extra: { delayMs?: number } = {}): FakeReply {
+  const text = requestText(req);
+  if (/Write the prompt for (\w+)/.test(text)) return reply.text('Restate the result and add one checked step.', extra);
+  const round = Number(/Round (\d+)/.exec(text)?.[1] ?? NaN);
+  if (!Number.isInteger(round)) return reply.status(400, `probe director: no round and no prompt request in: ${text.slice(-200)}`);
+  if (round <= 2 * nodes) return reply.text('<action>add</action><operator>Custom</operator>', extra);
+  return reply.text(`<action>set_prompt</action><target>node_1</target><prompt>Restate the result, revision ${round}.</prompt>`, extra);
+}
+
+/** An executor that answers every call with about `bytes` of text derived from the request (so it differs per input). */
+export function bulkyExecutorReply(req: RecordedRequest, bytes = 4096, extra: { delayMs?: number } = {}): FakeReply {
+  const text = requestText(req);
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+  const line = `step ${h.toString(16)}: the intermediate result is consistent with the problem. `;
+  const filler = line.repeat(Math.ceil(bytes / line.length)).slice(0, bytes);
+  return reply.text(`<result>${filler}\nSo the answer is 42 (${h.toString(16)}).</result>\n<answer>42</answer>`, extra);
 }

@@ -4,6 +4,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ArtifactStore } from '@flowsteer/artifacts';
+import { chainHistories } from '@flowsteer/temporal-runtime';
 import { TASK_QUEUES } from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, defaultLocalBackend, type OpenAICompatibleBackend } from '@flowsteer/llm';
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
@@ -50,6 +52,8 @@ export interface SessionHarness {
   director: FakeOpenAIServer;
   executor: FakeOpenAIServer;
   taskQueue: string;
+  /** The worker's artifact store (segments, texts, trajectories). */
+  store: ArtifactStore;
   close(): Promise<void>;
 }
 
@@ -79,10 +83,11 @@ export async function startSessionHarness(executorAnswer = '42', options: Sessio
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const taskQueue = `${TASK_QUEUES.canvas}-test-${Math.random().toString(36).slice(2, 8)}`;
+  const artifactsDir = mkdtempSync(join(tmpdir(), 'flowsteer-artifacts-'));
   const worker = await createCanvasWorker(
     nativeConnection,
     { address, namespace: 'default', taskQueue, identity: `session-test@${process.pid}` },
-    { llm: new LlmClient(registry), sandbox: null, artifactsDir: mkdtempSync(join(tmpdir(), 'flowsteer-artifacts-')) },
+    { llm: new LlmClient(registry), sandbox: null, artifactsDir },
   );
   const running = worker.run();
   return {
@@ -91,6 +96,7 @@ export async function startSessionHarness(executorAnswer = '42', options: Sessio
     director,
     executor,
     taskQueue,
+    store: new ArtifactStore(artifactsDir),
     async close() {
       worker.shutdown();
       await running;
@@ -100,6 +106,13 @@ export async function startSessionHarness(executorAnswer = '42', options: Sessio
       if (!options.executor) await executor.close();
     },
   };
+}
+
+/** Saves every run of a continue-as-new chain (`<name>-run-<i>.json`) when FLOWSTEER_RECORD_HISTORIES=1. */
+export async function maybeRecordChain(client: Client, workflowId: string, name: string): Promise<void> {
+  if (process.env.FLOWSTEER_RECORD_HISTORIES !== '1') return;
+  const runs = await chainHistories(client, workflowId);
+  runs.forEach((run, i) => writeFileSync(join(__dirname, '..', '..', '..', '..', 'temporal', 'histories', `${name}-run-${i}.json`), historyToJSON(run.history) + '\n'));
 }
 
 /** Saves a finished workflow's history for the replay suite when FLOWSTEER_RECORD_HISTORIES=1. */
