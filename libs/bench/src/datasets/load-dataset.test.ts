@@ -91,10 +91,12 @@ describe('the shared bench data (real files)', () => {
   });
 
   it('every non-code gold scores 1 against itself under the canonical scorer', () => {
-    // a cheap cross-check of loaders and scorers on real data (excludes the slow full MATH/NQ runs)
+    // a cheap cross-check of loaders and scorers on real data (excludes the slow full MATH/NQ runs);
+    // the canonical GSM8K grader reads "#### n", the AIME one a \boxed{} answer
+    const stated: Record<string, (gold: string) => string> = { gsm8k: (g) => `#### ${g}`, aime2025: (g) => `\\boxed{${g}}` };
     for (const name of ['gsm8k', 'hotpotqa', 'triviaqa', 'mathqa', 'aime2025'] as const) {
       for (const t of loadDataset(name).tasks) {
-        const r = scoreAnswer(t, t.answers[0] ?? '');
+        const r = scoreAnswer(t, (stated[name] ?? ((g: string) => g))(t.answers[0] ?? ''));
         expect(r.metrics[Object.keys(r.metrics)[0] ?? '']).toBe(1);
       }
     }

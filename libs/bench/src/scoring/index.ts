@@ -5,6 +5,7 @@ export * from './math-boxed';
 export * from './math-strip';
 export * from './math-numeric';
 export * from './math-answer';
+export * from './math-symbolic';
 export * from './gsm8k';
 export * from './choice';
 export * from './aime';
