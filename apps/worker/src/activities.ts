@@ -38,7 +38,7 @@ export async function createActivities(deps: ActivityDeps) {
   const llm = deps.llm ?? new LlmClient(loadBackendRegistry());
   const sandbox = deps.sandbox === undefined ? await createSandboxOrExplain() : deps.sandbox;
   const runCode = sandbox ? (req: Parameters<SandboxRunner['run']>[0]) => sandbox.run(req) : undefined;
-  const session = createSessionActivities({ artifactsDir: deps.artifactsDir, ...(runCode ? { scoreCode: createCodeScorer(runCode) } : {}) });
+  const session = createSessionActivities({ artifactsDir: deps.artifactsDir, ...(runCode ? { scoreCode: createCodeScorer(runCode), runCode } : {}) });
   const reportsDir = deps.reportsDir ?? defaultReportsDir(process.env, WORKSPACE_ROOT);
   setLocalAdapterResolver(publishedAdapterResolver(deps.artifactsDir));
   return {

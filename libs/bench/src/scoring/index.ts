@@ -12,3 +12,4 @@ export * from './aime';
 export * from './scorer-kind';
 export * from './score-answer';
 export * from './prediction-line';
+export * from './answer-format';

@@ -1,4 +1,5 @@
 import type { BenchTask } from '@flowsteer/contracts';
+import { answerInstruction, asAnswerLine } from './answer-format';
 import { scorePredictionLine, scorePredictionsText } from './prediction-line';
 import { scoreAnswer, withSymbolic } from './score-answer';
 import { scorerKindFor } from './scorer-kind';
@@ -155,5 +156,28 @@ describe('predictions file', () => {
     expect(r.summary.byDataset.gsm8k).toMatchObject({ metrics: { accuracy: 100 }, lenient: { accuracy: 100 }, flowsteer: { accuracy: 100 } });
     expect(r.summary.byDataset.squad_v2?.lenient).toBeUndefined();
     expect(r.summary.byDataset.humaneval?.needsSandbox).toBe(1);
+  });
+});
+
+describe('answer conventions of the canonical scorers', () => {
+  const gsm = task('gsm8k', ['18'], { taskType: 'math' });
+  const math = task('math', ['\\frac12'], { taskType: 'math' });
+  it('a bare final answer becomes the answer line; a text with its own line passes through', () => {
+    expect(asAnswerLine(gsm, ' 18 ')).toBe('#### 18');
+    expect(asAnswerLine(gsm, 'so\n#### 18')).toBe('so\n#### 18');
+    expect(asAnswerLine(math, '\\frac12')).toBe('\\boxed{\\frac12}');
+    expect(asAnswerLine(math, 'so \\boxed{3}')).toBe('so \\boxed{3}');
+    expect(asAnswerLine(task('nq', ['x']), 'x')).toBe('x');
+    expect(asAnswerLine(gsm, '  ')).toBe('  ');
+  });
+  it('the official quirks survive the answer line', () => {
+    for (const [answer, want] of [['18', 1], ['$18', 0], ['018', 0], ['The answer is 18', 0], ['18.0', 0]] as const) {
+      expect({ answer, accuracy: scoreAnswer(gsm, asAnswerLine(gsm, answer)).metrics.accuracy }).toEqual({ answer, accuracy: want });
+    }
+  });
+  it('names the convention per benchmark', () => {
+    expect(answerInstruction(gsm)).toMatch(/####/);
+    expect(answerInstruction(math)).toMatch(/\\boxed/);
+    expect(answerInstruction(task('ds1000', [], { taskType: 'code' }))).toMatch(/```python/);
   });
 });

@@ -143,12 +143,22 @@ export function scoreAnswer(task: BenchTask, prediction: string, scorer: ScorerK
       return {
         scorer,
         metrics: {},
-        flowsteer: { 'pass@1': b(/PASS|passed/.test(prediction)) },
+        flowsteer: { 'pass@1': flowsteerCodePass(prediction) },
         needsSandbox: {
           reason: `${task.dataset} is a code task: run its tests with the sandbox code scorer (pass@k); this scorer only reports FlowSteer's self-reported "PASS"/"passed" check`,
         },
       };
   }
+}
+
+/**
+ * FlowSteer-compatible code pass@1: the reference's eval counts a code item as solved when its own Test
+ * operator said so (its output carries "PASS"/"passed"). A session passes its last Test verdict
+ * (`null`: no Test ran, so 0); without one (a direct answer) the answer text is checked the same way.
+ */
+export function flowsteerCodePass(answer: string, workflowTestPassed?: boolean | null): number {
+  if (workflowTestPassed !== undefined) return b(workflowTestPassed === true);
+  return b(/PASS|passed/.test(answer));
 }
 
 /** Whether a result has a `symbolic` metric to compute (MATH, AIME, MathQA). */

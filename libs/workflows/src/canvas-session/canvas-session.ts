@@ -201,7 +201,7 @@ async function finish(
   const answer = record.answer();
   let score: SessionScore | undefined;
   if (input.task.answers.length > 0 || input.task.code?.tests) {
-    score = await activities.scoreSession.executeWithOptions({ summary: 'score' } as never, [{ task: input.task, answer }]);
+    score = await activities.scoreSession.executeWithOptions({ summary: 'score' } as never, [{ task: input.task, answer, workflowTestPassed: record.testVerdict() }]);
     upsertSearchAttributes([{ key: SA.score, value: score.primary }]);
   }
   let trajectoryRef: string | undefined;
