@@ -202,10 +202,30 @@ describe('user files and bad input', () => {
     ]);
   });
 
-  it('TriviaQA original format (Data[].Answer.Aliases)', () => {
-    const doc = { Data: [{ Question: 'Which musical?', QuestionId: 'tc_33', Answer: { Value: 'Sunset Boulevard', Aliases: ['Sunset Blvd', 'Sunset Boulevard'] } }] };
+  it('FLOWSTEER_DS1000_FILE points the DS-1000 loader at a local copy (one line, no code)', () => {
+    const fixture = join(__dirname, 'fixtures', 'ds1000.fixture.jsonl');
+    const r = loadDataset('ds1000', { env: { FLOWSTEER_DS1000_FILE: fixture } });
+    expect(r.files).toEqual([fixture]);
+    expect(r.tasks.map((t) => `${t.id}:${t.stratum}`)).toEqual(['900001:Numpy', '900002:Pandas', '900003:Scipy']);
+    expect(() => loadDataset('ds1000', { env: { FLOWSTEER_DS1000_FILE: join(dir, 'nope.jsonl.gz') } })).toThrow(/DS-1000: no data at .*nope\.jsonl\.gz/);
+    expect(() => loadDataset('ds1000', { env: {} })).toThrow(/FLOWSTEER_DS1000_FILE=/);
+  });
+
+  it('TriviaQA original format: the ground truths are the official NormalizedAliases + HumanAnswers (not Value)', () => {
+    const doc = {
+      Data: [
+        { Question: 'Which musical?', QuestionId: 'tc_33', Answer: { Value: 'Sunset Boulevard', Aliases: ['Sunset Blvd', 'Sunset Boulevard'], NormalizedAliases: ['sunset blvd', 'sunset boulevard'], HumanAnswers: ['Sunset Blvd.'] } },
+        { Question: 'Older file?', QuestionId: 'tc_34', Answer: { Value: 'Sunset Boulevard', Aliases: ['Sunset Blvd', 'Sunset Boulevard'] } },
+      ],
+    };
     const r = loadDataset('triviaqa', { file: write('tqa.json', JSON.stringify(doc)) });
-    expect(r.tasks[0]).toMatchObject({ id: 'tc_33', answers: ['Sunset Boulevard', 'Sunset Blvd'] });
+    expect(r.tasks[0]).toMatchObject({ id: 'tc_33', answers: ['sunset blvd', 'sunset boulevard', 'Sunset Blvd.'] });
+    expect(r.tasks[1]).toMatchObject({ id: 'tc_34', answers: ['Sunset Boulevard', 'Sunset Blvd'] });
+  });
+
+  it('HotpotQA keeps numeric _ids as ids (AFlow\'s validate file has four)', () => {
+    const r = loadDataset('hotpotqa');
+    expect(r.tasks.filter((t) => /^\d+$/.test(t.id)).map((t) => t.id)).toEqual(['37', '61', '95', '79']);
   });
 
   it('missing dataset dir or file names the path it looked in', () => {
