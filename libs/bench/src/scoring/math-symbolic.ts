@@ -48,24 +48,41 @@ export async function decideSymbolic(runCode: RunCode, items: readonly SymbolicI
   return out;
 }
 
-async function runBatch(runCode: RunCode, batch: readonly SymbolicItem[], perPair: number): Promise<SymbolicVerdict[]> {
+/**
+ * The sandbox request for one batch, and the nonce its verdict line starts with. Split from
+ * {@link readSymbolicVerdicts} so a workflow can dispatch the request itself (a `runCode` activity)
+ * and read the result with the same code.
+ */
+export function symbolicRunRequest(batch: readonly SymbolicItem[], timeoutSecPerPair = 3): { request: CodeRunRequest; nonce: string } {
   const nonce = randomBytes(16).toString('hex');
   const pairs = batch.reduce((n, item) => n + Math.max(1, item.golds.length), 0);
-  const request = { items: batch.map((i) => ({ pred: i.prediction, golds: i.golds })), timeoutSec: perPair };
-  const result = await runCode({
-    code: MATH_SYMBOLIC_PROGRAM,
-    stdin: `${nonce}\n${JSON.stringify(request)}`,
-    limits: { wallTimeMs: 20_000 + Math.ceil(pairs * perPair * 1000), memoryMb: 1024, maxOutputBytes: 1024 * 1024 },
-  });
+  const payload = { items: batch.map((i) => ({ pred: i.prediction, golds: i.golds })), timeoutSec: timeoutSecPerPair };
+  return {
+    nonce,
+    request: {
+      code: MATH_SYMBOLIC_PROGRAM,
+      stdin: `${nonce}\n${JSON.stringify(payload)}`,
+      limits: { wallTimeMs: 20_000 + Math.ceil(pairs * timeoutSecPerPair * 1000), memoryMb: 1024, maxOutputBytes: 1024 * 1024 },
+    },
+  };
+}
+
+/** The verdicts of a batch's run; throws {@link SymbolicUnavailableError} when the run gave none. */
+export function readSymbolicVerdicts(result: CodeRunResult, nonce: string, count: number): SymbolicVerdict[] {
   const line = result.stdout.split('\n').find((l) => l.startsWith(`${nonce} `));
   if (line) {
     try {
       const parsed = JSON.parse(line.slice(nonce.length + 1)) as { results?: SymbolicVerdict[] };
-      if (Array.isArray(parsed.results) && parsed.results.length === batch.length) return parsed.results;
+      if (Array.isArray(parsed.results) && parsed.results.length === count) return parsed.results;
     } catch {
       // fall through to the error below
     }
   }
   const why = result.stopReason === 'ok' ? 'no verdict line' : `${result.stopReason}${result.detail ? ` (${result.detail})` : ''}`;
   throw new SymbolicUnavailableError(`the symbolic (sympy) check gave no verdict: ${why}${result.stderr ? `: ${result.stderr.trim().slice(-400)}` : ''}`);
+}
+
+async function runBatch(runCode: RunCode, batch: readonly SymbolicItem[], perPair: number): Promise<SymbolicVerdict[]> {
+  const { request, nonce } = symbolicRunRequest(batch, perPair);
+  return readSymbolicVerdicts(await runCode(request), nonce, batch.length);
 }
