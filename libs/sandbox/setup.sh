@@ -5,6 +5,7 @@
 #
 #   bubblewrap                      preferred isolation mechanism (bwrap)
 #   python3 + DS-1000 libraries     numpy pandas scipy sklearn matplotlib (Debian's /usr/bin/python3)
+#   python3-sympy                   the CAS of the `symbolic` metric (MATH, AIME, MathQA; libs/bench)
 #   FLOWSTEER_SANDBOX_TORCH=1       also python3-torch (DS-1000's 68 PyTorch items; large download)
 #
 # TensorFlow has no Debian package, so DS-1000's 45 TensorFlow items cannot run here.
@@ -21,8 +22,9 @@ declare -A CHECKS=(
   [python3-scipy]="/usr/bin/python3 -c 'import scipy'"
   [python3-sklearn]="/usr/bin/python3 -c 'import sklearn'"
   [python3-matplotlib]="/usr/bin/python3 -c 'import matplotlib'"
+  [python3-sympy]="/usr/bin/python3 -c 'import sympy'"
 )
-ORDER=(bubblewrap python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-matplotlib)
+ORDER=(bubblewrap python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-matplotlib python3-sympy)
 if [ "${FLOWSTEER_SANDBOX_TORCH:-0}" = "1" ]; then
   CHECKS[python3-torch]="/usr/bin/python3 -c 'import torch'"
   ORDER+=(python3-torch)

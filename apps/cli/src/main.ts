@@ -104,9 +104,10 @@ program
   .action(action((opts: EvalOptions) => evalCommand(opts)));
 program
   .command('score')
-  .description('score a predictions file offline: per-line scores as JSONL and a summary (canonical and FlowSteer-compatible metrics)')
-  .option('-f, --file <path>', 'JSONL lines {"dataset"|"metric", "prediction", "answers"|"answer", "id"?}')
+  .description('score a predictions file offline: per-line scores as JSONL and a summary table (canonical, lenient, symbolic and FlowSteer-compatible metrics)')
+  .option('-f, --file <path>', 'JSONL lines {"dataset"|"metric", "prediction", "answers"|"answer", "id"?, "options"?, "human_answers"?}')
   .option('--json', 'no readable summary on stderr (the JSON summary line is always printed)')
+  .option('--no-symbolic', 'skip the symbolic (sympy) check of MATH/AIME/MathQA lines (it runs in the code sandbox)')
   .action(action((opts: ScoreOptions) => score(opts)));
 
 program.parseAsync(process.argv).catch((err: Error) => {

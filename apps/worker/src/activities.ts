@@ -40,7 +40,7 @@ export async function createActivities(deps: ActivityDeps) {
   const sandbox = deps.sandbox === undefined ? await createSandboxOrExplain() : deps.sandbox;
   const runCode = sandbox ? (req: Parameters<SandboxRunner['run']>[0]) => sandbox.run(req) : undefined;
   const store = new ArtifactStore(deps.artifactsDir);
-  const session = createSessionActivities({ store, ...(runCode ? { scoreCode: createCodeScorer(runCode) } : {}) });
+  const session = createSessionActivities({ store, ...(runCode ? { scoreCode: createCodeScorer(runCode), runCode } : {}) });
   const reportsDir = deps.reportsDir ?? defaultReportsDir(process.env, WORKSPACE_ROOT);
   setLocalAdapterResolver(publishedAdapterResolver(deps.artifactsDir));
   return {

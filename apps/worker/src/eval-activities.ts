@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { BenchDataMissingError, formatProblem, loadDataset, sampleTasks } from '@flowsteer/bench';
+import { answerInstruction, BenchDataMissingError, formatProblem, loadDataset, sampleTasks } from '@flowsteer/bench';
 import type {
   BenchTask,
   ChatMessage,
@@ -17,16 +17,9 @@ import { toActivityFailure, type LlmClient } from '@flowsteer/llm';
 import { ArtifactRefError, type ArtifactStore } from '@flowsteer/artifacts';
 import { writeEvalReportFiles } from './eval-report';
 
-/** How the executor is asked to answer in one call (the "executor alone" baseline). */
-const ANSWER_FORMAT: Record<BenchTask['taskType'], string> = {
-  math: 'Solve the problem. End with the final answer in \\boxed{}.',
-  qa: 'Answer the question. Reply with the short answer only (a few words), no explanation.',
-  'multiple-choice': 'Solve the problem and answer with the letter of the correct option only.',
-  code: 'Write the complete Python solution. Reply with the code only.',
-};
-
+/** The "executor alone" baseline's one call: the problem and the answer convention its canonical scorer reads. */
 export function directMessages(task: BenchTask): ChatMessage[] {
-  return [{ role: 'user', content: `${task.problem}\n\n${ANSWER_FORMAT[task.taskType]}` }];
+  return [{ role: 'user', content: `${task.problem}\n\n${answerInstruction(task)}` }];
 }
 
 /**
@@ -82,7 +75,8 @@ export function createEvalActivities(deps: {
       } finally {
         stopBeating();
       }
-      const score = task.answers.length > 0 || task.code?.tests ? await deps.scoreSession({ task, answer: reply.text }) : undefined;
+      const scorable = task.answers.length > 0 || !!task.code?.tests || (task.code?.ioTests?.length ?? 0) > 0; // APPS has only ioTests
+      const score = scorable ? await deps.scoreSession({ task, answer: reply.text }) : undefined;
       return { answer: reply.text, ledger: reply.ledger, ...(score ? { score } : {}) };
     },
 

@@ -16,8 +16,8 @@ const plan = [
   { dataset: 'gsm8k', total: 2, skipped: [], skippedCount: 0 },
 ];
 const results: EvalItemResult[] = [
-  item('flowsteer', 'gsm8k', '1', { primary: 1, metrics: { accuracy: 1, flowsteer_accuracy: 1 }, turns: 6, directorTokens: 900, executorTokens: 1200 }),
-  item('flowsteer', 'gsm8k', '2', { primary: 0, metrics: { accuracy: 0, flowsteer_accuracy: 1 }, turns: 4, directorTokens: 700, executorTokens: 800 }),
+  item('flowsteer', 'gsm8k', '1', { primary: 1, metrics: { accuracy: 1, lenient_accuracy: 1, flowsteer_accuracy: 1 }, turns: 6, directorTokens: 900, executorTokens: 1200 }),
+  item('flowsteer', 'gsm8k', '2', { primary: 0, metrics: { accuracy: 0, lenient_accuracy: 1, flowsteer_accuracy: 1 }, turns: 4, directorTokens: 700, executorTokens: 800 }),
   item('direct', 'gsm8k', '1', { primary: 0, metrics: { accuracy: 0, flowsteer_accuracy: 0 } }),
   item('direct', 'gsm8k', '2', { primary: 1, metrics: { accuracy: 1, flowsteer_accuracy: 1 } }),
   item('fixed', 'gsm8k', '1', { primary: 1, metrics: { accuracy: 1, flowsteer_accuracy: 1 } }),
@@ -35,12 +35,18 @@ describe('evaluation report', () => {
     const qa = report.rows.find((r) => r.dataset === 'hotpotqa' && r.method === 'flowsteer');
     expect(qa?.metrics).toMatchObject({ em: 0, f1: 25, primary: 25, meanTurns: 5, failures: 1 });
     const lines = report.markdown.split('\n');
-    expect(lines[0]).toBe('| Method | GSM8K | HotPotQA EM/F1 |'); // paper order, not input order
+    expect(lines[0]).toBe('| Method (canonical metrics) | GSM8K | HotPotQA EM/F1 |'); // paper order, not input order
     expect(lines).toContain('| Executor alone (one call) | 50.00 | — |');
     expect(lines).toContain('| Fixed workflow (hand-written) | 100.00 | — |');
     expect(lines).toContain('| FlowSteer (this run) | 50.00 | 0.00 / 25.00 |');
     expect(lines).toContain('| FlowSteer (paper, Qwen3-8B director) | 96.09 | 78.12 / 84.98 |');
-    expect(report.markdown).toContain('| GSM8K | flowsteer | 2 | 0 | accuracy 50.00 | accuracy 100.00 | 5.00 | 800 | 1000 | 0.0020 |');
+    expect(report.markdown).toContain(
+      '| Dataset | Method | n | failed | canonical (official scorer) | lenient | symbolic (sympy) | FlowSteer-compatible | mean turns | director tok/item | executor tok/item | cost USD |',
+    );
+    // GSM8K has a lenient family and no symbolic one; a metric the scorer has but the items lack is n/s
+    expect(report.markdown).toContain('| GSM8K | flowsteer | 2 | 0 | accuracy 50.00 | accuracy 100.00 | — | accuracy 100.00 | 5.00 | 800 | 1000 | 0.0020 |');
+    expect(report.markdown).toContain('| GSM8K | direct | 2 | 0 | accuracy 50.00 | accuracy n/s | — | accuracy 50.00 |');
+    expect(report.markdown).toContain('| HotPotQA | flowsteer | 2 | 1 | em 0.00, f1 25.00 | — | — | em 0.00, f1 25.00 |');
     expect(report.markdown).toContain('| qa | flowsteer | 2 | 25.00 | 5.00 | 1000 | 100 |');
     expect(report.failures).toEqual([{ key: 'flowsteer/hotpotqa/b', error: 'session failed at turn 0: director down' }]);
   });

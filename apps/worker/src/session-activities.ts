@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { scoreAnswer } from '@flowsteer/bench';
+import { asAnswerLine, decideSymbolic, scoreAnswer, withSymbolic, type RunCode, type ScoreResult } from '@flowsteer/bench';
 import { ArtifactRefError, type ArtifactStore } from '@flowsteer/artifacts';
 import { EMPTY_STATE, cutEventsAtTurn, replay, type CanvasEvent, type CanvasState } from '@flowsteer/canvas';
 import {
@@ -15,8 +15,35 @@ import {
   type TrajectoryTurn,
 } from '@flowsteer/contracts';
 
-/** Scores code answers through the sandbox's scorers (held-out tests); injected by the worker. */
-export type CodeScorer = (task: BenchTask, answer: string) => Promise<SessionScore>;
+/**
+ * Scores code answers through the sandbox's scorers (held-out tests); injected by the worker.
+ * `workflowTestPassed` is the session's own last Test verdict (absent for a direct answer).
+ */
+export type CodeScorer = (task: BenchTask, answer: string, workflowTestPassed?: boolean | null) => Promise<SessionScore>;
+
+/**
+ * A session score's metric keys: canonical names as they are (`accuracy`, `em`, `f1`, `pass@1`), the
+ * other families prefixed: `lenient_accuracy`, `symbolic_accuracy`, `flowsteer_f1`, ...
+ */
+export function flattenScore(scored: ScoreResult): Record<string, number> {
+  const prefixed = (family: string, m: Record<string, number> | undefined) => Object.entries(m ?? {}).map(([k, v]) => [`${family}_${k}`, v] as const);
+  return {
+    ...scored.metrics,
+    ...Object.fromEntries([...prefixed('lenient', scored.lenient), ...prefixed('symbolic', scored.symbolic), ...prefixed('flowsteer', scored.flowsteer)]),
+  };
+}
+
+/** The `symbolic` family of a MATH/AIME/MathQA result: one CAS run; a note instead when it cannot run. */
+async function addSymbolic(scored: ScoreResult, runCode: RunCode | undefined): Promise<{ scored: ScoreResult; note?: string }> {
+  if (!scored.symbolicQuery) return { scored: withSymbolic(scored, undefined) };
+  if (!runCode) return { scored, note: 'symbolic metric not computed: this worker has no sandbox to run sympy in' };
+  try {
+    const [verdict] = await decideSymbolic(runCode, [scored.symbolicQuery]);
+    return { scored: withSymbolic(scored, verdict) };
+  } catch (e) {
+    return { scored, note: `symbolic metric not computed: ${(e as Error).message.slice(0, 300)}` };
+  }
+}
 
 /** The headline value per task family: F1 for open QA, accuracy elsewhere (DESIGN §6, spec §4.3). */
 export function primaryMetric(task: BenchTask, metrics: Record<string, number>): number {
@@ -38,7 +65,7 @@ export const temporalSessionSource: SessionSource = {
 
 const MAX_FORK_DEPTH = 32;
 
-export function createSessionActivities(options: { store: ArtifactStore; scoreCode?: CodeScorer; sessions?: SessionSource }): SessionActivities {
+export function createSessionActivities(options: { store: ArtifactStore; scoreCode?: CodeScorer; runCode?: RunCode; sessions?: SessionSource }): SessionActivities {
   const { store } = options;
   const sessions = options.sessions ?? temporalSessionSource;
 
@@ -64,15 +91,16 @@ export function createSessionActivities(options: { store: ArtifactStore; scoreCo
   }
 
   return {
-    async scoreSession({ task, answer: value }: ScoreSessionInput): Promise<SessionScore> {
+    async scoreSession({ task, answer: value, workflowTestPassed }: ScoreSessionInput): Promise<SessionScore> {
       const answer = await store.readText(value);
-      const scored = scoreAnswer(task, answer);
-      if (scored.needsSandbox) {
-        if (!options.scoreCode) return { metrics: {}, primary: 0, note: `not scored: ${scored.needsSandbox.reason}; this worker has no code scorer` };
-        return options.scoreCode(task, answer);
+      // a bare final answer ("18", "\\frac12") is read as the answer line the official grader expects
+      const first = scoreAnswer(task, asAnswerLine(task, answer));
+      if (first.needsSandbox) {
+        if (!options.scoreCode) return { metrics: {}, primary: 0, note: `not scored: ${first.needsSandbox.reason}; this worker has no code scorer` };
+        return options.scoreCode(task, answer, workflowTestPassed);
       }
-      const metrics = { ...scored.metrics, ...Object.fromEntries(Object.entries(scored.flowsteer).map(([k, v]) => [`flowsteer_${k}`, v])) };
-      return { metrics, primary: primaryMetric(task, scored.metrics) };
+      const { scored, note } = await addSymbolic(first, options.runCode);
+      return { metrics: flattenScore(scored), primary: primaryMetric(task, scored.metrics), ...(note ? { note } : {}) };
     },
 
     async storeArtifact({ kind, id, content }) {

@@ -26,7 +26,7 @@ export interface EvalItemResult {
   status?: string;
   /** Headline correctness in [0, 1] (F1 for QA, accuracy elsewhere); absent when not scored. */
   primary?: number;
-  /** Canonical metrics and `flowsteer_*` variants, each in [0, 1]. */
+  /** Canonical metrics (unprefixed) and the `lenient_*`, `symbolic_*` and `flowsteer_*` families, each in [0, 1]. */
   metrics: Record<string, number>;
   turns: number;
   directorTokens: number;

@@ -258,6 +258,12 @@ export interface ScoreSessionInput {
   task: BenchTask;
   /** The answer, whole or by reference (the scorer reads it from the store). */
   answer: TextValue;
+  /**
+   * Sessions only: the verdict of the workflow's own Test operator - the last Test call of the final
+   * execution (null: no Test ran). The FlowSteer-compatible code metric reads it, as the reference's
+   * eval reads its Test operator's "PASS"; absent (a direct answer), the answer text is checked instead.
+   */
+  workflowTestPassed?: boolean | null;
 }
 
 /** Activities of the session besides the LLM and operator ones (scoring, artifact storage). */

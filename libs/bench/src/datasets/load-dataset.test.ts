@@ -91,10 +91,12 @@ describe('the shared bench data (real files)', () => {
   });
 
   it('every non-code gold scores 1 against itself under the canonical scorer', () => {
-    // a cheap cross-check of loaders and scorers on real data (excludes the slow full MATH/NQ runs)
+    // a cheap cross-check of loaders and scorers on real data (excludes the slow full MATH/NQ runs);
+    // the canonical GSM8K grader reads "#### n", the AIME one a \boxed{} answer
+    const stated: Record<string, (gold: string) => string> = { gsm8k: (g) => `#### ${g}`, aime2025: (g) => `\\boxed{${g}}` };
     for (const name of ['gsm8k', 'hotpotqa', 'triviaqa', 'mathqa', 'aime2025'] as const) {
       for (const t of loadDataset(name).tasks) {
-        const r = scoreAnswer(t, t.answers[0] ?? '');
+        const r = scoreAnswer(t, (stated[name] ?? ((g: string) => g))(t.answers[0] ?? ''));
         expect(r.metrics[Object.keys(r.metrics)[0] ?? '']).toBe(1);
       }
     }
@@ -200,10 +202,30 @@ describe('user files and bad input', () => {
     ]);
   });
 
-  it('TriviaQA original format (Data[].Answer.Aliases)', () => {
-    const doc = { Data: [{ Question: 'Which musical?', QuestionId: 'tc_33', Answer: { Value: 'Sunset Boulevard', Aliases: ['Sunset Blvd', 'Sunset Boulevard'] } }] };
+  it('FLOWSTEER_DS1000_FILE points the DS-1000 loader at a local copy (one line, no code)', () => {
+    const fixture = join(__dirname, 'fixtures', 'ds1000.fixture.jsonl');
+    const r = loadDataset('ds1000', { env: { FLOWSTEER_DS1000_FILE: fixture } });
+    expect(r.files).toEqual([fixture]);
+    expect(r.tasks.map((t) => `${t.id}:${t.stratum}`)).toEqual(['900001:Numpy', '900002:Pandas', '900003:Scipy']);
+    expect(() => loadDataset('ds1000', { env: { FLOWSTEER_DS1000_FILE: join(dir, 'nope.jsonl.gz') } })).toThrow(/DS-1000: no data at .*nope\.jsonl\.gz/);
+    expect(() => loadDataset('ds1000', { env: {} })).toThrow(/FLOWSTEER_DS1000_FILE=/);
+  });
+
+  it('TriviaQA original format: the ground truths are the official NormalizedAliases + HumanAnswers (not Value)', () => {
+    const doc = {
+      Data: [
+        { Question: 'Which musical?', QuestionId: 'tc_33', Answer: { Value: 'Sunset Boulevard', Aliases: ['Sunset Blvd', 'Sunset Boulevard'], NormalizedAliases: ['sunset blvd', 'sunset boulevard'], HumanAnswers: ['Sunset Blvd.'] } },
+        { Question: 'Older file?', QuestionId: 'tc_34', Answer: { Value: 'Sunset Boulevard', Aliases: ['Sunset Blvd', 'Sunset Boulevard'] } },
+      ],
+    };
     const r = loadDataset('triviaqa', { file: write('tqa.json', JSON.stringify(doc)) });
-    expect(r.tasks[0]).toMatchObject({ id: 'tc_33', answers: ['Sunset Boulevard', 'Sunset Blvd'] });
+    expect(r.tasks[0]).toMatchObject({ id: 'tc_33', answers: ['sunset blvd', 'sunset boulevard', 'Sunset Blvd.'] });
+    expect(r.tasks[1]).toMatchObject({ id: 'tc_34', answers: ['Sunset Boulevard', 'Sunset Blvd'] });
+  });
+
+  it('HotpotQA keeps numeric _ids as ids (AFlow\'s validate file has four)', () => {
+    const r = loadDataset('hotpotqa');
+    expect(r.tasks.filter((t) => /^\d+$/.test(t.id)).map((t) => t.id)).toEqual(['37', '61', '95', '79']);
   });
 
   it('missing dataset dir or file names the path it looked in', () => {

@@ -14,6 +14,8 @@ export interface LoadOptions {
   file?: string | string[];
   /** bench root; default `FLOWSTEER_BENCH_DIR` or `<repo>/../shared/bench`. */
   benchDir?: string;
+  /** environment for `FLOWSTEER_BENCH_DIR` and a dataset's own file variable (DS-1000: `FLOWSTEER_DS1000_FILE`); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** keep tasks whose `meta.split` equals this ("all" keeps everything); default: the dataset's default split. */
   split?: string;
 }
@@ -42,7 +44,10 @@ export function datasetFiles(name: string, opts: LoadOptions = {}): { variant: s
   }
   const rel = spec.variants[variant];
   if (!rel) throw new Error(`${spec.title} has no variant "${variant}" (variants: ${Object.keys(spec.variants).join(', ')})`);
-  const dir = join(opts.benchDir ?? defaultBenchDir(), spec.dir);
+  const env = opts.env ?? process.env;
+  const fromEnv = spec.fileEnv ? env[spec.fileEnv]?.trim() : undefined;
+  if (fromEnv && variant === spec.defaultVariant) return { variant, files: [resolve(fromEnv)] };
+  const dir = join(opts.benchDir ?? defaultBenchDir(env), spec.dir);
   return { variant, files: rel.map((f) => join(dir, f)) };
 }
 

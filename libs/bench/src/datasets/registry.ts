@@ -35,6 +35,8 @@ export interface DatasetSpec {
   toTask: (value: unknown, ctx: RecordContext) => BenchTask;
   /** printed when the data is missing, e.g. why DS-1000 has no copy. */
   missingHint?: string;
+  /** environment variable naming a local copy of the default variant's file (DS-1000: FLOWSTEER_DS1000_FILE). */
+  fileEnv?: string;
 }
 
 export const DATASETS: Record<DatasetName, DatasetSpec> = {
@@ -90,9 +92,9 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
   },
   ds1000: {
     name: 'ds1000', title: 'DS-1000', taskType: 'code', dir: 'ds1000', distribution: 'ood',
-    variants: { test: ['ds1000.jsonl.gz'] }, defaultVariant: 'test', toTask: ds1000Task,
+    variants: { test: ['ds1000.jsonl.gz'] }, defaultVariant: 'test', toTask: ds1000Task, fileEnv: 'FLOWSTEER_DS1000_FILE',
     missingHint:
-      'DS-1000 has no data copy in the bench directory (see ds1000/SOURCE.md there: no public copy was reachable); pass the path of ds1000.jsonl.gz (xlang-ai/DS-1000 data/) as `file`',
+      'DS-1000 has no data copy in the bench directory (see ds1000/SOURCE.md there: no public copy was reachable); point at a local copy of xlang-ai/DS-1000 data/ds1000.jsonl.gz with FLOWSTEER_DS1000_FILE=/path/to/ds1000.jsonl.gz (or pass it as `file`)',
   },
 };
 

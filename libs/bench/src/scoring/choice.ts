@@ -53,7 +53,16 @@ export function extractOptionLetter(prediction: string, options?: Partial<Record
   return null;
 }
 
-/** Canonical MathQA: the extracted letter equals `correct`. */
+/**
+ * Canonical MathQA (no official script: scoring.md's "exact option-letter match"): the letter the
+ * prediction states - the whole answer is a letter, `\boxed{b}`, "answer is (b)", or the last "(b)" -
+ * equals `correct`. A value that is not a letter is wrong.
+ */
+export function mathqaCorrectCanonical(prediction: string, correct: string): boolean {
+  return extractOptionLetter(prediction) === correct.trim().toLowerCase();
+}
+
+/** Lenient MathQA: as canonical, and a stated value is mapped to the option it equals (text or number). */
 export function mathqaCorrect(prediction: string, correct: string, options?: Partial<Record<string, string>>): boolean {
   return extractOptionLetter(prediction, options) === correct.trim().toLowerCase();
 }

@@ -1,7 +1,7 @@
 /**
- * GSM8K answers. Gold: grade-school-math `dataset.py` `extract_answer` (the text after `#### `,
- * commas removed). Prediction (our fixed convention, documented in the README): the canonical
- * `#### n` if present, else the last `\boxed{}`, else the last number in the text.
+ * GSM8K answers. Canonical: grade-school-math `dataset.py` `extract_answer` / `is_correct` exactly
+ * (the text after `#### `, commas removed, compared as strings). Lenient prediction convention
+ * (README): the `#### n` if present, else the last `\boxed{}`, else the last number, compared numerically.
  */
 import { extractBoxedAnswer } from './math-boxed';
 import { evaluateMathValue, numbersClose } from './math-numeric';

@@ -1,10 +1,31 @@
-/** MATH-style answer comparison: the canonical `is_equiv` and the stronger symbolic/numeric mode. */
-import { extractBoxedAnswer } from './math-boxed';
+/**
+ * MATH-style answer comparison. Canonical: the reference harness exactly (boxed extraction, `is_equiv`).
+ * Lenient: a forgiving extraction and numeric evaluation on top. (The CAS mode is `math-symbolic.ts`.)
+ */
+import { extractBoxedAnswer, extractBoxedAnswerOfficial } from './math-boxed';
 import { cleanMathText, numericEquivalent, type Tolerance } from './math-numeric';
 import { isEquiv } from './math-strip';
 
 /**
- * The answer a model gave: the content of its last `\boxed{}`; otherwise the text after a final
+ * Canonical gold of a MATH item given as text: a solution (anything holding `\boxed`/`\fbox`) goes
+ * through the reference extraction, which may give null (an `\fbox` answer); anything else is taken
+ * to be the answer itself, as MATH-500's `answer` field is.
+ */
+export function mathGoldOfficial(solutionOrAnswer: string): string | null {
+  return /\\boxed|\\fbox/.test(solutionOrAnswer) ? extractBoxedAnswerOfficial(solutionOrAnswer) : solutionOrAnswer;
+}
+
+/**
+ * Canonical MATH decision (eval_math_gpt.py): `is_equiv(remove_boxed(last_boxed_only_string(prediction)), gold)`.
+ * A prediction without `\boxed{...}` reads as None, which only equals a None gold.
+ */
+export function mathCorrectCanonical(prediction: string, gold: string): boolean {
+  return isEquiv(extractBoxedAnswerOfficial(prediction), mathGoldOfficial(gold));
+}
+
+/**
+ * Lenient extraction, the answer a model gave: the content of its last `\boxed{}` (also `\fbox{}` and
+ * the `\boxed 5` space form); otherwise the text after a final
  * "answer is" / "Answer:"; otherwise the whole text trimmed (the MATH harness scores null as wrong,
  * we keep the text so that a bare "3/4" still counts).
  */
@@ -25,16 +46,11 @@ export function extractMathGold(solutionOrAnswer: string): string {
   return extractBoxedAnswer(solutionOrAnswer) ?? solutionOrAnswer.trim();
 }
 
-/** Canonical mode: `is_equiv` of the extracted strings. */
-export function mathEquivCanonical(predictionAnswer: string, gold: string): boolean {
-  return isEquiv(predictionAnswer, gold);
-}
-
 /**
- * Symbolic mode (stronger recall): canonical OR the cleaned strings are identical OR both evaluate
- * to the same number(s) within `tol` (default relative 1e-6, so 0.333 != 1/3).
+ * Lenient equivalence of two extracted answers: `is_equiv` OR the cleaned strings are identical OR
+ * both evaluate to the same number(s) within `tol` (default relative 1e-6, so 0.333 != 1/3).
  */
-export function mathEquivSymbolic(predictionAnswer: string, gold: string, tol: Tolerance = { rel: 1e-6 }): boolean {
+export function mathEquivLenient(predictionAnswer: string, gold: string, tol: Tolerance = { rel: 1e-6 }): boolean {
   if (isEquiv(predictionAnswer, gold)) return true;
   const a = cleanMathText(predictionAnswer).replace(/\s+/g, '');
   const b = cleanMathText(gold).replace(/\s+/g, '');
@@ -42,8 +58,8 @@ export function mathEquivSymbolic(predictionAnswer: string, gold: string, tol: T
   return numericEquivalent(predictionAnswer, gold, tol);
 }
 
-/** FlowSteer-compatible math_equal (no LLM fallback): symbolic mode with absolute tolerance 1e-3. */
+/** FlowSteer-compatible math_equal (no LLM fallback): lenient mode with absolute tolerance 1e-3. */
 export function mathEquivFlowsteer(predictionAnswer: string, gold: string): boolean {
-  if (mathEquivSymbolic(predictionAnswer, gold, { abs: 1e-3 })) return true;
+  if (mathEquivLenient(predictionAnswer, gold, { abs: 1e-3 })) return true;
   return predictionAnswer.trim().toLowerCase() === gold.trim().toLowerCase();
 }

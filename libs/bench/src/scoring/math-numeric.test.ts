@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { extractMathPrediction, mathEquivCanonical, mathEquivFlowsteer, mathEquivSymbolic } from './math-answer';
+import { extractMathPrediction, mathCorrectCanonical, mathEquivFlowsteer, mathEquivLenient } from './math-answer';
+import { isEquiv } from './math-strip';
 import { evaluateMathExpression, evaluateMathValue, numericEquivalent } from './math-numeric';
 
 describe('evaluateMathExpression', () => {
@@ -72,16 +73,17 @@ describe('numericEquivalent', () => {
 });
 
 describe('MATH equivalence modes', () => {
-  it('canonical is the string normalisation only', () => {
-    expect(mathEquivCanonical('\\frac{2}{4}', '\\frac12')).toBe(false);
-    expect(mathEquivCanonical('\\dfrac{1}{2}', '\\frac12')).toBe(true);
+  it('canonical is the reference harness: a \\boxed{} answer, string normalisation only', () => {
+    expect(mathCorrectCanonical('\\boxed{\\frac{2}{4}}', '\\frac12')).toBe(false);
+    expect(mathCorrectCanonical('\\boxed{\\dfrac{1}{2}}', '\\frac12')).toBe(true);
+    expect(mathCorrectCanonical('\\dfrac{1}{2}', '\\frac12')).toBe(false); // no box: the harness reads None
   });
-  it('symbolic adds numeric equality (strictly more recall)', () => {
-    expect(mathEquivSymbolic('\\frac{2}{4}', '\\frac12')).toBe(true);
-    expect(mathEquivSymbolic('3.0', '3')).toBe(true);
-    expect(mathEquivSymbolic('\\text{(C)}', '\\text{(C)}')).toBe(true);
-    expect(mathEquivSymbolic('0.333', '\\frac13')).toBe(false);
-    fc.assert(fc.property(fc.string(), fc.string(), (a, b) => !mathEquivCanonical(a, b) || mathEquivSymbolic(a, b)));
+  it('lenient adds numeric equality (strictly more recall)', () => {
+    expect(mathEquivLenient('\\frac{2}{4}', '\\frac12')).toBe(true);
+    expect(mathEquivLenient('3.0', '3')).toBe(true);
+    expect(mathEquivLenient('\\text{(C)}', '\\text{(C)}')).toBe(true);
+    expect(mathEquivLenient('0.333', '\\frac13')).toBe(false);
+    fc.assert(fc.property(fc.string(), fc.string(), (a, b) => !isEquiv(a, b) || mathEquivLenient(a, b)));
   });
   it('FlowSteer mode: absolute tolerance 1e-3 and case-insensitive strings', () => {
     expect(mathEquivFlowsteer('0.3333', '\\frac13')).toBe(true);

@@ -89,3 +89,13 @@ export function isEquiv(a: string | null | undefined, b: string | null | undefin
     throw e;
   }
 }
+
+/** `_strip_string`, or the input unchanged where the reference would raise (is_equiv then compares raw strings). */
+export function stripMathStringOrRaw(input: string): string {
+  try {
+    return stripMathString(input);
+  } catch (e) {
+    if (e instanceof StripFailure) return input;
+    throw e;
+  }
+}

@@ -16,9 +16,16 @@ function whiteSpaceFix(text: string): string {
   return splitWhitespace(text).join(' ');
 }
 
+/**
+ * The characters Python's `str.split()` splits on (`str.isspace()`): JavaScript's `\s` differs, it
+ * lacks the separators U+001C..U+001F and U+0085 and adds U+FEFF, which Python keeps inside a token.
+ */
+// eslint-disable-next-line no-control-regex -- U+001C..U+001F are whitespace to Python, on purpose
+const PY_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
+
 /** Python's `str.split()` with no argument: split on runs of whitespace, no empty tokens. */
 export function splitWhitespace(text: string): string[] {
-  return text.split(/\s+/u).filter((t) => t.length > 0);
+  return text.split(PY_WHITESPACE).filter((t) => t.length > 0);
 }
 
 /**
@@ -33,14 +40,15 @@ export function normalizeSquadAnswer(s: string): string {
 }
 
 /**
- * TriviaQA `normalize_answer` (`utils/dataset_utils.py`): underscores become spaces, lower-case,
+ * TriviaQA `normalize_answer` (`evaluation/triviaqa_evaluation.py`): underscores become spaces, lower-case,
  * punctuation (plus ‘ ’ ´ `) is REPLACED by a space, articles removed, whitespace collapsed.
  */
 export function normalizeTriviaqaAnswer(s: string): string {
   const lower = s.replaceAll('_', ' ').toLowerCase();
   let spaced = '';
   for (const ch of lower) spaced += TRIVIA_PUNCTUATION_SET.has(ch) ? ' ' : ch;
-  return whiteSpaceFix(spaced.replace(ARTICLES, ' ')).trim();
+  // the reference's final .strip() is a no-op after the whitespace fix (and JS trim() would also eat U+FEFF)
+  return whiteSpaceFix(spaced.replace(ARTICLES, ' '));
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * Offline scoring of a predictions file (`flowsteer score --file predictions.jsonl`): one JSON object
  * per line, `{"dataset"|"metric": ..., "prediction": ..., "answers"|"answer": ..., "id"?: ...,
- * "options"?: ...}`. Bad lines are reported with their number and never stop the rest.
+ * "options"?: ..., "human_answers"?: [...]}`. Bad lines are reported with their number and never stop the rest.
  */
 import type { BenchTask } from '@flowsteer/contracts';
 import { parseMathqaOptions } from './choice';
-import { scoreAnswer, type ScoreResult } from './score-answer';
+import { decideSymbolic, SymbolicUnavailableError, type RunCode } from './math-symbolic';
+import { scoreAnswer, withSymbolic, type ScoreResult } from './score-answer';
 import { scorerKindFor, SCORER_KINDS, type ScorerKind } from './scorer-kind';
 
 export interface ScoredLine extends ScoreResult {
@@ -62,7 +63,14 @@ export function scorePredictionLine(input: string | unknown, line = 1): LineOutc
   }
   const golds = goldsOf(rec);
   if (typeof golds === 'string') return { ok: false, line, error: `line ${line}: ${golds}` };
-  if (golds.length === 0 && kind !== 'squad_v2') return { ok: false, line, error: `line ${line}: empty answer list` };
+  const human = rec.human_answers ?? rec.HumanAnswers;
+  if (human !== undefined) {
+    if (kind !== 'triviaqa') return { ok: false, line, error: `line ${line}: "human_answers" only applies to TriviaQA` };
+    if (!Array.isArray(human) || human.some((h) => typeof h !== 'string')) return { ok: false, line, error: `line ${line}: "human_answers" must be a list of strings` };
+    golds.push(...(human as string[]));
+  }
+  // SQuAD v2: no answer means unanswerable; TriviaQA: scored as the official script's is_exact_match does (a miss)
+  if (golds.length === 0 && kind !== 'squad_v2' && kind !== 'triviaqa') return { ok: false, line, error: `line ${line}: empty answer list` };
   const meta: Record<string, string> = {};
   if (typeof rec.options === 'string') {
     for (const [letter, text] of Object.entries(parseMathqaOptions(rec.options))) if (text !== undefined) meta[`option_${letter}`] = text;
@@ -73,7 +81,7 @@ export function scorePredictionLine(input: string | unknown, line = 1): LineOutc
     id: id ?? `line-${line}`,
     taskType: 'qa',
     problem: '',
-    answers: golds.length === 0 ? [''] : golds,
+    answers: golds.length === 0 && kind === 'squad_v2' ? [''] : golds,
     meta,
   };
   const score = scoreAnswer(task, String(prediction), kind);
@@ -85,6 +93,9 @@ export interface DatasetSummary {
   /** mean of each canonical metric, in percent (the paper's unit). */
   metrics: Record<string, number>;
   flowsteer: Record<string, number>;
+  /** means of the lenient / symbolic families, where the scorer has them. */
+  lenient?: Record<string, number>;
+  symbolic?: Record<string, number>;
   /** SQuAD v2 HasAns/NoAns breakdown of the canonical metrics, in percent. */
   groups?: Record<string, { count: number; metrics: Record<string, number> }>;
   needsSandbox: number;
@@ -122,6 +133,11 @@ export function summarizeScores(lines: readonly LineOutcome[]): ScoreFileResult[
       flowsteer: meanPercent(rows.map((r) => r.flowsteer)),
       needsSandbox: rows.filter((r) => r.needsSandbox).length,
     };
+    for (const family of ['lenient', 'symbolic'] as const) {
+      const values = rows.map((r) => r[family]).filter((m): m is Record<string, number> => m !== undefined);
+      // a family is summarised only when every line has it (a partly computed mean would mislead)
+      if (values.length === rows.length) summary[family] = meanPercent(values);
+    }
     const grouped = rows.filter((r) => r.group !== undefined);
     if (grouped.length > 0) {
       const groups: NonNullable<DatasetSummary['groups']> = {};
@@ -144,4 +160,25 @@ export function scorePredictionsText(text: string): ScoreFileResult {
     lines.push(scorePredictionLine(raw, i + 1));
   });
   return { lines, summary: summarizeScores(lines) };
+}
+
+/**
+ * Fills the `symbolic` metric of every line that has one, with one CAS run per batch. When the CAS
+ * cannot run, the lines come back unchanged together with the reason (the caller reports it).
+ */
+export async function addSymbolicScores(lines: readonly LineOutcome[], runCode: RunCode): Promise<{ lines: LineOutcome[]; unavailable?: string }> {
+  const asking = lines.flatMap((l, i) => (l.ok && l.symbolicQuery ? [i] : []));
+  const symbolicOnly = lines.map((l) => (l.ok && !l.symbolicQuery ? withSymbolic(l, undefined) : l)) as LineOutcome[];
+  if (asking.length === 0) return { lines: symbolicOnly };
+  try {
+    const verdicts = await decideSymbolic(runCode, asking.map((i) => (lines[i] as ScoredLine).symbolicQuery!));
+    const out = [...symbolicOnly];
+    asking.forEach((i, k) => {
+      out[i] = withSymbolic(lines[i] as ScoredLine, verdicts[k]) as ScoredLine;
+    });
+    return { lines: out };
+  } catch (e) {
+    if (e instanceof SymbolicUnavailableError) return { lines: [...lines], unavailable: e.message };
+    throw e;
+  }
 }

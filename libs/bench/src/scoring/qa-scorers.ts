@@ -60,28 +60,34 @@ export function hotpotScoreMax(prediction: string, golds: readonly string[]): Em
   return maxOver(golds, (g) => hotpotScore(prediction, g));
 }
 
-/** triviaqa_evaluation.py: EM and multiset F1 with the TriviaQA normalisation, max over aliases. */
-export function triviaqaScore(prediction: string, aliases: readonly string[]): EmF1 {
+/**
+ * triviaqa_evaluation.py `evaluate_triviaqa` for one question: EM and multiset F1 with the TriviaQA
+ * normalisation, max over the ground truths (`NormalizedAliases` plus the normalised `HumanAnswers`).
+ * With no ground truth at all the reference's `max()` raises and its `is_exact_match` says false:
+ * such a line scores 0 here instead of being refused.
+ */
+export function triviaqaScore(prediction: string, groundTruths: readonly string[]): EmF1 {
   const p = normalizeTriviaqaAnswer(prediction);
   const pt = splitWhitespace(p);
-  return maxOver(aliases, (a) => {
+  return maxOver(groundTruths, (a) => {
     const g = normalizeTriviaqaAnswer(a);
     return { em: p === g ? 1 : 0, f1: multisetF1(pt, splitWhitespace(g)).f1 };
   });
 }
 
 /**
- * NQ-open: EM is orqa's `is_correct` (NFD + SQuAD normalisation, any gold). The reference has no F1;
- * the F1 here is the SQuAD multiset F1 on the same normalisation, max over golds (what the paper's
- * "NQ EM/F1" most plausibly means).
+ * NQ-open as most open-domain QA papers report it: EM is the reference `is_correct` of
+ * google-research/language `orqa/utils/eval_utils.py` (NFD + SQuAD normalisation, any gold); orqa has
+ * no F1, so F1 is SQuAD v1.1 `evaluate-v1.1.py` `f1_score` (SQuAD normalisation without NFD,
+ * multiset F1) with `metric_max_over_ground_truths`.
  */
 export function nqScore(prediction: string, golds: readonly string[]): EmF1 {
-  const p = normalizeNqAnswer(prediction);
-  const pt = splitWhitespace(p);
-  return maxOver(golds, (a) => {
-    const g = normalizeNqAnswer(a);
-    return { em: p === g ? 1 : 0, f1: multisetF1(pt, splitWhitespace(g)).f1 };
-  });
+  const pe = normalizeNqAnswer(prediction);
+  const pt = splitWhitespace(normalizeSquadAnswer(prediction));
+  return maxOver(golds, (a) => ({
+    em: pe === normalizeNqAnswer(a) ? 1 : 0,
+    f1: multisetF1(pt, splitWhitespace(normalizeSquadAnswer(a))).f1,
+  }));
 }
 
 export interface FlowSteerQaScore {

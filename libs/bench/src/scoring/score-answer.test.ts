@@ -1,6 +1,7 @@
 import type { BenchTask } from '@flowsteer/contracts';
+import { answerInstruction, asAnswerLine } from './answer-format';
 import { scorePredictionLine, scorePredictionsText } from './prediction-line';
-import { scoreAnswer } from './score-answer';
+import { scoreAnswer, withSymbolic } from './score-answer';
 import { scorerKindFor } from './scorer-kind';
 
 const task = (dataset: string, answers: string[], extra: Partial<BenchTask> = {}): BenchTask => ({
@@ -24,31 +25,58 @@ describe('scoreAnswer', () => {
     expect(scoreAnswer(task('triviaqa', ['Sunset Boulevard', 'Sunset Blvd']), 'sunset blvd.').metrics.em).toBe(1);
     expect(scoreAnswer(task('nq', ['December 1972']), 'December 1972').metrics.em).toBe(1);
   });
-  it('GSM8K', () => {
-    const r = scoreAnswer(task('gsm8k', ['18'], { taskType: 'math' }), 'so she makes $18 every day');
-    expect(r.metrics).toEqual({ accuracy: 1, reference_hash_match: 0 });
-    expect(r.flowsteer).toEqual({ accuracy: 1 });
-    expect(r.extracted).toBe('18');
+  it('GSM8K: canonical is the official "#### n" string compare; lenient reads any number numerically', () => {
+    const t = task('gsm8k', ['480'], { taskType: 'math' });
+    expect(scoreAnswer(t, 'so #### 480').metrics).toEqual({ accuracy: 1 });
+    for (const quirk of ['#### 0480', '#### $480', 'she makes $480 every day', '#### 480.0']) {
+      const r = scoreAnswer(t, quirk);
+      expect({ quirk, canonical: r.metrics.accuracy, lenient: r.lenient?.accuracy }).toEqual({ quirk, canonical: 0, lenient: 1 });
+    }
+    expect(scoreAnswer(t, 'she makes $480 every day').flowsteer).toEqual({ accuracy: 1 });
+    expect(scoreAnswer(t, '#### 0480').extracted).toBe('0480');
+    expect(scoreAnswer(t, 'no hash line 480').extracted).toBeNull();
   });
-  it('MATH: canonical, symbolic and FlowSteer', () => {
+  it('MATH: canonical needs the box and the string normalisation; lenient and FlowSteer are wider; symbolic asks the CAS', () => {
     const t = task('math', ['\\frac{1}{2}'], { taskType: 'math' });
-    expect(scoreAnswer(t, 'Hence \\boxed{\\dfrac12}.').metrics).toEqual({ accuracy: 1, accuracy_symbolic: 1 });
-    expect(scoreAnswer(t, '\\boxed{\\frac{2}{4}}').metrics).toEqual({ accuracy: 0, accuracy_symbolic: 1 });
+    const hit = scoreAnswer(t, 'Hence \\boxed{\\dfrac12}.');
+    expect([hit.metrics, hit.lenient]).toEqual([{ accuracy: 1 }, { accuracy: 1 }]);
+    expect(hit.symbolicQuery).toEqual({ prediction: '\\dfrac12', golds: ['\\frac{1}{2}'] });
+    const unboxed = scoreAnswer(t, 'The answer is 1/2');
+    expect([unboxed.metrics, unboxed.lenient, unboxed.extracted]).toEqual([{ accuracy: 0 }, { accuracy: 1 }, null]);
+    expect(scoreAnswer(t, '\\boxed{\\frac{2}{4}}').metrics).toEqual({ accuracy: 0 });
+    expect(scoreAnswer(t, '\\boxed{\\frac{2}{4}}').lenient).toEqual({ accuracy: 1 });
     expect(scoreAnswer(t, '\\boxed{0.5001}').flowsteer).toEqual({ accuracy: 1 });
-    expect(scoreAnswer(t, '\\boxed{0.5001}').metrics.accuracy_symbolic).toBe(0);
+    expect(scoreAnswer(t, '\\boxed{0.5001}').lenient).toEqual({ accuracy: 0 });
   });
-  it('AIME', () => expect(scoreAnswer(task('aime2025', ['336^\\circ'], { taskType: 'math' }), '\\boxed{336}').metrics.accuracy).toBe(1));
-  it('MathQA uses the task options to map a value to its letter', () => {
+  it('symbolic = canonical OR the CAS verdict, and only for MATH/AIME/MathQA', () => {
+    const t = task('math', ['\\frac{1}{2}'], { taskType: 'math' });
+    expect(withSymbolic(scoreAnswer(t, '\\boxed{\\frac{2}{4}}'), { equivalent: true }).symbolic).toEqual({ accuracy: 1 });
+    expect(withSymbolic(scoreAnswer(t, '\\boxed{\\frac12}'), { equivalent: false }).symbolic).toEqual({ accuracy: 1 });
+    expect(withSymbolic(scoreAnswer(t, '\\boxed{3}'), undefined).symbolic).toEqual({ accuracy: 0 });
+    expect(withSymbolic(scoreAnswer(task('nq', ['x']), 'x'), { equivalent: true }).symbolic).toBeUndefined();
+  });
+  it('AIME: canonical reads the box as an integer (leading zeros fine); lenient also takes an unboxed last integer', () => {
+    const t = task('aime2025', ['336^\\circ'], { taskType: 'math' });
+    expect(scoreAnswer(t, '\\boxed{336}').metrics.accuracy).toBe(1);
+    expect(scoreAnswer(t, '\\boxed{0336}').metrics.accuracy).toBe(1);
+    expect(scoreAnswer(t, 'the answer is 336').metrics.accuracy).toBe(0);
+    expect(scoreAnswer(t, 'the answer is 336').lenient?.accuracy).toBe(1);
+    expect(scoreAnswer(t, '\\boxed{336.5}').metrics.accuracy).toBe(0);
+  });
+  it('MathQA: canonical needs a stated letter; lenient maps a stated value to its option; the CAS is asked for the value', () => {
     const t = task('mathqa', ['b'], { taskType: 'multiple-choice', meta: { option_a: '38', option_b: '27.675' } });
-    expect(scoreAnswer(t, '27.675').metrics.accuracy).toBe(1);
-    expect(scoreAnswer(t, '27.675').flowsteer.accuracy).toBe(0);
-    expect(scoreAnswer(t, '27.675').extracted).toBe('b');
+    const r = scoreAnswer(t, '27.675');
+    expect([r.metrics.accuracy, r.lenient?.accuracy, r.flowsteer.accuracy, r.extracted]).toEqual([0, 1, 0, null]);
+    expect(r.symbolicQuery).toEqual({ prediction: '27.675', golds: ['27.675'] });
+    const letter = scoreAnswer(t, 'The answer is (b)');
+    expect([letter.metrics.accuracy, letter.symbolicQuery]).toEqual([1, undefined]);
+    expect(withSymbolic(letter, undefined).symbolic).toEqual({ accuracy: 1 });
   });
-  it('code tasks need the sandbox scorer', () => {
+  it('code tasks need the sandbox scorer; FlowSteer-compatible pass@1 is the self-reported "PASS"/"passed"', () => {
     const r = scoreAnswer(task('humaneval', [], { taskType: 'code' }), 'def f(): pass');
     expect(r.metrics).toEqual({});
     expect(r.needsSandbox?.reason).toMatch(/sandbox/);
-    expect(scoreAnswer(task('mbpp', [], { taskType: 'code' }), 'All tests PASSED').flowsteer.self_reported_pass).toBe(1);
+    expect(scoreAnswer(task('mbpp', [], { taskType: 'code' }), 'All tests PASSED').flowsteer).toEqual({ 'pass@1': 1 });
   });
   it('unknown datasets fall back on the task type', () => {
     expect(scoreAnswer(task('my-quiz', ['Paris']), 'Paris').scorer).toBe('squad_v2');
@@ -79,14 +107,20 @@ describe('predictions file', () => {
     expect(r).toMatchObject({ ok: true, line: 3, id: 'q1', metrics: { em: 1, f1: 1 } });
   });
   it('accepts "metric", a single "answer", numbers and SQuAD answer objects', () => {
-    expect(scorePredictionLine({ metric: 'gsm8k', prediction: 18, answer: 'blah #### 18' })).toMatchObject({ ok: true, metrics: { accuracy: 1 } });
+    expect(scorePredictionLine({ metric: 'gsm8k', prediction: '#### 18', answer: 'blah #### 18' })).toMatchObject({ ok: true, metrics: { accuracy: 1 } });
+    expect(scorePredictionLine({ metric: 'gsm8k', prediction: 18, answer: 'blah #### 18' })).toMatchObject({ ok: true, metrics: { accuracy: 0 }, lenient: { accuracy: 1 } });
     expect(scorePredictionLine({ dataset: 'squad_v2', prediction: 'France', answers: [{ text: 'France', answer_start: 1 }] })).toMatchObject({
       ok: true, metrics: { em: 1 },
     });
     expect(scorePredictionLine({ dataset: 'squad_v2', prediction: '', answers: [] })).toMatchObject({ ok: true, group: 'NoAns', metrics: { em: 1 } });
     expect(scorePredictionLine({ dataset: 'mathqa', prediction: '30', answer: 'c', options: 'a ) 38 , b ) 27 , c ) 30' })).toMatchObject({
-      ok: true, metrics: { accuracy: 1 },
+      ok: true, metrics: { accuracy: 0 }, lenient: { accuracy: 1 },
     });
+  });
+  it('TriviaQA: an empty alias list is scored (a miss, as the official is_exact_match says), human answers count', () => {
+    expect(scorePredictionLine({ dataset: 'triviaqa', prediction: 'Paris', answers: [] })).toMatchObject({ ok: true, metrics: { em: 0, f1: 0 }, note: expect.stringMatching(/raises/) });
+    expect(scorePredictionLine({ dataset: 'triviaqa', prediction: 'Paris', answers: [], human_answers: ['the Paris!'] })).toMatchObject({ ok: true, metrics: { em: 1, f1: 1 } });
+    expect(scorePredictionLine({ dataset: 'nq', prediction: 'Paris', answers: ['x'], human_answers: ['Paris'] })).toMatchObject({ ok: false, error: expect.stringMatching(/only applies to TriviaQA/) });
   });
   it.each([
     ['{not json', /line 7: not JSON/],
@@ -119,7 +153,31 @@ describe('predictions file', () => {
       metrics: { em: 50, f1: 50 },
       groups: { HasAns: { count: 1, metrics: { em: 100 } }, NoAns: { count: 1, metrics: { em: 0 } } },
     });
-    expect(r.summary.byDataset.gsm8k?.metrics).toEqual({ accuracy: 100, reference_hash_match: 100 });
+    expect(r.summary.byDataset.gsm8k).toMatchObject({ metrics: { accuracy: 100 }, lenient: { accuracy: 100 }, flowsteer: { accuracy: 100 } });
+    expect(r.summary.byDataset.squad_v2?.lenient).toBeUndefined();
     expect(r.summary.byDataset.humaneval?.needsSandbox).toBe(1);
+  });
+});
+
+describe('answer conventions of the canonical scorers', () => {
+  const gsm = task('gsm8k', ['18'], { taskType: 'math' });
+  const math = task('math', ['\\frac12'], { taskType: 'math' });
+  it('a bare final answer becomes the answer line; a text with its own line passes through', () => {
+    expect(asAnswerLine(gsm, ' 18 ')).toBe('#### 18');
+    expect(asAnswerLine(gsm, 'so\n#### 18')).toBe('so\n#### 18');
+    expect(asAnswerLine(math, '\\frac12')).toBe('\\boxed{\\frac12}');
+    expect(asAnswerLine(math, 'so \\boxed{3}')).toBe('so \\boxed{3}');
+    expect(asAnswerLine(task('nq', ['x']), 'x')).toBe('x');
+    expect(asAnswerLine(gsm, '  ')).toBe('  ');
+  });
+  it('the official quirks survive the answer line', () => {
+    for (const [answer, want] of [['18', 1], ['$18', 0], ['018', 0], ['The answer is 18', 0], ['18.0', 0]] as const) {
+      expect({ answer, accuracy: scoreAnswer(gsm, asAnswerLine(gsm, answer)).metrics.accuracy }).toEqual({ answer, accuracy: want });
+    }
+  });
+  it('names the convention per benchmark', () => {
+    expect(answerInstruction(gsm)).toMatch(/####/);
+    expect(answerInstruction(math)).toMatch(/\\boxed/);
+    expect(answerInstruction(task('ds1000', [], { taskType: 'code' }))).toMatch(/```python/);
   });
 });

@@ -31,8 +31,8 @@ export async function finishSession(
   const sessionId = workflowInfo().workflowId;
   const answer = record.answer();
   let score: SessionScore | undefined;
-  if (status !== 'backend-unavailable' && (input.task.answers.length > 0 || input.task.code?.tests)) {
-    score = await activities.scoreSession.executeWithOptions({ summary: 'score' }, [{ task: input.task, answer }]);
+  if (status !== 'backend-unavailable' && (input.task.answers.length > 0 || input.task.code?.tests || input.task.code?.ioTests?.length)) {
+    score = await activities.scoreSession.executeWithOptions({ summary: 'score' }, [{ task: input.task, answer, workflowTestPassed: record.testVerdict() }]);
     upsertSearchAttributes([{ key: SA.score, value: score.primary }]);
   }
   const segments = [...record.segments, await storeSegment(record, activities)];

@@ -84,6 +84,13 @@ export class SessionRecord {
     return this.transcriptBase + this.transcript.length;
   }
 
+  /** The workflow's own Test verdict: the last Test call of the last execution (null when none ran). */
+  testVerdict(): boolean | null {
+    const tests = (this.state.lastExecution?.calls ?? []).filter((c) => c.operator === 'Test');
+    const last = tests[tests.length - 1];
+    return last ? last.passed === true : null;
+  }
+
   /** The workflow's current answer: the last execution's, else the last solver result. */
   answer(): TextValue {
     return this.state.lastExecution?.answer ?? this.state.lastSolverResult ?? '';

@@ -7,20 +7,24 @@ export interface DatasetColumn {
   title: string;
   /** Metrics shown in the column, in order (`EM / F1` for open QA). */
   metrics: string[];
+  /** Metric families the dataset's scorer has besides canonical and FlowSteer-compatible (libs/bench README). */
+  families?: ('lenient' | 'symbolic')[];
 }
 
 const QA = ['em', 'f1'];
+const ACC = ['accuracy'];
+const MATHY: DatasetColumn['families'] = ['lenient', 'symbolic'];
 
 export const DATASET_COLUMNS: Record<string, DatasetColumn> = {
-  gsm8k: { title: 'GSM8K', metrics: ['accuracy'] },
-  math: { title: 'MATH', metrics: ['accuracy'] },
-  math500: { title: 'MATH', metrics: ['accuracy'] },
+  gsm8k: { title: 'GSM8K', metrics: ACC, families: ['lenient'] },
+  math: { title: 'MATH', metrics: ACC, families: MATHY },
+  math500: { title: 'MATH', metrics: ACC, families: MATHY },
   hotpotqa: { title: 'HotPotQA', metrics: QA },
   squad_v2: { title: 'SQuAD v2', metrics: QA },
   mbpp: { title: 'MBPP', metrics: ['pass@1'] },
   humaneval: { title: 'HumanEval', metrics: ['pass@1'] },
-  mathqa: { title: 'MathQA', metrics: ['accuracy'] },
-  aime2025: { title: 'AIME25', metrics: ['accuracy'] },
+  mathqa: { title: 'MathQA', metrics: ACC, families: MATHY },
+  aime2025: { title: 'AIME25', metrics: ACC, families: MATHY },
   triviaqa: { title: 'TriviaQA', metrics: QA },
   nq: { title: 'NQ', metrics: QA },
   apps: { title: 'APPS', metrics: ['pass@1'] },

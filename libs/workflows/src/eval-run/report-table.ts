@@ -9,6 +9,9 @@ export const METHOD_LABELS: Record<EvalMethod, string> = {
 
 const fmt = (v: number | undefined) => (v === undefined ? 'n/s' : v.toFixed(2));
 
+/** The metric families, as the details table names them (libs/bench README: what each one is). */
+export const FAMILY_HEADERS = ['canonical (official scorer)', 'lenient', 'symbolic (sympy)', 'FlowSteer-compatible'];
+
 export function orderDatasets(datasets: readonly string[]): string[] {
   const rank = (d: string) => (PAPER_ORDER.indexOf(d) === -1 ? PAPER_ORDER.length : PAPER_ORDER.indexOf(d));
   return [...datasets].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
@@ -38,7 +41,7 @@ export function renderReportMarkdown(opts: {
     return c.metrics.length > 1 ? `${c.title} ${c.metrics.map((m) => m.toUpperCase()).join('/')}` : c.title;
   });
   const lines: string[] = [];
-  lines.push(`| Method | ${header.join(' | ')} |`, `|---|${datasets.map(() => '---:').join('|')}|`);
+  lines.push(`| Method (canonical metrics) | ${header.join(' | ')} |`, `|---|${datasets.map(() => '---:').join('|')}|`);
   for (const method of opts.methods) {
     lines.push(`| ${METHOD_LABELS[method]} | ${datasets.map((d) => cell(find(d, method), datasetColumn(d).metrics)).join(' | ')} |`);
   }
@@ -50,21 +53,31 @@ export function renderReportMarkdown(opts: {
       })
       .join(' | ')} |`,
   );
-  lines.push('', 'Scores in percent; `n/s` = not scored on this worker (code needs the sandbox scorer); a failed item counts as 0.', '');
-  lines.push('| Dataset | Method | n | failed | canonical | FlowSteer-compatible | mean turns | director tok/item | executor tok/item | cost USD |');
-  lines.push('|---|---|---:|---:|---|---|---:|---:|---:|---:|');
+  lines.push(
+    '',
+    'Scores in percent, canonical metrics (the official scorers\' decisions; see the table below for the other families); `n/s` = not scored on this worker (code and the symbolic check need the sandbox); a failed item counts as 0.',
+    '',
+  );
+  lines.push(`| Dataset | Method | n | failed | ${FAMILY_HEADERS.join(' | ')} | mean turns | director tok/item | executor tok/item | cost USD |`);
+  lines.push(`|---|---|---:|---:|${FAMILY_HEADERS.map(() => '---').join('|')}|---:|---:|---:|---:|`);
   for (const d of datasets) {
-    const metrics = datasetColumn(d).metrics;
+    const column = datasetColumn(d);
     for (const method of opts.methods) {
       const row = find(d, method);
       if (!row) continue;
-      const canonical = metrics.map((m) => `${m} ${fmt(row.metrics[m])}`).join(', ');
-      const compat = metrics.map((m) => `${m} ${fmt(row.metrics[`flowsteer_${m}`])}`).join(', ');
+      const family = (prefix: string, exists: boolean) => (exists ? column.metrics.map((m) => `${m} ${fmt(row.metrics[`${prefix}${m}`])}`).join(', ') : '—');
+      const cells = [
+        family('', true),
+        family('lenient_', column.families?.includes('lenient') ?? false),
+        family('symbolic_', column.families?.includes('symbolic') ?? false),
+        family('flowsteer_', true),
+      ];
       lines.push(
-        `| ${datasetColumn(d).title} | ${method} | ${row.n} | ${row.metrics.failures ?? 0} | ${canonical} | ${compat} | ${fmt(row.metrics.meanTurns)} | ${row.metrics.directorTokens ?? 0} | ${row.metrics.executorTokens ?? 0} | ${(row.metrics.costUsd ?? 0).toFixed(4)} |`,
+        `| ${column.title} | ${method} | ${row.n} | ${row.metrics.failures ?? 0} | ${cells.join(' | ')} | ${fmt(row.metrics.meanTurns)} | ${row.metrics.directorTokens ?? 0} | ${row.metrics.executorTokens ?? 0} | ${(row.metrics.costUsd ?? 0).toFixed(4)} |`,
       );
     }
   }
+  lines.push('', '`—` = the benchmark has no such metric (lenient: GSM8K, MATH, AIME, MathQA; symbolic: MATH, AIME, MathQA).');
   if (opts.byTaskType.length) {
     lines.push('', '| Task type | Method | n | score | mean turns | director tok/item | executor tok/item |', '|---|---|---:|---:|---:|---:|---:|');
     for (const row of opts.byTaskType) {

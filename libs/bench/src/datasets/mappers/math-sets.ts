@@ -2,7 +2,7 @@
 import type { BenchTask } from '@flowsteer/contracts';
 import { BadRecord } from '../load-problem';
 import { extractGsm8kGold, extractGsm8kHashAnswer } from '../../scoring/gsm8k';
-import { extractBoxedAnswer } from '../../scoring/math-boxed';
+import { extractBoxedAnswerOfficial } from '../../scoring/math-boxed';
 import { OPTION_LETTERS, parseMathqaOptions } from '../../scoring/choice';
 import { asObject, nonEmpty, optStr, str, strOrNum, type Json } from './fields';
 import type { RecordContext } from './record-context';
@@ -32,8 +32,9 @@ function levelOf(rec: Json): string {
 export function mathTask(value: unknown, ctx: RecordContext): BenchTask {
   const rec = asObject(value);
   const solution = optStr(rec, 'solution');
-  const answer = optStr(rec, 'answer') ?? (solution !== undefined ? extractBoxedAnswer(solution) : null);
-  if (answer === null || answer === undefined) throw new BadRecord('no "answer" field and no \\boxed{} in "solution"');
+  // the reference harness's gold: remove_boxed(last_boxed_only_string(solution)); MATH-500 gives it as `answer`
+  const answer = optStr(rec, 'answer') ?? (solution !== undefined ? extractBoxedAnswerOfficial(solution) : null);
+  if (answer === null || answer === undefined) throw new BadRecord('no "answer" field and no \\boxed{...} answer in "solution" (the reference extraction finds none)');
   const subject = optStr(rec, 'type') ?? optStr(rec, 'subject') ?? 'unknown';
   const level = levelOf(rec);
   const id = optStr(rec, 'unique_id') ?? (typeof rec.idx === 'number' ? String(rec.idx) : String(ctx.index));

@@ -1,7 +1,7 @@
 /** Record -> task for the QA benchmarks: HotPotQA, SQuAD v2, TriviaQA, NQ-open. */
 import type { BenchTask } from '@flowsteer/contracts';
 import { BadRecord } from '../load-problem';
-import { asObject, nonEmpty, optStr, str, strList, type Json } from './fields';
+import { asObject, nonEmpty, optStr, str, strList, strOrNum, type Json } from './fields';
 import type { RecordContext } from './record-context';
 
 /** HotPotQA distractor record: the 10 titled paragraphs go into the problem (AFlow's reading-comprehension setting). */
@@ -17,7 +17,8 @@ export function hotpotqaTask(value: unknown, ctx: RecordContext): BenchTask {
   const type = optStr(rec, 'type') ?? 'unknown';
   return {
     dataset: 'hotpotqa',
-    id: optStr(rec, '_id') ?? String(ctx.index),
+    // AFlow's validate file has a few numeric ids (37, 61, 95, 79): kept as their text, not replaced by the position
+    id: rec._id !== undefined ? strOrNum(rec, '_id') : String(ctx.index),
     taskType: 'qa',
     problem: `Context:\n${paragraphs.join('\n')}\n\nQuestion: ${nonEmpty(str(rec, 'question'), 'question')}`,
     answers: [nonEmpty(str(rec, 'answer'), 'answer')],
@@ -55,13 +56,21 @@ export function squadV2Task(value: unknown, ctx: RecordContext): BenchTask {
   };
 }
 
-/** TriviaQA open-domain JSONL (`question`, `answers`) or an original-format item (`Question`, `Answer.Aliases`). */
+/**
+ * TriviaQA open-domain JSONL (`question`, `answers`) or an original-format item (`Question`, `Answer`).
+ * Original format: the ground truths are the official script's `get_ground_truths`, i.e.
+ * `NormalizedAliases` + `HumanAnswers` (not `Value`); files without `NormalizedAliases` fall back to
+ * `Value` + `Aliases`.
+ */
 export function triviaqaTask(value: unknown, ctx: RecordContext): BenchTask {
   const rec = asObject(value);
   if (typeof rec.Question === 'string') {
     const answer = asObject(rec.Answer);
-    const aliases = [...new Set([...(typeof answer.Value === 'string' ? [answer.Value] : []), ...strList(answer, 'Aliases')])];
-    if (aliases.length === 0) throw new BadRecord('Answer has no Value or Aliases');
+    const aliases =
+      answer.NormalizedAliases !== undefined
+        ? [...strList(answer, 'NormalizedAliases'), ...(answer.HumanAnswers === undefined ? [] : strList(answer, 'HumanAnswers'))]
+        : [...new Set([...(typeof answer.Value === 'string' ? [answer.Value] : []), ...strList(answer, 'Aliases')])];
+    if (aliases.length === 0) throw new BadRecord('Answer has no ground truth (NormalizedAliases, HumanAnswers, Value or Aliases)');
     return {
       dataset: 'triviaqa',
       id: optStr(rec, 'QuestionId') ?? String(ctx.index),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { TASK_QUEUES, type BenchTask } from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, defaultLocalBackend } from '@flowsteer/llm';
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '@flowsteer/llm/test-support';
+import type { SandboxRunner } from '@flowsteer/sandbox';
 import { createCanvasWorker } from '../../../../../apps/worker/src/worker';
 import { fakeBackend } from '../../test-support/session-harness';
 import { writeWorkflowBundle } from '../../test-support/worker-process';
@@ -31,12 +32,18 @@ export function evalDirectorReply(failOn: (text: string) => boolean) {
   };
 }
 
-/** An executor that knows the gold answers: it finds the task's problem in the request and answers its gold. */
+/**
+ * An executor that knows the gold answers: it finds the task's problem in the request and answers its
+ * gold in every tag the operators read. Asked directly (the "executor alone" baseline) it follows the
+ * stated answer convention, as a capable model would: code in a fence, "#### n", or a \boxed{} answer.
+ */
 export function goldExecutorReply(tasks: readonly BenchTask[]) {
   return (req: RecordedRequest): FakeReply => {
     const text = requestText(req);
     const task = tasks.find((t) => text.includes(t.problem.slice(0, 120)));
     const answer = task?.answers[0] ?? 'unknown';
+    if (/Reply with the code only/.test(text)) return reply.text(`\`\`\`python\n${answer}\n\`\`\``);
+    const convention = /"#### <number>"/.test(text) ? `\n#### ${answer}` : /End with the final answer in \\boxed\{\}/.test(text) ? `\n\\boxed{${answer}}` : '';
     return reply.text(
       [
         '<thought>Read the problem.</thought>',
@@ -49,7 +56,7 @@ export function goldExecutorReply(tasks: readonly BenchTask[]) {
         `<result>${answer}</result>`,
         `<final>${answer}</final>`,
         `<answer>${answer}</answer>`,
-      ].join('\n'),
+      ].join('\n') + convention,
     );
   };
 }
@@ -73,9 +80,10 @@ export interface EvalHarness {
 
 /**
  * Real in-process workers (one at a time, same task queue, one bundle) against the test server,
- * with the fake "director" and "executor" backends; reports go to a temporary folder.
+ * with the fake "director" and "executor" backends; reports go to a temporary folder. No sandbox
+ * unless one is passed (then code and the symbolic check are scored).
  */
-export async function startEvalHarness(): Promise<EvalHarness> {
+export async function startEvalHarness(options: { sandbox?: SandboxRunner | null } = {}): Promise<EvalHarness> {
   const director = await startFakeOpenAIServer();
   const executor = await startFakeOpenAIServer();
   const registry = new BackendRegistry(
@@ -99,7 +107,7 @@ export async function startEvalHarness(): Promise<EvalHarness> {
     const worker = await createCanvasWorker(
       nativeConnection,
       { address, namespace: 'default', taskQueue, identity: `eval-test-${generation}@${process.pid}`, workflowBundlePath: bundle },
-      { llm: new LlmClient(registry), sandbox: null, artifactsDir, reportsDir },
+      { llm: new LlmClient(registry), sandbox: options.sandbox ?? null, artifactsDir, reportsDir },
     );
     current = { worker, running: worker.run() };
   }
