@@ -142,13 +142,14 @@ async function main(): Promise<void> {
         const next = spawnWorkerProcess(`long-2@${process.pid}`, env);
         workers.push(next);
         await next.ready;
+        const readyAfterMs = Date.now() - killedAt;
         for (;;) {
           const v = await handle.query(canvasQuery).catch(() => undefined);
           if (v && v.turn > atKill) break;
           await sleep(100);
         }
-        figures.kill = { atTurn: atKill, resumedAfterMs: Date.now() - killedAt };
-        console.log(`SIGKILL at turn ${atKill}: next turn ${((Date.now() - killedAt) / 1000).toFixed(1)} s later`);
+        figures.kill = { atTurn: atKill, resumedAfterMs: Date.now() - killedAt, replacementReadyAfterMs: readyAfterMs };
+        console.log(`SIGKILL at turn ${atKill}: replacement worker polling after ${(readyAfterMs / 1000).toFixed(1)} s, next turn ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
       }
       const description = await handle.describe();
       if (description.status.name !== 'RUNNING') break;

@@ -1,7 +1,7 @@
 import type { CodeRunRequest, CodeRunResult } from '@flowsteer/contracts';
 import { sandboxUnavailable } from './failures';
 import { heartbeat } from './heartbeat';
-import type { OperatorCall } from './operator-call';
+import { HEARTBEAT_EVERY_MS, type OperatorCall } from './operator-call';
 
 /** Limits for operator code runs (the reference allows 30 s per execution). */
 export const OPERATOR_RUN_LIMITS = { wallTimeMs: 30_000, memoryMb: 512, maxOutputBytes: 64_000 } as const;
@@ -9,10 +9,16 @@ export const OPERATOR_RUN_LIMITS = { wallTimeMs: 30_000, memoryMb: 512, maxOutpu
 /** Runs code through the injected sandbox, or fails non-retryably when the worker has none. */
 export async function runInSandbox(call: OperatorCall, req: CodeRunRequest, step: string): Promise<CodeRunResult> {
   if (!call.runCode) throw sandboxUnavailable(call.input.operator);
-  heartbeat({ phase: 'sandbox', purpose: `${call.input.nodeId} ${call.input.operator} ${step}` });
-  const result = await call.runCode({ limits: OPERATOR_RUN_LIMITS, ...req });
-  heartbeat({ phase: 'sandbox-done', stopReason: result.stopReason });
-  return result;
+  const purpose = `${call.input.nodeId} ${call.input.operator} ${step}`;
+  heartbeat({ phase: 'sandbox', purpose });
+  const beat = setInterval(() => heartbeat({ phase: 'sandbox', purpose }), HEARTBEAT_EVERY_MS);
+  try {
+    const result = await call.runCode({ limits: OPERATOR_RUN_LIMITS, ...req });
+    heartbeat({ phase: 'sandbox-done', stopReason: result.stopReason });
+    return result;
+  } finally {
+    clearInterval(beat);
+  }
 }
 
 export function ranCleanly(result: CodeRunResult): boolean {

@@ -2,7 +2,8 @@ import type { ChatMessage, LedgerEntry, RunOperatorInput } from '@flowsteer/cont
 import { badInput } from './failures';
 import { heartbeat } from './heartbeat';
 
-const HEARTBEAT_EVERY_MS = 5_000;
+/** Often enough for the session's 10 s heartbeat timeout, which lets a dead worker's call move on quickly. */
+export const HEARTBEAT_EVERY_MS = 3_000;
 import type { ChatClient, RunCode } from './ports';
 import { stripThinking } from '../parse/tags';
 

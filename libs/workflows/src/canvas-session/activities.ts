@@ -8,16 +8,23 @@ import { type LlmActivities, type OperatorActivities, type SessionActivities, ty
  * execution back. Temporal retries once more only what the client cannot see: a worker that died
  * mid-call (a heartbeat or start-to-close timeout).
  */
+/**
+ * A worker that dies mid-call is noticed when its heartbeats stop: LLM activities heartbeat every few
+ * seconds while the call runs (also while waiting for a concurrency slot), so a short timeout lets
+ * another worker take the turn over within seconds instead of a minute.
+ */
+const HEARTBEAT_TIMEOUT = '10 seconds';
+
 export function sessionActivities(limits: SessionLimits) {
   const director = proxyActivities<LlmActivities>({
     startToCloseTimeout: `${limits.directorTimeoutSec ?? 300} seconds`,
-    heartbeatTimeout: '60 seconds',
-    retry: { maximumAttempts: 2, initialInterval: '2 seconds' },
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { maximumAttempts: 2, initialInterval: '1 second' },
   });
   const operators = proxyActivities<OperatorActivities>({
     startToCloseTimeout: `${limits.operatorTimeoutSec ?? 300} seconds`,
-    heartbeatTimeout: '60 seconds',
-    retry: { maximumAttempts: 2, initialInterval: '2 seconds' },
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { maximumAttempts: 2, initialInterval: '1 second' },
   });
   const session = proxyActivities<SessionActivities>({
     startToCloseTimeout: '10 minutes',

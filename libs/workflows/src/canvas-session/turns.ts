@@ -48,12 +48,15 @@ async function askDirector(record: SessionRecord, activities: SessionActivityPro
 export async function runExecution(record: SessionRecord, control: SessionControl, input: SessionInput, activities: SessionActivityProxies) {
   const memo: ExecutionMemo = new Map();
   const ledger: LedgerEntry[] = [];
-  const executed = await withOutageWaits(record, control, input, () =>
-    executeCanvas(record.state, input.executorBackend, activities, { memo, ledger, problem: record.problemText, tests: record.testsText }),
-  );
-  record.apply(executed.events);
-  record.addLedger('executor', ledger);
-  return ledger;
+  try {
+    const executed = await withOutageWaits(record, control, input, () =>
+      executeCanvas(record.state, input.executorBackend, activities, { memo, ledger, problem: record.problemText, tests: record.testsText }),
+    );
+    record.apply(executed.events);
+    return ledger;
+  } finally {
+    record.addLedger('executor', ledger); // failed calls count too, also when the outage ends the session
+  }
 }
 
 /** A person's edits, applied between turns exactly like director actions (and executed the same way). */
