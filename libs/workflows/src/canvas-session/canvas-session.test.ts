@@ -167,4 +167,28 @@ describe('canvasSession workflow (real server, scripted LLMs)', () => {
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get({ name: 'FlowSteerStatus', type: 'KEYWORD' } as never)).toBe('failed');
   });
+
+  it('passes a long problem by reference: once into the store, never again through the history', async () => {
+    const problem = `What is 6 times 7? ${'Context that matters. '.repeat(4000)}`; // ~88 KB
+    h.director.enqueue(reply.text('<action>add</action><operator>Custom</operator>'), reply.text('Compute it.'));
+    const before = h.director.requests.length;
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId: `session-adhoc-bigproblem-${Date.now()}`,
+      args: [{ ...input(2), task: { ...task, problem } }],
+    });
+    const result = (await handle.result()) as SessionResult;
+    expect(result.answer).toBe('42');
+    const asked = h.director.requests.slice(before).map((r) => JSON.stringify(r.body));
+    expect(asked.every((body) => body.includes('Context that matters. Context that matters.') && body.length > problem.length)).toBe(true);
+    const executorSaw = h.executor.requests.map((r) => JSON.stringify(r.body)).filter((b) => b.includes('Context that matters.'));
+    expect(executorSaw.length).toBeGreaterThan(0);
+    const history = await handle.fetchHistory();
+    const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes);
+    const policy = scheduled.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'policyTurn');
+    const operators = scheduled.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runOperator');
+    for (const e of [...policy, ...operators]) expect(JSON.stringify(e).length).toBeLessThan(20_000);
+    expect(policy.length).toBe(2);
+    expect(operators.length).toBeGreaterThan(0);
+  });
 });

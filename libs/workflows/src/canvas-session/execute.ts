@@ -60,7 +60,8 @@ async function runCall(
     prompt: call.prompt,
     problem: ctx.problem ?? call.problem,
     taskType: call.taskType,
-    inputs: call.inputs,
+    // the first node's input is the problem itself: it travels by reference like the problem
+    inputs: ctx.problem !== undefined && call.inputs === call.problem ? ctx.problem : call.inputs,
     executorBackend,
     ...(call.feedback !== undefined ? { feedback: call.feedback } : {}),
     ...(call.entryPoint !== undefined ? { entryPoint: call.entryPoint } : {}),
