@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const api = spawn(process.execPath, [require.resolve('tsx/cli'), 'apps/api/src/main.ts'], {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, TEMPORAL_ADDRESS: address, FLOWSTEER_API_PORT: String(port), FLOWSTEER_API_TOKENS: token, FLOWSTEER_API_TASK_QUEUE: `api-load-${Date.now().toString(36)}` },
+    env: { ...process.env, TEMPORAL_ADDRESS: address, FLOWSTEER_API_PORT: String(port), FLOWSTEER_API_TOKENS: `load:operator:${token}`, FLOWSTEER_API_TASK_QUEUE: `api-load-${Date.now().toString(36)}` },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {

@@ -25,7 +25,7 @@ import { Client, Connection } from '@temporalio/client';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { canvasQuery, type SessionResult } from '@flowsteer/contracts';
 import { reply, startFakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
-import { chainHistories } from '@flowsteer/temporal-runtime';
+import { workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
 import { backendsYaml, bulkyExecutorReply, probeDirectorReply } from '../../libs/workflows/src/test-support/scripted-session';
 import { killHard, spawnWorkerProcess, writeWorkflowBundle, type WorkerProcess } from '../../libs/workflows/src/test-support/worker-process';
@@ -131,6 +131,7 @@ async function main(): Promise<void> {
     const handle = client.workflow.getHandle(workflowId);
     let largestView = 0;
     let killed = false;
+    let killedAtMs = 0;
     for (;;) {
       const view = await handle.query(canvasQuery).catch(() => undefined);
       if (view) largestView = Math.max(largestView, JSON.stringify(view).length);
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
         killed = true;
         const atKill = view.turn;
         const killedAt = Date.now();
+        killedAtMs = killedAt;
         await killHard(workers[0] as WorkerProcess);
         const next = spawnWorkerProcess(`long-2@${process.pid}`, env);
         workers.push(next);
@@ -158,9 +160,9 @@ async function main(): Promise<void> {
     const code = await solveDone;
     const wallMs = Date.now() - started;
     const result = (await handle.result()) as SessionResult;
-    const runs = await chainHistories(client, workflowId);
+    const runs = await workflowChainHistories(client, workflowId);
     const runSizes = runs.map((r) => ({ events: r.history.events?.length ?? 0, bytes: Buffer.byteLength(JSON.stringify(r.history)) }));
-    const wftTimeouts = runs.flatMap((r) => r.history.events ?? []).filter((e) => e.workflowTaskTimedOutEventAttributes).length;
+    const wftTimeouts = runs.flatMap((r, run) => (r.history.events ?? []).filter((e) => e.workflowTaskTimedOutEventAttributes).map((e) => ({ run, eventId: Number(e.eventId), type: e.workflowTaskTimedOutEventAttributes?.timeoutType, at: e.eventTime?.seconds ? new Date(Number(e.eventTime.seconds) * 1000).toISOString() : undefined })));
     const gaps = progress.slice(1).map((t, i) => t - (progress[i] as number));
     const turnMs = (from: number, to: number) => {
       const xs: number[] = [];
@@ -184,6 +186,7 @@ async function main(): Promise<void> {
       largestRunBytes: Math.max(...runSizes.map((r) => r.bytes)),
       serverHistoryWarnings: warnings,
       workflowTaskTimeouts: wftTimeouts,
+      killedAt: figures.kill ? new Date(killedAtMs).toISOString() : undefined,
       resultBytes: Buffer.byteLength(JSON.stringify(result)),
       largestCanvasQueryBytes: largestView,
       progressLines: progress.length,
@@ -202,7 +205,7 @@ async function main(): Promise<void> {
     Object.assign(figures, {
       show: { exit: show.code, ms: show.ms, transcriptLines: show.out.split('\n').filter((l) => /^turn \d+ /.test(l)).length },
       replay: { exit: replay.code, ms: replay.ms, line: replay.out.split('\n').find((l) => l.startsWith('replay')) },
-      fork: fork ? { exit: fork.code, ms: fork.ms, id: forkId, status: forkResult?.status, turns: forkResult?.turns, sameDsl: forkResult?.dsl === result.dsl } : null,
+      fork: fork ? { exit: fork.code, ms: fork.ms, ...(fork.code !== 0 ? { output: fork.out.slice(-600) } : {}), id: forkId, status: forkResult?.status, turns: forkResult?.turns, sameDsl: forkResult?.dsl === result.dsl } : null,
     });
     const store = new ArtifactStore(artifacts);
     figures.storedSegments = result.segments.length;

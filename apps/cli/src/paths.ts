@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { userInfo } from 'node:os';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -33,4 +34,20 @@ export function temporalNamespace(env: NodeJS.ProcessEnv = process.env): string 
 /** The task queue sessions are started on: the worker's (FLOWSTEER_TASK_QUEUE), else the canvas queue. */
 export function canvasTaskQueue(env: NodeJS.ProcessEnv = process.env): string {
   return env.FLOWSTEER_TASK_QUEUE ?? 'flowsteer-canvas';
+}
+
+/**
+ * The owner the CLI records on what it starts (`FlowSteerOwner`): `FLOWSTEER_OWNER`, else `cli-<user>`.
+ * The CLI talks to Temporal directly (it is trusted like an admin); the owner lets the REST API and
+ * the Temporal UI tell whose work it is.
+ */
+export function cliOwner(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FLOWSTEER_OWNER) return env.FLOWSTEER_OWNER;
+  let user = env.USER || env.LOGNAME || '';
+  try {
+    user ||= userInfo().username;
+  } catch {
+    // no passwd entry (containers): fall back below
+  }
+  return `cli-${(user || 'user').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 59)}`;
 }

@@ -20,7 +20,7 @@ export interface ActivityDeps {
   /** Where evaluation reports go (`<dir>/<run>/report.*`); default `.flowsteer/reports`. */
   reportsDir?: string;
   /** Training activity overrides (tests: scripted problems). */
-  training?: Pick<TrainingActivityDeps, 'loadTasks' | 'tokenizer'>;
+  training?: Pick<TrainingActivityDeps, 'loadTasks' | 'tokenizer' | 'learnerTaskQueue'>;
 }
 
 export function healthActivities(identity: string): HealthCheckActivities {

@@ -2,16 +2,17 @@ import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { answerInstruction, BenchDataMissingError, formatProblem, loadDataset, sampleTasks } from '@flowsteer/bench';
-import type {
-  BenchTask,
-  ChatMessage,
-  DirectAnswerInput,
-  DirectAnswerResult,
-  EvalActivities,
-  EvalDatasetPlan,
-  SessionActivities,
-  SessionResult,
-  SessionSummary,
+import {
+  FAILURE,
+  type BenchTask,
+  type ChatMessage,
+  type DirectAnswerInput,
+  type DirectAnswerResult,
+  type EvalActivities,
+  type EvalDatasetPlan,
+  type SessionActivities,
+  type SessionResult,
+  type SessionSummary,
 } from '@flowsteer/contracts';
 import { toActivityFailure, type LlmClient } from '@flowsteer/llm';
 import { ArtifactRefError, type ArtifactStore } from '@flowsteer/artifacts';
@@ -43,7 +44,7 @@ export function createEvalActivities(deps: {
     try {
       loaded = loadDataset(dataset);
     } catch (err) {
-      const type = err instanceof BenchDataMissingError ? 'BenchDataMissing' : 'InvalidEvalInput';
+      const type = err instanceof BenchDataMissingError ? FAILURE.benchDataMissing : FAILURE.invalidEvalInput;
       throw ApplicationFailure.nonRetryable(`dataset "${dataset}": ${(err as Error).message}`, type);
     }
     const tasks = sampleTasks(loaded.tasks, { perDataset, seed });
@@ -107,7 +108,7 @@ async function readArtifact(store: ArtifactStore, ref: string): Promise<unknown>
   try {
     return await store.getJson(ref);
   } catch (err) {
-    if (err instanceof ArtifactRefError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidEvalInput');
+    if (err instanceof ArtifactRefError) throw ApplicationFailure.nonRetryable(err.message, FAILURE.invalidEvalInput);
     throw err;
   }
 }

@@ -10,7 +10,7 @@ function item(method: EvalItemResult['method'], dataset: string, id: string, ext
   return { key: `${method}/${dataset}/${id}`, method, dataset, taskType, itemId: id, ok: true, metrics: {}, turns: 0, directorTokens: 0, executorTokens: 100, costUsd: 0.001, ...extra };
 }
 
-const input: EvalRunInput = { name: 'unit', datasets: ['hotpotqa', 'gsm8k'], perDataset: 2, seed: 42, director: 'd', executor: 'e', maxTurns: 6, baselines: true, concurrency: 2 };
+const input: EvalRunInput = { name: 'unit', datasets: ['hotpotqa', 'gsm8k'], perDataset: 2, seed: 42, director: 'd', executor: 'e', maxTurns: 6, promptMode: 'compact', baselines: true, concurrency: 2 };
 const plan = [
   { dataset: 'hotpotqa', total: 2, skipped: [], skippedCount: 0 },
   { dataset: 'gsm8k', total: 2, skipped: [], skippedCount: 0 },

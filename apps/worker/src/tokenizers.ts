@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import * as vm from 'node:vm';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TrainingTokenizer } from '@flowsteer/contracts';
+import { FAILURE, type TrainingTokenizer } from '@flowsteer/contracts';
 import type { Backend } from '@flowsteer/llm';
 
 /**
@@ -24,16 +24,18 @@ export function resolveTokenizerKind(kind: TrainingTokenizer, director: Backend)
 }
 
 function unavailable(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'TokenizerUnavailable');
+  return ApplicationFailure.nonRetryable(message, FAILURE.tokenizerUnavailable);
 }
 
-export async function createTokenizer(kind: TrainingTokenizer, director: Backend, modelFile?: string, env: NodeJS.ProcessEnv = process.env): Promise<TextTokenizer> {
+export async function createTokenizer(kind: TrainingTokenizer, director: Backend, modelFile?: string, env: NodeJS.ProcessEnv = process.env, modelName?: string): Promise<TextTokenizer> {
   const resolved = resolveTokenizerKind(kind, director);
   if (resolved === 'utf8-bytes') return { kind: resolved, tokenize: async (text) => Array.from(Buffer.from(text, 'utf8')) };
   if (resolved === 'llama-cpp') {
     const file = modelFile ?? (director.kind === 'local' ? director.modelPath : undefined);
     if (!file || !file.endsWith('.gguf')) {
-      throw unavailable(`tokenizer llama-cpp needs a .gguf file: set the config's baseModel to the GGUF or extra.tokenizerModel (got ${file ?? 'nothing'})`);
+      throw unavailable(
+        `tokenizer llama-cpp needs a GGUF file: model "${modelName ?? '?'}" is no .gguf and names no tokenizerFile in the worker's models configuration; add one there, or use tokenizer vllm`,
+      );
     }
     const model = await loadVocabulary(file);
     return { kind: resolved, tokenize: async (text) => Array.from(model.tokenize(text, false)) };
@@ -52,7 +54,7 @@ export async function createTokenizer(kind: TrainingTokenizer, director: Backend
       if (res.status === 404 || res.status === 405) {
         throw unavailable(
           `the director's server (backend "${director.name}") has no POST /tokenize (vLLM has one; the learner's CPU policy server has not): ` +
-            'set extra.tokenizer to llama-cpp with a GGUF, or serve the policy with vLLM',
+            'set the config\'s tokenizer to llama-cpp (a model with a GGUF), or serve the policy with vLLM',
         );
       }
       if (!res.ok) throw new Error(`POST ${root}/tokenize answered HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BenchDataMissingError, deriveSeed, loadDataset, mulberry32, seededShuffle } from '@flowsteer/bench';
 import { rolloutOutcomeOf, trajectoryToSample } from '@flowsteer/cwrpo';
-import type { BenchTask, PolicyPublication, RolloutOutcome, SessionResult, TrainingActivities, Trajectory, TrainingSample } from '@flowsteer/contracts';
-import { preloadLocalBackend, registerLocalAdapter, type LlmClient } from '@flowsteer/llm';
+import { ArtifactRefError, ArtifactStore } from '@flowsteer/artifacts';
+import { FAILURE, TASK_QUEUES, type BenchTask, type PolicyPublication, type RolloutOutcome, type SessionResult, type TrainingActivities, type Trajectory, type TrainingSample } from '@flowsteer/contracts';
+import { UnknownModelError, preloadLocalBackend, registerLocalAdapter, type LlmClient, type ModelEntry } from '@flowsteer/llm';
 import { createTokenizer, type TextTokenizer } from './tokenizers';
 
 export interface TrainingActivityDeps {
@@ -15,6 +16,8 @@ export interface TrainingActivityDeps {
   tokenizer?: typeof createTokenizer;
   /** Dataset loader (tests inject scripted problems); default: the bench loader. */
   loadTasks?: (dataset: string) => BenchTask[];
+  /** The learner queue of models that name none: `FLOWSTEER_LEARNER_TASK_QUEUE`, else `cwrpo-learner`. */
+  learnerTaskQueue?: string;
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -47,11 +50,30 @@ function writeJsonAtomic(file: string, content: unknown): void {
   renameSync(tmp, file);
 }
 
-/** `artifact://kind/id.json` (or a path relative to the store) -> a file inside the artifacts folder. */
-export function trainingArtifactPath(artifactsDir: string, ref: string): string {
-  const rel = normalize(ref.startsWith('artifact://') ? ref.slice('artifact://'.length) : ref);
-  if (isAbsolute(rel) || rel.startsWith('..')) throw ApplicationFailure.nonRetryable(`artifact reference outside the store: ${ref}`, 'TrajectoryMissing');
-  return join(artifactsDir, rel);
+/** The file of a trajectory reference, inside the artifact store (any other reference is refused). */
+export function trajectoryFile(store: ArtifactStore, ref: string): string {
+  try {
+    return store.resolve(ref);
+  } catch (err) {
+    if (err instanceof ArtifactRefError) throw ApplicationFailure.nonRetryable(`trajectory ${err.message}`, FAILURE.trajectoryMissing);
+    throw err;
+  }
+}
+
+/** True when `file` (links resolved) lies inside `root`: the worker only publishes adapters from its own store. */
+function insideRoot(root: string, file: string): boolean {
+  try {
+    const real = realpathSync(file);
+    const base = realpathSync(root);
+    return real === base || real.startsWith(base + sep);
+  } catch {
+    return false;
+  }
+}
+
+function unknownModel(err: unknown): never {
+  if (err instanceof UnknownModelError) throw ApplicationFailure.nonRetryable(err.message, FAILURE.unknownModel);
+  throw err;
 }
 
 function beat(detail: unknown): void {
@@ -71,6 +93,15 @@ function beat(detail: unknown): void {
  * so the learner receives ids it can train on as they are. See `tokenizers.ts`.
  */
 export function createTrainingActivities(deps: TrainingActivityDeps): TrainingActivities {
+  const store = new ArtifactStore(deps.artifactsDir);
+  const learnerQueue = deps.learnerTaskQueue ?? (process.env.FLOWSTEER_LEARNER_TASK_QUEUE || TASK_QUEUES.learner);
+  const model = (name: string): ModelEntry => {
+    try {
+      return deps.llm.registry.models.get(name);
+    } catch (err) {
+      return unknownModel(err);
+    }
+  };
   const datasets = new Map<string, BenchTask[]>();
   const tokenizers = new Map<string, Promise<TextTokenizer>>();
   const load =
@@ -79,7 +110,7 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
       try {
         return loadDataset(name).tasks;
       } catch (err) {
-        const type = err instanceof BenchDataMissingError ? 'BenchDataMissing' : 'InvalidTrainingInput';
+        const type = err instanceof BenchDataMissingError ? FAILURE.benchDataMissing : FAILURE.invalidTrainingInput;
         throw ApplicationFailure.nonRetryable(`dataset "${name}": ${(err as Error).message}`, type);
       }
     });
@@ -87,13 +118,18 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
     let tasks = datasets.get(name);
     if (!tasks) {
       tasks = load(name);
-      if (!tasks.length) throw ApplicationFailure.nonRetryable(`dataset "${name}" has no problems`, 'InvalidTrainingInput');
+      if (!tasks.length) throw ApplicationFailure.nonRetryable(`dataset "${name}" has no problems`, FAILURE.invalidTrainingInput);
       datasets.set(name, tasks);
     }
     return tasks;
   };
 
   return {
+    async resolveTrainingResources({ baseModel }) {
+      const entry = model(baseModel);
+      return { model: entry.name, learnerModel: entry.path, learnerTaskQueue: entry.learnerTaskQueue ?? learnerQueue };
+    },
+
     async trainingProblems({ datasets: names, seed, step, count }) {
       // problem i comes from dataset i mod n; each dataset's order for this step is a shuffle seeded by (seed, step, dataset)
       const perDataset = names.map((name) => seededShuffle(tasksOf(name), mulberry32(deriveSeed(seed, `train/${name}/step-${step}`))));
@@ -117,18 +153,20 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
 
     async buildTrainingBatch(input) {
       const director = deps.llm.registry.get(input.directorBackend);
-      const key = `${input.tokenizer}|${director.name}|${input.tokenizerModel ?? ''}`;
+      model(input.baseModel);
+      const tokenizerFile = deps.llm.registry.models.tokenizerFile(input.baseModel);
+      const key = `${input.tokenizer}|${director.name}|${input.baseModel}`;
       let tp = tokenizers.get(key);
       if (!tp) {
-        tp = (deps.tokenizer ?? createTokenizer)(input.tokenizer, director, input.tokenizerModel);
+        tp = (deps.tokenizer ?? createTokenizer)(input.tokenizer, director, tokenizerFile, process.env, input.baseModel);
         tokenizers.set(key, tp);
         tp.catch(() => tokenizers.delete(key));
       }
       const tokenizer = await tp;
       const samples: TrainingSample[] = [];
       for (const [i, item] of input.items.entries()) {
-        const file = trainingArtifactPath(deps.artifactsDir, item.trajectoryRef);
-        if (!existsSync(file)) throw ApplicationFailure.nonRetryable(`trajectory ${item.trajectoryRef} is not in the artifact store (${file})`, 'TrajectoryMissing');
+        const file = trajectoryFile(store, item.trajectoryRef);
+        if (!existsSync(file)) throw ApplicationFailure.nonRetryable(`trajectory ${item.trajectoryRef} is not in the artifact store`, FAILURE.trajectoryMissing);
         const trajectory = { ...(JSON.parse(readFileSync(file, 'utf8')) as Trajectory), reward: item.reward };
         // the cwrpo conversion takes a synchronous tokenizer: tokenise every text first
         const texts = new Map<string, number[]>();
@@ -162,6 +200,9 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
         const name = adapterName ?? policyVersion;
         if (!existsSync(ggufAdapter)) {
           return { policyVersion, published: false, reason: `no llama.cpp adapter ${ggufAdapter} (the learner writes one only for a llama-architecture GGUF base): rollouts keep the embedded model's weights` };
+        }
+        if (!insideRoot(store.root, ggufAdapter)) {
+          return { policyVersion, published: false, reason: `the adapter ${ggufAdapter} is outside this worker's artifact store: the embedded model loads adapters from the store only` };
         }
         registerLocalAdapter(director.name, name, ggufAdapter);
         writeJsonAtomic(publishedAdapterRecord(deps.artifactsDir, director.name, name), { backend: director.name, name, path: ggufAdapter, policyVersion });

@@ -12,3 +12,7 @@ export * from './eval';
 export * from './learner';
 export * from './session-start';
 export * from './text';
+export * from './names';
+export * from './training-config';
+export * from './run-start';
+export * from './failures';

@@ -8,50 +8,22 @@ import type { BenchTask } from './tasks';
 import type { RewardParts } from './trajectory';
 import type { SessionScore, SessionStatus } from './session';
 import type { TrainingProgress, TrainingRunInput, TrainingStepMetrics } from './runs';
-
-/** LoRA settings of the learner (reference: r = alpha = 64). */
-export interface LearnerLoraSettings {
-  r?: number;
-  alpha?: number;
-  dropout?: number;
-  targetModules?: string[];
-}
-
-/** Every key optional; the learner's defaults are the paper/reference settings. */
-export interface LearnerHyperparameters {
-  learningRate?: number;
-  betas?: [number, number];
-  adamEpsilon?: number;
-  weightDecay?: number;
-  clipEpsilon?: number;
-  klBeta?: number;
-  maxGradNorm?: number;
-  lora?: LearnerLoraSettings;
-  microBatchSize?: number;
-  schedule?: 'cosine' | 'constant';
-  warmupSteps?: number;
-  maxSteps?: number;
-  minLrRatio?: number;
-  loss?: 'cwrpo' | 'reinforce';
-  reduction?: 'mean' | 'sum' | null;
-  oldLogprobs?: 'sample' | 'recompute';
-  seed?: number;
-  dtype?: 'float32' | 'bfloat16' | 'float16';
-  gradientCheckpointing?: boolean;
-}
+import type { LearnerHyperparameters, TrainingTokenizer } from './training-config';
 
 export interface LearnerStepInput {
   /** Letters, digits, `.`, `_`, `-`: names the folder `runs/<runId>/` of the artifact store. */
   runId: string;
   /** The optimiser step this call applies (>= 1); idempotent by (runId, step). */
   step: number;
-  /** HF folder, `.gguf` file, or `<folder>::<file.gguf>`. */
+  /**
+   * The base model as the learner opens it (HF folder, `.gguf` file, or `<folder>::<file.gguf>`):
+   * always the server's resolution of a model name (`resolveTrainingResources`), never a client's text.
+   */
   baseModel: string;
-  /** The batch file (TrainingSample[] or `{samples}`), absolute or relative to the artifacts folder. */
+  /** The batch file (TrainingSample[] or `{samples}`), relative to the artifact store's folder. */
   batchPath: string;
   /** A step folder or adapter folder; null: `runs/<run>/step-<k-1>` when it exists, else a fresh adapter. */
   startCheckpoint?: string | null;
-  artifactsDir?: string | null;
   hyperparameters?: LearnerHyperparameters;
 }
 
@@ -95,49 +67,16 @@ export interface LearnerActivities {
 export const LEARNER_STEP_ACTIVITY = 'learnerStep';
 
 /**
- * How trajectory text becomes token ids for the learner:
- * - `llama-cpp`: the GGUF's own tokenizer through node-llama-cpp (exact for the embedded model: the
- *   learner loads the same file);
- * - `vllm`: the serving engine's `POST /tokenize` (vLLM; exact for the served model);
- * - `utf8-bytes`: one id per UTF-8 byte (0–255). NOT a model's tokenizer: for tests and smoke runs
- *   with a model whose vocabulary has at least 256 entries;
- * - `auto` (default): `llama-cpp` when the director backend is the embedded model, else `vllm`.
+ * What the server resolves a training run's named resources to (the `resolveTrainingResources`
+ * activity, from the worker's `models:` configuration): nothing here ever comes from a client.
  */
-export type TrainingTokenizer = 'auto' | 'llama-cpp' | 'vllm' | 'utf8-bytes';
-
-/**
- * Training settings beyond `TrainingConfig`'s named keys, read from `config.extra` (so the REST API's
- * schema, which takes `extra` as a free record, stays compatible). All optional.
- */
-export interface CwrpoTrainingOptions {
-  tokenizer?: TrainingTokenizer;
-  /** GGUF for `llama-cpp` (default: `baseModel` when it is a .gguf, else the local backend's file). */
-  tokenizerModel?: string;
-  /** Steps per workflow execution before continue-as-new (default 5). */
-  continueAsNewEvery?: number;
-  /** Rollouts (sessions) running at once (default: all of a step's). */
-  concurrency?: number;
-  /** `problem` (paper GRPO, default) or `dataset` (the reference code). */
-  grouping?: 'problem' | 'dataset';
-  /** Reference-compatible reward (loops earn no structure). */
-  referenceCompatReward?: boolean;
-  /** Sample options for trajectory -> tokens: `maxTokens` truncation (head + tail), prompts kept. */
-  maxSampleTokens?: number;
-  prompts?: 'all' | 'first' | 'none';
-  /** Learner hyperparameters merged over those derived from the config (learningRate, klCoef, clipEps). */
-  learner?: LearnerHyperparameters;
-  /** Passed to the learner as `artifactsDir` (when its artifacts folder differs from the worker's). */
-  learnerArtifactsDir?: string;
-  /** learnerStep start-to-close in minutes (default 120) and heartbeat timeout in seconds (default 300). */
-  learnerTimeoutMinutes?: number;
-  learnerHeartbeatSeconds?: number;
-  learnerMaxAttempts?: number;
-  /** The learner's task queue (default `cwrpo-learner`; tests use their own). */
-  learnerTaskQueue?: string;
-  /** The adapter name the inference server serves the policy under (default: the director backend's model). */
-  adapterName?: string;
-  /** `false`: never publish (rollouts keep the base weights). Default true. */
-  publish?: boolean;
+export interface TrainingResources {
+  /** The model name the run was given. */
+  model: string;
+  /** The base model as the learner opens it. */
+  learnerModel: string;
+  /** The learner pool's task queue for this model. */
+  learnerTaskQueue: string;
 }
 
 /** State carried across continue-as-new. */
@@ -213,7 +152,8 @@ export interface BuildTrainingBatchInput {
   step: number;
   directorBackend: string;
   tokenizer: TrainingTokenizer;
-  tokenizerModel?: string;
+  /** The run's model name; the worker finds its tokenizer file (`llama-cpp`) in its `models:` configuration. */
+  baseModel: string;
   maxSampleTokens?: number;
   prompts?: 'all' | 'first' | 'none';
   items: TrainingBatchItem[];
@@ -248,6 +188,8 @@ export interface PolicyPublication {
 
 /** Activities of the training run on its own task queue (the TypeScript worker). */
 export interface TrainingActivities {
+  /** The run's base model name -> what the learner opens and the learner queue; an unknown name fails (UnknownModel). */
+  resolveTrainingResources(input: { baseModel: string }): Promise<TrainingResources>;
   /** `count` problems for step `step`, sampled from the datasets with a stream seeded by (seed, step). */
   trainingProblems(input: TrainingProblemsInput): Promise<BenchTask[]>;
   /** The outcome of a rollout session that already exists (a resumed step): waits for it. */

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { DirectorPromptMode } from './session';
+import type { EvalRunStart } from './run-start';
+import type { TrainingConfig } from './training-config';
 import type { EvalReportFiles, EvalRunCarry } from './eval';
 
 /**
@@ -10,28 +11,16 @@ import type { EvalReportFiles, EvalRunCarry } from './eval';
 export const EVAL_RUN_WORKFLOW = 'evalRun';
 export const CWRPO_TRAINING_WORKFLOW = 'cwrpoTraining';
 
-export interface EvalRunInput {
-  /** Short name; the workflow id is `eval-<name>-<suffix>` and sessions carry it in FlowSteerRun. */
-  name: string;
-  /** Registry names of the benchmarks (gsm8k, math, hotpotqa, ...). */
-  datasets: string[];
-  /** Items sampled per dataset (seeded, stratified: `sampleTasks`). */
-  perDataset: number;
-  seed: number;
-  director: string;
-  executor: string;
-  maxTurns: number;
-  promptMode?: DirectorPromptMode;
-  policyVersion?: string;
-  /** Also run the baselines (direct executor answer, fixed workflows) for the results table. */
-  baselines: boolean;
-  /** Sessions running at once. */
-  concurrency: number;
+/**
+ * `evalRun`'s input: what the client gave (`evalRunStartSchema`, validated again by the workflow)
+ * plus what the run sets itself.
+ */
+export type EvalRunInput = EvalRunStart & {
   /** Continue-as-new once the history has this many events (default 5000, or when the server suggests it). */
   continueAsNewAfterEvents?: number;
   /** Set by the run itself when it continues as new: finished results and where to go on. */
   carry?: EvalRunCarry;
-}
+};
 
 export type RunPhase = 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'stopped' | 'failed';
 
@@ -80,30 +69,6 @@ export interface EvalRunResult {
   status: 'finished' | 'stopped' | 'failed';
   report: EvalReport;
   error?: string;
-}
-
-/** CWRPO hyper-parameters and rollout settings; unknown keys go in `extra` and are kept. */
-export interface TrainingConfig {
-  datasets: string[];
-  /** Rollouts per problem (G). */
-  groupSize: number;
-  /** Problems per learner step. */
-  problemsPerStep: number;
-  steps: number;
-  seed: number;
-  /** Director backend serving the policy being trained (LoRA hot-swap). */
-  director: string;
-  executor: string;
-  maxTurns: number;
-  baseModel?: string;
-  learningRate?: number;
-  klCoef?: number;
-  clipEps?: number;
-  temperature?: number;
-  promptMode?: DirectorPromptMode;
-  /** Evaluate on held-out items every N steps (0: never). */
-  evalEvery?: number;
-  extra?: Record<string, unknown>;
 }
 
 export interface TrainingRunInput {

@@ -12,6 +12,8 @@ export const SEARCH_ATTRIBUTES = {
   FlowSteerScore: 'Double',
   FlowSteerTurns: 'Int',
   FlowSteerStatus: 'Keyword',
+  /** The principal that started the session or run (REST API token name, or the CLI's user). */
+  FlowSteerOwner: 'Keyword',
 } as const;
 
 export type SearchAttributeKey = keyof typeof SEARCH_ATTRIBUTES;
@@ -31,4 +33,5 @@ export const SA = {
   score: defineSearchAttributeKey('FlowSteerScore', TemporalSearchAttributeType.DOUBLE),
   turns: defineSearchAttributeKey('FlowSteerTurns', TemporalSearchAttributeType.INT),
   status: defineSearchAttributeKey('FlowSteerStatus', TemporalSearchAttributeType.KEYWORD),
+  owner: defineSearchAttributeKey('FlowSteerOwner', TemporalSearchAttributeType.KEYWORD),
 } as const;

@@ -4,37 +4,16 @@ import type { BenchTask } from './tasks';
 import type { Trajectory } from './trajectory';
 import type { FixedWorkflow } from './eval';
 import type { TextValue } from './text';
+import type { z } from 'zod/v4';
+import type { sessionLimitsSchema } from './session-start';
 
 /** How the director sees the session (spec §3.4): the released model's compact state, or the paper's full history. */
 export type DirectorPromptMode = 'compact' | 'full-history';
 
-export interface SessionLimits {
-  /** Director calls (turns) before the session ends unfinished; the reference uses 20. At most `MAX_TURNS`. */
-  maxTurns: number;
-  /** Per-operator activity timeout in seconds. */
-  operatorTimeoutSec?: number;
-  /** Per-director-turn activity timeout in seconds. */
-  directorTimeoutSec?: number;
-  /**
-   * The history budget of one run of the session: it continues as new before its history passes
-   * either bound (or when the server suggests it). Defaults: `DEFAULT_HISTORY_BUDGET`.
-   */
-  historyBudget?: HistoryBudget;
-  /**
-   * How long the session waits through a backend outage (a director or executor that keeps
-   * failing) before it ends `backend-unavailable`. Default `DEFAULT_OUTAGE_BUDGET_SEC`.
-   */
-  outageBudgetSec?: number;
-  /** The first wait during an outage (it doubles up to 5 minutes). Default 15 s. */
-  outageRetrySec?: number;
-}
+/** Per-session limits; the shape is `sessionLimitsSchema` (session-start.ts). */
+export type SessionLimits = z.output<typeof sessionLimitsSchema>;
 
-export interface HistoryBudget {
-  /** History events of one run. */
-  maxEvents?: number;
-  /** History bytes of one run. */
-  maxBytes?: number;
-}
+export type HistoryBudget = NonNullable<SessionLimits['historyBudget']>;
 
 /** Continue-as-new well before Temporal's own suggestion (4 MB / 4,096 events) and its 10 MB warning. */
 export const DEFAULT_HISTORY_BUDGET: Required<HistoryBudget> = { maxEvents: 3_000, maxBytes: 3 * 1024 * 1024 };

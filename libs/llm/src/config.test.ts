@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BackendRegistry, LOCAL_MODEL_FILE, backendRegistryFromConfig, loadBackendRegistry } from './config';
+import { BackendRegistry, LOCAL_MODEL_FILE, backendRegistryFromConfig, configuredNames, loadBackendRegistry } from './config';
 import { LlmError } from './errors';
 
 const EXAMPLE = resolve(__dirname, '..', 'backends.example.yaml');
@@ -165,5 +165,43 @@ describe('backend registry', () => {
       expect(err).toMatchObject({ kind: 'unknown-backend', backend: 'gpt-9', retryable: false });
       expect((err as Error).message).toContain('configured backends are local');
     }
+  });
+
+  it('names base models in models: (paths relative to the file), and always has the embedded one as "local"', () => {
+    const reg = backendRegistryFromConfig(
+      { models: { 'qwen3-8b': { path: '/models/Qwen3-8B', learnerTaskQueue: 'cwrpo-learner-gpu' }, tiny: { path: 'weights/tiny.gguf' }, split: { path: 'hf::q4.gguf', tokenizerFile: 'tok.gguf' } } },
+      { env: { FLOWSTEER_LOCAL_MODEL: '/m/embedded.gguf' }, baseDir: '/etc/flowsteer' },
+    );
+    expect(reg.models.names()).toEqual(['local', 'qwen3-8b', 'tiny', 'split']);
+    expect(reg.models.get('local').path).toBe('/m/embedded.gguf');
+    expect(reg.models.get('qwen3-8b')).toMatchObject({ path: '/models/Qwen3-8B', learnerTaskQueue: 'cwrpo-learner-gpu' });
+    expect(reg.models.get('tiny').path).toBe('/etc/flowsteer/weights/tiny.gguf');
+    expect(reg.models.get('split').path).toBe('/etc/flowsteer/hf::q4.gguf');
+    expect(reg.models.tokenizerFile('tiny')).toBe('/etc/flowsteer/weights/tiny.gguf');
+    expect(reg.models.tokenizerFile('split')).toBe('/etc/flowsteer/tok.gguf');
+    expect(reg.models.tokenizerFile('qwen3-8b')).toBeUndefined();
+  });
+
+  it('an unknown or path-like model name is refused with the configured names only, never a path', () => {
+    const reg = backendRegistryFromConfig({ models: { secret: { path: '/srv/private/weights' } } }, { env: {} });
+    expect(() => reg.models.get('nope')).toThrow(/^unknown model "nope": configured models are local, secret$/);
+    for (const name of ['/srv/private/weights', '../secret', 'secret/../../x']) {
+      expect(() => reg.models.get(name)).toThrow(/^a model is a name, not a path: configured models are local, secret$/);
+    }
+  });
+
+  it('checks the models: section like the rest', () => {
+    const err = configError(() => backendRegistryFromConfig({ models: { 'bad name': { path: 'x' }, ok: { path: '', queue: 'q' } } }, { env: {} }));
+    expect(err.message).toMatch(/models\.bad name/);
+    expect(err.message).toMatch(/models\.ok/);
+  });
+
+  it('lists the configured names without the environment of the workers (what the REST API checks against)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowsteer-names-'));
+    const file = join(dir, 'backends.yaml');
+    writeFileSync(file, 'backends:\n  director: { baseURL: "${VLLM_BASE_URL}", model: m, apiKeyEnv: VLLM_API_KEY }\nmodels:\n  qwen3-8b: { path: /models/Qwen3-8B }\n');
+    expect(() => loadBackendRegistry({ path: file, env: {} })).toThrow(/VLLM_BASE_URL is not set/);
+    expect(configuredNames({ path: file, env: {} })).toEqual({ backends: ['local', 'director'], models: ['local', 'qwen3-8b'] });
+    expect(configuredNames({ env: {}, cwd: dir })).toEqual({ backends: ['local'], models: ['local'] });
   });
 });

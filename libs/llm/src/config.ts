@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DIRECTOR_BACKEND_ALIAS, EXECUTOR_BACKEND_ALIAS } from '@flowsteer/contracts';
 import { LlmError } from './errors';
+import { ModelCatalog, type ModelEntry } from './models';
 
 export const LOCAL_BACKEND_NAME = 'local';
 export const LOCAL_MODEL_FILE = 'SmolLM2-135M-Instruct.Q4_1.gguf';
@@ -121,10 +122,23 @@ const backendSchema = z.preprocess(
   z.discriminatedUnion('kind', [openAICompatibleSchema, localSchema]),
 );
 
+const modelSchema = z
+  .object({
+    /** What the learner opens: HF folder, `.gguf` file or `<folder>::<file.gguf>`; relative paths are relative to this file. */
+    path: z.string().min(1),
+    /** GGUF the worker tokenises with (`llama-cpp` tokenizer); default: `path` when it is a .gguf. */
+    tokenizerFile: z.string().min(1).optional(),
+    learnerTaskQueue: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'a task queue name').optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
 const configFileSchema = z
   .object({
     defaults: z.object({ director: backendName.optional(), executor: backendName.optional() }).strict().default({}),
     backends: z.record(backendName, backendSchema).default({}),
+    /** Base models training runs may name (`baseModel`); `local` (the embedded GGUF) always exists. */
+    models: z.record(backendName, modelSchema).default({}),
   })
   .strict();
 
@@ -192,9 +206,12 @@ export class BackendRegistry {
   readonly defaults: { readonly director: string; readonly executor: string };
   /** Where the configuration came from (a file path, "inline config" or "built-in default"). */
   readonly source: string;
+  /** Named base models for training (`models:`); by default just `local`, the embedded GGUF. */
+  readonly models: ModelCatalog;
 
-  constructor(backends: Iterable<Backend>, defaults: { director: string; executor: string }, source: string) {
+  constructor(backends: Iterable<Backend>, defaults: { director: string; executor: string }, source: string, models?: Iterable<ModelEntry>) {
     this.backends = new Map([...backends].map((b) => [b.name, b]));
+    this.models = new ModelCatalog(models ?? [defaultLocalModelEntry()]);
     this.defaults = { ...defaults };
     this.source = source;
     for (const [role, name] of Object.entries(this.defaults)) {
@@ -281,8 +298,15 @@ export interface LoadBackendRegistryOptions {
  */
 export function loadBackendRegistry(options: LoadBackendRegistryOptions = {}): BackendRegistry {
   const env = options.env ?? process.env;
+  const { raw, source, baseDir } = readConfigSource(options);
+  return backendRegistryFromConfig(raw, { env, source, baseDir });
+}
+
+/** The parsed configuration the options point at (explicit object, file, or the built-in default `{}`). */
+function readConfigSource(options: LoadBackendRegistryOptions): { raw: unknown; source: string; baseDir: string } {
+  const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  if (options.config !== undefined) return backendRegistryFromConfig(options.config, { env, source: 'inline config', baseDir: cwd });
+  if (options.config !== undefined) return { raw: options.config, source: 'inline config', baseDir: cwd };
 
   let file: string | undefined;
   if (options.path) file = resolve(cwd, options.path);
@@ -294,15 +318,27 @@ export function loadBackendRegistry(options: LoadBackendRegistryOptions = {}): B
     });
   }
   file ??= DEFAULT_CONFIG_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
-  if (!file) return backendRegistryFromConfig({}, { env, source: 'built-in default (no backend config file)', baseDir: cwd });
-
-  let raw: unknown;
+  if (!file) return { raw: {}, source: 'built-in default (no backend config file)', baseDir: cwd };
   try {
-    raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
+    return { raw: parseYaml(readFileSync(file, 'utf8')) ?? {}, source: file, baseDir: dirname(file) };
   } catch (err) {
     throw new LlmError(`backend config ${file} is not valid YAML/JSON: ${(err as Error).message}`, { backend: '(config)', kind: 'config' });
   }
-  return backendRegistryFromConfig(raw, { env, source: file, baseDir: dirname(file) });
+}
+
+/**
+ * The backend and model names of the configuration, without building the registry: what a process
+ * that only checks names needs (the REST API), which need not have the workers' environment (the
+ * `${VAR}`s of URLs, the key variables). The workers validate everything else when they load it.
+ */
+export function configuredNames(options: LoadBackendRegistryOptions = {}): { backends: string[]; models: string[] } {
+  const { raw } = readConfigSource(options);
+  const section = (key: string) => {
+    const value = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
+    return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).filter((name) => backendName.safeParse(name).success) : [];
+  };
+  const withLocal = (names: string[], local: string) => (names.includes(local) ? names : [local, ...names]);
+  return { backends: withLocal(section('backends'), LOCAL_BACKEND_NAME), models: withLocal(section('models'), LOCAL_MODEL_ENTRY_NAME) };
 }
 
 /** Validates a parsed config object (the file's shape) and builds the registry. */
@@ -351,7 +387,16 @@ export function backendRegistryFromConfig(
 
   const director = env.FLOWSTEER_DIRECTOR_BACKEND || cfg.defaults.director || LOCAL_BACKEND_NAME;
   const executor = env.FLOWSTEER_EXECUTOR_BACKEND || cfg.defaults.executor || LOCAL_BACKEND_NAME;
-  return new BackendRegistry(backends, { director, executor }, source);
+  const local = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const models: ModelEntry[] = Object.entries(cfg.models).map(([name, m]) => ({
+    name,
+    path: m.path.includes('::') ? `${local(m.path.split('::')[0] as string)}::${m.path.split('::').slice(1).join('::')}` : local(m.path),
+    ...(m.tokenizerFile ? { tokenizerFile: local(m.tokenizerFile) } : {}),
+    ...(m.learnerTaskQueue ? { learnerTaskQueue: m.learnerTaskQueue } : {}),
+    ...(m.description ? { description: m.description } : {}),
+  }));
+  if (!models.some((m) => m.name === LOCAL_MODEL_ENTRY_NAME)) models.unshift(defaultLocalModelEntry(env));
+  return new BackendRegistry(backends, { director, executor }, source, models);
 }
 
 /** The embedded model backend as it is when nothing configures it. */
@@ -373,6 +418,14 @@ export function defaultLocalBackend(env: NodeJS.ProcessEnv = process.env): Local
     capabilities: { jsonSchema: true, grammar: 'native', logprobs: true },
     description: 'embedded SmolLM2-135M-Instruct (GGUF Q4_1) run in-process by node-llama-cpp',
   };
+}
+
+/** The model name of the embedded GGUF in `models:` (always present unless configured otherwise). */
+export const LOCAL_MODEL_ENTRY_NAME = 'local';
+
+/** The embedded GGUF as a named base model: the learner dequantises it, the worker tokenises with it. */
+export function defaultLocalModelEntry(env: NodeJS.ProcessEnv = process.env): ModelEntry {
+  return { name: LOCAL_MODEL_ENTRY_NAME, path: defaultLocalModelPath(env), description: 'the embedded SmolLM2-135M-Instruct GGUF' };
 }
 
 /** `$FLOWSTEER_LOCAL_MODEL`, else `${FLOWSTEER_HOME:-<repo>/.flowsteer}/models/SmolLM2-135M-Instruct.Q4_1.gguf`. */

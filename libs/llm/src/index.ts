@@ -5,9 +5,12 @@
 export {
   BackendRegistry,
   loadBackendRegistry,
+  configuredNames,
   backendRegistryFromConfig,
   defaultLocalBackend,
   defaultLocalModelPath,
+  defaultLocalModelEntry,
+  LOCAL_MODEL_ENTRY_NAME,
   LOCAL_BACKEND_NAME,
   LOCAL_MODEL_FILE,
   FETCH_MODEL_COMMAND,
@@ -21,6 +24,7 @@ export {
   type RetryPolicy,
   type Capabilities,
 } from './config';
+export { ModelCatalog, UnknownModelError, type ModelEntry } from './models';
 export { LlmClient, type LlmClientOptions, type ChatCallOptions } from './client';
 export { LlmError, isLlmError, redact, type LlmErrorKind } from './errors';
 export { costUsd, estimateTokens } from './ledger';

@@ -16,28 +16,6 @@ import {
 
 type History = temporal.api.history.v1.IHistory;
 
-/** One run of a continue-as-new chain and its history. */
-export interface ChainRun {
-  runId: string;
-  history: History;
-}
-
-/**
- * Every run of a workflow's continue-as-new chain, oldest first: from the latest run back through
- * each run's `continuedExecutionRunId`. Each history is bounded by the workflow's own budget.
- */
-export async function chainHistories(client: Client, workflowId: string, maxRuns = 10_000): Promise<ChainRun[]> {
-  const runs: ChainRun[] = [];
-  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
-  while (runId && runs.length < maxRuns) {
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    runs.unshift({ runId, history });
-    const previous: string | null | undefined = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
-    runId = previous || undefined;
-  }
-  return runs;
-}
-
 /** The input a run was started with (the first event of its history). */
 export async function runInput<T = SessionInput>(client: Client, history: History): Promise<T | undefined> {
   const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];

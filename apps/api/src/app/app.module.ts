@@ -1,14 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { BearerAuthGuard } from '../auth/bearer-auth.guard';
+import { RolesGuard } from '../auth/roles.guard';
 import { TemporalExceptionFilter } from '../common/temporal-exception.filter';
 import { HealthController } from '../health/health.controller';
 import { RunsModule } from '../runs/runs.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TemporalModule } from '../temporal/temporal.module';
 import { API_CONFIG, type ApiConfig } from './config';
+import { ResourceCatalog } from './resources';
 
-/** The API: configuration, one Temporal client, auth on every route but health, Temporal errors as HTTP. */
+/**
+ * The API: configuration, one Temporal client, the resource names clients may use, roles on every
+ * route but health (authentication itself is middleware, see configure.ts), Temporal errors as HTTP.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
@@ -19,10 +23,11 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: API_CONFIG, useValue: config },
-        { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: ResourceCatalog, useValue: new ResourceCatalog(config.resources) },
+        { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: TemporalExceptionFilter },
       ],
-      exports: [API_CONFIG],
+      exports: [API_CONFIG, ResourceCatalog],
     };
   }
 }

@@ -1,16 +1,20 @@
 import { z } from 'zod/v4';
+import { labelSchema, principalNameSchema } from '@flowsteer/contracts';
 
-/** Names that end up in workflow ids and visibility queries: no quotes, no spaces. */
-export const nameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'use 1-64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit');
+/** Names that end up in workflow ids and visibility queries: no quotes, no spaces (the contracts' label rule). */
+export const nameSchema = labelSchema;
 
 export const pageSchema = {
   pageSize: z.coerce.number().int().min(1).max(200).default(20).describe('results per page (1-200)'),
-  pageToken: z.string().regex(/^[A-Za-z0-9_-]*$/, 'pass back the nextPageToken of the previous page').optional(),
+  pageToken: z
+    .string()
+    .max(4096)
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'pass back the nextPageToken of the previous page')
+    .optional(),
+  owner: principalNameSchema.optional().describe('FlowSteerOwner: only work this principal started (operators always see their own only)'),
 };
 
-/** `FlowSteerX = "value" AND ...`; values are `nameSchema`-checked, so quoting is safe. */
+/** `FlowSteerX = "value" AND ...`; values are name-checked, so quoting is safe. */
 export function visibilityQuery(workflowType: string, filters: Record<string, string | undefined>): string {
   const clauses = [`WorkflowType = '${workflowType}'`];
   for (const [attribute, value] of Object.entries(filters)) if (value !== undefined) clauses.push(`${attribute} = '${value}'`);

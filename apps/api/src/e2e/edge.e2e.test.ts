@@ -1,15 +1,19 @@
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { auth, createTestApp, eventually } from './test-app';
+import { TokenSigner } from '../auth/signed-token';
+import { as, auth, createTestApp, eventually } from './test-support/test-app';
 
 /** Auth, validation, errors and starts: everything that needs Temporal but no worker. */
 describe('API edge (real Temporal, no worker)', () => {
   let app: NestExpressApplication;
+  let config: Awaited<ReturnType<typeof createTestApp>>['config'];
   let http: ReturnType<typeof request>;
   const suffix = `e${Date.now().toString(36)}`;
 
   beforeAll(async () => {
-    ({ app } = await createTestApp());
+    ({ app, config } = await createTestApp());
     http = request(app.getHttpServer());
   });
   afterAll(async () => {
@@ -30,6 +34,13 @@ describe('API edge (real Temporal, no worker)', () => {
 
     it('answers 401 to a malformed Authorization header', async () => {
       await http.get('/v1/evals').set('Authorization', 'Basic dXNlcjpwYXNz').expect(401);
+    });
+
+    it('authenticates before reading the body: no token is 401 whatever the body, never 413 or 400', async () => {
+      const big = await http.post('/v1/sessions').set('Content-Type', 'application/json').send(JSON.stringify({ problem: 'x'.repeat(10 * 1024 * 1024) }));
+      expect(big.status).toBe(401);
+      await http.post('/v1/sessions').set('Content-Type', 'application/json').send('{"problem": ').expect(401);
+      await http.post('/v1/sessions').set('Authorization', 'Bearer not-the-right-token-at-all').set('Content-Type', 'application/json').send('{"problem": ').expect(403);
     });
 
     it('leaves health and readiness open', async () => {
@@ -66,6 +77,27 @@ describe('API edge (real Temporal, no worker)', () => {
     it('answers 400 to malformed JSON and 413 to a body over the limit', async () => {
       await http.post('/v1/sessions').set(auth).set('Content-Type', 'application/json').send('{"problem": ').expect(400);
       await http.post('/v1/sessions').set(auth).send({ problem: 'x'.repeat(300 * 1024) }).expect(413);
+    });
+
+    it('answers 400 to deeply nested JSON at once (it used to overflow the stack: 500)', async () => {
+      const depth = 60_000;
+      const res = await http.post('/v1/sessions').set(auth).set('Content-Type', 'application/json').send('['.repeat(depth) + ']'.repeat(depth)).expect(400);
+      expect(res.body.message).toBe('request body nested deeper than 32 levels');
+    });
+
+    it('answers 400 at once to a page token it did not issue (it used to take ~21 s and answer 500)', async () => {
+      const started = Date.now();
+      const res = await http.get('/v1/sessions?pageToken=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA').set(auth).expect(400);
+      expect(res.body.errors[0].field).toBe('pageToken');
+      expect(Date.now() - started).toBeLessThan(5000);
+      await http.get('/v1/sessions?pageToken=garbage.garbage').set(auth).expect(400);
+    });
+
+    it('rejects unknown backends and datasets before anything starts, listing the allowed names', async () => {
+      const backend = await http.post('/v1/sessions').set(auth).send({ problem: 'x', director: 'gpt-9' }).expect(400);
+      expect(backend.body.errors).toEqual([{ field: 'director', message: 'unknown backend "gpt-9"; allowed: local, director, executor' }]);
+      const dataset = await http.post('/v1/evals').set(auth).send({ name: 'x', datasets: ['imagenet'] }).expect(400);
+      expect(dataset.body.errors[0]).toMatchObject({ field: 'datasets.0', message: expect.stringMatching(/^unknown dataset "imagenet"; allowed: gsm8k, math/) });
     });
 
     it('validates the query string of lists', async () => {
@@ -135,7 +167,7 @@ describe('API edge (real Temporal, no worker)', () => {
     });
 
     it('starts a training run as train-<name>; a second start is 409', async () => {
-      const body = { name: `t${suffix}`, config: { datasets: ['gsm8k'], steps: 10, director: 'policy', baseModel: 'base' } };
+      const body = { name: `t${suffix}`, config: { datasets: ['gsm8k'], steps: 10, director: 'director', baseModel: 'tiny' } };
       const res = await http.post('/v1/training').set(auth).send(body).expect(201);
       expect(res.body.id).toBe(`train-t${suffix}`);
       await http.post('/v1/training').set(auth).send(body).expect(409);
@@ -147,10 +179,79 @@ describe('API edge (real Temporal, no worker)', () => {
     });
   });
 
+  describe('streams', () => {
+    /** Opens a stream and resolves with its response once the headers arrive (the stream stays open). */
+    const open = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const { port } = app.getHttpServer().address() as AddressInfo;
+        httpGet({ host: '127.0.0.1', port, path, headers }, resolve).on('error', reject);
+      });
+    let session: string;
+
+    beforeAll(async () => {
+      await new Promise<void>((r) => app.getHttpServer().listen(0, '127.0.0.1', r));
+      session = (await http.post('/v1/sessions').set(auth).send({ problem: 'streamed', idSuffix: `${suffix}-stream` }).expect(201)).body.id;
+    });
+
+    it('opens a stream with a short-lived token from the bearer token (what EventSource can send), for that session only', async () => {
+      const token = await http.post(`/v1/sessions/${session}/stream-token`).set(auth).expect(201);
+      expect(token.body.url).toBe(`/v1/sessions/${session}/stream?access_token=${token.body.token}`);
+      expect(Date.parse(token.body.expiresAt)).toBeGreaterThan(Date.now());
+      const ok = await open(token.body.url);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['content-type']).toMatch(/text\/event-stream/);
+      ok.destroy();
+      const other = (await http.post('/v1/sessions').set(auth).send({ problem: 'other', idSuffix: `${suffix}-other` }).expect(201)).body.id;
+      const wrong = await open(`/v1/sessions/${other}/stream?access_token=${token.body.token}`);
+      expect(wrong.statusCode).toBe(403);
+      wrong.destroy();
+      const tampered = await open(`/v1/sessions/${session}/stream?access_token=${token.body.token.slice(0, -2)}xx`);
+      expect(tampered.statusCode).toBe(403);
+      tampered.destroy();
+      const expired = new TokenSigner(config.signingKey).sign('stream', { p: 'alice', r: 'operator', s: session, exp: Math.floor(Date.now() / 1000) - 1 });
+      const late = await open(`/v1/sessions/${session}/stream?access_token=${expired}`);
+      expect(late.statusCode).toBe(403);
+      late.destroy();
+    });
+
+    it('caps concurrent streams per principal and in total: 429 beyond', async () => {
+      const small = await createTestApp({ streams: { perPrincipal: 2, total: 3, pollMs: 100, maxPollMs: 400, tokenTtlSec: 60 }, taskQueue: config.taskQueue, queryTimeoutMs: 60_000 });
+      const server = small.app.getHttpServer();
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as AddressInfo;
+      const openOn = (who: Parameters<typeof as>[0]) =>
+        new Promise<IncomingMessage>((resolve, reject) => httpGet({ host: '127.0.0.1', port, path: `/v1/sessions/${session}/stream`, headers: as(who) }, resolve).on('error', reject));
+      const opened: IncomingMessage[] = [];
+      try {
+        for (const who of ['alice', 'alice'] as const) opened.push(await openOn(who));
+        expect(opened.map((r) => r.statusCode)).toEqual([200, 200]);
+        const third = await openOn('alice');
+        expect(third.statusCode).toBe(429);
+        third.resume();
+        opened.push(await openOn('root'));
+        expect(opened[2]?.statusCode).toBe(200);
+        const overTotal = await openOn('vera');
+        expect(overTotal.statusCode).toBe(429);
+        overTotal.resume();
+        opened.shift()?.destroy(); // a stream ends: its slot is free again (once the server sees the close)
+        const again = await eventually(async () => {
+          const r = await openOn('vera');
+          if (r.statusCode === 200) return r;
+          r.resume();
+          return undefined;
+        }, 5000);
+        opened.push(again);
+      } finally {
+        for (const r of opened) r.destroy();
+        await small.app.close();
+      }
+    });
+  });
+
   it('serves the OpenAPI document at /docs-json and the UI at /docs without a token', async () => {
     const doc = await http.get('/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/sessions', '/v1/sessions/{id}/fork', '/v1/evals/{id}', '/v1/training/{id}/metrics']));
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/sessions', '/v1/sessions/{id}/fork', '/v1/sessions/{id}/replay', '/v1/sessions/{id}/stream-token', '/v1/evals/{id}', '/v1/training/{id}/metrics']));
     expect(doc.body.paths['/v1/sessions'].post.requestBody.content['application/json'].schema.properties.limits).toBeDefined();
     await http.get('/docs').expect(200);
   });

@@ -1,5 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Caller } from '../auth/current-principal';
+import type { Principal } from '../auth/principal';
+import { MinRole } from '../auth/roles.guard';
 import { ApiDoc } from '../common/openapi-docs';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { listRunsSchema, startEvalSchema, stopSchema, type ListRunsDto, type StartEvalDto } from './run.schemas';
@@ -16,41 +19,45 @@ export class EvalsController {
 
   @Post()
   @HttpCode(201)
+  @MinRole('operator')
   @ApiDoc({ summary: 'Start an evaluation run', body: startEvalSchema, ok: { 201: '{ id, runId, link, ui }' }, errors: [400, 409] })
-  start(@Body(new ZodValidationPipe(startEvalSchema)) body: StartEvalDto) {
-    return this.runs.startEval(body);
+  start(@Caller() principal: Principal, @Body(new ZodValidationPipe(startEvalSchema)) body: StartEvalDto) {
+    return this.runs.startEval(principal, body);
   }
 
   @Get()
   @ApiDoc({ summary: 'List evaluation runs, newest first', query: listRunsSchema, ok: { 200: '{ runs, nextPageToken? }' }, errors: [400] })
-  list(@Query(new ZodValidationPipe(listRunsSchema, 'query string')) query: ListRunsDto) {
-    return this.runs.list('eval', query);
+  list(@Caller() principal: Principal, @Query(new ZodValidationPipe(listRunsSchema, 'query string')) query: ListRunsDto) {
+    return this.runs.list(principal, 'eval', query);
   }
 
   @Get(':id')
   @ApiDoc({ summary: 'Status and progress; `result.report` once finished', id: ID, ok: { 200: 'run' }, errors: [404] })
-  get(@Param('id') id: string) {
-    return this.runs.getEval(id);
+  get(@Caller() principal: Principal, @Param('id') id: string) {
+    return this.runs.getEval(principal, id);
   }
 
   @Post(':id/pause')
   @HttpCode(202)
+  @MinRole('operator')
   @ApiDoc({ summary: 'Signal `pause`', id: ID, ok: { 202: '{ id, signal }' }, errors: [404] })
-  pause(@Param('id') id: string) {
-    return this.runs.signal('eval', id, 'pause');
+  pause(@Caller() principal: Principal, @Param('id') id: string) {
+    return this.runs.signal(principal, 'eval', id, 'pause');
   }
 
   @Post(':id/resume')
   @HttpCode(202)
+  @MinRole('operator')
   @ApiDoc({ summary: 'Signal `resume`', id: ID, ok: { 202: '{ id, signal }' }, errors: [404] })
-  resume(@Param('id') id: string) {
-    return this.runs.signal('eval', id, 'resume');
+  resume(@Caller() principal: Principal, @Param('id') id: string) {
+    return this.runs.signal(principal, 'eval', id, 'resume');
   }
 
   @Post(':id/stop')
   @HttpCode(202)
+  @MinRole('operator')
   @ApiDoc({ summary: 'Signal `stop`: no new sessions; the report covers what finished', id: ID, body: stopSchema, ok: { 202: '{ id, signal }' }, errors: [400, 404] })
-  stop(@Param('id') id: string, @Body(new ZodValidationPipe(stopSchema)) body: { reason?: string }) {
-    return this.runs.signal('eval', id, 'stop', body.reason);
+  stop(@Caller() principal: Principal, @Param('id') id: string, @Body(new ZodValidationPipe(stopSchema)) body: { reason?: string }) {
+    return this.runs.signal(principal, 'eval', id, 'stop', body.reason);
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { TypedSearchAttributes } from '@temporalio/common';
 import {
   CWRPO_TRAINING_WORKFLOW,
@@ -15,6 +15,9 @@ import {
   type TrainingProgress,
   type TrainingRunInput,
 } from '@flowsteer/contracts';
+import { ResourceCatalog } from '../app/resources';
+import { listOwner, type Access } from '../auth/ownership';
+import type { Principal } from '../auth/principal';
 import { visibilityQuery } from '../common/schemas';
 import { executionSummary, type ExecutionSummary } from '../temporal/execution-summary';
 import { TemporalService } from '../temporal/temporal.service';
@@ -42,20 +45,31 @@ export type RunDetail<P, R> = ExecutionSummary & { progress?: P; progressError?:
 /** Evaluation runs (`evalRun`) and training runs (`cwrpoTraining`), DESIGN §5. */
 @Injectable()
 export class RunsService {
-  constructor(@Inject(TemporalService) private readonly temporal: TemporalService) {}
+  constructor(
+    @Inject(TemporalService) private readonly temporal: TemporalService,
+    @Inject(ResourceCatalog) private readonly resources: ResourceCatalog,
+  ) {}
 
-  async startEval(body: StartEvalDto): Promise<StartedRun> {
+  async startEval(principal: Principal, body: StartEvalDto): Promise<StartedRun> {
+    this.resources.assert([...this.resources.datasets('datasets', body.datasets), ...this.resources.backend('director', body.director), ...this.resources.backend('executor', body.executor)]);
     const { idSuffix, ...rest } = body;
     const input: EvalRunInput = rest;
-    return this.start('eval', `eval-${body.name}-${idSuffix ?? newSuffix()}`, input, body.policyVersion);
+    return this.start(principal, 'eval', `eval-${body.name}-${idSuffix ?? newSuffix()}`, input, body.policyVersion);
   }
 
-  async startTraining(body: StartTrainingDto): Promise<StartedRun> {
-    const input: TrainingRunInput = { name: body.name, config: body.config };
-    return this.start('training', `train-${body.name}`, input);
+  async startTraining(principal: Principal, body: StartTrainingDto): Promise<StartedRun> {
+    const { config } = body;
+    this.resources.assert([
+      ...this.resources.datasets('config.datasets', config.datasets),
+      ...this.resources.backend('config.director', config.director),
+      ...this.resources.backend('config.executor', config.executor),
+      ...this.resources.model('config.baseModel', config.baseModel),
+    ]);
+    const input: TrainingRunInput = { name: body.name, config };
+    return this.start(principal, 'training', `train-${body.name}`, input);
   }
 
-  private async start(kind: RunKind, workflowId: string, input: EvalRunInput | TrainingRunInput, policyVersion?: string): Promise<StartedRun> {
+  private async start(principal: Principal, kind: RunKind, workflowId: string, input: EvalRunInput | TrainingRunInput, policyVersion?: string): Promise<StartedRun> {
     const handle = await this.temporal.client.workflow.start(KINDS[kind].type, {
       taskQueue: this.temporal.config.taskQueue,
       workflowId,
@@ -64,6 +78,7 @@ export class RunsService {
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SA.run, value: workflowId },
         { key: SA.status, value: 'running' },
+        { key: SA.owner, value: principal.name },
         ...(policyVersion ? [{ key: SA.policyVersion, value: policyVersion }] : []),
       ]),
     });
@@ -75,31 +90,32 @@ export class RunsService {
     };
   }
 
-  async list(kind: RunKind, q: ListRunsDto): Promise<{ runs: ExecutionSummary[]; nextPageToken?: string }> {
-    const page = await this.temporal.list(visibilityQuery(KINDS[kind].type, {}), q.pageSize, q.pageToken);
+  async list(principal: Principal, kind: RunKind, q: ListRunsDto): Promise<{ runs: ExecutionSummary[]; nextPageToken?: string }> {
+    const page = await this.temporal.list(visibilityQuery(KINDS[kind].type, { FlowSteerOwner: listOwner(principal, q.owner) }), q.pageSize, q.pageToken);
     return {
       runs: page.executions.map((e) => executionSummary(e, this.temporal.uiLink(e.workflowId))),
       ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
     };
   }
 
-  getEval(id: string): Promise<RunDetail<EvalRunProgress, EvalRunResult>> {
-    return this.get('eval', id);
+  getEval(principal: Principal, id: string): Promise<RunDetail<EvalRunProgress, EvalRunResult>> {
+    return this.get({ principal, mode: 'read' }, 'eval', id);
   }
 
-  getTraining(id: string): Promise<RunDetail<TrainingProgress, unknown>> {
-    return this.get('training', id);
+  getTraining(principal: Principal, id: string): Promise<RunDetail<TrainingProgress, unknown>> {
+    return this.get({ principal, mode: 'read' }, 'training', id);
   }
 
   /** The `progress` query alone (training metrics). */
-  async progress(kind: RunKind, id: string): Promise<EvalRunProgress | TrainingProgress> {
-    await this.temporal.describe(id, KINDS[kind].type, KINDS[kind].noun);
+  async progress(principal: Principal, kind: RunKind, id: string): Promise<EvalRunProgress | TrainingProgress> {
+    await this.temporal.describe(id, KINDS[kind].type, KINDS[kind].noun, { principal, mode: 'read' });
     const handle = this.temporal.client.workflow.getHandle(id);
     return this.temporal.withQueryDeadline(() => handle.query<EvalRunProgress | TrainingProgress>(KINDS[kind].progress.name));
   }
 
-  async signal(kind: RunKind, id: string, which: 'pause' | 'resume' | 'stop', reason?: string): Promise<{ id: string; signal: string }> {
-    await this.temporal.describe(id, KINDS[kind].type, KINDS[kind].noun);
+  async signal(principal: Principal, kind: RunKind, id: string, which: 'pause' | 'resume' | 'stop', reason?: string): Promise<{ id: string; signal: string }> {
+    const description = await this.temporal.describe(id, KINDS[kind].type, KINDS[kind].noun, { principal, mode: 'write' });
+    if (description.status.name !== 'RUNNING') throw new ConflictException(`${KINDS[kind].noun} "${id}" has ended (${description.status.name}); it takes no more signals`);
     const handle = this.temporal.client.workflow.getHandle(id);
     if (which === 'pause') await handle.signal(pauseSignal);
     else if (which === 'resume') await handle.signal(resumeSignal);
@@ -107,8 +123,8 @@ export class RunsService {
     return { id, signal: which };
   }
 
-  private async get<P, R>(kind: RunKind, id: string): Promise<RunDetail<P, R>> {
-    const description = await this.temporal.describe(id, KINDS[kind].type, KINDS[kind].noun);
+  private async get<P, R>(access: Access, kind: RunKind, id: string): Promise<RunDetail<P, R>> {
+    const description = await this.temporal.describe(id, KINDS[kind].type, KINDS[kind].noun, access);
     const handle = this.temporal.client.workflow.getHandle(id);
     const status = description.status.name;
     const summary = executionSummary(description, this.temporal.uiLink(id));

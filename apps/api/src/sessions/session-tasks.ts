@@ -15,8 +15,9 @@ function datasetItems(name: string): Map<string, BenchTask> {
   try {
     result = loadDataset(name);
   } catch (err) {
-    if (err instanceof BenchDataMissingError) throw new ServiceUnavailableException(err.message);
-    throw validationFailed('request body', [{ field: 'dataset', message: (err as Error).message }]);
+    // the loader's messages name server paths: say what is wrong without them
+    if (err instanceof BenchDataMissingError) throw new ServiceUnavailableException(`the benchmark data of "${name}" is not installed on this server`);
+    throw validationFailed('request body', [{ field: 'dataset', message: `cannot load dataset "${name}"` }]);
   }
   const items = new Map(result.tasks.map((t) => [t.id, t]));
   loaded.set(name, items);
@@ -33,7 +34,7 @@ export function resolveTask(body: StartSessionDto): BenchTask {
   const task = items.get(body.item as string);
   if (!task) {
     const examples = [...items.keys()].slice(0, 3).map((k) => `"${k}"`).join(', ');
-    throw validationFailed('request body', [{ field: 'item', message: `no item "${body.item}" in ${body.dataset} (ids look like ${examples})` }]);
+    throw validationFailed('request body', [{ field: 'item', message: `no item "${String(body.item).slice(0, 200)}" in ${body.dataset} (ids look like ${examples})` }]);
   }
   return task;
 }

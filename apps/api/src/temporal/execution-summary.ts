@@ -20,6 +20,8 @@ export interface ExecutionSummary {
     score?: number;
     turns?: number;
     status?: string;
+    /** The principal that started it (FlowSteerOwner). */
+    owner?: string;
   };
   memo?: Record<string, unknown>;
   ui: string;

@@ -1,12 +1,24 @@
+import { createHash } from 'node:crypto';
 import { Client, Connection, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
+import { SA } from '@flowsteer/contracts';
 import type { ApiConfig } from '../app/config';
+import { assertAccess, type Access } from '../auth/ownership';
+import { TokenSigner } from '../auth/signed-token';
+import { validationFailed } from '../common/zod-validation.pipe';
+
+const PAGE_TOKEN_PURPOSE = 'page';
 
 export interface ExecutionPage {
   executions: WorkflowExecutionInfo[];
-  /** Opaque token for the next page (base64url), absent on the last page. */
+  /** Opaque signed token for the next page, bound to the query; absent on the last page. */
   nextPageToken?: string;
+}
+
+/** The `FlowSteerOwner` of a described or listed workflow. */
+export function ownerOf(info: Pick<WorkflowExecutionInfo, 'typedSearchAttributes'>): string | undefined {
+  return info.typedSearchAttributes.get(SA.owner);
 }
 
 /**
@@ -16,8 +28,11 @@ export interface ExecutionPage {
 export class TemporalService implements OnApplicationShutdown {
   readonly connection: Connection;
   readonly client: Client;
+  /** Signs page tokens (and stream tokens, see SessionsService). */
+  readonly signer: TokenSigner;
 
   constructor(readonly config: ApiConfig) {
+    this.signer = new TokenSigner(config.signingKey);
     this.connection = Connection.lazy({ address: config.temporalAddress, tls: config.temporalTls, connectTimeout: '5s' });
     this.client = new Client({ connection: this.connection, namespace: config.temporalNamespace });
   }
@@ -35,26 +50,38 @@ export class TemporalService implements OnApplicationShutdown {
     return this.connection.withDeadline(Date.now() + this.config.queryTimeoutMs, fn);
   }
 
-  /** Describes a workflow and checks it is of the expected type: a session id is no training run. */
-  async describe(workflowId: string, workflowType: string, noun: string): Promise<WorkflowExecutionDescription> {
+  /**
+   * Describes a workflow, checks it is of the expected type (a session id is no training run) and
+   * that the caller may read or change it (ownership, see auth/ownership.ts).
+   */
+  async describe(workflowId: string, workflowType: string, noun: string, access: Access): Promise<WorkflowExecutionDescription> {
     const description = await this.client.workflow.getHandle(workflowId).describe();
-    if (description.type !== workflowType) throw new NotFoundException(`no ${noun} with id "${workflowId}" (it is a ${description.type} workflow)`);
+    if (description.type !== workflowType) throw new NotFoundException(`no ${noun} with id "${workflowId}"`);
+    assertAccess(access, ownerOf(description), noun, workflowId);
     return description;
   }
 
-  /** One page of a visibility query, with Temporal's own page token passed through. */
+  /**
+   * One page of a visibility query. Temporal's page token travels signed and bound to the query, so
+   * a token that was altered, made up or taken from another list is a 400 at once (and can never
+   * widen what the caller may list).
+   */
   async list(query: string, pageSize: number, pageToken?: string): Promise<ExecutionPage> {
-    const response = await this.client.workflowService.listWorkflowExecutions({
-      namespace: this.namespace,
-      query,
-      pageSize,
-      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
-    });
+    const bound = createHash('sha256').update(query).digest('base64url').slice(0, 22);
+    let temporalToken: Buffer | undefined;
+    if (pageToken) {
+      const payload = this.signer.verify<{ q: string; t: string }>(PAGE_TOKEN_PURPOSE, pageToken);
+      if (!payload || payload.q !== bound || typeof payload.t !== 'string') {
+        throw validationFailed('query string', [{ field: 'pageToken', message: 'not a page token of this list: pass back the nextPageToken of the previous page, unchanged, with the same filters' }]);
+      }
+      temporalToken = Buffer.from(payload.t, 'base64url');
+    }
+    const response = await this.client.workflowService.listWorkflowExecutions({ namespace: this.namespace, query, pageSize, nextPageToken: temporalToken });
     const executions = await Promise.all(
       (response.executions ?? []).map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.namespace)),
     );
-    const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
-    return { executions, ...(token ? { nextPageToken: token } : {}) };
+    const next = response.nextPageToken?.length ? this.signer.sign(PAGE_TOKEN_PURPOSE, { q: bound, t: Buffer.from(response.nextPageToken).toString('base64url') }) : undefined;
+    return { executions, ...(next ? { nextPageToken: next } : {}) };
   }
 
   /** Readiness: the frontend answers a cheap call within two seconds. */

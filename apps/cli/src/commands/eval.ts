@@ -3,6 +3,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { EVAL_RUN_WORKFLOW, SA, TASK_QUEUES, evalProgressQuery, type EvalRunResult } from '@flowsteer/contracts';
 import { evalRunInput, type EvalOptions } from '../eval/run-input';
 import { progressLine } from '../eval/progress-line';
+import { cliOwner } from '../paths';
 import { CliError } from '../processes';
 import { connectClient } from '../temporal';
 import { uiLink } from './solve';
@@ -27,6 +28,7 @@ export async function evalCommand(opts: EvalOptions): Promise<number> {
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SA.run, value: workflowId },
         { key: SA.status, value: 'running' },
+        { key: SA.owner, value: cliOwner() },
       ]),
     });
     if (!opts.json) {

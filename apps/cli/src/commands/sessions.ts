@@ -1,8 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { MAX_TURNS, effectiveSessionStatus, sessionInputProblems, type SessionInput, type TranscriptEntry } from '@flowsteer/contracts';
-import { chainHistories, readSession, runInput, workerWorkflowOptions } from '@flowsteer/temporal-runtime';
+import { readSession, replayWorkflowChain, runInput } from '@flowsteer/temporal-runtime';
 import { WORKSPACE_ROOT } from '../paths';
 import { CliError } from '../processes';
 import { startSessionInput } from '../solve/sessions';
@@ -28,8 +27,7 @@ export function artifactStore(): ArtifactStore {
 
 /** The session's input (task, backends, limits), as its latest run was started with it. */
 async function originalInput(client: Client, workflowId: string): Promise<SessionInput> {
-  const [latest] = await chainHistories(client, workflowId, 1);
-  const input = latest ? await runInput(client, latest.history) : undefined;
+  const input = await runInput(client, await client.workflow.getHandle(workflowId).fetchHistory());
   if (!input) throw new CliError(`${workflowId} has no recorded input; is it a canvasSession?`);
   const { carry: _carry, ...original } = input;
   return original;
@@ -79,17 +77,11 @@ export async function show(workflowId: string, opts: { json?: boolean }): Promis
  */
 export async function replay(workflowId: string): Promise<void> {
   await withClient(async (client) => {
-    const runs = await chainHistories(client, workflowId);
-    let events = 0;
-    for (const [i, run] of runs.entries()) {
-      try {
-        await Worker.runReplayHistory({ ...workerWorkflowOptions(), replayName: 'flowsteer-cli-replay' }, run.history, workflowId);
-      } catch (err) {
-        throw new CliError(`replay of ${workflowId} run ${i + 1}/${runs.length} (${run.runId}) FAILED against the current workflow code: ${(err as Error).message}`);
-      }
-      events += run.history.events?.length ?? 0;
-    }
-    console.log(`replay ok: ${runs.length} run(s), ${events} history events of ${workflowId} replay deterministically on the current code`);
+    const bundle = process.env.FLOWSTEER_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: process.env.FLOWSTEER_WORKFLOW_BUNDLE } } : {};
+    const outcome = await replayWorkflowChain(client, workflowId, { ...bundle, replayName: 'flowsteer-cli-replay' });
+    const events = outcome.runs.reduce((n, r) => n + r.events, 0);
+    if (!outcome.ok) throw new CliError(`replay of ${workflowId} FAILED against the current workflow code (run ${outcome.divergence.runId}): ${outcome.divergence.message}`);
+    console.log(`replay ok: ${outcome.runs.length} run(s), ${events} history events of ${workflowId} replay deterministically on the current code`);
     printTranscript((await readSession(client, artifactStore(), workflowId)).transcript);
   });
 }

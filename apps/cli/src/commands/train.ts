@@ -9,7 +9,7 @@ import {
   type CwrpoTrainingProgress,
   type CwrpoTrainingResult,
 } from '@flowsteer/contracts';
-import { canvasTaskQueue, flowsteerHome } from '../paths';
+import { canvasTaskQueue, cliOwner, flowsteerHome } from '../paths';
 import { CliError } from '../processes';
 import { connectClient } from '../temporal';
 import { loadTrainConfig } from '../train/config';
@@ -49,6 +49,7 @@ export async function train(opts: TrainOptions): Promise<number> {
         typedSearchAttributes: new TypedSearchAttributes([
           { key: SA.run, value: workflowId },
           { key: SA.status, value: 'running' },
+          { key: SA.owner, value: cliOwner() },
         ]),
       });
       console.log(`started ${workflowId}: ${file.config.steps} step(s), ${file.config.problemsPerStep} problem(s) × G=${file.config.groupSize} rollouts per step`);

@@ -16,6 +16,8 @@ describe('flowsteer eval options', () => {
     expect(() => evalRunInput({ ...base, seed: 'x' })).toThrow(/--seed must be an integer/);
     expect(() => evalRunInput({ ...base, concurrency: '1.5' })).toThrow(/--concurrency/);
     expect(() => evalRunInput({ ...base, name: 'a b' })).toThrow(/--name/);
+    expect(() => evalRunInput({ ...base, director: '/etc/passwd' })).toThrow(/--director: a backend is a name/);
+    expect(() => evalRunInput({ ...base, datasets: 'gsm8k,../../x' })).toThrow(/--datasets: a dataset is a name/);
   });
 
   it('prints progress as one line', () => {

@@ -1,4 +1,4 @@
-import type { EvalRunInput } from '@flowsteer/contracts';
+import { evalRunStartSchema, schemaProblems, type EvalRunInput } from '@flowsteer/contracts';
 import { CliError } from '../processes';
 
 export interface EvalOptions {
@@ -36,7 +36,7 @@ export function evalRunInput(opts: EvalOptions): EvalRunInput {
   if (!datasets.length) throw new CliError('--datasets needs at least one name, e.g. --datasets gsm8k,math');
   if (opts.promptMode !== 'compact' && opts.promptMode !== 'full-history') throw new CliError('--prompt-mode is compact or full-history');
   if (!/^[A-Za-z0-9._-]+$/.test(opts.name)) throw new CliError(`--name may use letters, digits, ".", "_" and "-" only, not "${opts.name}"`);
-  return {
+  const parsed = evalRunStartSchema.safeParse({
     name: opts.name,
     datasets,
     perDataset: positiveInt(opts.perDataset, '--per-dataset'),
@@ -47,5 +47,12 @@ export function evalRunInput(opts: EvalOptions): EvalRunInput {
     promptMode: opts.promptMode,
     baselines: Boolean(opts.baselines),
     concurrency: positiveInt(opts.concurrency, '--concurrency'),
-  };
+  });
+  if (!parsed.success) throw new CliError(schemaProblems(parsed.error).map((p) => `--${kebab(p.field)}: ${p.message}`).join('\n'));
+  return parsed.data;
+}
+
+/** `perDataset` -> `per-dataset`, `datasets.0` -> `datasets`: the flag a schema field came from. */
+function kebab(field: string): string {
+  return (field.split('.')[0] ?? field).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

@@ -18,7 +18,7 @@ describe('training config files', () => {
   });
 
   it('names every bad key at once', () => {
-    const text = 'name: x\ndatasets: []\ngroupSize: 1\nsteps: two\ndirector: local\nbaseModel: m\nlearningrate: 1\nextra: { tokenizer: sentencepiece, learner: { lora: { rank: 8 } } }\n';
+    const text = 'name: x\ndatasets: []\ngroupSize: 1\nsteps: two\ndirector: local\nbaseModel: m\nlearningrate: 1\ntokenizer: sentencepiece\nlearner: { lora: { rank: 8 } }\n';
     let message = '';
     try {
       parseTrainConfig(text, 'bad.yaml');
@@ -30,12 +30,27 @@ describe('training config files', () => {
     expect(message).toMatch(/groupSize: G must be at least 2/);
     expect(message).toMatch(/steps: /);
     expect(message).toMatch(/unknown key\(s\) "learningrate"/);
-    expect(message).toMatch(/extra\.tokenizer: /);
-    expect(message).toMatch(/extra\.learner\.lora: unknown key\(s\) "rank"/);
+    expect(message).toMatch(/tokenizer: /);
+    expect(message).toMatch(/learner\.lora: unknown key\(s\) "rank"/);
+  });
+
+  it.each([
+    ['baseModel: /models/Qwen3-8B', /baseModel: a model is a name .*never a path/],
+    ['baseModel: ../../x.gguf', /baseModel: a model is a name/],
+    ['extra: { learnerArtifactsDir: /tmp/x }', /unknown key\(s\) "extra"/],
+    ['tokenizerModel: /tmp/x.gguf', /unknown key\(s\) "tokenizerModel"/],
+    ['learnerTaskQueue: evil', /unknown key\(s\) "learnerTaskQueue"/],
+    ['klCoef: 0.1', /unknown key\(s\) "klCoef"/],
+    ['learner: { klBeta: 0.1 }', /learner: unknown key\(s\) "klBeta"/],
+    ['evalEvery: 5', /unknown key\(s\) "evalEvery"/],
+  ])('refuses %s: no paths, queues or second names for a setting', (line, expected) => {
+    const base = 'name: x\ndatasets: [gsm8k]\nsteps: 1\ndirector: local\n';
+    const text = `${base}${line.startsWith('baseModel') ? '' : 'baseModel: local\n'}${line}\n`;
+    expect(() => parseTrainConfig(text, 'hostile.yaml')).toThrow(expected);
   });
 
   it('fills defaults', () => {
-    const { config } = parseTrainConfig('name: t\ndatasets: [gsm8k]\nsteps: 3\ndirector: local\nbaseModel: m.gguf\n', 't.yaml');
+    const { config } = parseTrainConfig('name: t\ndatasets: [gsm8k]\nsteps: 3\ndirector: local\nbaseModel: local\n', 't.yaml');
     expect(config).toMatchObject({ groupSize: 8, problemsPerStep: 8, seed: 42, executor: 'local', maxTurns: 20 });
   });
 });

@@ -1,5 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { type LlmActivities, type OperatorActivities, type SessionActivities, type SessionLimits } from '@flowsteer/contracts';
+import { FAILURE, SESSION_NON_RETRYABLE, type LlmActivities, type OperatorActivities, type SessionActivities, type SessionLimits } from '@flowsteer/contracts';
+
+/**
+ * Failure types no retry can fix (the failure catalogue's session list). LLM failures that no retry
+ * fixes (`LlmError.*`) are already thrown as non-retryable by libs/llm.
+ */
+const NON_RETRYABLE = [...SESSION_NON_RETRYABLE];
 
 /**
  * Activity proxies with the session's per-call timeouts. LLM calls are retried inside the LLM
@@ -19,17 +25,17 @@ export function sessionActivities(limits: SessionLimits) {
   const director = proxyActivities<LlmActivities>({
     startToCloseTimeout: `${limits.directorTimeoutSec ?? 300} seconds`,
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { maximumAttempts: 2, initialInterval: '1 second' },
+    retry: { maximumAttempts: 2, initialInterval: '1 second', nonRetryableErrorTypes: NON_RETRYABLE },
   });
   const operators = proxyActivities<OperatorActivities>({
     startToCloseTimeout: `${limits.operatorTimeoutSec ?? 300} seconds`,
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { maximumAttempts: 2, initialInterval: '1 second' },
+    retry: { maximumAttempts: 2, initialInterval: '1 second', nonRetryableErrorTypes: NON_RETRYABLE },
   });
   const session = proxyActivities<SessionActivities>({
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '2 minutes',
-    retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['ArtifactRefError', 'InvalidSessionInput'] },
+    retry: { maximumAttempts: 5, nonRetryableErrorTypes: [FAILURE.invalidSessionInput] },
   });
   // proxies are not enumerable: name each activity
   return {

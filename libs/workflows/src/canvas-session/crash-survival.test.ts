@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { CANVAS_SESSION_WORKFLOW, TASK_QUEUES, canvasQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
-import { chainHistories } from '@flowsteer/temporal-runtime';
+import { workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { ROOT, startTestServer, stopTestServer, type TestServer } from '../../../../jest/test-server';
 import { startSessionHarness, type SessionHarness } from '../test-support/session-harness';
@@ -84,7 +84,7 @@ async function startAll(client: Client, taskQueue: string, prefix: string): Prom
 
 /** Every run's history of a session (a continue-as-new chain); event ids restart in each run. */
 async function chainEvents(client: Client, workflowId: string): Promise<HistoryEvent[][]> {
-  return (await chainHistories(client, workflowId)).map((r) => r.history.events ?? []);
+  return (await workflowChainHistories(client, workflowId)).map((r) => r.history.events ?? []);
 }
 
 function chainOperatorActivities(runs: HistoryEvent[][]) {

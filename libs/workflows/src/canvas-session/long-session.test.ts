@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import { CANVAS_SESSION_WORKFLOW, canvasQuery, transcriptQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
-import { chainHistories, readSession, workerWorkflowOptions } from '@flowsteer/temporal-runtime';
+import { workflowChainHistories, readSession, workerWorkflowOptions } from '@flowsteer/temporal-runtime';
 import { maybeRecordChain, startSessionHarness, type SessionHarness } from '../test-support/session-harness';
 import { bulkyExecutorReply, probeDirectorReply, sessionSegments } from '../test-support/scripted-session';
 
@@ -53,7 +53,7 @@ describe('long sessions: bounded histories, payloads by reference', () => {
     expect(result.turns).toBe(TURNS);
     expect(result.runs).toBeGreaterThanOrEqual(3);
     expect(result.segments).toHaveLength(result.runs);
-    const runs = await chainHistories(h.client, workflowId);
+    const runs = await workflowChainHistories(h.client, workflowId);
     expect(runs).toHaveLength(result.runs);
     for (const run of runs) {
       const bytes = JSON.stringify(run.history).length;
@@ -70,7 +70,7 @@ describe('long sessions: bounded histories, payloads by reference', () => {
     const page = await handle.query(transcriptQuery, { from: 0, limit: 5 });
     expect(page.entries.length).toBeLessThanOrEqual(5);
     expect(page.total).toBe(TURNS);
-    const runs = await chainHistories(h.client, workflowId);
+    const runs = await workflowChainHistories(h.client, workflowId);
     const completed = runs.flatMap((r) => r.history.events ?? []).filter((e) => e.activityTaskCompletedEventAttributes);
     const largest = Math.max(...completed.map((e) => JSON.stringify(e).length));
     expect(largest).toBeLessThan(4096); // no 4 KB operator output travels whole
@@ -91,7 +91,7 @@ describe('long sessions: bounded histories, payloads by reference', () => {
   });
 
   it('replays every run of the chain deterministically', async () => {
-    const runs = await chainHistories(h.client, workflowId);
+    const runs = await workflowChainHistories(h.client, workflowId);
     const replayed = Worker.runReplayHistories({ ...workerWorkflowOptions(), replayName: 'long-session' }, runs.map((r) => ({ workflowId, history: r.history })));
     for await (const r of replayed) expect(r.error).toBeUndefined();
     await maybeRecordChain(h.client, workflowId, 'canvas-session-chain');

@@ -1,15 +1,24 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { TASK_QUEUES, type CwrpoTrainingOptions, type LearnerActivities, type TrainingActivities } from '@flowsteer/contracts';
+import { LEARNER_NON_RETRYABLE, TRAINING_NON_RETRYABLE, type LearnerActivities, type TrainingActivities, type TrainingConfig, type TrainingResources } from '@flowsteer/contracts';
 
-const NON_RETRYABLE = ['InvalidTrainingInput', 'BenchDataMissing', 'InvalidBackendConfig', 'UnknownBackend', 'TrajectoryMissing', 'TokenizerUnavailable'];
+const NON_RETRYABLE = [...TRAINING_NON_RETRYABLE];
+
+/** The server's resolution of the run's base model (runs once per workflow execution). */
+export function resourceActivities() {
+  return proxyActivities<TrainingActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE },
+  }).resolveTrainingResources;
+}
 
 /**
  * Activity proxies of the training run. The TypeScript ones run on the run's own task queue; the
- * learner step runs on `cwrpo-learner` (the Python worker), with a long start-to-close, a heartbeat
- * timeout (a killed learner is noticed and retried) and a few attempts: the learner is idempotent by
- * (run, step), so a retry never applies a step twice. Proxies are named one by one (never spread).
+ * learner step runs on the learner queue the server resolved for the run's model (the Python
+ * worker), with a long start-to-close, a heartbeat timeout (a killed learner is noticed and
+ * retried) and a few attempts: the learner is idempotent by (run, step), so a retry never applies a
+ * step twice. Proxies are named one by one (never spread).
  */
-export function trainingActivities(options: CwrpoTrainingOptions) {
+export function trainingActivities(config: TrainingConfig, resources: TrainingResources) {
   const data = proxyActivities<TrainingActivities>({
     startToCloseTimeout: '10 minutes',
     retry: { maximumAttempts: 3, initialInterval: '2 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
@@ -25,10 +34,10 @@ export function trainingActivities(options: CwrpoTrainingOptions) {
     retry: { maximumAttempts: 3, initialInterval: '2 seconds', nonRetryableErrorTypes: NON_RETRYABLE },
   });
   const learner = proxyActivities<LearnerActivities>({
-    taskQueue: options.learnerTaskQueue ?? TASK_QUEUES.learner,
-    startToCloseTimeout: `${options.learnerTimeoutMinutes ?? 120} minutes`,
-    heartbeatTimeout: `${options.learnerHeartbeatSeconds ?? 300} seconds`,
-    retry: { maximumAttempts: options.learnerMaxAttempts ?? 5, initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: ['LearnerInputError'] },
+    taskQueue: resources.learnerTaskQueue,
+    startToCloseTimeout: `${config.learnerTimeoutMinutes ?? 120} minutes`,
+    heartbeatTimeout: `${config.learnerHeartbeatSeconds ?? 300} seconds`,
+    retry: { maximumAttempts: config.learnerMaxAttempts ?? 5, initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: [...LEARNER_NON_RETRYABLE] },
   });
   const publish = proxyActivities<TrainingActivities>({
     startToCloseTimeout: '5 minutes',

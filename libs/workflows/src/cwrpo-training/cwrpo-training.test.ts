@@ -48,6 +48,7 @@ describe('cwrpoTraining workflow (real server, scripted sessions, fake learner)'
     expect(inputs[0]?.startCheckpoint).toBeUndefined();
     expect(inputs[1]?.startCheckpoint).toBe(join(h.artifactsDir, 'runs', workflowId, 'step-1'));
     expect(inputs[0]?.hyperparameters).toMatchObject({ learningRate: 2e-5, maxSteps: 2 });
+    expect(inputs[0]?.baseModel).toBe('/models/tiny'); // the server's resolution of the name "tiny"
     expect(inputs[0]?.batchPath).toBe(join('runs', workflowId, 'batches', 'step-1.json'));
 
     for (const entry of result.history) {
@@ -174,6 +175,25 @@ describe('cwrpoTraining workflow (real server, scripted sessions, fake learner)'
       workflowId: `train-${name}`,
       args: [{ name, config: { ...config(h), baseModel: undefined } }],
     });
-    await expect(handle.result()).rejects.toMatchObject({ cause: { message: expect.stringMatching(/baseModel must name/) } });
+    await expect(handle.result()).rejects.toMatchObject({ cause: { message: expect.stringMatching(/baseModel: /) } });
+  });
+
+  it('refuses a path where a model name belongs, and an unknown model, without showing a server path', async () => {
+    const asPath = `path${Date.now().toString(36)}`;
+    const byPath = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId: `train-${asPath}`,
+      args: [{ name: asPath, config: { ...config(h), baseModel: '/tmp/planted/model.gguf' } }],
+    });
+    await expect(byPath.result()).rejects.toMatchObject({ cause: { type: 'InvalidTrainingInput', message: expect.stringMatching(/baseModel: a model is a name .*never a path/) } });
+
+    const unknown = `unknown${Date.now().toString(36)}`;
+    const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId: `train-${unknown}`,
+      args: [{ name: unknown, config: { ...config(h), baseModel: 'no-such-model' } }],
+    });
+    const failure = await handle.result().catch((err: { cause?: { cause?: { type?: string; message?: string } } }) => err.cause?.cause);
+    expect(failure).toMatchObject({ type: 'UnknownModel', message: 'unknown model "no-such-model": configured models are local, tiny' });
   });
 });

@@ -1,5 +1,6 @@
 import { ApplicationFailure, continueAsNew, setHandler, setWorkflowOptions, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
+  FAILURE,
   SA,
   trainingProgressQuery,
   type CwrpoTrainingInput,
@@ -9,11 +10,12 @@ import {
   type PolicyPublication,
   type TrainingCarry,
   type TrainingStepMetrics,
+  learnerHyperparametersOf,
 } from '@flowsteer/contracts';
 import { RunControl } from '../shared/run-control';
-import { trainingActivities } from './activities';
+import { resourceActivities, trainingActivities } from './activities';
 import { learnerRunId } from './ids';
-import { learnerHyperparameters, readTrainingConfig } from './options';
+import { readTrainingConfig } from './options';
 import { batchItems, rolloutMetrics, scoreRollouts } from './rewards';
 import { runRollouts } from './rollouts';
 
@@ -37,10 +39,13 @@ const LEARNER_KEYS = new Set(['loss', 'surrogate', 'kl', 'clippedFraction', 'gra
  */
 export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTrainingResult> {
   const runId = workflowInfo().workflowId;
-  const { config } = input;
-  const { options, problems } = readTrainingConfig(config);
-  if (problems.length) throw ApplicationFailure.nonRetryable(`invalid training run "${input.name}": ${problems.join('; ')}`, 'InvalidTrainingInput');
-  const acts = trainingActivities(options);
+  const read = readTrainingConfig(input.config);
+  if (!read.config) throw ApplicationFailure.nonRetryable(`invalid training run "${input.name}": ${read.problems.join('; ')}`, FAILURE.invalidTrainingInput);
+  const { config } = read;
+  // Named resources: the server turns the model name into what the learner opens and its queue.
+  const resources = await resourceActivities()({ baseModel: config.baseModel });
+  const acts = trainingActivities(config, resources);
+  const owner = workflowInfo().typedSearchAttributes.get(SA.owner);
   const learnerRun = learnerRunId(runId);
   const carry = input.carry;
   const firstStep = carry?.nextStep ?? input.startStep ?? 1;
@@ -80,7 +85,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
   ]);
   control.begin();
 
-  const canEvery = options.continueAsNewEvery ?? DEFAULT_CAN_EVERY;
+  const canEvery = config.continueAsNewEvery ?? DEFAULT_CAN_EVERY;
   let stepsHere = 0;
   while (state.nextStep <= config.steps && !control.stopping) {
     await control.waitUntilMayProceed();
@@ -123,7 +128,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     ]);
     Object.assign(rollouts, { done: 0, total: tasks.length * config.groupSize, failed: 0 });
     const done = await runRollouts(
-      { name: input.name, runId, step, config, policyVersion: state.policyVersion, ...(state.publication?.published && state.publication.adapterName ? { directorModel: state.publication.adapterName } : {}), concurrency: options.concurrency ?? Math.max(1, tasks.length * config.groupSize), gate: control.mayProceed },
+      { name: input.name, runId, step, config, policyVersion: state.policyVersion, ...(state.publication?.published && state.publication.adapterName ? { directorModel: state.publication.adapterName } : {}), ...(owner ? { owner } : {}), concurrency: config.concurrency ?? Math.max(1, tasks.length * config.groupSize), gate: control.mayProceed },
       tasks,
       acts,
       (r) => {
@@ -131,8 +136,8 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
         if (!r.outcome || r.outcome.status === 'failed') rollouts.failed += 1;
       },
     );
-    const scored = scoreRollouts(done, options);
-    const { items, groups } = batchItems(scored, options);
+    const scored = scoreRollouts(done, config);
+    const { items, groups } = batchItems(scored, config);
     const metrics: Record<string, number> = rolloutMetrics(done, scored, groups);
     if (items.length === 0) {
       // nothing to learn from: the policy and checkpoint stay as they are
@@ -147,10 +152,10 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
         runId: learnerRun,
         step,
         directorBackend: config.director,
-        tokenizer: options.tokenizer ?? 'auto',
-        ...(options.tokenizerModel ? { tokenizerModel: options.tokenizerModel } : config.baseModel?.endsWith('.gguf') ? { tokenizerModel: config.baseModel } : {}),
-        ...(options.maxSampleTokens ? { maxSampleTokens: options.maxSampleTokens } : {}),
-        ...(options.prompts ? { prompts: options.prompts } : {}),
+        tokenizer: config.tokenizer ?? 'auto',
+        baseModel: config.baseModel,
+        ...(config.maxSampleTokens ? { maxSampleTokens: config.maxSampleTokens } : {}),
+        ...(config.prompts ? { prompts: config.prompts } : {}),
         items,
       },
     ]);
@@ -160,11 +165,10 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     const learnerInput: LearnerStepInput = {
       runId: learnerRun,
       step,
-      baseModel: config.baseModel as string,
+      baseModel: resources.learnerModel,
       batchPath: batch.batchPath,
       ...(state.checkpointPath ? { startCheckpoint: state.checkpointPath } : {}),
-      ...(options.learnerArtifactsDir ? { artifactsDir: options.learnerArtifactsDir } : {}),
-      hyperparameters: learnerHyperparameters(config, options),
+      hyperparameters: learnerHyperparametersOf(config),
     };
     const out = await acts.learnerStep.executeWithOptions({ summary: `step ${step} · learner` } as never, [learnerInput]);
     for (const [key, value] of Object.entries(out.metrics)) {
@@ -177,10 +181,10 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
 
     stage = 'publish';
     state.publication =
-      options.publish === false
-        ? { policyVersion: out.policyVersion, published: false, reason: 'publishing is off (extra.publish: false): rollouts keep the weights the server has' }
+      config.publish === false
+        ? { policyVersion: out.policyVersion, published: false, reason: 'publishing is off (publish: false): rollouts keep the weights the server has' }
         : await acts.publishPolicy.executeWithOptions({ summary: `step ${step} · publish ${out.policyVersion}` } as never, [
-            { directorBackend: config.director, policyVersion: out.policyVersion, adapterPath: out.adapterPath, ...(options.adapterName ? { adapterName: options.adapterName } : {}) },
+            { directorBackend: config.director, policyVersion: out.policyVersion, adapterPath: out.adapterPath, ...(config.adapterName ? { adapterName: config.adapterName } : {}) },
           ]);
     metrics.published = state.publication.published ? 1 : 0;
     upsertSearchAttributes([{ key: SA.policyVersion, value: state.policyVersion }]);

@@ -39,8 +39,8 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
   let metricsBind = '';
 
   beforeAll(async () => {
-    h = await startTrainingHarness({ fakeLearner: false });
     modelDir = join(mkdtempSync(join(tmpdir(), 'flowsteer-tiny-')), 'model');
+    h = await startTrainingHarness({ fakeLearner: false, models: [{ name: 'tiny-llama', path: modelDir }] });
     const build = spawnSync(PYTHON, ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(join(ROOT, 'apps', 'learner', 'tests'))}); from pathlib import Path; from tiny_model import build_tiny_model; build_tiny_model(Path(${JSON.stringify(modelDir)}))`], {
       encoding: 'utf8',
       timeout: 300_000,
@@ -104,12 +104,13 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
   it('trains 2 steps through Temporal: checkpoints step-1 then step-2 (started from step-1), finite loss', async () => {
     const name = `real${Date.now().toString(36)}`;
     const workflowId = `train-${name}`;
-    const config = trainingConfig(h, { baseModel: modelDir }, {
+    const config = trainingConfig(h, { baseModel: 'tiny-llama' }, {
       learnerHeartbeatSeconds: 120,
       // byte ids make long sequences: the reference layout (no prompts) cut to the tiny model's context
       prompts: 'none',
       maxSampleTokens: 1024,
-      learner: { learningRate: 5e-3, warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
+      learningRate: 5e-3,
+      learner: { warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
     });
     const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
     const result = await resultWithin(handle, 480_000);
@@ -136,11 +137,12 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
   it('survives a SIGKILL of the learner in the middle of step 1: the run finishes and each step is applied once', async () => {
     const name = `kill${Date.now().toString(36)}`;
     const workflowId = `train-${name}`;
-    const config = trainingConfig(h, { baseModel: modelDir }, {
+    const config = trainingConfig(h, { baseModel: 'tiny-llama' }, {
       learnerHeartbeatSeconds: 10, // a dead learner is noticed within 10 s and the step is retried elsewhere
       prompts: 'none',
       maxSampleTokens: 1024,
-      learner: { learningRate: 5e-3, warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
+      learningRate: 5e-3,
+      learner: { warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
     });
     const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
     const logBefore = log.length;
@@ -172,12 +174,13 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     const scriptedCallsBefore = h.director.requests.length + h.executor.requests.length;
     const name = `embedded${Date.now().toString(36)}`;
     const workflowId = `train-${name}`;
-    const config = trainingConfig(h, { director: 'local', executor: 'local', maxTurns: 2, baseModel: gguf }, {
+    const config = trainingConfig(h, { director: 'local', executor: 'local', maxTurns: 2, baseModel: 'local' }, {
       tokenizer: 'auto', // node-llama-cpp reads the GGUF's own vocabulary, the ids the learner trains on
       learnerHeartbeatSeconds: 300,
       prompts: 'none',
       maxSampleTokens: 512,
-      learner: { learningRate: 1e-4, warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj'] } },
+      learningRate: 1e-4,
+      learner: { warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj'] } },
     });
     const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
     const result = await resultWithin(handle, 540_000);

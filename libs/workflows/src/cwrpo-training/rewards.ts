@@ -1,5 +1,5 @@
 import { computeAdvantages, computeReward, correctnessReward, meanAndStd, type GroupSummary } from '@flowsteer/cwrpo';
-import type { BenchTask, CwrpoTrainingOptions, RewardParts, RolloutOutcome, TrainingBatchItem } from '@flowsteer/contracts';
+import type { BenchTask, RewardParts, RolloutOutcome, TrainingBatchItem, TrainingConfig } from '@flowsteer/contracts';
 
 /** One rollout of a step: which problem, which try, and what the session returned (or why it failed). */
 export interface Rollout {
@@ -20,7 +20,7 @@ export interface ScoredRollout extends Rollout {
  * Rewards of the usable rollouts (finished or turn-limit sessions with a stored trajectory):
  * `computeReward(final DSL, correctness)`, correctness from the session's own score.
  */
-export function scoreRollouts(rollouts: readonly Rollout[], options: CwrpoTrainingOptions): ScoredRollout[] {
+export function scoreRollouts(rollouts: readonly Rollout[], options: Pick<TrainingConfig, 'referenceCompatReward' | 'grouping'>): ScoredRollout[] {
   const out: ScoredRollout[] = [];
   for (const r of rollouts) {
     const o = r.outcome;
@@ -39,7 +39,7 @@ export function scoreRollouts(rollouts: readonly Rollout[], options: CwrpoTraini
 }
 
 /** Group-relative advantages over the scored rollouts, as batch items for `buildTrainingBatch`. */
-export function batchItems(scored: readonly ScoredRollout[], options: CwrpoTrainingOptions): { items: TrainingBatchItem[]; groups: GroupSummary[] } {
+export function batchItems(scored: readonly ScoredRollout[], options: Pick<TrainingConfig, 'referenceCompatReward' | 'grouping'>): { items: TrainingBatchItem[]; groups: GroupSummary[] } {
   const { advantages, groups } = computeAdvantages(
     scored.map((s) => ({ id: s.id, problemId: `${s.task.dataset}/${s.task.id}`, dataset: s.task.dataset, reward: s.reward.total })),
     { grouping: options.grouping ?? 'problem' },

@@ -16,6 +16,8 @@ export interface RolloutPlan {
   policyVersion: string;
   /** The published adapter the rollouts sample from; absent while the server has the base weights. */
   directorModel?: string;
+  /** The run's owner (`FlowSteerOwner`), carried to every rollout. */
+  owner?: string;
   concurrency: number;
   /** New rollouts start only while this holds (pause). */
   gate: () => boolean;
@@ -75,6 +77,7 @@ async function runOne(plan: RolloutPlan, workflowId: string, task: BenchTask, ac
         { key: SA.policyVersion, value: plan.policyVersion },
         { key: SA.status, value: 'running' },
         { key: SA.turns, value: 0 },
+        ...(plan.owner ? [{ key: SA.owner, value: plan.owner }] : []),
       ],
     });
     return { id: workflowId, task, outcome: rolloutOutcomeOf(result) };

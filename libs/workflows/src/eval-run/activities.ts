@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { EvalActivities, SessionActivities } from '@flowsteer/contracts';
+import { EVAL_NON_RETRYABLE, type EvalActivities, type SessionActivities } from '@flowsteer/contracts';
 
-const NON_RETRYABLE = ['InvalidEvalInput', 'BenchDataMissing', 'InvalidBackendConfig', 'UnknownBackend', 'BadRequest'];
+const NON_RETRYABLE = [...EVAL_NON_RETRYABLE];
 
 /** Activity proxies of the evaluation run (on the run's own task queue). Proxies are named one by one. */
 export function evalActivities() {

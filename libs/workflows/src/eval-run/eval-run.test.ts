@@ -11,7 +11,7 @@ function sample(dataset: string, n: number): BenchTask[] {
 }
 
 function input(name: string, extra: Partial<EvalRunInput>): EvalRunInput {
-  return { name, datasets: ['gsm8k'], perDataset: 2, seed: 42, director: 'director', executor: 'executor', maxTurns: 3, baselines: false, concurrency: 2, ...extra };
+  return { name, datasets: ['gsm8k'], perDataset: 2, seed: 42, director: 'director', executor: 'executor', maxTurns: 3, promptMode: 'compact', baselines: false, concurrency: 2, ...extra };
 }
 
 const row = (r: EvalRunResult, dataset: string, method: string) => r.report.rows.find((x) => x.dataset === dataset && x.method === method);

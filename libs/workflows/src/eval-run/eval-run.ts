@@ -10,7 +10,10 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   CANVAS_SESSION_WORKFLOW,
+  FAILURE,
   SA,
+  describeSchemaProblems,
+  evalRunStartSchema,
   evalProgressQuery,
   type BenchTask,
   type EvalDatasetPlan,
@@ -56,6 +59,7 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
   const store = new ResultStore(runId, acts);
   let plan: EvalDatasetPlan[] = input.carry?.plan ?? [];
   const control = new RunControl();
+  const owner = workflowInfo().typedSearchAttributes.get(SA.owner);
   let inflight = 0;
 
   const progress = (): EvalRunProgress => {
@@ -184,6 +188,7 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
           { key: SA.status, value: 'running' },
           { key: SA.turns, value: 0 },
           ...(input.policyVersion ? [{ key: SA.policyVersion, value: input.policyVersion }] : []),
+          ...(owner ? [{ key: SA.owner, value: owner }] : []),
         ],
       });
       return fromSession(base, result);
@@ -225,18 +230,11 @@ function fromSession(base: UnitBase, r: SessionSummary): EvalItemResult {
   };
 }
 
+/** The client part of the input, checked with the schema the API and the CLI used to start the run. */
 function checkInput(input: EvalRunInput): void {
-  const problems: string[] = [];
-  if (!Array.isArray(input.datasets) || input.datasets.length === 0) problems.push('datasets must name at least one benchmark');
-  for (const [field, value] of [
-    ['perDataset', input.perDataset],
-    ['concurrency', input.concurrency],
-    ['maxTurns', input.maxTurns],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1) problems.push(`${field} must be a positive integer (got ${String(value)})`);
-  }
-  if (!input.director || !input.executor) problems.push('director and executor backends must be named');
-  if (problems.length) throw ApplicationFailure.nonRetryable(`invalid evaluation run: ${problems.join('; ')}`, 'InvalidEvalInput');
+  const { continueAsNewAfterEvents: _can, carry: _carry, ...start } = input;
+  const parsed = evalRunStartSchema.safeParse(start);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid evaluation run: ${describeSchemaProblems(parsed.error)}`, FAILURE.invalidEvalInput);
 }
 
 /** The report: rows per dataset and method, per task type, the paper's column, failures, markdown. */

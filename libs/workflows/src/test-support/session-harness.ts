@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '@flowsteer/artifacts';
-import { chainHistories } from '@flowsteer/temporal-runtime';
+import { workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { TASK_QUEUES } from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, defaultLocalBackend, type OpenAICompatibleBackend } from '@flowsteer/llm';
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
@@ -111,7 +111,7 @@ export async function startSessionHarness(executorAnswer = '42', options: Sessio
 /** Saves every run of a continue-as-new chain (`<name>-run-<i>.json`) when FLOWSTEER_RECORD_HISTORIES=1. */
 export async function maybeRecordChain(client: Client, workflowId: string, name: string): Promise<void> {
   if (process.env.FLOWSTEER_RECORD_HISTORIES !== '1') return;
-  const runs = await chainHistories(client, workflowId);
+  const runs = await workflowChainHistories(client, workflowId);
   runs.forEach((run, i) => writeFileSync(join(__dirname, '..', '..', '..', '..', 'temporal', 'histories', `${name}-run-${i}.json`), historyToJSON(run.history) + '\n'));
 }
 

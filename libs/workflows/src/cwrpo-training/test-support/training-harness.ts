@@ -15,7 +15,7 @@ import {
   type TrainingConfig,
   type TrainingSample,
 } from '@flowsteer/contracts';
-import { BackendRegistry, LlmClient, defaultLocalBackend } from '@flowsteer/llm';
+import { BackendRegistry, LlmClient, defaultLocalBackend, defaultLocalModelEntry, type ModelEntry } from '@flowsteer/llm';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { createCanvasWorker } from '../../../../../apps/worker/src/worker';
 import { fakeBackend } from '../../test-support/session-harness';
@@ -91,10 +91,14 @@ export interface TrainingHarness {
   close(): Promise<void>;
 }
 
-export async function startTrainingHarness(options: { fakeLearner?: boolean } = {}): Promise<TrainingHarness> {
+/** The base model the fake learner "trains": a name, as clients give it; the harness's `models:` maps it. */
+export const TINY_MODEL = 'tiny';
+
+export async function startTrainingHarness(options: { fakeLearner?: boolean; models?: ModelEntry[] } = {}): Promise<TrainingHarness> {
   const director = await startFakeOpenAIServer({ fallback: (req) => scriptedDirectorReply(req) });
   const executor = await startFakeOpenAIServer({ fallback: (req) => scriptedExecutorReply(req) });
-  const registry = new BackendRegistry([defaultLocalBackend(), fakeBackend('director', director, 16), fakeBackend('executor', executor, 16)], { director: 'director', executor: 'executor' }, 'training test registry');
+  const models = [defaultLocalModelEntry(), { name: TINY_MODEL, path: '/models/tiny' }, ...(options.models ?? [])];
+  const registry = new BackendRegistry([defaultLocalBackend(), fakeBackend('director', director, 16), fakeBackend('executor', executor, 16)], { director: 'director', executor: 'executor' }, 'training test registry', models);
   const address = process.env.TEMPORAL_ADDRESS as string;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
@@ -106,7 +110,7 @@ export async function startTrainingHarness(options: { fakeLearner?: boolean } = 
   const worker = await createCanvasWorker(
     nativeConnection,
     { address, namespace: 'default', taskQueue, identity: `train-test@${process.pid}` },
-    { llm: new LlmClient(registry), sandbox: null, artifactsDir, training: { loadTasks: (name) => (name === 'scripted' ? PROBLEMS : []) } },
+    { llm: new LlmClient(registry), sandbox: null, artifactsDir, training: { loadTasks: (name) => (name === 'scripted' ? PROBLEMS : []), learnerTaskQueue: learnerQueue } },
   );
   const learnerWorker =
     options.fakeLearner === false ? null : await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: learnerQueue, activities: fakeLearnerActivities(artifactsDir, learner) });
@@ -131,7 +135,7 @@ export async function startTrainingHarness(options: { fakeLearner?: boolean } = 
   };
 }
 
-export function trainingConfig(h: TrainingHarness, overrides: Partial<TrainingConfig> = {}, extra: Record<string, unknown> = {}): TrainingConfig {
+export function trainingConfig(_h: TrainingHarness, overrides: Partial<TrainingConfig> = {}, more: Partial<TrainingConfig> = {}): TrainingConfig {
   return {
     datasets: ['scripted'],
     groupSize: 2,
@@ -141,11 +145,14 @@ export function trainingConfig(h: TrainingHarness, overrides: Partial<TrainingCo
     director: 'director',
     executor: 'executor',
     maxTurns: 20,
-    baseModel: '/models/tiny',
+    baseModel: TINY_MODEL,
     temperature: 0.8,
     learningRate: 2e-5,
+    tokenizer: 'utf8-bytes',
+    continueAsNewEvery: 1,
+    learnerHeartbeatSeconds: 2,
     ...overrides,
-    extra: { tokenizer: 'utf8-bytes', learnerTaskQueue: h.learnerQueue, continueAsNewEvery: 1, learnerHeartbeatSeconds: 2, ...extra },
+    ...more,
   };
 }
 

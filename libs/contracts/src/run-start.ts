@@ -1,0 +1,49 @@
+import { z } from 'zod/v4';
+import { backendNameSchema, datasetNameSchema, labelSchema, promptModeSchema, runNameSchema } from './names';
+import { trainingConfigSchema } from './training-config';
+
+/**
+ * What a client gives to start an evaluation run (`evalRun`, id `eval-<name>-<suffix>`): the REST
+ * API's body (plus `idSuffix`), the CLI's flags and the workflow's own input check use this schema.
+ */
+export const evalRunStartSchema = z
+  .object({
+    name: runNameSchema.describe('run name; the workflow id is eval-<name>-<suffix>'),
+    datasets: z.array(datasetNameSchema).min(1, 'name at least one dataset').max(12),
+    perDataset: z.number().int().min(1).max(10_000).default(50).describe('items sampled per dataset (seeded, stratified)'),
+    seed: z.number().int().min(0).default(42),
+    director: backendNameSchema.default('local'),
+    executor: backendNameSchema.default('local'),
+    maxTurns: z.number().int().min(1).max(100).default(20),
+    promptMode: promptModeSchema.default('compact'),
+    policyVersion: labelSchema.optional(),
+    baselines: z.boolean().default(false).describe('also run the baselines (direct answer, fixed workflows) for the results table'),
+    concurrency: z.number().int().min(1).max(256).default(4).describe('sessions running at once'),
+  })
+  .strict();
+export type EvalRunStart = z.output<typeof evalRunStartSchema>;
+
+/** What a client gives to start a training run (`cwrpoTraining`, id `train-<name>`). */
+export const trainingRunStartSchema = z
+  .object({
+    name: runNameSchema.describe('run name; the workflow id is train-<name>'),
+    config: trainingConfigSchema,
+  })
+  .strict();
+export type TrainingRunStart = z.output<typeof trainingRunStartSchema>;
+
+/** Every problem of a zod error as `path: message`, unknown keys by their own path. */
+export function schemaProblems(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'unknown field' }));
+    return [{ field: at.join('.'), message: issue.message }];
+  });
+}
+
+/** `field: message; field: message` for a failure message. */
+export function describeSchemaProblems(error: z.ZodError): string {
+  return schemaProblems(error)
+    .map((p) => (p.field ? `${p.field}: ${p.message}` : p.message))
+    .join('; ');
+}

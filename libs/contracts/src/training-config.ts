@@ -1,0 +1,121 @@
+import { z } from 'zod/v4';
+import { backendNameSchema, datasetNameSchema, modelNameSchema, promptModeSchema, resourceNameSchema } from './names';
+
+/**
+ * The one schema of a CWRPO training run's configuration: the REST API validates requests with it,
+ * the CLI validates its YAML files with it, and the `cwrpoTraining` workflow checks its input with
+ * it again (zod runs in the workflow sandbox). Every setting has one name and one place; nothing
+ * in it is a filesystem path or a task queue: the base model is a name the server's `models:`
+ * configuration resolves, and the learner's queue and artifact folder are the server's own.
+ */
+
+/** LoRA settings of the learner (reference: r = alpha = 64). */
+export const learnerLoraSchema = z
+  .object({
+    r: z.number().int().min(1).max(1024),
+    alpha: z.number().positive().max(4096),
+    dropout: z.number().min(0).max(1),
+    targetModules: z.array(z.string().regex(/^[A-Za-z0-9_.]{1,64}$/, 'a module name such as q_proj')).min(1).max(64),
+  })
+  .partial()
+  .strict();
+
+/**
+ * Every hyperparameter the Python learner takes (`learnerStep`'s `hyperparameters`, camelCase as
+ * apps/learner/README.md documents); every key optional, the learner's defaults are the paper's.
+ */
+export const learnerHyperparametersSchema = z
+  .object({
+    learningRate: z.number().positive().max(1),
+    betas: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]),
+    adamEpsilon: z.number().positive().max(1),
+    weightDecay: z.number().min(0).max(10),
+    clipEpsilon: z.number().positive().max(1),
+    klBeta: z.number().min(0).max(10),
+    maxGradNorm: z.number().positive().max(1e6),
+    lora: learnerLoraSchema,
+    microBatchSize: z.number().int().min(1).max(4096),
+    schedule: z.enum(['cosine', 'constant']),
+    warmupSteps: z.number().int().min(0).max(1_000_000),
+    maxSteps: z.number().int().min(1).max(1_000_000),
+    minLrRatio: z.number().min(0).max(1),
+    loss: z.enum(['cwrpo', 'reinforce']),
+    reduction: z.enum(['mean', 'sum']).nullable(),
+    oldLogprobs: z.enum(['sample', 'recompute']),
+    seed: z.number().int(),
+    dtype: z.enum(['float32', 'bfloat16', 'float16']),
+    gradientCheckpointing: z.boolean(),
+  })
+  .partial()
+  .strict();
+export type LearnerHyperparameters = z.output<typeof learnerHyperparametersSchema>;
+export type LearnerLoraSettings = z.output<typeof learnerLoraSchema>;
+
+/**
+ * The learner settings a training config may set under `learner:`. The learning rate, KL
+ * coefficient and clip range are top-level keys of the config (one place each); the schedule's
+ * horizon (`maxSteps`) is the config's `steps`.
+ */
+export const trainingLearnerSchema = learnerHyperparametersSchema.omit({ learningRate: true, klBeta: true, clipEpsilon: true, maxSteps: true });
+
+/**
+ * How trajectory text becomes token ids for the learner:
+ * - `llama-cpp`: the GGUF's own tokenizer through node-llama-cpp (exact for the embedded model: the
+ *   learner loads the same file);
+ * - `vllm`: the serving engine's `POST /tokenize` (vLLM; exact for the served model);
+ * - `utf8-bytes`: one id per UTF-8 byte (0–255). NOT a model's tokenizer: for tests and smoke runs
+ *   with a model whose vocabulary has at least 256 entries;
+ * - `auto` (default): `llama-cpp` when the director backend is the embedded model, else `vllm`.
+ */
+export const TRAINING_TOKENIZERS = ['auto', 'llama-cpp', 'vllm', 'utf8-bytes'] as const;
+export type TrainingTokenizer = (typeof TRAINING_TOKENIZERS)[number];
+
+const positive = (max: number) => z.number().int().min(1).max(max);
+
+export const trainingConfigSchema = z
+  .object({
+    datasets: z.array(datasetNameSchema).min(1, 'name at least one dataset').max(12),
+    groupSize: z.number().int().min(2, 'G must be at least 2: advantages are relative to the group').max(64).default(8).describe('rollouts per problem (G)'),
+    problemsPerStep: positive(1024).default(8),
+    steps: positive(100_000),
+    seed: z.number().int().min(0).default(42),
+    director: backendNameSchema.describe('director backend serving the policy being trained (LoRA hot-swap)'),
+    executor: backendNameSchema.default('local'),
+    maxTurns: positive(100).default(20),
+    baseModel: modelNameSchema.describe("the learner's base model: a name from the server's `models:` configuration"),
+    temperature: z.number().min(0).max(2).optional().describe('director sampling temperature of the rollouts'),
+    promptMode: promptModeSchema.optional(),
+    learningRate: z.number().positive().max(1).optional(),
+    klBeta: z.number().min(0).max(10).optional().describe('KL coefficient to the reference policy'),
+    clipEpsilon: z.number().positive().max(1).optional().describe('PPO-style ratio clip range'),
+    learner: trainingLearnerSchema.optional().describe("the learner's other hyperparameters"),
+    tokenizer: z.enum(TRAINING_TOKENIZERS).optional().describe('how trajectories become token ids (default auto)'),
+    maxSampleTokens: positive(1_000_000).optional().describe('truncate each sample to this many tokens (head + tail)'),
+    prompts: z.enum(['all', 'first', 'none']).optional().describe('which director prompts a sample keeps'),
+    concurrency: positive(4096).optional().describe("rollouts running at once (default: all of a step's)"),
+    grouping: z.enum(['problem', 'dataset']).optional().describe('advantage groups: per problem (paper, default) or per dataset (reference code)'),
+    referenceCompatReward: z.boolean().optional().describe('reference-compatible reward (loops earn no structure)'),
+    continueAsNewEvery: positive(1000).optional().describe('steps per workflow execution before continue-as-new (default 5)'),
+    learnerTimeoutMinutes: positive(24 * 60).optional().describe('learnerStep start-to-close (default 120)'),
+    learnerHeartbeatSeconds: positive(3600).optional().describe('learnerStep heartbeat timeout (default 300)'),
+    learnerMaxAttempts: positive(20).optional().describe('learnerStep attempts (default 5)'),
+    adapterName: resourceNameSchema('an adapter').optional().describe("the name the inference server serves the policy under (default: the director backend's model)"),
+    publish: z.boolean().optional().describe('false: never publish (rollouts keep the base weights); default true'),
+  })
+  .strict();
+
+/** A validated training configuration (defaults applied). */
+export type TrainingConfig = z.output<typeof trainingConfigSchema>;
+/** What a client writes (defaults not yet applied). */
+export type TrainingConfigInput = z.input<typeof trainingConfigSchema>;
+
+/** The learner's hyperparameters: the config's named ones, `steps` as the schedule's horizon, then `learner:`. */
+export function learnerHyperparametersOf(config: TrainingConfig): LearnerHyperparameters {
+  return {
+    ...(config.learningRate !== undefined ? { learningRate: config.learningRate } : {}),
+    ...(config.klBeta !== undefined ? { klBeta: config.klBeta } : {}),
+    ...(config.clipEpsilon !== undefined ? { clipEpsilon: config.clipEpsilon } : {}),
+    maxSteps: config.steps,
+    ...(config.learner ?? {}),
+  };
+}
