@@ -63,8 +63,11 @@ describe('flowsteer show / replay / fork', () => {
     expect(h.director.requests.length + h.executor.requests.length).toBe(before);
   });
 
-  it('fork starts a new session from the canvas of turn K', async () => {
+  const customCalls = (from: number) => h.executor.requests.slice(from).filter((r) => JSON.stringify(r.body).includes('Multiply the two numbers.')).length;
+
+  it('fork starts a new session from the canvas of turn K, reusing the nodes its executor already ran', async () => {
     h.director.enqueue(reply.text('<action>add</action><operator>Review</operator>'), reply.text('Check the product.'));
+    const executorBefore = h.executor.requests.length;
     const { code, out, err } = flowsteer(['fork', sessionId, '--turn', '2'], { FLOWSTEER_TASK_QUEUE: h.taskQueue });
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -75,6 +78,20 @@ describe('flowsteer show / replay / fork', () => {
     expect(result.turns).toBe(4); // turns 1-2 came from the original, 3-4 are new
     expect(result.forkedFrom).toEqual({ sessionId, turn: 2 });
     expect((await sessionSegments(result, h.store)).transcript.map((t) => t.turn)).toEqual([3, 4]);
+    expect(h.executor.requests.length).toBeGreaterThan(executorBefore); // Review ran
+    expect(customCalls(executorBefore)).toBe(0); // Custom came from the node cache
+  });
+
+  it('a fork under another executor runs the inherited nodes again (the cache key names the executor)', async () => {
+    h.director.enqueue(reply.text('<action>add</action><operator>Review</operator>'), reply.text('Check the product.'));
+    const executorBefore = h.executor.requests.length;
+    const { code, out, err } = flowsteer(['fork', sessionId, '--turn', '2', '--executor', 'executor-b'], { FLOWSTEER_TASK_QUEUE: h.taskQueue });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const forkId = /-> (\S+)/.exec(out)?.[1] as string;
+    const result = (await h.client.workflow.getHandle(forkId).result()) as SessionResult;
+    expect(result.dsl).toBe('Custom -> Review');
+    expect(customCalls(executorBefore)).toBeGreaterThan(0);
   });
 
   it('fork refuses a turn the session never reached', () => {

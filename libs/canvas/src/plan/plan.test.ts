@@ -124,12 +124,22 @@ describe('execution plan', () => {
     expect(s.state.lastExecution?.calls.map((c) => c.cached)).toEqual([true, false, false]);
   });
 
+  it('keys the cache on the executor too, so calls planned for another executor miss', () => {
+    const s = new Session();
+    s.add('Custom');
+    const a = startExecution(s.state, { executor: 'executor-a' }).waiting[0];
+    const a2 = startExecution(s.state, { executor: 'executor-a' }).waiting[0];
+    const b = startExecution(s.state, { executor: 'executor-b' }).waiting[0];
+    expect(a?.cacheKey).toBe(a2?.cacheKey);
+    expect(b?.cacheKey).not.toBe(a?.cacheKey);
+  });
+
   it('keys the cache on operator, prompt, inputs and feedback', () => {
     const base = { operator: 'Custom', prompt: 'p', inputs: 'x', problem: 'q', taskType: 'math' };
     const k = nodeCacheKey(base);
     expect(k).toMatch(/^cv:Custom:[0-9a-f]{32}$/);
     expect(nodeCacheKey({ ...base })).toBe(k);
-    for (const change of [{ operator: 'Revise' }, { prompt: 'p2' }, { inputs: 'y' }, { inputs: ['x'] }, { feedback: 'f' }, { problem: 'q2' }, { tests: 't' }]) {
+    for (const change of [{ operator: 'Revise' }, { prompt: 'p2' }, { inputs: 'y' }, { inputs: ['x'] }, { feedback: 'f' }, { problem: 'q2' }, { tests: 't' }, { executor: 'other' }]) {
       expect(nodeCacheKey({ ...base, ...change })).not.toBe(k);
     }
   });

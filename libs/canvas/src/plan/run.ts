@@ -17,8 +17,9 @@ import type { CallResult, ExecutionPlan, ExecutionRun, OperatorCall, PlannedCall
  * Cache hits are served without a call; a failed call fails the run with a precise error (never an
  * empty success).
  */
-export function startExecution(state: CanvasState): ExecutionRun {
-  return beginRun(planExecution(state), state.cache);
+export function startExecution(state: CanvasState, context: { executor?: string } = {}): ExecutionRun {
+  const plan = planExecution(state);
+  return beginRun(context.executor ? { ...plan, executor: context.executor } : plan, state.cache);
 }
 
 /** Starts a run of a given plan with a node cache (keyed by call id). */
@@ -116,6 +117,7 @@ function toCall(run: ExecutionRun, planned: PlannedCall): OperatorCall {
     taskType: plan.taskType,
     entryPoint: plan.entryPoint,
     tests: plan.tests,
+    executor: plan.executor ?? null,
   });
   return {
     callId: planned.callId,

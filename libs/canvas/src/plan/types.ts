@@ -46,6 +46,8 @@ export interface ExecutionPlan {
   taskType: string;
   entryPoint: string | null;
   tests: string | null;
+  /** The executor that answers the calls (part of every cache key); absent in pure tests. */
+  executor?: string;
 }
 
 /**

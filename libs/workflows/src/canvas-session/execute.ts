@@ -33,7 +33,7 @@ export async function executeCanvas(
   activities: SessionActivityProxies,
   ctx: ExecutionContext = { memo: new Map(), ledger: [] },
 ): Promise<ExecutionOutcome> {
-  let run = startExecution(state);
+  let run = startExecution(state, { executor: executorBackend });
   while (run.status === 'running') {
     const settled = await Promise.allSettled(run.waiting.map((call) => runCall(call, executorBackend, activities, ctx)));
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -69,13 +69,14 @@ export interface SessionHarnessOptions {
 
 /**
  * A real worker (in-process) against the test server, with two scripted OpenAI-compatible
- * backends: "director" and "executor". Each harness gets its own task queue.
+ * backends: "director" and "executor" (and "executor-b", a second name for the same executor server, for
+ * forks under another executor). Each harness gets its own task queue.
  */
 export async function startSessionHarness(executorAnswer = '42', options: SessionHarnessOptions = {}): Promise<SessionHarness> {
   const director = options.director ?? (await startFakeOpenAIServer());
   const executor = options.executor ?? (await startFakeOpenAIServer({ fallback: executorScript(executorAnswer) }));
   const registry = new BackendRegistry(
-    [defaultLocalBackend(), fakeBackend('director', director, options.concurrency), fakeBackend('executor', executor, options.concurrency)],
+    [defaultLocalBackend(), fakeBackend('director', director, options.concurrency), fakeBackend('executor', executor, options.concurrency), fakeBackend('executor-b', executor, options.concurrency)],
     { director: 'director', executor: 'executor' },
     'session test registry',
   );
