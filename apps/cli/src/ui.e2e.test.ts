@@ -1,16 +1,16 @@
-import { TypedSearchAttributes } from '@temporalio/common';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { CANVAS_SESSION_WORKFLOW, SA, canvasQuery, type SessionResult } from '@flowsteer/contracts';
+import { CANVAS_SESSION_WORKFLOW, canvasQuery, sessionStartOptions, sessionStaticSummary, type SessionResult } from '@flowsteer/contracts';
 import { startSessionHarness, type SessionHarness } from '../../../libs/workflows/src/test-support/session-harness';
 import { scriptedDirectorReply, scriptedSessionInput } from '../../../libs/workflows/src/test-support/scripted-session';
 
 /**
  * Operating through the Temporal UI (issue 6 part 2): a finished session is found in the real UI
  * of the test server by a FlowSteer search attribute, opened, and its `canvas` query read on the
- * Queries tab, in headless Chromium (Debian's, driven by playwright-core). The screenshot is kept
- * in test-artifacts/ui/session.png.
+ * Queries tab, in headless Chromium (Debian's, driven by playwright-core). The list shows the
+ * session's summary and the details page its current details (turn, status, workflow, node table).
+ * Screenshots are kept in test-artifacts/ui/ (list.png, details.png, session.png).
  */
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, '..', '..', '..', 'test-artifacts', 'ui');
@@ -42,16 +42,8 @@ jest.setTimeout(120_000);
     if (!uiUrl) throw new Error('FLOWSTEER_TEST_TEMPORAL_UI is not set: run this test through jest (its global setup starts the server and its UI)');
     const input = { ...scriptedSessionInput(1), task: { ...scriptedSessionInput(1).task, dataset } };
     const workflowId = `session-${dataset}-${input.task.id}`;
-    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
-      taskQueue: h.taskQueue,
-      workflowId,
-      args: [input],
-      memo: { problem: input.task.problem },
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: SA.dataset, value: dataset },
-        { key: SA.taskType, value: input.task.taskType },
-      ]),
-    });
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, ...sessionStartOptions(input, 'ui'), workflowId });
+    const summary = sessionStaticSummary(input);
     const result = (await handle.result()) as SessionResult;
     expect(result.status).toBe('finished');
     const dsl = (await handle.query(canvasQuery)).dsl;
@@ -74,6 +66,17 @@ jest.setTimeout(120_000);
       await link.click();
       await page.waitForURL(new RegExp(`/workflows/${workflowId}/`));
 
+      // the details page shows the summary given at start and the current details the session keeps
+      // up to date: turn, status, the workflow and the node table (UI 2.50 has no summary column in the list)
+      await page.getByRole('link', { name: /^User Metadata/ }).or(page.getByRole('tab', { name: /^User Metadata/ })).first().click();
+      // the UI renders each Markdown text in its own frame
+      await inSomeFrame(page, `${input.task.dataset}/${input.task.id}`);
+      expect(summary).toContain(`${input.task.dataset}/${input.task.id}`);
+      await inSomeFrame(page, `turn ${result.turns} of 20`);
+      await inSomeFrame(page, 'last execution');
+      await inSomeFrame(page, 'node_3_cond', 'td');
+      await page.screenshot({ path: join(ARTIFACTS, 'details.png'), fullPage: true });
+
       // the Queries tab: pick `canvas`, read the answer
       await page.getByRole('link', { name: /^Queries/ }).or(page.getByRole('tab', { name: /^Queries/ })).first().click();
       await page.waitForURL(/\/query/);
@@ -87,6 +90,18 @@ jest.setTimeout(120_000);
     }
   });
 });
+
+/** Waits until a frame of the page shows `text` (in an element of kind `within` when given). */
+async function inSomeFrame(page: Page, text: string, within?: string): Promise<void> {
+  await retryUntil(async () => {
+    for (const frame of page.frames()) {
+      const found = within ? frame.locator(within).filter({ hasText: text }) : frame.getByText(text, { exact: false });
+      if ((await found.count()) > 0) return;
+    }
+    await page.waitForTimeout(250);
+    throw new Error(`no frame of ${page.url()} shows "${text}"`);
+  }, 20_000);
+}
 
 async function retryUntil(step: () => Promise<void>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -16,3 +16,4 @@ export * from './names';
 export * from './training-config';
 export * from './run-start';
 export * from './failures';
+export * from './ui-text';

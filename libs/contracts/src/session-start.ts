@@ -4,6 +4,7 @@ import { backendNameSchema, datasetNameSchema, labelSchema, promptModeSchema } f
 import { SA } from './search-attributes';
 import { DEFAULT_MAX_PROBLEM_BYTES, MAX_PROBLEM_BYTES_CEILING, MAX_TURNS, TERMINAL_SESSION_STATUSES, type SessionInput } from './session';
 import { utf8Bytes } from './text';
+import { sessionStaticDetails, sessionStaticSummary } from './ui-text';
 
 const safeIdPart = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
 
@@ -14,7 +15,7 @@ export function sessionWorkflowId(dataset: string, itemId: string, suffix: strin
 
 /**
  * What every starter of a `canvasSession` gives Temporal besides the task queue: the id, the
- * input, a memo with a problem summary, and the FlowSteer search attributes (DESIGN §5), the
+ * input, a memo with a problem summary, the UI's summary and details, and the FlowSteer search attributes (DESIGN §5), the
  * owner (`FlowSteerOwner`: the principal that started it) included when known.
  */
 export function sessionStartOptions(input: SessionInput, suffix: string, memo: Record<string, unknown> = {}, owner?: string) {
@@ -23,6 +24,8 @@ export function sessionStartOptions(input: SessionInput, suffix: string, memo: R
     workflowId: sessionWorkflowId(task.dataset, task.id, suffix),
     args: [input] as [SessionInput],
     memo: { problem: task.problem.slice(0, 200), ...memo },
+    staticSummary: sessionStaticSummary(input),
+    staticDetails: sessionStaticDetails(input),
     typedSearchAttributes: new TypedSearchAttributes([
       { key: SA.dataset, value: task.dataset },
       { key: SA.taskType, value: task.taskType },

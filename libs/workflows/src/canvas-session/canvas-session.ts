@@ -4,6 +4,7 @@ import { needsStoring, type SessionInput, type SessionResult } from '@flowsteer/
 import { sessionActivities, type SessionActivityProxies } from './activities';
 import { continueSession, shouldContinueAsNew } from './continue';
 import { SessionControl, setStatus } from './control';
+import { showDetails } from './details';
 import { failSession, finishSession } from './finish';
 import { runFixedWorkflow } from './fixed-workflow';
 import { OutageBudgetSpent, StoppedDuringOutage } from './outage';
@@ -28,7 +29,9 @@ export async function canvasSession(input: SessionInput): Promise<SessionResult>
   const activities = sessionActivities(input.limits);
   const control = new SessionControl(input.carry);
   const record = await openSession(input, activities);
+  record.backends = { director: input.directorBackend, executor: input.executorBackend };
   control.register(record);
+  showDetails(record);
   if (record.run === 0) upsertMemo({ problem: input.task.problem.slice(0, 200), dataset: input.task.dataset, item: input.task.id });
   if (control.paused) setStatus(record, 'paused');
 
@@ -40,6 +43,7 @@ export async function canvasSession(input: SessionInput): Promise<SessionResult>
       if (control.paused || control.stopRequested !== null || isTerminal(record.state)) continue;
       if (shouldContinueAsNew(record, input.limits)) return await continueSession(record, control, input, activities);
       await directorTurn(record, control, input, activities);
+      showDetails(record);
     }
     await applyHumanActions(record, control, input, activities);
   } catch (err) {

@@ -16,6 +16,7 @@ import {
   type TranscriptPage,
   type TranscriptPageRequest,
 } from '@flowsteer/contracts';
+import { showDetails } from './details';
 import type { SessionRecord } from './session-record';
 
 export interface HumanRequest {
@@ -97,6 +98,7 @@ export function setStatus(record: SessionRecord, status: SessionStatus): void {
   if (record.status === status) return;
   record.status = status;
   upsertSearchAttributes([{ key: SA.status, value: status }]);
+  showDetails(record);
 }
 
 function transcriptPage(record: SessionRecord, request: TranscriptPageRequest | undefined): TranscriptPage {

@@ -3,6 +3,7 @@ import { serializeDsl } from '@flowsteer/canvas';
 import { RESULT_ANSWER_MAX_CHARS, SA, previewOf, type SessionInput, type SessionResult, type SessionScore, type SessionStatus } from '@flowsteer/contracts';
 import type { SessionActivityProxies } from './activities';
 import { setStatus } from './control';
+import { showDetails } from './details';
 import { SessionCannotContinue, innermostMessage } from './failures';
 import type { SessionRecord } from './session-record';
 
@@ -34,6 +35,7 @@ export async function finishSession(
   if (status !== 'backend-unavailable' && (input.task.answers.length > 0 || input.task.code?.tests || input.task.code?.ioTests?.length)) {
     score = await activities.scoreSession.executeWithOptions({ summary: 'score' }, [{ task: input.task, answer, workflowTestPassed: record.testVerdict() }]);
     upsertSearchAttributes([{ key: SA.score, value: score.primary }]);
+    record.score = score.primary;
   }
   const segments = [...record.segments, await storeSegment(record, activities)];
   let trajectoryRef: string | undefined;
@@ -53,9 +55,10 @@ export async function finishSession(
       },
     ]);
   }
-  setStatus(record, status);
-  upsertSearchAttributes([{ key: SA.turns, value: record.state.turn }]);
   if (reason) record.reason = reason;
+  setStatus(record, status);
+  showDetails(record);
+  upsertSearchAttributes([{ key: SA.turns, value: record.state.turn }]);
   const shown = previewOf(answer);
   const whole = typeof answer === 'string' && answer.length <= RESULT_ANSWER_MAX_CHARS;
   const { director, executor } = record.ledger;

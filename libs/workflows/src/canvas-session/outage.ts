@@ -40,6 +40,7 @@ export async function withOutageWaits<T>(record: SessionRecord, control: Session
       const wait = Math.min(remaining, outageBackoffMs(tries++, (input.limits.outageRetrySec ?? 15) * 1000));
       control.outage = { ...outage, reason: err.message };
       control.waiting = { since: outage.since, reason: err.message, nextTryAt: now + wait };
+      record.waitingReason = err.message;
       setStatus(record, 'waiting-for-backend');
       const stopped = await condition(() => control.stopRequested !== null, wait);
       control.outage = { ...control.outage, waitedMs: control.outage.waitedMs + (Date.now() - now) };
@@ -51,5 +52,6 @@ export async function withOutageWaits<T>(record: SessionRecord, control: Session
 function endOutage(record: SessionRecord, control: SessionControl): void {
   control.outage = undefined;
   control.waiting = undefined;
+  record.waitingReason = undefined;
   setStatus(record, control.paused ? 'paused' : 'running');
 }

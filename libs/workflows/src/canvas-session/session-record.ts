@@ -38,6 +38,10 @@ export class SessionRecord {
   readonly forkedFrom: { sessionId: string; turn: number } | undefined;
   /** Why the session ended as it did (outage, failure), for the result and the UI. */
   reason: string | undefined;
+  /** For the UI's details: the backends, why the session waits (if it does), its score once known. */
+  backends = { director: '', executor: '' };
+  waitingReason: string | undefined;
+  score: number | undefined;
   /** A rough size of this run's segment, so a run can continue as new before it gets too big. */
   segmentChars = 0;
 
