@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm run format:check`: the .editorconfig rules over every tracked text file (UTF-8 without BOM,
-// LF line ends, a final newline, no trailing whitespace outside Markdown, no tab indentation
-// outside Makefiles). It changes nothing; it names each file and line that breaks a rule.
+// `npm run format:check`: the .editorconfig rules over every text file git tracks or would add
+// (UTF-8 without BOM, LF line ends, a final newline, no trailing whitespace outside Markdown, no tab
+// indentation outside Makefiles). It changes nothing; it names each file and line that breaks a rule.
 // Pass paths to check only those. Prettier's settings are in .prettierrc.json; Prettier itself is
 // not a dependency yet (see CONTRIBUTING.md).
 'use strict';
@@ -11,7 +11,7 @@ const { resolve } = require('node:path');
 
 const root = resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
-const files = execFileSync('git', ['ls-files', '-z', '--', ...args], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...args], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
 
 const problems = [];
 for (const file of files) {
