@@ -24,19 +24,23 @@ const SERVER_FREE_DIRS = [
 /** Signs in a test file's own text that it talks to a Temporal server. */
 const SERVER_SIGNS = /process\.env\.TEMPORAL_ADDRESS|^import [^\n]* from '@temporalio\/(client|worker)'|NativeConnection|(session|eval|training)-harness|worker-process|test-support\/test-app/m;
 
-function isServerFree(file) {
-  const rel = relative(ROOT, file).split(sep).join('/');
-  if (!SERVER_FREE_DIRS.some((dir) => rel === dir || rel.startsWith(`${dir}/`))) return false;
-  try {
-    return !SERVER_SIGNS.test(readFileSync(file, 'utf8'));
-  } catch {
-    return false;
-  }
+/** Pure: whether a test file at `rel` (relative to the repository, `/`-separated) with this text may need the server. */
+function fileNeedsTemporal(rel, text) {
+  if (!SERVER_FREE_DIRS.some((dir) => rel === dir || rel.startsWith(`${dir}/`))) return true;
+  return text === null || SERVER_SIGNS.test(text);
 }
 
-/** True when any of these test files may need the Temporal server. */
+/** True when any of these test files (absolute paths) may need the Temporal server. */
 function needsTemporal(testPaths) {
-  return testPaths.some((file) => !isServerFree(file));
+  return testPaths.some((file) => {
+    let text = null;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      // unreadable: assume it needs the server
+    }
+    return fileNeedsTemporal(relative(ROOT, file).split(sep).join('/'), text);
+  });
 }
 
-module.exports = { needsTemporal, SERVER_FREE_DIRS };
+module.exports = { needsTemporal, fileNeedsTemporal, SERVER_FREE_DIRS };
