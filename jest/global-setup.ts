@@ -2,10 +2,13 @@ import { startTestServer } from './test-server';
 
 /**
  * One real Temporal dev server for the whole jest run, unless TEMPORAL_ADDRESS points at one
- * already. Test workers inherit these variables; teardown stops only what we started.
+ * already, or none of the selected test files needs one (`jest/temporal-scope.js`, noted by
+ * `jest/test-sequencer.js`: `npx jest libs/canvas` starts no server). Test workers inherit these
+ * variables; teardown stops only what we started.
  */
 export default async function globalSetup(): Promise<void> {
   if (process.env.TEMPORAL_ADDRESS) return;
+  if (process.env.FLOWSTEER_TEST_NEEDS_TEMPORAL === '0') return;
   const server = await startTestServer();
   process.env.TEMPORAL_ADDRESS = server.address;
   process.env.FLOWSTEER_TEST_TEMPORAL_UI = server.uiUrl;
