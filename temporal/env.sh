@@ -32,7 +32,10 @@ server_pid() {
   [ -f "$TEMPORAL_PID_FILE" ] || return 1
   local pid
   pid=$(cat "$TEMPORAL_PID_FILE")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  # a killed server whose parent has not reaped it yet is a zombie: it holds no port and no lock
+  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && return 1
+  echo "$pid"
 }
 
 server_healthy() {

@@ -30,6 +30,18 @@ mkdir -p "$(dirname "$TEMPORAL_DB")" "$(dirname "$TEMPORAL_LOG")" "$(dirname "$T
 args=(server start-dev --ip "$TEMPORAL_HOST" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT"
   --db-filename "$TEMPORAL_DB" --log-level warn --ui-disable-news-fetch)
 [ "$TEMPORAL_NAMESPACE" != default ] && args+=(--namespace "$TEMPORAL_NAMESPACE")
+# SQLite in WAL mode with synchronous=NORMAL: one fsync per checkpoint instead of per commit. A killed
+# server (SIGKILL, OOM) loses no committed write, because the WAL is in the OS page cache; only an OS crash
+# or power loss can drop the last transactions. FLOWSTEER_SQLITE_PRAGMAS="" restores SQLite's defaults.
+IFS=',' read -ra pragmas <<< "${FLOWSTEER_SQLITE_PRAGMAS-journal_mode=wal,synchronous=normal}"
+for pragma in "${pragmas[@]}"; do
+  [ -n "$pragma" ] && args+=(--sqlite-pragma "$pragma")
+done
+# Extra server dynamic config, e.g. FLOWSTEER_TEMPORAL_DYNAMIC_CONFIG="system.enableActivityEagerExecution=true"
+IFS=',' read -ra dynamic <<< "${FLOWSTEER_TEMPORAL_DYNAMIC_CONFIG-}"
+for value in "${dynamic[@]}"; do
+  [ -n "$value" ] && args+=(--dynamic-config-value "$value")
+done
 while IFS= read -r pair; do
   [ -n "$pair" ] && args+=(--search-attribute "$pair")
 done < "$(dirname "$0")/search-attributes.txt"

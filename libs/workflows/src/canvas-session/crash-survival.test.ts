@@ -1,7 +1,7 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '@flowsteer/artifacts';
@@ -24,7 +24,7 @@ jest.setTimeout(150_000);
 
 /**
  * Crash survival (issue 6 part 4): sessions interrupted by a SIGKILLed worker or a restarted
- * Temporal server end exactly as an uninterrupted run of the same inputs, with the same scripted
+ * Temporal server (stopped, or SIGKILLed) end exactly as an uninterrupted run of the same inputs, with the same scripted
  * LLM answers: same canvas events, transcript, answer and score; every operator activity recorded
  * once. Short activity timeouts (a session limit) let lost in-flight activities be retried quickly.
  */
@@ -206,6 +206,27 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
       const { results } = await expectSameAsBaseline(h.client, handles, baseline, h.store);
       expect(results.every((r) => r.status === 'finished')).toBe(true);
       console.log(`server restarted at turns ${turnsAtStop.join(', ')}; all ${SESSIONS} sessions finished as in the uninterrupted run`);
+    } finally {
+      await h?.close();
+      if (server) stopTestServer(server.env, server.home);
+    }
+  });
+
+  it('a SIGKILLed dev server (SQLite in WAL mode, synchronous=NORMAL) loses no completed turn', async () => {
+    let server: TestServer | undefined;
+    let h: SessionHarness | undefined;
+    try {
+      server = await startTestServer();
+      h = await startSessionHarness('unused', { address: server.address, director, executor, concurrency: 16 });
+      const handles = await startAll(h.client, h.taskQueue, 'server-killed');
+      const turnsAtKill = await waitForTurns(handles, 2);
+      const pid = Number(readFileSync(join(server.home, 'temporal', 'temporal.pid'), 'utf8'));
+      process.kill(pid, 'SIGKILL');
+      await sleep(1_000);
+      execFileSync('bash', [join(ROOT, 'temporal', 'start.sh')], { env: server.env, stdio: 'ignore' });
+      const { results } = await expectSameAsBaseline(h.client, handles, baseline, h.store);
+      expect(results.every((r) => r.status === 'finished')).toBe(true);
+      console.log(`server SIGKILLed at turns ${turnsAtKill.join(', ')}; all ${SESSIONS} sessions finished as in the uninterrupted run`);
     } finally {
       await h?.close();
       if (server) stopTestServer(server.env, server.home);
