@@ -11,9 +11,9 @@ lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ -f node_modules/.flowsteer-lock-hash ] && [ "$(cat node_modules/.flowsteer-lock-hash)" = "$lock_hash" ]; then
   echo "node_modules up to date"
 else
-  # npm ci refuses this lockfile: node-llama-cpp names platform packages that were never published,
-  # so the lock cannot list them. npm install follows the lock just the same and leaves it unchanged.
-  npm install --no-audit --no-fund
+  # npm ci: exactly the lock. node-llama-cpp names platform packages that were never published at its
+  # version; package.json's "overrides" pins them to the last published one so the lock can list them.
+  npm ci --no-audit --no-fund
   echo "$lock_hash" > node_modules/.flowsteer-lock-hash
 fi
 
