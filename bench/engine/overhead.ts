@@ -11,6 +11,11 @@
  * and LLM time is the union of the fake servers' scripted latencies inside that window. Both modes
  * are timed by the same clock, in the same process, from the same server-side records.
  *
+ * The floor (issue 18): after each temporal batch, N `floorSession` workflows (bench/engine/floor-workflow.ts)
+ * run the same activities in the same workflow-task groups, each only sleeping its scripted LLM
+ * latency; the floor overhead per turn is their mean wall minus that latency on the critical path,
+ * divided by the turns; "ours ÷ floor" compares it with the mean project overhead per turn.
+ *
  *   npx tsx bench/engine/overhead.ts [--sizes 1,16,64] [--executor-ms 100] [--director-ms 0]
  *       [--concurrency 256] [--wft 0] [--cache 0] [--activities 0] [--db-dir /dev/shm] [--json out.json]
  *
@@ -46,6 +51,7 @@ import { ArtifactStore } from '@flowsteer/artifacts';
 import { createSessionActivities } from '../../apps/worker/src/session-activities';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
 import { fakeBackend } from '../../libs/workflows/src/test-support/session-harness';
+import { activityShape, criticalPathMs } from './floor';
 import { scriptedDirectorReply, scriptedExecutorReply } from '../../libs/workflows/src/test-support/scripted-session';
 
 const { values: args } = parseArgs({
@@ -228,6 +234,16 @@ async function main(): Promise<void> {
     ...options,
   });
   const running = worker.run();
+  // the floor: a second worker on its own queue with a workflow that only runs sleeping activities
+  const floorQueue = `${taskQueue}-floor`;
+  const floorWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: floorQueue,
+    workflowsPath: require.resolve('./floor-workflow'),
+    activities: { sleepFor: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) },
+    ...options,
+  });
+  const floorRunning = floorWorker.run();
 
   const rows: Array<Record<string, string | number>> = [];
   try {
@@ -237,6 +253,9 @@ async function main(): Promise<void> {
     for (const n of SIZES) {
       const loop = await runLoop(acts, 'loop', n);
       const temporal = await runTemporal(client, taskQueue, 'temporal', n);
+      const floor = await runFloor(client, floorQueue, temporal.sampleId, n);
+      const ours = mean(temporal.overheads);
+      const floorPerTurn = floor.overheadMs / (temporal.turns[0] || 1);
       if (JSON.stringify(loop.answers) !== JSON.stringify(temporal.answers) || JSON.stringify(loop.turns) !== JSON.stringify(temporal.turns)) {
         throw new Error(`the two modes disagree at N=${n}: answers ${loop.answers} vs ${temporal.answers}, turns ${loop.turns} vs ${temporal.turns}`);
       }
@@ -249,6 +268,8 @@ async function main(): Promise<void> {
         'batch ratio': Number((temporal.batchMs / loop.batchMs).toFixed(3)),
         'loop overhead p50/p95 ms': `${pct(loop.overheads, 50).toFixed(1)} / ${pct(loop.overheads, 95).toFixed(1)}`,
         'temporal overhead p50/p95 ms': `${pct(temporal.overheads, 50).toFixed(1)} / ${pct(temporal.overheads, 95).toFixed(1)}`,
+        'floor overhead ms/turn (mean)': Number(floorPerTurn.toFixed(1)),
+        'ours ÷ floor (means)': Number((ours / floorPerTurn).toFixed(2)),
       });
     }
     const replayMs = await replayTwentyTurns(client, taskQueue, code);
@@ -257,6 +278,8 @@ async function main(): Promise<void> {
     console.log(`replay of a 20-turn session (Worker.runReplayHistory, bundle pre-built): ${replayMs.map((m) => m.toFixed(0)).join(' / ')} ms (first / warm median of 5)`);
     if (args.json) writeFileSync(args.json, JSON.stringify({ executorMs: EXECUTOR_MS, directorMs: DIRECTOR_MS, concurrency: CONCURRENCY, options, rows, replayMs }, null, 2));
   } finally {
+    floorWorker.shutdown();
+    await floorRunning;
     worker.shutdown();
     await running;
     await nativeConnection.close();
@@ -283,7 +306,7 @@ async function runLoop(acts: Activities, mode: string, n: number): Promise<ModeR
   return collect(done, performance.now() - t0);
 }
 
-async function runTemporal(client: Client, taskQueue: string, mode: string, n: number): Promise<ModeResult> {
+async function runTemporal(client: Client, taskQueue: string, mode: string, n: number): Promise<ModeResult & { sampleId: string }> {
   const t0 = performance.now();
   const done = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
@@ -292,10 +315,27 @@ async function runTemporal(client: Client, taskQueue: string, mode: string, n: n
       const handle = await client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-bench-${mode}-${n}-${i}-${Date.now()}`, args: [sessionInput(text)] });
       const r = (await handle.result()) as SessionResult;
       const end = performance.now();
-      return { answer: r.answer, turns: r.turns, wall: end - start, overheads: turnOverheads(text, end) };
+      return { answer: r.answer, turns: r.turns, wall: end - start, overheads: turnOverheads(text, end), id: handle.workflowId };
     }),
   );
-  return collect(done, performance.now() - t0);
+  return { ...collect(done, performance.now() - t0), sampleId: done[0]?.id ?? '' };
+}
+
+/**
+ * N floor sessions with the activity shape of one of the N sessions just run (they all run the
+ * same script): mean wall time minus the activities' own latency on the critical path.
+ */
+async function runFloor(client: Client, floorQueue: string, sampleId: string, n: number): Promise<{ overheadMs: number; activities: number }> {
+  const history = await client.workflow.getHandle(sampleId).fetchHistory();
+  const shape = activityShape(history.events ?? [], (type) => (type === 'policyTurn' ? DIRECTOR_MS : type === 'runOperator' ? EXECUTOR_MS : 0));
+  const walls = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const start = performance.now();
+      await client.workflow.execute('floorSession', { taskQueue: floorQueue, workflowId: `floor-${n}-${i}-${Date.now()}`, args: [shape] });
+      return performance.now() - start;
+    }),
+  );
+  return { overheadMs: mean(walls) - criticalPathMs(shape), activities: shape.flat().length };
 }
 
 function collect(done: Array<{ answer: string; turns: number; wall: number; overheads: number[] }>, batchMs: number): ModeResult {
