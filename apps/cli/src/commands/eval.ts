@@ -69,7 +69,7 @@ export async function evalCommand(opts: EvalOptions): Promise<number> {
 function watchProgress(query: () => Promise<Parameters<typeof progressLine>[0]>): () => void {
   let last = '';
   let busy = false;
-  const timer = setInterval(async () => {
+  const tick = async () => {
     if (busy) return;
     busy = true;
     try {
@@ -81,6 +81,7 @@ function watchProgress(query: () => Promise<Parameters<typeof progressLine>[0]>)
     } finally {
       busy = false;
     }
-  }, 3000);
+  };
+  const timer = setInterval(() => void tick(), 3000);
   return () => clearInterval(timer);
 }

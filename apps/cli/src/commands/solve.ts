@@ -103,7 +103,7 @@ function summary(r: SessionResult) {
 function showProgress(handles: WorkflowHandle[]): () => void {
   const last = new Map<string, string>();
   let busy = false;
-  const timer = setInterval(async () => {
+  const tick = async () => {
     if (busy) return;
     busy = true;
     try {
@@ -119,9 +119,12 @@ function showProgress(handles: WorkflowHandle[]): () => void {
           }
         }),
       );
+    } catch {
+      // a query that fails now (worker busy, session starting) is asked again on the next tick
     } finally {
       busy = false;
     }
-  }, 2000);
+  };
+  const timer = setInterval(() => void tick(), 2000);
   return () => clearInterval(timer);
 }
