@@ -15,6 +15,7 @@ const SERVER_FREE_DIRS = [
   'libs/contracts',
   'libs/bench',
   'libs/artifacts',
+  'libs/charts',
   'libs/llm',
   'libs/operators',
   'libs/sandbox',

@@ -71,13 +71,13 @@ export async function train(opts: TrainOptions): Promise<number> {
     });
     let lastStage = '';
     let lastPublication = '';
-    const show = (history: CwrpoTrainingProgress['history'], total: number) => {
-      for (const s of files.merge(history)) console.log(stepLine(s, total));
+    const show = async (history: CwrpoTrainingProgress['history'], total: number) => {
+      for (const s of await files.merge(history)) console.log(stepLine(s, total));
     };
     while (!done) {
       try {
         const p = (await handle.query(trainingProgressQuery)) as CwrpoTrainingProgress;
-        show(p.history, p.totalSteps);
+        await show(p.history, p.totalSteps);
         const stage = stageLine(p);
         if (stage !== lastStage) console.log(`  ${stage}`);
         lastStage = stage;
@@ -91,10 +91,10 @@ export async function train(opts: TrainOptions): Promise<number> {
     }
     const end = await outcome;
     if (!end.ok) {
-      files.merge([]);
+      await files.merge([]);
       throw new CliError(`${workflowId} failed: ${(end.error as { cause?: Error }).cause?.message ?? end.error.message}\n  see ${uiLink(workflowId)}`);
     }
-    show(end.result.history, file.config.steps);
+    await show(end.result.history, file.config.steps);
     console.log(
       `\n${workflowId} ${end.result.status} after step ${end.result.step}${end.result.stopReason ? ` (${end.result.stopReason})` : ''}; policy ${end.result.policyVersion}` +
         `${end.result.checkpointPath ? `, checkpoint ${end.result.checkpointPath}` : ''}`,

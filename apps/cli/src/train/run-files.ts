@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingStepMetrics } from '@flowsteer/contracts';
-import { renderTrainingPlot } from './plot';
+import { renderSvg, trainingCurvesSpec } from '@flowsteer/charts';
 import { eventFile } from './tensorboard';
 
 export interface StepRecord extends TrainingStepMetrics {
@@ -20,7 +20,7 @@ function writeAtomic(file: string, content: string | Buffer): void {
 
 /**
  * The run's folder `.flowsteer/runs/<name>/`: `metrics.jsonl` (one line per step), `plot.svg`
- * (reward, parts, turns, tokens per step) and a TensorBoard event file (`tensorboard --logdir`).
+ * (training curves: reward ± s.e., R_div, R_ans, correctness, KL, clipped fraction, tokens/s; Vega-Lite) and a TensorBoard event file (`tensorboard --logdir`).
  */
 export class RunFiles {
   readonly metrics: string;
@@ -49,7 +49,7 @@ export class RunFiles {
   }
 
   /** Adds the steps not seen yet and rewrites the files; returns the new ones, oldest first. */
-  merge(history: readonly TrainingStepMetrics[], now = Date.now()): StepRecord[] {
+  async merge(history: readonly TrainingStepMetrics[], now = Date.now()): Promise<StepRecord[]> {
     const fresh: StepRecord[] = [];
     for (const h of history) {
       if (this.steps.has(h.step)) continue;
@@ -57,7 +57,7 @@ export class RunFiles {
       this.steps.set(h.step, r);
       fresh.push(r);
     }
-    if (fresh.length || !existsSync(this.plot)) this.write();
+    if (fresh.length || !existsSync(this.plot)) await this.write();
     return fresh.sort((a, b) => a.step - b.step);
   }
 
@@ -65,11 +65,11 @@ export class RunFiles {
     return [...this.steps.values()].sort((a, b) => a.step - b.step);
   }
 
-  private write(): void {
+  private async write(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     const all = this.all();
     writeAtomic(this.metrics, all.map((r) => JSON.stringify(r)).join('\n') + (all.length ? '\n' : ''));
-    writeAtomic(this.plot, renderTrainingPlot(this.title, all));
+    writeAtomic(this.plot, await renderSvg(trainingCurvesSpec(this.title, all)));
     writeAtomic(this.events, eventFile(all));
   }
 }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Reader } from 'protobufjs/minimal';
 import { loadTrainConfig, parseTrainConfig } from './config';
-import { renderTrainingPlot } from './plot';
 import { RunFiles } from './run-files';
 import { crc32c, maskedCrc32c } from './tensorboard';
 
@@ -62,13 +61,13 @@ describe('run files: metrics.jsonl, plot.svg, TensorBoard events', () => {
     metrics: { rewardMean: -0.5 + 0.2 * step, rewardStd: 0.1, diversityMean: 0.6, answerMean: 0.1 * step, correctnessMean: 0.5, turnsMean: 10 - step, directorTokensMean: 300, loss: 0.2 },
   }));
 
-  it('keeps one line per step, survives a restart, and only appends to the event file', () => {
+  it('keeps one line per step, survives a restart, and only appends to the event file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowsteer-run-'));
     const files = new RunFiles(dir, 'test run');
-    expect(files.merge(history.slice(0, 2), 1_000).map((s) => s.step)).toEqual([1, 2]);
+    expect((await files.merge(history.slice(0, 2), 1_000)).map((s) => s.step)).toEqual([1, 2]);
     const firstEvents = readFileSync(files.events);
     const again = new RunFiles(dir, 'test run');
-    expect(again.merge(history, 2_000).map((s) => s.step)).toEqual([3]);
+    expect((await again.merge(history, 2_000)).map((s) => s.step)).toEqual([3]);
     expect(readFileSync(files.metrics, 'utf8').trim().split('\n')).toHaveLength(3);
     const events = readFileSync(files.events);
     expect(events.subarray(0, firstEvents.length).equals(firstEvents)).toBe(true);
@@ -116,12 +115,13 @@ describe('run files: metrics.jsonl, plot.svg, TensorBoard events', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
   });
 
-  it('plots reward with its band, parts, turns and tokens', () => {
-    const svg = renderTrainingPlot('t', history);
+  it('plots the training curves with a charting library (Vega-Lite SVG)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowsteer-run-'));
+    const files = new RunFiles(dir, 'test run');
+    await files.merge(history);
+    const svg = readFileSync(files.plot, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).toContain('reward (mean ± std)');
-    expect(svg).toContain('<polygon');
-    expect((svg.match(/<polyline/g) ?? []).length).toBe(6); // reward, 3 parts, turns, director tokens (no executor tokens in the data)
-    expect(renderTrainingPlot('t', [])).toContain('no finished step yet');
+    const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(expect.arrayContaining(['reward (mean ± s.e.)', 'structure reward R_div', 'released answer R_ans', 'turns per session']));
   });
 });

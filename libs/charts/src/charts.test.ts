@@ -1,0 +1,63 @@
+import type { EvalReport } from '@flowsteer/contracts';
+import { evalChartRows, evalReportSpecs, renderStack, renderSvg, trainingCurvesSpec, trainingRows } from './index';
+
+const report: EvalReport = {
+  name: 'unit',
+  markdown: '',
+  rows: [
+    { dataset: 'gsm8k', method: 'direct', n: 2, metrics: { accuracy: 50 } },
+    { dataset: 'gsm8k', method: 'flowsteer', n: 2, metrics: { accuracy: 100 } },
+    { dataset: 'hotpotqa', method: 'flowsteer', n: 2, metrics: { em: 0, f1: 25 } },
+  ],
+  byTaskType: [
+    { dataset: 'math', method: 'flowsteer', n: 2, metrics: { directorTokens: 800, executorTokens: 1000, meanTurns: 5 } },
+    { dataset: 'math', method: 'direct', n: 2, metrics: { directorTokens: 0, executorTokens: 300, meanTurns: 0 } },
+  ],
+  paper: { gsm8k: { accuracy: 96.09 }, hotpotqa: { em: 78.12, f1: 84.98 } },
+};
+
+/** The text labels of an SVG rendered by Vega (axis labels, titles, legend entries). */
+const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+
+describe('charts (Vega-Lite rendered to SVG)', () => {
+  it('takes each dataset headline (QA by F1), the paper, tokens and turns per task type', () => {
+    const rows = evalChartRows(report);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { chart: 'score', group: 'gsm8k', method: 'Direct (executor alone)', value: 50 },
+        { chart: 'score', group: 'hotpotqa', method: 'FlowSteer (this run)', value: 25 },
+        { chart: 'score', group: 'hotpotqa', method: 'FlowSteer (paper)', value: 84.98 },
+        { chart: 'tokens', group: 'math', method: 'FlowSteer (this run)', value: 1800 },
+        { chart: 'turns', group: 'math', method: 'FlowSteer (this run)', value: 5 },
+      ]),
+    );
+    expect(rows.some((r) => r.chart === 'turns' && r.method.startsWith('Direct'))).toBe(false);
+  });
+
+  it('renders the evaluation figure as one SVG with every panel and legend', async () => {
+    const svg = await renderStack(evalReportSpecs(report));
+    expect(svg.startsWith('<svg')).toBe(true);
+    const labels = texts(svg);
+    for (const t of ['gsm8k', 'hotpotqa', 'math', 'FlowSteer (paper)', 'Tokens per item by task type (director + executor)', 'Director turns per item by task type']) {
+      expect(labels).toContain(t);
+    }
+    expect(svg).not.toMatch(/NaN|undefined/);
+  });
+
+  it('training curves: reward with a standard-error band, and only the metrics present', async () => {
+    const points = [1, 2, 3].map((step) => ({ step, metrics: { rewardMean: step / 10, rewardStd: 0.4, usableRollouts: 16, diversityMean: 0.2 * step, clippedFraction: 0.05 } }));
+    const rows = trainingRows(points);
+    const reward = rows.filter((r) => r.panel.startsWith('reward'));
+    expect(reward).toHaveLength(3);
+    expect(reward[0]?.hi).toBeCloseTo(0.1 + 0.4 / 4, 9);
+    expect(rows.some((r) => r.panel.startsWith('KL'))).toBe(false);
+    const svg = await renderSvg(trainingCurvesSpec('run', points));
+    const labels = texts(svg);
+    expect(labels).toEqual(expect.arrayContaining(['reward (mean ± s.e.)', 'structure reward R_div', 'clipped fraction']));
+    expect(labels).not.toContain('KL to the reference');
+  });
+
+  it('says so when there is nothing to draw yet', async () => {
+    expect(texts(await renderSvg(trainingCurvesSpec('run', [])))).toContain('no finished step yet');
+  });
+});

@@ -1,0 +1,4 @@
+export { renderSvg, type ChartSpec } from './render';
+export { trainingCurvesSpec, trainingRows, type TrainingPoint } from './training';
+export { evalChartRows, evalReportSpecs, headline, type EvalChartRow } from './evaluation';
+export { renderStack } from './stack';
