@@ -51,6 +51,8 @@ describe('charts (Vega-Lite rendered to SVG)', () => {
     expect(reward).toHaveLength(3);
     expect(reward[0]?.hi).toBeCloseTo(0.1 + 0.4 / 4, 9);
     expect(rows.some((r) => r.panel.startsWith('KL'))).toBe(false);
+    const withSe = trainingRows([{ step: 1, metrics: { diversityMean: 0.5, diversitySe: 0.1 } }]);
+    expect(withSe[0]).toMatchObject({ lo: 0.4, hi: 0.6 });
     const svg = await renderSvg(trainingCurvesSpec('run', points));
     const labels = texts(svg);
     expect(labels).toEqual(expect.arrayContaining(['reward (mean ± s.e.)', 'structure reward R_div', 'clipped fraction']));

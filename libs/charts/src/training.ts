@@ -5,10 +5,10 @@ export interface TrainingPoint {
   metrics: Record<string, number>;
 }
 
-/** The training curves and where each reads its values (`std` + `n`: a ± standard-error band). */
-const PANELS: { title: string; key: string; std?: string; n?: string }[] = [
-  { title: 'reward (mean ± s.e.)', key: 'rewardMean', std: 'rewardStd', n: 'usableRollouts' },
-  { title: 'structure reward R_div', key: 'diversityMean' },
+/** The training curves and where each reads its values (`se`, or `std` and `n`: a ± standard-error band). */
+const PANELS: { title: string; key: string; se?: string; std?: string; n?: string }[] = [
+  { title: 'reward (mean ± s.e.)', key: 'rewardMean', se: 'rewardSe', std: 'rewardStd', n: 'usableRollouts' },
+  { title: 'structure reward R_div', key: 'diversityMean', se: 'diversitySe' },
   { title: 'released answer R_ans', key: 'answerMean' },
   { title: 'correctness', key: 'correctnessMean' },
   { title: 'KL to the reference', key: 'kl' },
@@ -26,7 +26,8 @@ export function trainingRows(points: readonly TrainingPoint[]): { panel: string;
       if (value === undefined || !Number.isFinite(value)) continue;
       const std = p.std ? metrics[p.std] : undefined;
       const n = p.n ? metrics[p.n] : undefined;
-      const se = std !== undefined && n !== undefined && n > 0 && Number.isFinite(std) ? std / Math.sqrt(n) : undefined;
+      const given = p.se ? metrics[p.se] : undefined;
+      const se = given !== undefined && Number.isFinite(given) ? given : std !== undefined && n !== undefined && n > 0 && Number.isFinite(std) ? std / Math.sqrt(n) : undefined;
       rows.push({ panel: p.title, step, value, ...(se !== undefined ? { lo: value - se, hi: value + se } : {}) });
     }
   }
