@@ -17,3 +17,4 @@ export * from './training-config';
 export * from './run-start';
 export * from './failures';
 export * from './ui-text';
+export * from './plugins';

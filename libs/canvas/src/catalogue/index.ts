@@ -1,3 +1,4 @@
 export * from './types';
 export * from './builtin';
 export * from './registry';
+export * from './plugins';

@@ -1,0 +1,25 @@
+import { z } from 'zod/v4';
+
+/**
+ * A plug-in operator as a user declares it (YAML or JSON, `FLOWSTEER_PLUGINS`): an LLM step the
+ * director may place on the canvas like a built-in. The generic operator runs it on the session's
+ * executor: `instruction` is the task, the director's node prompt the guidance. A checker
+ * (`category: checking`) also answers pass/fail, which conditionals read.
+ */
+export const pluginOperatorSchema = z
+  .object({
+    name: z.string().regex(/^[A-Z][A-Za-z0-9]{0,39}$/, 'a capitalised name of letters and digits (at most 40), e.g. UnitCheck'),
+    category: z.enum(['planning', 'solving', 'checking', 'revision', 'ensemble', 'formatting']),
+    description: z.string().trim().min(10).max(300),
+    instruction: z.string().trim().min(10).max(4_000),
+    promptGuidance: z.string().trim().max(1_000).optional(),
+    /** Its output can be the workflow's answer (default: solving, revision and formatting steps). */
+    producesAnswer: z.boolean().optional(),
+    allowedInParallel: z.boolean().optional(),
+  })
+  .strict();
+
+export const pluginFileSchema = z.object({ operators: z.array(pluginOperatorSchema).min(1).max(20) }).strict();
+
+export type PluginOperator = z.output<typeof pluginOperatorSchema>;
+export type PluginFile = z.output<typeof pluginFileSchema>;
