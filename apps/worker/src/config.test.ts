@@ -9,6 +9,8 @@ describe('workerConfigFromEnv', () => {
     expect(c.taskQueue).toBe(TASK_QUEUES.canvas);
     expect(c.sandboxTaskQueue).toBe(TASK_QUEUES.sandbox);
     expect(c.roles).toEqual(['canvas']); // candidate code runs only in a sandbox worker process of its own
+    expect(c.identity).toMatch(new RegExp(`^flowsteer-canvas@.+:${process.pid}$`));
+    expect(workerConfigFromEnv({ FLOWSTEER_WORKER_ROLES: 'sandbox' }).identity).toMatch(/^flowsteer-sandbox@/);
     expect(c.slots).toEqual({});
     expect(c.deployment).toBeUndefined();
     expect(c.metricsBindAddress).toBeUndefined();

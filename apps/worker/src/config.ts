@@ -37,14 +37,16 @@ export interface WorkerConfig {
  */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const taskQueue = env.FLOWSTEER_TASK_QUEUE ?? TASK_QUEUES.canvas;
+  const roles = rolesFrom(env.FLOWSTEER_WORKER_ROLES);
   return {
     address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.FLOWSTEER_TEMPORAL_PORT ?? '7233'}`,
     namespace: env.TEMPORAL_NAMESPACE ?? env.FLOWSTEER_TEMPORAL_NAMESPACE ?? 'default',
     taskQueue,
     // the sandbox queue the sessions of this canvas queue send their code to (sandboxQueueFor)
     sandboxTaskQueue: env.FLOWSTEER_SANDBOX_TASK_QUEUE ?? sandboxQueueFor(taskQueue),
-    roles: rolesFrom(env.FLOWSTEER_WORKER_ROLES),
-    identity: env.FLOWSTEER_WORKER_IDENTITY ?? `flowsteer-worker@${hostname()}:${process.pid}`,
+    roles,
+    // the role in the identity: the Temporal UI and `flowsteer status` show which process took a task
+    identity: env.FLOWSTEER_WORKER_IDENTITY ?? `flowsteer-${roles.join('+')}@${hostname()}:${process.pid}`,
     workflowBundlePath: env.FLOWSTEER_WORKFLOW_BUNDLE || undefined,
     tls: temporalTlsFromEnv(env),
     slots: dropUndefined({
