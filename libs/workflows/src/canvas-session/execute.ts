@@ -1,6 +1,6 @@
 import { recordExecution, recordOutcomes, replay, startExecution, type CallResult, type CanvasEvent, type CanvasState, type OperatorCall } from '@flowsteer/canvas';
 import { isCancellation } from '@temporalio/workflow';
-import { isOperatorSuspension, type LedgerEntry, type OperatorOutcome, type RunOperatorInput, type TextValue } from '@flowsteer/contracts';
+import { isOperatorSuspension, type LedgerEntry, type OperatorOutcome, type OperatorResume, type RunOperatorInput, type TextValue } from '@flowsteer/contracts';
 import type { SessionActivityProxies } from './activities';
 import { BackendOutage, SessionCannotContinue, classifyFailure, sandboxPoolDown } from './failures';
 
@@ -22,6 +22,11 @@ export interface ExecutionContext {
   memo: ExecutionMemo;
   /** Receives every call's ledger as it comes back, so an interrupted execution still counts its calls. */
   ledger: LedgerEntry[];
+  /**
+   * Where suspended operators got to (journal and last code result), by cache key: an operator
+   * interrupted by an outage after a code run resumes from there instead of asking the LLM again.
+   */
+  resumes?: Map<string, OperatorResume>;
 }
 
 /**
@@ -72,7 +77,7 @@ async function runCall(
     ...(call.tests !== undefined ? { tests: ctx.tests ?? call.tests } : {}),
   };
   try {
-    const outcome = await operatorWithCodeRuns(call, input, activities, ledger);
+    const outcome = await operatorWithCodeRuns(call, input, activities, ledger, ctx.resumes);
     const result: CallResult = { callId: call.callId, outcome: { text: outcome.text, ...(outcome.passed !== undefined ? { passed: outcome.passed } : {}), ...(outcome.feedback !== undefined ? { feedback: outcome.feedback } : {}) } };
     memo.set(call.cacheKey, result);
     return result;
@@ -91,9 +96,16 @@ async function runCall(
  * never runs candidate code); the code runs as a `runCode` activity on the sandbox queue and the
  * operator is called again with its journal and the result, replaying without new LLM calls.
  */
-async function operatorWithCodeRuns(call: OperatorCall, input: RunOperatorInput, activities: SessionActivityProxies, ledger: LedgerEntry[]): Promise<OperatorOutcome> {
-  let current = input;
-  for (let runs = 0; ; runs++) {
+async function operatorWithCodeRuns(
+  call: OperatorCall,
+  input: RunOperatorInput,
+  activities: SessionActivityProxies,
+  ledger: LedgerEntry[],
+  resumes: Map<string, OperatorResume> = new Map(),
+): Promise<OperatorOutcome> {
+  const earlier = resumes.get(call.cacheKey);
+  let current: RunOperatorInput = earlier ? { ...input, resume: earlier } : input;
+  for (let runs = earlier ? 1 : 0; ; runs++) {
     const step = await activities.runOperator.executeWithOptions({ summary: call.summary.replace(' ', ' · ') }, [current]);
     ledger.push(...step.ledger);
     if (!isOperatorSuspension(step)) return step;
@@ -107,6 +119,8 @@ async function operatorWithCodeRuns(call: OperatorCall, input: RunOperatorInput,
       if (down) throw new SessionCannotContinue(down);
       throw err;
     }
-    current = { ...input, resume: { journal: step.journal, result } };
+    const resume = { journal: step.journal, result };
+    resumes.set(call.cacheKey, resume);
+    current = { ...input, resume };
   }
 }

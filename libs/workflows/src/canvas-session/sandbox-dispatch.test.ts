@@ -68,6 +68,35 @@ describe('candidate code runs only on the sandbox queue (real server, real sandb
     }
   });
 
+  it('an executor outage after a code run resumes the operator from its journal: nothing is asked or run twice', async () => {
+    const BROKEN = '```python\ndef solve():\n    return x * 7\n```';
+    let phase = 0; // 0: attempt 1 (broken code), 1..3: attempt 2 hits an outage, then the good program
+    const flaky = await startFakeOpenAIServer({ fallback: () => (phase++ === 0 ? reply.text(BROKEN) : phase <= 4 ? reply.status(503, 'overloaded') : reply.text(PROGRAM)) });
+    const h = await startSessionHarness('42', { executor: flaky, sandbox: await createSandbox() });
+    try {
+      const workflowId = `session-adhoc-sandbox-outage-${Date.now()}`;
+      const result = (await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, {
+        taskQueue: h.taskQueue,
+        workflowId,
+        args: [input({ outageBudgetSec: 120, outageRetrySec: 0.3 })],
+      })) as SessionResult;
+      expect(result.status).toBe('finished');
+      expect(result.answer).toBe('42');
+      const acts = await scheduled(h, workflowId);
+      // run 1 (NameError) and run 2 (42): the broken program did not run again after the outage
+      expect(acts.filter((a) => a.type === 'runCode').map((a) => a.summary.replace(/"/g, ''))).toEqual([
+        expect.stringMatching(/Programmer · run 1$/),
+        expect.stringMatching(/Programmer · run 2$/),
+      ]);
+      // attempt 1 was asked once; attempt 2 failed (503s) and then answered
+      const answered = result.ledger.executor.calls - result.ledger.executor.failedCalls;
+      expect(answered).toBe(2);
+    } finally {
+      await h.close();
+      await flaky.close();
+    }
+  });
+
   it('fails the session clearly when no sandbox worker polls the sandbox queue', async () => {
     const h = await startSessionHarness('42', { executor, sandboxWorker: false });
     try {
