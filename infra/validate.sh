@@ -200,6 +200,13 @@ for path in sys.argv[1:3]:
     if c["securityContext"].get("allowPrivilegeEscalation") is not False or c["securityContext"]["capabilities"]["drop"] != ["ALL"]:
         errors.append(f"{name}: sandbox container may escalate or keeps capabilities")
     if "limits" not in c["resources"] or "cpu" not in c["resources"]["limits"]: errors.append(f"{name}: sandbox has no CPU limit")
+    env = {e["name"]: e.get("value") for e in c.get("env", [])}
+    if env.get("FLOWSTEER_WORKER_ROLES") != "sandbox": errors.append(f"{name}: the sandbox pool does not run the sandbox role only")
+    if any(k.endswith("_API_KEY") for k in env): errors.append(f"{name}: sandbox pod gets a backend key variable")
+    for m in c.get("volumeMounts", []):
+        if m["name"] == "artifacts" and m.get("readOnly") is not True: errors.append(f"{name}: sandbox pod may write the artifacts volume")
+    cv = dep("canvas-worker")["spec"]["template"]["spec"]["containers"][0]
+    if {e["name"]: e.get("value") for e in cv.get("env", [])}.get("FLOWSTEER_WORKER_ROLES") != "canvas": errors.append(f"{name}: the canvas pool does not run the canvas role only")
     np = [d for (k, n), d in by.items() if k == "NetworkPolicy" and n.endswith("sandbox-worker")]
     if not np or "Egress" not in np[0]["spec"]["policyTypes"]: errors.append(f"{name}: no egress NetworkPolicy on the sandbox")
     for suffix in ("learner", "vllm"):

@@ -41,12 +41,13 @@ import {
   type CanvasState,
   type OperatorCall,
 } from '@flowsteer/canvas';
-import { CANVAS_SESSION_WORKFLOW, previewOf, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import { CANVAS_SESSION_WORKFLOW, TASK_QUEUES, isOperatorSuspension, previewOf, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, createLlmActivities, defaultLocalBackend } from '@flowsteer/llm';
 import { startFakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
 import { createOperatorActivities } from '@flowsteer/operators';
 import { workflowBundleOptions } from '@flowsteer/temporal-runtime';
 import { createActivities } from '../../apps/worker/src/activities';
+import { startSandboxWorkerFor } from '../../apps/worker/src/test-support/sandbox-worker';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { createSessionActivities } from '../../apps/worker/src/session-activities';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
@@ -179,6 +180,8 @@ async function runCall(call: OperatorCall, executorBackend: string, acts: Activi
   try {
     const { callId: _c, cacheKey: _k, summary: _s, ...rest } = call as OperatorCall & { cacheKey?: string; summary?: string };
     const outcome = await acts.runOperator({ ...(rest as unknown as Parameters<Activities['runOperator']>[0]), executorBackend });
+    // this loop has no sandbox queue: an operator that needs code run counts as a failed call
+    if (isOperatorSuspension(outcome)) return { callId: call.callId, error: `${call.operator} needs a code run; this bench loop has no sandbox` };
     return { callId: call.callId, outcome: { text: outcome.text, passed: outcome.passed, feedback: outcome.feedback } };
   } catch (err) {
     return { callId: call.callId, error: (err as Error).message };
@@ -220,7 +223,7 @@ async function main(): Promise<void> {
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
-  const taskQueue = `bench-engine-${Date.now()}`;
+  const taskQueue = `${TASK_QUEUES.canvas}-bench-engine-${Date.now()}`;
   const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
   const options: Partial<WorkerOptions> = {};
   if (Number(args.wft)) options.maxConcurrentWorkflowTaskExecutions = Number(args.wft);
@@ -230,7 +233,7 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     taskQueue,
     workflowBundle: { code },
-    activities: await createActivities({ identity: 'bench', artifactsDir, llm, sandbox: null }),
+    activities: await createActivities({ identity: 'bench', artifactsDir, llm }),
     ...options,
   });
   const running = worker.run();
@@ -244,6 +247,8 @@ async function main(): Promise<void> {
     ...options,
   });
   const floorRunning = floorWorker.run();
+  // scoring runs on the paired sandbox queue (math here: no code runs; no isolation needed)
+  const sandboxWorker = await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, null, 'bench-sandbox');
 
   const rows: Array<Record<string, string | number>> = [];
   try {
@@ -282,6 +287,7 @@ async function main(): Promise<void> {
     await floorRunning;
     worker.shutdown();
     await running;
+    await sandboxWorker.stop();
     await nativeConnection.close();
     await connection.close();
     stopTestServer(server.env, server.home);

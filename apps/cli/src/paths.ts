@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
+import { sandboxQueueFor } from '@flowsteer/contracts';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -15,6 +16,8 @@ export function runtimePaths(env: NodeJS.ProcessEnv = process.env) {
     logs: join(home, 'logs'),
     workerPid: join(home, 'worker', 'worker.pid'),
     workerLog: join(home, 'logs', 'worker.log'),
+    sandboxWorkerPid: join(home, 'worker', 'sandbox-worker.pid'),
+    sandboxWorkerLog: join(home, 'logs', 'sandbox-worker.log'),
     temporalScripts: join(WORKSPACE_ROOT, 'temporal'),
   };
 }
@@ -34,6 +37,11 @@ export function temporalNamespace(env: NodeJS.ProcessEnv = process.env): string 
 /** The task queue sessions are started on: the worker's (FLOWSTEER_TASK_QUEUE), else the canvas queue. */
 export function canvasTaskQueue(env: NodeJS.ProcessEnv = process.env): string {
   return env.FLOWSTEER_TASK_QUEUE ?? 'flowsteer-canvas';
+}
+
+/** The sandbox queue the worker's sessions send their code to (as apps/worker/src/config.ts reads it). */
+export function sandboxTaskQueue(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FLOWSTEER_SANDBOX_TASK_QUEUE ?? sandboxQueueFor(canvasTaskQueue(env));
 }
 
 /**

@@ -27,22 +27,48 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Starts the worker detached (own session), stdout/stderr appended to its log. */
-export function spawnWorker(env = process.env): number {
+export type WorkerRole = 'canvas' | 'sandbox';
+
+/**
+ * Starts a worker of one role detached (own session), stdout/stderr appended to its log. The canvas
+ * worker gets the user's environment (backends, keys); the sandbox worker, where candidate code
+ * runs, gets `sandboxWorkerEnv` of it: no keys, no backend settings.
+ */
+export function spawnWorker(role: WorkerRole, env = process.env): number {
   const paths = runtimePaths(env);
+  const files = role === 'canvas' ? { pid: paths.workerPid, log: paths.workerLog } : { pid: paths.sandboxWorkerPid, log: paths.sandboxWorkerLog };
   mkdirSync(paths.logs, { recursive: true });
-  mkdirSync(dirname(paths.workerPid), { recursive: true });
-  const log = openSync(paths.workerLog, 'a');
+  mkdirSync(dirname(files.pid), { recursive: true });
+  const log = openSync(files.log, 'a');
+  const base = role === 'canvas' ? env : sandboxWorkerEnv(env);
   const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(WORKSPACE_ROOT, 'apps', 'worker', 'src', 'main.ts')], {
     cwd: WORKSPACE_ROOT,
-    env: { ...env, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.json') },
+    env: { ...base, FLOWSTEER_WORKER_ROLES: role, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.json') },
     detached: true,
     stdio: ['ignore', log, log],
   });
-  if (child.pid === undefined) throw new CliError('could not start the worker process');
+  if (child.pid === undefined) throw new CliError(`could not start the ${role} worker process`);
   child.unref();
-  writeFileSync(paths.workerPid, String(child.pid));
+  writeFileSync(files.pid, String(child.pid));
   return child.pid;
+}
+
+/** Variables the sandbox worker may see: what it needs to reach Temporal, run Python and find its files. */
+const SANDBOX_ENV_ALLOWED = /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|TERM|NODE_ENV|TEMPORAL_[A-Z_]+|FLOWSTEER_[A-Z_]+)$/;
+/** ... minus the FlowSteer settings that name backends, models or secrets. */
+const SANDBOX_ENV_DENIED = /^FLOWSTEER_(BACKENDS|API_[A-Z_]*|LOCAL_[A-Z_]*|DIRECTOR_BACKEND|EXECUTOR_BACKEND|OWNER)$|KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/;
+/** The Temporal client's own TLS files are allowed: the worker needs them to connect. */
+const SANDBOX_ENV_TEMPORAL_TLS = /^TEMPORAL_TLS_(CERT|KEY|CA|SERVER_NAME)$/;
+
+/**
+ * The sandbox worker's environment: an allow-list of the caller's. No `*_API_KEY`, no token, no
+ * secret, no backend configuration: LLM-written code runs under this process (inside the sandbox,
+ * which passes it nothing), so a sandbox escape finds no key to take.
+ */
+export function sandboxWorkerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([k]) => SANDBOX_ENV_TEMPORAL_TLS.test(k) || (SANDBOX_ENV_ALLOWED.test(k) && !SANDBOX_ENV_DENIED.test(k))),
+  );
 }
 
 /** SIGTERM, wait for the graceful drain, SIGKILL after the grace period. */

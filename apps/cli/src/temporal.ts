@@ -20,12 +20,20 @@ export async function connectClient(env = process.env): Promise<{ client: Client
   }
 }
 
-/** Identities of the workers currently polling a task queue for workflow tasks. */
+/**
+ * Identities of the workers currently polling a task queue, for workflow or activity tasks (the
+ * sandbox worker has no workflows: it polls for activity tasks only).
+ */
 export async function pollersOf(client: Client, taskQueue: string): Promise<string[]> {
-  const response = await client.workflowService.describeTaskQueue({
-    namespace: client.options.namespace,
-    taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  });
-  return (response.pollers ?? []).map((p) => p.identity ?? '?');
+  const { TaskQueueType, TaskQueueKind } = temporal.api.enums.v1;
+  const identities = new Set<string>();
+  for (const taskQueueType of [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]) {
+    const response = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType,
+    });
+    for (const p of response.pollers ?? []) identities.add(p.identity ?? '?');
+  }
+  return [...identities];
 }

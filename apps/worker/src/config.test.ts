@@ -1,18 +1,33 @@
 import fc from 'fast-check';
 import { TASK_QUEUES } from '@flowsteer/contracts';
-import { workerConfigFromEnv } from './config';
+import { roleWarnings, workerConfigFromEnv } from './config';
 
 describe('workerConfigFromEnv', () => {
-  it('has local defaults: both roles, no slots override, unversioned, no metrics, no TLS', () => {
+  it('has local defaults: the canvas role only, no slots override, unversioned, no metrics, no TLS', () => {
     const c = workerConfigFromEnv({});
     expect(c.address).toBe('127.0.0.1:7233');
     expect(c.taskQueue).toBe(TASK_QUEUES.canvas);
     expect(c.sandboxTaskQueue).toBe(TASK_QUEUES.sandbox);
-    expect(c.roles).toEqual(['canvas', 'sandbox']);
+    expect(c.roles).toEqual(['canvas']); // candidate code runs only in a sandbox worker process of its own
+    expect(c.identity).toMatch(new RegExp(`^flowsteer-canvas@.+:${process.pid}$`));
+    expect(workerConfigFromEnv({ FLOWSTEER_WORKER_ROLES: 'sandbox' }).identity).toMatch(/^flowsteer-sandbox@/);
     expect(c.slots).toEqual({});
     expect(c.deployment).toBeUndefined();
     expect(c.metricsBindAddress).toBeUndefined();
     expect(c.tls).toBeUndefined();
+  });
+
+  it('pairs the sandbox queue with the canvas queue unless it is set', () => {
+    expect(workerConfigFromEnv({ FLOWSTEER_TASK_QUEUE: 'flowsteer-canvas-dev' }).sandboxTaskQueue).toBe('flowsteer-sandbox-dev');
+    expect(workerConfigFromEnv({ FLOWSTEER_TASK_QUEUE: 'other' }).sandboxTaskQueue).toBe(TASK_QUEUES.sandbox);
+    expect(workerConfigFromEnv({ FLOWSTEER_SANDBOX_TASK_QUEUE: 'mine', FLOWSTEER_WORKER_ROLES: 'sandbox' })).toMatchObject({ sandboxTaskQueue: 'mine', roles: ['sandbox'] });
+  });
+
+  it('warns when candidate code would share a process with the backends', () => {
+    expect(roleWarnings({ roles: ['canvas'] }, { OPENAI_API_KEY: 'k' })).toEqual([]);
+    expect(roleWarnings({ roles: ['sandbox'] }, { PATH: '/usr/bin' })).toEqual([]);
+    expect(roleWarnings({ roles: ['canvas', 'sandbox'] }, {})).toEqual([expect.stringMatching(/canvas and the sandbox roles/)]);
+    expect(roleWarnings({ roles: ['sandbox'] }, { OPENAI_API_KEY: 'k', FLOWSTEER_BACKENDS: 'b.yaml' })).toEqual([expect.stringMatching(/OPENAI_API_KEY, FLOWSTEER_BACKENDS/)]);
   });
 
   it('reads what the Helm chart sets for a canvas pod', () => {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { TLSConfig } from '@temporalio/client';
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
-import { TASK_QUEUES } from '@flowsteer/contracts';
+import { TASK_QUEUES, sandboxQueueFor } from '@flowsteer/contracts';
 import { temporalTlsFromEnv } from '@flowsteer/temporal-runtime';
 
 export type WorkerRole = 'canvas' | 'sandbox';
@@ -36,13 +36,17 @@ export interface WorkerConfig {
  * value throws an error that names its variable, so a bad deployment fails at start.
  */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const taskQueue = env.FLOWSTEER_TASK_QUEUE ?? TASK_QUEUES.canvas;
+  const roles = rolesFrom(env.FLOWSTEER_WORKER_ROLES);
   return {
     address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.FLOWSTEER_TEMPORAL_PORT ?? '7233'}`,
     namespace: env.TEMPORAL_NAMESPACE ?? env.FLOWSTEER_TEMPORAL_NAMESPACE ?? 'default',
-    taskQueue: env.FLOWSTEER_TASK_QUEUE ?? TASK_QUEUES.canvas,
-    sandboxTaskQueue: env.FLOWSTEER_SANDBOX_TASK_QUEUE ?? TASK_QUEUES.sandbox,
-    roles: rolesFrom(env.FLOWSTEER_WORKER_ROLES),
-    identity: env.FLOWSTEER_WORKER_IDENTITY ?? `flowsteer-worker@${hostname()}:${process.pid}`,
+    taskQueue,
+    // the sandbox queue the sessions of this canvas queue send their code to (sandboxQueueFor)
+    sandboxTaskQueue: env.FLOWSTEER_SANDBOX_TASK_QUEUE ?? sandboxQueueFor(taskQueue),
+    roles,
+    // the role in the identity: the Temporal UI and `flowsteer status` show which process took a task
+    identity: env.FLOWSTEER_WORKER_IDENTITY ?? `flowsteer-${roles.join('+')}@${hostname()}:${process.pid}`,
     workflowBundlePath: env.FLOWSTEER_WORKFLOW_BUNDLE || undefined,
     tls: temporalTlsFromEnv(env),
     slots: dropUndefined({
@@ -55,8 +59,19 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   };
 }
 
+/** What is unsafe about this process's roles: candidate code next to the backends' keys. */
+export function roleWarnings(config: Pick<WorkerConfig, 'roles'>, env: NodeJS.ProcessEnv): string[] {
+  if (!config.roles.includes('sandbox')) return [];
+  const out: string[] = [];
+  if (config.roles.includes('canvas')) out.push('this process serves the canvas and the sandbox roles: candidate code runs next to the LLM backends; run FLOWSTEER_WORKER_ROLES=sandbox as a process of its own');
+  const keys = Object.keys(env).filter((k) => /_API_KEY$/i.test(k) || k === 'FLOWSTEER_BACKENDS');
+  if (keys.length) out.push(`the sandbox role runs with backend settings in its environment (${keys.join(', ')}): start it without them`);
+  return out;
+}
+
 function rolesFrom(value: string | undefined): WorkerRole[] {
-  const names = (value || 'canvas,sandbox').split(',').map((r) => r.trim()).filter(Boolean);
+  // canvas only by default: candidate code runs in a process of its own (FLOWSTEER_WORKER_ROLES=sandbox)
+  const names = (value || 'canvas').split(',').map((r) => r.trim()).filter(Boolean);
   const unknown = names.filter((r) => !ROLES.includes(r as WorkerRole));
   if (unknown.length || !names.length) {
     throw new Error(`FLOWSTEER_WORKER_ROLES="${value}": ${unknown.length ? `unknown role ${unknown.join(', ')}` : 'no role'}; use canvas, sandbox or both`);

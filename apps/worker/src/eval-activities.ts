@@ -10,7 +10,6 @@ import {
   type DirectAnswerResult,
   type EvalActivities,
   type EvalDatasetPlan,
-  type SessionActivities,
   type SessionResult,
   type SessionSummary,
 } from '@flowsteer/contracts';
@@ -32,7 +31,6 @@ export function createEvalActivities(deps: {
   llm: LlmClient;
   store: ArtifactStore;
   reportsDir: string;
-  scoreSession: SessionActivities['scoreSession'];
 }): EvalActivities {
   const samples = new Map<string, { tasks: BenchTask[]; plan: EvalDatasetPlan }>();
 
@@ -76,9 +74,8 @@ export function createEvalActivities(deps: {
       } finally {
         stopBeating();
       }
-      const scorable = task.answers.length > 0 || !!task.code?.tests || (task.code?.ioTests?.length ?? 0) > 0; // APPS has only ioTests
-      const score = scorable ? await deps.scoreSession({ task, answer: reply.text }) : undefined;
-      return { answer: reply.text, ledger: reply.ledger, ...(score ? { score } : {}) };
+      // scored by the workflow, on the sandbox queue (scoring code runs the answer)
+      return { answer: reply.text, ledger: reply.ledger };
     },
 
     async sessionOutcome({ workflowId }): Promise<SessionSummary> {

@@ -1,9 +1,10 @@
 // The worker process: connects, serves until SIGTERM/SIGINT, drains in-flight work, exits 0.
-// Roles (FLOWSTEER_WORKER_ROLES, default "canvas,sandbox"): the canvas queue (workflows, policy
-// turns, operators) and the sandbox queue (code execution); run them in separate pools at scale.
+// Roles (FLOWSTEER_WORKER_ROLES, default "canvas"): the canvas queue (workflows, policy turns,
+// operators; holds the backends' keys) or the sandbox queue (runCode and scoring: candidate code).
+// Run the sandbox role as a process of its own, without backend keys (`flowsteer up` does).
 // Every setting is an environment variable: see workerConfigFromEnv and infra/README.md.
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { workerConfigFromEnv, type WorkerConfig } from './config';
+import { roleWarnings, workerConfigFromEnv, type WorkerConfig } from './config';
 import { createCanvasWorker, createSandboxWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
       `cannot reach Temporal at ${config.address}${config.tls ? ' over TLS' : ''} (${(err as Error).message}). Start it with \`npx flowsteer up\` or set TEMPORAL_ADDRESS.`,
     );
   }
+  for (const warning of roleWarnings(config, process.env)) console.error(`WARNING: ${warning}`);
   try {
     const workers: Worker[] = [];
     if (config.roles.includes('canvas')) workers.push(await createCanvasWorker(connection, config));

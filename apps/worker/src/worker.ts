@@ -1,6 +1,8 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createSandboxActivities } from '@flowsteer/sandbox';
+import { ArtifactStore } from '@flowsteer/artifacts';
+import type { SandboxRunner } from '@flowsteer/sandbox';
 import { createActivities, defaultArtifactsDir, type ActivityDeps } from './activities';
+import { createSandboxWorkerActivities } from './sandbox-activities';
 import { WORKSPACE_ROOT, workerWorkflowOptions } from '@flowsteer/temporal-runtime';
 import type { WorkerConfig } from './config';
 
@@ -32,11 +34,20 @@ export async function createCanvasWorker(connection: NativeConnection, config: W
   });
 }
 
-/** Builds the sandbox worker: code-execution activities only (no workflows, so no workflow slots). */
-export async function createSandboxWorker(connection: NativeConnection, config: WorkerBuildConfig & Pick<WorkerConfig, 'sandboxTaskQueue'>): Promise<Worker> {
+/**
+ * Builds the sandbox worker: the activities that run candidate code (`runCode`, `scoreSession`),
+ * no workflows (so no workflow slots) and no LLM client. Run it as its own process, with an
+ * environment free of backend keys (`flowsteer up` does).
+ */
+export async function createSandboxWorker(
+  connection: NativeConnection,
+  config: WorkerBuildConfig & Pick<WorkerConfig, 'sandboxTaskQueue'>,
+  deps: { artifactsDir?: string; sandbox?: SandboxRunner | null } = {},
+): Promise<Worker> {
+  const store = new ArtifactStore(deps.artifactsDir ?? defaultArtifactsDir(process.env, WORKSPACE_ROOT));
   return Worker.create({
     ...commonOptions(connection, config),
     taskQueue: config.sandboxTaskQueue,
-    activities: createSandboxActivities(),
+    activities: await createSandboxWorkerActivities({ store, ...(deps.sandbox !== undefined ? { sandbox: deps.sandbox } : {}) }),
   });
 }

@@ -4,6 +4,7 @@
  * library answers with an `OperatorOutcome`. Backends are referred to by name only.
  */
 import type { LedgerEntry } from './llm';
+import type { CodeRunRequest, CodeRunResult } from './sandbox';
 import type { TextValue } from './text';
 
 /** The task families the benchmarks fall into (spec §6.1); they steer a few prompt rules. */
@@ -33,6 +34,48 @@ export interface RunOperatorInput {
   entryPoint?: string;
   /** Code tasks: problem-provided tests (HumanEval `check(candidate)` or MBPP asserts). */
   tests?: TextValue;
+  /**
+   * Set when the workflow re-invokes an operator that suspended for a code run: its journal and the
+   * run's result. The operator replays the journal (no LLM call is repeated) and goes on from there.
+   */
+  resume?: OperatorResume;
+}
+
+/** One thing an operator did, kept so a re-invocation can replay it instead of doing it again. */
+export type OperatorJournalEntry = { kind: 'llm'; text: string; ledger: LedgerEntry } | { kind: 'code'; result: CodeRunResult };
+
+/** Everything an operator did so far, in order; inline, or by reference in the artifact store (`ref`). */
+export type OperatorJournal = { entries: OperatorJournalEntry[] } | { ref: string };
+
+/** A code run's request or result, inline or (when large) by reference in the artifact store. */
+export type CodeRunRequestValue = CodeRunRequest | { ref: string };
+export type CodeRunResultValue = CodeRunResult | { ref: string };
+
+export interface OperatorResume {
+  journal: OperatorJournal;
+  /** The result of the run the operator asked for, appended to the journal before replaying. */
+  result: CodeRunResultValue;
+}
+
+/**
+ * An operator that needs code run: candidate code never runs on the canvas worker, so the
+ * operator stops here and the workflow runs `request` with the `runCode` activity on the sandbox
+ * task queue, then calls the operator again with `resume` = this journal plus the result.
+ */
+export interface OperatorSuspension {
+  suspended: true;
+  operator: string;
+  nodeId: string;
+  /** What the step is, e.g. "run 1" or "problem tests"; shown in the activity summary. */
+  step: string;
+  request: CodeRunRequestValue;
+  journal: OperatorJournal;
+  /** The LLM calls made by this invocation only (replayed ones were counted before). */
+  ledger: LedgerEntry[];
+}
+
+export function isOperatorSuspension(value: OperatorOutcome | OperatorSuspension): value is OperatorSuspension {
+  return (value as OperatorSuspension).suspended === true;
 }
 
 export interface OperatorOutcome {
@@ -50,7 +93,10 @@ export interface OperatorOutcome {
   passed?: boolean;
   /** Checkers only: what was wrong (or checked); the workflow hands it on as `RunOperatorInput.feedback`. */
   feedback?: string;
-  /** One entry per LLM call the operator made, in call order (empty when it needed none). */
+  /**
+   * One entry per LLM call the operator made in this invocation, in call order (empty when it needed
+   * none); calls made before a suspension were reported with the suspension.
+   */
   ledger: LedgerEntry[];
   /** Stable key of (operator, prompt, inputs, problem, task type): equal keys may reuse the outcome. */
   cacheKey: string;
@@ -58,7 +104,12 @@ export interface OperatorOutcome {
   notes: string[];
 }
 
-/** The single activity the workflow proxies for every operator node. */
+/** The single activity the workflow proxies for every operator node (on the canvas queue). */
 export interface OperatorActivities {
-  runOperator(input: RunOperatorInput): Promise<OperatorOutcome>;
+  runOperator(input: RunOperatorInput): Promise<OperatorOutcome | OperatorSuspension>;
+}
+
+/** The code-execution activity of sandbox workers (the sandbox task queue only). */
+export interface CodeActivities {
+  runCode(request: CodeRunRequestValue): Promise<CodeRunResultValue>;
 }

@@ -2,7 +2,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { z } from 'zod/v4';
 import { backendNameSchema, datasetNameSchema, labelSchema, promptModeSchema } from './names';
 import { SA } from './search-attributes';
-import { DEFAULT_MAX_PROBLEM_BYTES, MAX_PROBLEM_BYTES_CEILING, MAX_TURNS, TERMINAL_SESSION_STATUSES, type SessionInput } from './session';
+import { DEFAULT_MAX_PROBLEM_BYTES, DEFAULT_SANDBOX_START_TIMEOUT_SEC, MAX_PROBLEM_BYTES_CEILING, MAX_TURNS, TERMINAL_SESSION_STATUSES, type SessionInput } from './session';
 import { utf8Bytes } from './text';
 import { sessionStaticDetails, sessionStaticSummary } from './ui-text';
 
@@ -60,6 +60,7 @@ export function sessionInputProblems(input: SessionInput, options: { maxProblemB
   const positive = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0);
   if (!positive(limits?.outageBudgetSec) || !positive(limits?.outageRetrySec)) problems.push('limits.outageBudgetSec and limits.outageRetrySec must be positive numbers of seconds');
   if (!positive(limits?.directorTimeoutSec) || !positive(limits?.operatorTimeoutSec)) problems.push('limits.directorTimeoutSec and limits.operatorTimeoutSec must be positive');
+  if (!positive(limits?.sandboxStartTimeoutSec)) problems.push('limits.sandboxStartTimeoutSec must be a positive number of seconds');
   const budget = limits?.historyBudget;
   if (budget && (!positive(budget.maxEvents) || !positive(budget.maxBytes) || (budget.maxEvents ?? 1000) < 50 || (budget.maxBytes ?? 1e6) < 64 * 1024)) {
     problems.push('limits.historyBudget needs maxEvents >= 50 and maxBytes >= 65536');
@@ -101,6 +102,12 @@ export const sessionLimitsSchema = z
       .describe('continue as new before one run of the session passes either bound (default 3000 events / 3 MB)'),
     outageBudgetSec: z.number().positive().max(7 * 24 * 3600).optional().describe('how long to wait through a backend outage before ending backend-unavailable (default 1800)'),
     outageRetrySec: z.number().positive().max(3600).optional().describe('first wait during an outage, doubling to 5 minutes (default 15)'),
+    sandboxStartTimeoutSec: z
+      .number()
+      .positive()
+      .max(3600)
+      .optional()
+      .describe(`how long a code run or code scoring may wait for a sandbox worker to pick it up before the session fails (default ${DEFAULT_SANDBOX_START_TIMEOUT_SEC})`),
   })
   .strict();
 

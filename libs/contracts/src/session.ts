@@ -18,6 +18,11 @@ export type HistoryBudget = NonNullable<SessionLimits['historyBudget']>;
 /** Continue-as-new well before Temporal's own suggestion (4 MB / 4,096 events) and its 10 MB warning. */
 export const DEFAULT_HISTORY_BUDGET: Required<HistoryBudget> = { maxEvents: 3_000, maxBytes: 3 * 1024 * 1024 };
 export const DEFAULT_OUTAGE_BUDGET_SEC = 30 * 60;
+/**
+ * How long a code run or code scoring waits for a sandbox worker to take it (schedule-to-start):
+ * past it no sandbox worker is polling, and the session fails saying so instead of waiting forever.
+ */
+export const DEFAULT_SANDBOX_START_TIMEOUT_SEC = 120;
 /** The canvas's own ceiling on turns (libs/canvas options): checked at every edge. */
 export const MAX_TURNS = 10_000;
 /** Problems larger than this are refused at the edge (CLI, API, workflow) unless configured higher. */
@@ -55,6 +60,11 @@ export interface SessionInput {
   fixedWorkflow?: FixedWorkflow;
   /** Set by the session itself when it continues as new: what the next run starts from. */
   carry?: SessionCarry;
+  /**
+   * The task queue of the sandbox workers that run this session's code (operator runs, scoring).
+   * Default: the sandbox queue paired with the session's own queue (`sandboxQueueFor`).
+   */
+  sandboxTaskQueue?: string;
 }
 
 /**

@@ -2,22 +2,31 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '@flowsteer/artifacts';
-import { type OperatorOutcome, sumLedger } from '@flowsteer/contracts';
+import { isOperatorSuspension, type OperatorOutcome, type OperatorSuspension, type RunOperatorInput, sumLedger } from '@flowsteer/contracts';
 import { createCatalogue, type OperatorSpec } from '@flowsteer/canvas';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createOperatorActivities, EMPTY_OUTPUT_FAILURE } from './create-operator-activities';
 import { operatorCacheKey } from './core/cache-key';
 import { OPERATOR_FAILURE } from './core/failures';
 import { IMPLEMENTED_OPERATORS } from './ops/registry';
-import { operatorInput, ScriptedChat, scriptedRunner } from './test-support/scripted-chat';
+import { driveOperator, operatorInput, ScriptedChat, scriptedRunner } from './test-support/scripted-chat';
+
+/** The finished outcome of one invocation (these operators never suspend). */
+async function finished(step: Promise<OperatorOutcome | OperatorSuspension>): Promise<OperatorOutcome> {
+  const value = await step;
+  if (isOperatorSuspension(value)) throw new Error(`unexpected suspension: ${value.step}`);
+  return value;
+}
 
 describe('runOperator', () => {
   it('returns the ledger of every LLM call, in order, on the named executor backend', async () => {
     const chat = new ScriptedChat(['<tests>assert add(1, 1) == 2</tests>', '```python\ndef add(a, b):\n    return a + b\n```']);
     const runner = scriptedRunner([{ exitCode: 1, stopReason: 'error', stderr: 'AssertionError' }, {}]);
-    const { runOperator } = createOperatorActivities({ chat, runCode: runner });
-    const outcome = await runOperator(
+    const { runOperator } = createOperatorActivities({ chat });
+    const { outcome } = await driveOperator(
+      runOperator,
       operatorInput({ operator: 'Test', nodeId: 'node_7', taskType: 'code', inputs: 'def add(a, b):\n    return a', executorBackend: 'gpt-4o-mini' }),
+      runner,
     );
     expect(outcome.ledger).toHaveLength(2);
     expect(outcome.ledger.map((e) => [e.backend, e.purpose])).toEqual([
@@ -37,7 +46,7 @@ describe('runOperator', () => {
     expect(operatorCacheKey({ ...base, inputs: ['x'] })).not.toBe(key);
     expect(operatorCacheKey({ ...base, operator: 'Review' })).not.toBe(key);
     const { runOperator } = createOperatorActivities({ chat: new ScriptedChat(['<result>1</result>']) });
-    expect((await runOperator(base)).cacheKey).toBe(key);
+    expect((await finished(runOperator(base))).cacheKey).toBe(key);
   });
 
   it('fails clearly and non-retryably on an unknown operator', async () => {
@@ -65,7 +74,7 @@ describe('runOperator', () => {
   it('runs a catalogue plug-in without an implementation through the generic LLM operator', async () => {
     const chat = new ScriptedChat(['<result>A cat sat.</result>']);
     const { runOperator } = createOperatorActivities({ chat, catalogue: createCatalogue([plugin({})]) });
-    const outcome = await runOperator(operatorInput({ operator: 'Summarise', prompt: 'Keep the subject.', inputs: 'The cat, a tabby, sat on the mat.' }));
+    const outcome = await finished(runOperator(operatorInput({ operator: 'Summarise', prompt: 'Keep the subject.', inputs: 'The cat, a tabby, sat on the mat.' })));
     expect(outcome.text).toBe('A cat sat.');
     expect(outcome.output).toEqual({ summary: 'A cat sat.', response: 'A cat sat.' });
     expect(outcome.passed).toBeUndefined();
@@ -88,7 +97,7 @@ describe('runOperator', () => {
     const catalogue = createCatalogue([checker, runner]);
     const chat = new ScriptedChat(['<result>teh cat</result><verdict>fail</verdict>']);
     const { runOperator } = createOperatorActivities({ chat, catalogue });
-    const outcome = await runOperator(operatorInput({ operator: 'SpellCheck', inputs: 'teh cat' }));
+    const outcome = await finished(runOperator(operatorInput({ operator: 'SpellCheck', inputs: 'teh cat' })));
     expect(outcome).toMatchObject({ passed: false, output: { output: 'teh cat', ok: false } });
     expect(chat.userText(0)).toContain('Check the spelling.');
     await expect(runOperator(operatorInput({ operator: 'Shell' }))).rejects.toThrow(/declares executesCode/);
@@ -116,7 +125,7 @@ describe('runOperator', () => {
     const longAnswer = `<result>${'answer '.repeat(400)}</result>`;
     const chat = new ScriptedChat([longAnswer]);
     const { runOperator } = createOperatorActivities({ chat, texts: store });
-    const outcome = await runOperator({ ...operatorInput({ operator: 'Custom' }), problem, inputs: [upstream, 'short'] });
+    const outcome = await finished(runOperator({ ...operatorInput({ operator: 'Custom' }), problem, inputs: [upstream, 'short'] }));
     const asked = chat.requests[0]?.messages.map((m) => m.content).join('\n') ?? '';
     expect(asked).toContain('step one step one');
     expect(typeof outcome.text).toBe('object');
@@ -149,12 +158,11 @@ describe('runOperator', () => {
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
     const chat = new ScriptedChat(['```python\ndef solve():\n    return 42\n```']);
-    const { runOperator } = createOperatorActivities({ chat, runCode: scriptedRunner([{ stdout: '<<<FLOWSTEER_RESULT>>>\n42' }]) });
-    const outcome: OperatorOutcome = await env.run(runOperator, operatorInput({ operator: 'Programmer' }));
+    const { runOperator } = createOperatorActivities({ chat });
+    const run = (input: RunOperatorInput) => env.run(runOperator, input) as Promise<OperatorOutcome | OperatorSuspension>;
+    const { outcome } = await driveOperator(run, operatorInput({ operator: 'Programmer' }), scriptedRunner([{ stdout: '<<<FLOWSTEER_RESULT>>>\n42' }]));
     expect(outcome.text).toBe('42');
-    expect(beats).toEqual(
-      expect.arrayContaining([expect.objectContaining({ phase: 'llm' }), expect.objectContaining({ phase: 'sandbox' })]),
-    );
+    expect(beats).toEqual(expect.arrayContaining([expect.objectContaining({ phase: 'llm' }), expect.objectContaining({ phase: 'llm-done' })]));
   });
 
   it('implements exactly the 12 paper operators', () => {

@@ -1,18 +1,26 @@
-import { isTextValue, type OperatorActivities, type OperatorOutcome, type RunOperatorInput, type TextValue } from '@flowsteer/contracts';
+import {
+  isTextValue,
+  type CodeRunResult,
+  type OperatorActivities,
+  type OperatorJournal,
+  type OperatorJournalEntry,
+  type OperatorOutcome,
+  type OperatorSuspension,
+  type RunOperatorInput,
+  type TextValue,
+} from '@flowsteer/contracts';
 import { type Catalogue, findOperator, OPERATOR_CATALOGUE, operatorNames } from '@flowsteer/canvas';
 import { ApplicationFailure } from '@temporalio/activity';
 import { operatorCacheKey } from './core/cache-key';
 import { badInput, OPERATOR_FAILURE, unknownOperator } from './core/failures';
-import { DEFAULT_SAMPLING, type ExecutorSampling, OperatorCall, type OperatorImpl, type ResolvedOperatorInput } from './core/operator-call';
-import type { ChatClient, RunCode } from './core/ports';
+import { DEFAULT_SAMPLING, type ExecutorSampling, NeedsCodeRun, OperatorCall, type OperatorImpl, type ResolvedOperatorInput } from './core/operator-call';
+import type { ChatClient } from './core/ports';
 import { genericOperator } from './ops/generic';
 import { implementationOf } from './ops/registry';
 
 export interface OperatorActivitiesOptions {
   /** The executor LLM client (libs/llm). */
   chat: ChatClient;
-  /** The sandbox (libs/sandbox). Without it Programmer and Test fail with "sandbox unavailable". */
-  runCode?: RunCode;
   /** Backend used when an input names none. */
   executorBackend?: string;
   sampling?: Partial<ExecutorSampling>;
@@ -35,13 +43,19 @@ export interface TextStore {
   putText(text: string): Promise<TextValue>;
   readText(value: TextValue): Promise<string>;
   putJsonBlob(content: unknown): Promise<string>;
+  getJson<T = unknown>(ref: string): Promise<T>;
 }
+
+/** Journals and code requests larger than this travel by reference (when there is a store). */
+export const INLINE_JSON_MAX_BYTES = 4 * 1024;
 
 export const EMPTY_OUTPUT_FAILURE = 'EmptyOperatorOutput';
 
 /**
  * Builds the `runOperator` activity: one call per canvas node. It validates the input, dispatches
- * by operator name, and returns the output with the ledger of its LLM calls and a cache key.
+ * by operator name, and returns the output with the ledger of its LLM calls and a cache key. It
+ * never runs code: an operator that needs a run returns a suspension (the request and its journal)
+ * and is called again with the result (`input.resume`), replaying its journal without new LLM calls.
  */
 export function createOperatorActivities(options: OperatorActivitiesOptions): OperatorActivities {
   const sampling = { ...DEFAULT_SAMPLING, ...options.sampling };
@@ -62,17 +76,19 @@ export function createOperatorActivities(options: OperatorActivitiesOptions): Op
     return genericOperator(spec);
   }
 
-  async function runOperator(raw: RunOperatorInput): Promise<OperatorOutcome> {
+  async function runOperator(raw: RunOperatorInput): Promise<OperatorOutcome | OperatorSuspension> {
     const input = checked(raw, options.executorBackend);
     const impl = resolve(input.operator);
-    const call = new OperatorCall(await readTexts(input, options.texts), options.chat, options.runCode, sampling);
+    const texts = options.texts;
+    const replayed = input.resume ? await resumedJournal(input, texts) : [];
+    const call = new OperatorCall(await readTexts(input, texts), options.chat, sampling, replayed);
     let result: Awaited<ReturnType<typeof impl>>;
     try {
       result = await impl(call);
     } catch (err) {
+      if (err instanceof NeedsCodeRun) return suspension(input, call, err, texts);
       throw withLedger(err, call);
     }
-    const texts = options.texts;
     const outcome: OperatorOutcome = {
       operator: input.operator,
       nodeId: input.nodeId,
@@ -96,6 +112,29 @@ export function createOperatorActivities(options: OperatorActivitiesOptions): Op
   }
 
   return { runOperator };
+}
+
+/** What a suspended operator hands the workflow: small, everything large by reference. */
+async function suspension(input: RunOperatorInput, call: OperatorCall, need: NeedsCodeRun, texts: TextStore | undefined): Promise<OperatorSuspension> {
+  const byRef = async <T>(value: T): Promise<T | { ref: string }> =>
+    texts && Buffer.byteLength(JSON.stringify(value)) > INLINE_JSON_MAX_BYTES ? { ref: await texts.putJsonBlob(value) } : value;
+  const journal: OperatorJournal = await byRef({ entries: call.journal });
+  return { suspended: true, operator: input.operator, nodeId: input.nodeId, step: need.step, request: await byRef(need.request), journal, ledger: call.ledger };
+}
+
+/** The journal of a resumed operator with the awaited run's result appended. */
+async function resumedJournal(input: RunOperatorInput, texts: TextStore | undefined): Promise<OperatorJournalEntry[]> {
+  const resume = input.resume as NonNullable<RunOperatorInput['resume']>;
+  const load = async <T>(value: T | { ref: string }, what: string): Promise<T> => {
+    if (!value || typeof value !== 'object') throw badInput(`${input.operator} on ${input.nodeId}: resume.${what} is missing`);
+    if (!('ref' in value) || typeof value.ref !== 'string') return value as T;
+    if (!texts) throw badInput(`${input.operator} on ${input.nodeId}: resume.${what} arrived by reference but this worker has no artifact store`);
+    return texts.getJson<T>(value.ref);
+  };
+  const journal = await load<{ entries: OperatorJournalEntry[] }>(resume.journal, 'journal');
+  const result = await load<CodeRunResult>(resume.result, 'result');
+  if (!Array.isArray(journal.entries)) throw badInput(`${input.operator} on ${input.nodeId}: resume.journal has no entries`);
+  return [...journal.entries, { kind: 'code', result }];
 }
 
 function checked(input: RunOperatorInput, defaultBackend: string | undefined): RunOperatorInput {

@@ -1,85 +1,111 @@
 import { TASK_QUEUES } from '@flowsteer/contracts';
 import { readFileSync } from 'node:fs';
-import { CliError, readPid, removeFile, runTemporalScript, spawnWorker, stopProcess } from '../processes';
-import { runtimePaths, temporalAddress, temporalUiUrl } from '../paths';
+import { CliError, readPid, removeFile, runTemporalScript, spawnWorker, stopProcess, type WorkerRole } from '../processes';
+import { canvasTaskQueue, runtimePaths, sandboxTaskQueue, temporalAddress, temporalUiUrl } from '../paths';
 import { connectClient, pollersOf } from '../temporal';
 
 const WORKER_READY_TIMEOUT_MS = Number(process.env.FLOWSTEER_WORKER_START_TIMEOUT_MS ?? 120_000);
 
-/** `flowsteer up`: the dev server, then one worker, each started only if not already running. */
+/** The two worker processes: the canvas worker (LLM calls, operators) and the sandbox worker (candidate code, no keys). */
+function workers(env: NodeJS.ProcessEnv = process.env) {
+  const paths = runtimePaths(env);
+  return [
+    { role: 'canvas' as WorkerRole, name: 'canvas worker', pid: paths.workerPid, log: paths.workerLog, queue: canvasTaskQueue(env) },
+    { role: 'sandbox' as WorkerRole, name: 'sandbox worker', pid: paths.sandboxWorkerPid, log: paths.sandboxWorkerLog, queue: sandboxTaskQueue(env) },
+  ];
+}
+
+/**
+ * `flowsteer up`: the dev server, then the canvas worker and the sandbox worker as processes of
+ * their own (the sandbox worker without backend keys), each started only if not already running,
+ * and waits until each polls its queue.
+ */
 export async function up(): Promise<void> {
   const started = runTemporalScript('start');
   if (started === 2) throw new CliError('the temporal CLI is missing: run `bash scripts/setup.sh` (or `bash temporal/install.sh`)');
   if (started !== 0) throw new CliError(`the Temporal dev server did not start (exit ${started}); see the message above`);
 
-  const paths = runtimePaths();
-  const running = readPid(paths.workerPid);
-  if (running) {
-    console.log(`worker already running (pid ${running}), log ${paths.workerLog}`);
-  } else {
-    const pid = spawnWorker();
-    console.log(`worker starting (pid ${pid}), log ${paths.workerLog}`);
-    await waitForWorker(pid);
+  for (const w of workers()) {
+    const running = readPid(w.pid);
+    if (running) {
+      console.log(`${w.name} already running (pid ${running}), log ${w.log}`);
+      continue;
+    }
+    const pid = spawnWorker(w.role);
+    console.log(`${w.name} starting (pid ${pid}), log ${w.log}`);
+    await waitForWorker(w, pid);
   }
   console.log(`Temporal UI: ${temporalUiUrl()}`);
 }
 
-async function waitForWorker(pid: number): Promise<void> {
-  const paths = runtimePaths();
+async function waitForWorker(w: ReturnType<typeof workers>[number], pid: number): Promise<void> {
   const { client, connection } = await connectClient();
   try {
     const deadline = Date.now() + WORKER_READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
-      if (!readPid(paths.workerPid)) {
-        throw new CliError(`the worker (pid ${pid}) exited during start-up; last lines of ${paths.workerLog}:\n${tail(paths.workerLog, 15)}`);
+      if (!readPid(w.pid)) {
+        throw new CliError(`the ${w.name} (pid ${pid}) exited during start-up; last lines of ${w.log}:\n${tail(w.log, 15)}`);
       }
-      const pollers = await pollersOf(client, TASK_QUEUES.canvas);
+      const pollers = await pollersOf(client, w.queue);
       if (pollers.some((identity) => identity.endsWith(`:${pid}`))) {
-        console.log(`worker ready: polling ${TASK_QUEUES.canvas}`);
+        console.log(`${w.name} ready: polling ${w.queue}`);
         return;
       }
       await new Promise((r) => setTimeout(r, 500));
     }
-    throw new CliError(`the worker (pid ${pid}) did not start polling within ${WORKER_READY_TIMEOUT_MS / 1000}s; see ${paths.workerLog}`);
+    throw new CliError(`the ${w.name} (pid ${pid}) did not start polling ${w.queue} within ${WORKER_READY_TIMEOUT_MS / 1000}s; see ${w.log}`);
   } finally {
     await connection.close();
   }
 }
 
-/** `flowsteer down`: drain and stop the worker, then the dev server. */
+/** `flowsteer down`: drain and stop both workers, then the dev server. */
 export async function down(): Promise<void> {
-  const paths = runtimePaths();
-  const pid = readPid(paths.workerPid);
-  if (pid) {
-    const how = await stopProcess(pid);
-    console.log(how === 'stopped' ? `worker stopped (pid ${pid})` : `worker did not drain in time and was killed (pid ${pid})`);
-  } else {
-    console.log('worker is not running');
+  for (const w of workers()) {
+    const pid = readPid(w.pid);
+    if (pid) {
+      const how = await stopProcess(pid);
+      console.log(how === 'stopped' ? `${w.name} stopped (pid ${pid})` : `${w.name} did not drain in time and was killed (pid ${pid})`);
+    } else {
+      console.log(`${w.name} is not running`);
+    }
+    removeFile(w.pid);
   }
-  removeFile(paths.workerPid);
   const code = runTemporalScript('stop');
   if (code !== 0) throw new CliError(`stopping the Temporal dev server failed (exit ${code})`);
 }
 
-/** `flowsteer status`: what runs where; exit code 0 only when server and worker are both up. */
+/**
+ * `flowsteer status`: what runs where, and who polls each queue (candidate code runs only on the
+ * sandbox queue); exit code 0 only when the server and both workers are up.
+ */
 export async function status(): Promise<number> {
-  const paths = runtimePaths();
   const serverCode = runTemporalScript('status');
-  const pid = readPid(paths.workerPid);
-  console.log(pid ? `worker: running (pid ${pid}), log ${paths.workerLog}` : 'worker: stopped');
+  let up = serverCode === 0;
+  for (const w of workers()) {
+    const pid = readPid(w.pid);
+    console.log(pid ? `${w.name}: running (pid ${pid}), log ${w.log}` : `${w.name}: stopped`);
+    up &&= pid !== undefined;
+  }
   if (serverCode === 0) {
     const { client, connection } = await connectClient();
     try {
-      for (const queue of [TASK_QUEUES.canvas, TASK_QUEUES.sandbox, TASK_QUEUES.learner]) {
-        const pollers = await pollersOf(client, queue);
-        console.log(`task queue ${queue}: ${pollers.length ? pollers.join(', ') : 'no pollers'}`);
+      const [canvas, sandbox] = workers().map((w) => w.queue);
+      const queues = [
+        [canvas, 'workflows, director turns, operators'],
+        [sandbox, 'candidate code: runCode, scoring'],
+        [TASK_QUEUES.learner, 'CWRPO learner'],
+      ] as const;
+      for (const [queue, what] of queues) {
+        const pollers = await pollersOf(client, queue as string);
+        console.log(`task queue ${queue} (${what}): ${pollers.length ? pollers.join(', ') : 'no pollers'}`);
       }
     } finally {
       await connection.close();
     }
     console.log(`Temporal: ${temporalAddress()}  UI: ${temporalUiUrl()}`);
   }
-  return serverCode === 0 && pid ? 0 : 1;
+  return up ? 0 : 1;
 }
 
 function tail(file: string, lines: number): string {

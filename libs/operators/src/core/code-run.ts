@@ -1,24 +1,15 @@
 import type { CodeRunRequest, CodeRunResult } from '@flowsteer/contracts';
-import { sandboxUnavailable } from './failures';
-import { heartbeat } from './heartbeat';
-import { HEARTBEAT_EVERY_MS, type OperatorCall } from './operator-call';
+import type { OperatorCall } from './operator-call';
 
 /** Limits for operator code runs (the reference allows 30 s per execution). */
 export const OPERATOR_RUN_LIMITS = { wallTimeMs: 30_000, memoryMb: 512, maxOutputBytes: 64_000 } as const;
 
-/** Runs code through the injected sandbox, or fails non-retryably when the worker has none. */
+/**
+ * Runs code in the sandbox with the operator limits. The canvas worker never runs it: the
+ * operator suspends and the workflow runs it with `runCode` on the sandbox queue (OperatorCall.run).
+ */
 export async function runInSandbox(call: OperatorCall, req: CodeRunRequest, step: string): Promise<CodeRunResult> {
-  if (!call.runCode) throw sandboxUnavailable(call.input.operator);
-  const purpose = `${call.input.nodeId} ${call.input.operator} ${step}`;
-  heartbeat({ phase: 'sandbox', purpose });
-  const beat = setInterval(() => heartbeat({ phase: 'sandbox', purpose }), HEARTBEAT_EVERY_MS);
-  try {
-    const result = await call.runCode({ limits: OPERATOR_RUN_LIMITS, ...req });
-    heartbeat({ phase: 'sandbox-done', stopReason: result.stopReason });
-    return result;
-  } finally {
-    clearInterval(beat);
-  }
+  return call.run({ limits: OPERATOR_RUN_LIMITS, ...req }, step);
 }
 
 export function ranCleanly(result: CodeRunResult): boolean {

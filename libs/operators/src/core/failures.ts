@@ -2,18 +2,16 @@ import { ApplicationFailure } from '@temporalio/activity';
 
 /** Failure types a workflow can match on (`ApplicationFailure.type`). */
 export const OPERATOR_FAILURE = {
-  sandboxUnavailable: 'SandboxUnavailable',
   unknownOperator: 'UnknownOperator',
   badInput: 'BadOperatorInput',
 } as const;
 
-export function sandboxUnavailable(operator: string): ApplicationFailure {
+/** A resumed operator's journal does not fit what it does now (changed code or a corrupted journal). */
+export function journalMismatch(purpose: string, expected: string, found: string): ApplicationFailure {
   return ApplicationFailure.create({
-    type: OPERATOR_FAILURE.sandboxUnavailable,
+    type: OPERATOR_FAILURE.badInput,
     nonRetryable: true,
-    message:
-      `sandbox unavailable: ${operator} executes Python but this worker was started without a code runner. ` +
-      'Pass runCode to createOperatorActivities (libs/sandbox) or remove the operator from the workflow.',
+    message: `${purpose}: the operator's journal does not match its steps (expected a ${expected} entry, found ${found}); it cannot be resumed`,
   });
 }
 

@@ -1,10 +1,10 @@
-import type { ChatMessage, LedgerEntry, RunOperatorInput } from '@flowsteer/contracts';
-import { badInput } from './failures';
+import type { ChatMessage, CodeRunRequest, CodeRunResult, LedgerEntry, OperatorJournalEntry, RunOperatorInput } from '@flowsteer/contracts';
+import { badInput, journalMismatch } from './failures';
 import { heartbeat } from './heartbeat';
 
 /** Often enough for the session's 10 s heartbeat timeout, which lets a dead worker's call move on quickly. */
 export const HEARTBEAT_EVERY_MS = 3_000;
-import type { ChatClient, RunCode } from './ports';
+import type { ChatClient } from './ports';
 import { stripThinking } from '../parse/tags';
 
 /** Sampling used for every executor call (the reference runs its executor greedily). */
@@ -16,20 +16,43 @@ export interface ExecutorSampling {
 export const DEFAULT_SAMPLING: ExecutorSampling = { temperature: 0, maxTokens: 2048 };
 
 /** The operator's input with every text read whole (the activity resolves references first). */
-export type ResolvedOperatorInput = Omit<RunOperatorInput, 'problem' | 'inputs' | 'tests'> & {
+export type ResolvedOperatorInput = Omit<RunOperatorInput, 'problem' | 'inputs' | 'tests' | 'resume'> & {
   problem: string;
   inputs: string | string[];
   tests?: string;
 };
 
 /**
+ * Thrown by `OperatorCall.run` when the operator needs code run that its journal does not hold yet:
+ * the activity returns a suspension and the workflow runs the code on the sandbox queue.
+ */
+export class NeedsCodeRun extends Error {
+  override readonly name = 'NeedsCodeRun';
+  constructor(
+    readonly request: CodeRunRequest,
+    readonly step: string,
+  ) {
+    super(`needs a code run (${step})`);
+  }
+}
+
+/**
  * What one operator implementation sees: its input (upstream text both joined and as a list), a
- * way to ask the executor LLM that keeps the ledger and heartbeats, the optional code runner, and
- * a place to leave notes about tolerated format problems.
+ * way to ask the executor LLM that keeps the ledger and heartbeats, a way to have code run, and a
+ * place to leave notes about tolerated format problems.
+ *
+ * Operators are resumable: every LLM answer and code result goes into `journal`. Code never runs
+ * here: `run` past the end of the journal throws `NeedsCodeRun`, and the operator is called again
+ * later with the result appended; it then replays its journal (same answers, no repeated LLM call)
+ * and goes on. Implementations only need to be deterministic given their answers and results.
  */
 export class OperatorCall {
+  /** The LLM calls this invocation made (replayed ones were accounted for by an earlier one). */
   readonly ledger: LedgerEntry[] = [];
   readonly notes: string[] = [];
+  /** Everything done so far, replayed entries first. */
+  readonly journal: OperatorJournalEntry[];
+  private cursor = 0;
   /** The upstream input as one text (a list is joined with a separator line). */
   readonly text: string;
   /** The upstream input as a list (a single string becomes a one-item list). */
@@ -38,9 +61,10 @@ export class OperatorCall {
   constructor(
     readonly input: ResolvedOperatorInput,
     private readonly chat: ChatClient,
-    readonly runCode: RunCode | undefined,
     private readonly sampling: ExecutorSampling = DEFAULT_SAMPLING,
+    private readonly replayed: readonly OperatorJournalEntry[] = [],
   ) {
+    this.journal = [...replayed];
     const inputs = input.inputs as unknown;
     if (typeof inputs === 'string') {
       this.list = [inputs];
@@ -63,6 +87,8 @@ export class OperatorCall {
    */
   async ask(system: string, user: string, step?: string): Promise<string> {
     const purpose = `${this.input.nodeId} ${this.input.operator}${step ? ` ${step}` : ''}`;
+    const earlier = this.replay('llm', purpose);
+    if (earlier) return stripThinking(earlier.text);
     heartbeat({ phase: 'llm', purpose });
     const messages: ChatMessage[] = [
       { role: 'system', content: system },
@@ -85,8 +111,28 @@ export class OperatorCall {
       clearInterval(beat);
     }
     this.ledger.push(result.ledger);
+    this.journal.push({ kind: 'llm', text: result.text ?? '', ledger: result.ledger });
+    this.cursor = this.journal.length;
     heartbeat({ phase: 'llm-done', purpose });
     return stripThinking(result.text ?? '');
+  }
+
+  /**
+   * Runs code in the sandbox: the journal's result when this run was done before, else the
+   * operator stops here (`NeedsCodeRun`) and the workflow runs it on the sandbox queue.
+   */
+  async run(request: CodeRunRequest, step: string): Promise<CodeRunResult> {
+    const earlier = this.replay('code', `${this.input.nodeId} ${this.input.operator} ${step}`);
+    if (earlier) return earlier.result;
+    throw new NeedsCodeRun(request, step);
+  }
+
+  /** The next journal entry when replaying (it must be of the expected kind), else undefined. */
+  private replay<K extends OperatorJournalEntry['kind']>(kind: K, purpose: string): Extract<OperatorJournalEntry, { kind: K }> | undefined {
+    if (this.cursor >= this.replayed.length) return undefined;
+    const entry = this.replayed[this.cursor++] as OperatorJournalEntry;
+    if (entry.kind !== kind) throw journalMismatch(purpose, kind, entry.kind);
+    return entry as Extract<OperatorJournalEntry, { kind: K }>;
   }
 
   note(message: string): void {

@@ -5,5 +5,5 @@ export interface ChatClient {
   chat(req: ChatRequest): Promise<ChatResult>;
 }
 
-/** Runs Python in the sandbox (`libs/sandbox`); injected so operators never spawn processes themselves. */
+/** Runs Python in the sandbox (`libs/sandbox`): on sandbox workers only; operators suspend instead (OperatorCall.run). */
 export type RunCode = (req: CodeRunRequest) => Promise<CodeRunResult>;

@@ -1,5 +1,7 @@
 import { OPERATOR_FAILURE } from '../core/failures';
-import { runScripted, scriptedRunner } from '../test-support/scripted-chat';
+import { isOperatorSuspension, type CodeRunRequest } from '@flowsteer/contracts';
+import { createOperatorActivities } from '../create-operator-activities';
+import { operatorInput, runScripted, ScriptedChat, scriptedRunner } from '../test-support/scripted-chat';
 
 const SOLVE = '```python\ndef solve():\n    return 6 * 7\n```';
 
@@ -48,10 +50,67 @@ describe('Programmer', () => {
     expect(chat.userText(0)).toMatch(/exact function name and signature/);
   });
 
-  it('fails non-retryably with "sandbox unavailable" without a runner, before any LLM call', async () => {
-    const failure = runScripted([SOLVE], { operator: 'Programmer' });
-    await expect(failure).rejects.toMatchObject({ type: OPERATOR_FAILURE.sandboxUnavailable, nonRetryable: true });
-    await expect(runScripted([SOLVE], { operator: 'Programmer' })).rejects.toThrow(/sandbox unavailable/);
+  it('never runs code itself: it suspends with the run request and its journal, and resumes without asking again', async () => {
+    const chat = new ScriptedChat(['```python\ndef solve():\n    return x\n```', SOLVE]);
+    const { runOperator } = createOperatorActivities({ chat });
+    const input = operatorInput({ operator: 'Programmer' });
+    const first = await runOperator(input);
+    if (!isOperatorSuspension(first)) throw new Error('expected a suspension');
+    expect(first).toMatchObject({ suspended: true, operator: 'Programmer', nodeId: 'node_1', step: 'run 1' });
+    expect((first.request as CodeRunRequest).files?.['solution.py']).toBe('def solve():\n    return x');
+    expect(first.ledger.map((l) => l.purpose)).toEqual(['node_1 Programmer attempt 1']);
+    expect(chat.calls).toBe(1);
+
+    const failed = { stdout: '', stderr: 'NameError: x', exitCode: 1, signal: null, stopReason: 'error' as const, wallTimeMs: 1, cpuTimeMs: 1, isolation: 'scripted' };
+    const second = await runOperator({ ...input, resume: { journal: first.journal, result: failed } });
+    if (!isOperatorSuspension(second)) throw new Error('expected a second suspension');
+    expect(second.step).toBe('run 2');
+    expect(second.ledger.map((l) => l.purpose)).toEqual(['node_1 Programmer attempt 2']); // attempt 1 was replayed, not asked again
+    expect(chat.calls).toBe(2);
+    expect(chat.userText(1)).toContain('NameError: x');
+
+    const done = await runOperator({ ...input, resume: { journal: second.journal, result: { ...failed, stderr: '', exitCode: 0, stopReason: 'ok', stdout: '<<<FLOWSTEER_RESULT>>>\n42\n' } } });
+    expect(isOperatorSuspension(done)).toBe(false);
+    expect(done).toMatchObject({ text: '42', ledger: [] });
+    expect(chat.calls).toBe(2);
+  });
+
+  it('keeps a large journal and request in the artifact store, not in the history', async () => {
+    const blobs = new Map<string, unknown>();
+    const texts = {
+      putText: async (t: string) => t,
+      readText: async (t: unknown) => t as string,
+      putJsonBlob: async (c: unknown) => {
+        const ref = `blobs/${blobs.size}.json`;
+        blobs.set(ref, JSON.parse(JSON.stringify(c)));
+        return ref;
+      },
+      getJson: async <T,>(ref: string) => blobs.get(ref) as T,
+    };
+    const big = `\`\`\`python\ndef solve():\n    return 42\n${'# padding\n'.repeat(800)}\`\`\``;
+    const chat = new ScriptedChat([big]);
+    const { runOperator } = createOperatorActivities({ chat, texts });
+    const input = operatorInput({ operator: 'Programmer' });
+    const first = await runOperator(input);
+    if (!isOperatorSuspension(first)) throw new Error('expected a suspension');
+    expect(first.journal).toEqual({ ref: expect.stringMatching(/^blobs\//) });
+    expect(first.request).toEqual({ ref: expect.stringMatching(/^blobs\//) });
+    expect(JSON.stringify(first).length).toBeLessThan(2_000);
+    const ok = { stdout: '<<<FLOWSTEER_RESULT>>>\n42\n', stderr: '', exitCode: 0, signal: null, stopReason: 'ok' as const, wallTimeMs: 1, cpuTimeMs: 1, isolation: 'scripted' };
+    const done = await runOperator({ ...input, resume: { journal: first.journal, result: ok } });
+    expect(done).toMatchObject({ text: '42', ledger: [] });
+    expect(blobs.get((done as { outputRef: string }).outputRef)).toMatchObject({ output: '42', attempts: 1 });
+    expect(chat.calls).toBe(1);
+  });
+
+  it('refuses a journal that does not fit its steps', async () => {
+    const { runOperator } = createOperatorActivities({ chat: new ScriptedChat([SOLVE]) });
+    const ok = { stdout: '', stderr: '', exitCode: 0, signal: null, stopReason: 'ok' as const, wallTimeMs: 1, cpuTimeMs: 1, isolation: 'scripted' };
+    await expect(runOperator(operatorInput({ operator: 'Programmer', resume: { journal: { entries: [] }, result: ok } }))).rejects.toMatchObject({
+      type: OPERATOR_FAILURE.badInput,
+      nonRetryable: true,
+      message: expect.stringMatching(/journal does not match/),
+    });
   });
 });
 
@@ -120,10 +179,9 @@ describe('Test', () => {
     expect(answerRunner.requests[0]?.code).toMatch(/^ANSWER = open\('answer.txt'/);
   });
 
-  it('fails non-retryably without a sandbox', async () => {
-    await expect(runScripted([], { operator: 'Test', inputs: code, tests: humaneval })).rejects.toMatchObject({
-      type: OPERATOR_FAILURE.sandboxUnavailable,
-      nonRetryable: true,
-    });
+  it('suspends for its test run before anything runs (the canvas worker has no runner)', async () => {
+    const { runOperator } = createOperatorActivities({ chat: new ScriptedChat([]) });
+    const step = await runOperator(operatorInput({ operator: 'Test', taskType: 'code', inputs: code, entryPoint: 'add', tests: humaneval }));
+    expect(step).toMatchObject({ suspended: true, step: 'problem tests', request: { code: `from solution import *\n${humaneval}\n\ncheck(add)\n` }, ledger: [] });
   });
 });

@@ -1,5 +1,4 @@
 import { runInSandbox, describeFailure, ranCleanly } from '../core/code-run';
-import { sandboxUnavailable } from '../core/failures';
 import { guidanceBlock } from '../core/guidance';
 import type { OperatorCall, OperatorImpl } from '../core/operator-call';
 import { readCode } from '../parse/code';
@@ -22,10 +21,6 @@ const ATTEMPTS = 2;
  * checks that the module loads. A failed run is retried once with the error shown to the LLM.
  */
 export const programmer: OperatorImpl<ProgrammerOutput> = async (call) => {
-  if (!call.runCode) {
-    // Fail before spending tokens: the code could never run.
-    throw sandboxUnavailable(call.input.operator);
-  }
   const isCodeTask = call.input.taskType === 'code';
   const target = isCodeTask ? call.input.entryPoint : 'solve';
   let feedback = call.input.feedback?.trim() ? `A previous check reported:\n${call.input.feedback.trim()}` : '';

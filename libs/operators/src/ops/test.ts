@@ -1,6 +1,5 @@
 import type { CodeRunRequest } from '@flowsteer/contracts';
 import { describeFailure, lastException, ranCleanly, runInSandbox } from '../core/code-run';
-import { sandboxUnavailable } from '../core/failures';
 import { guidanceBlock } from '../core/guidance';
 import type { OperatorCall, OperatorImpl, OperatorResult } from '../core/operator-call';
 import { readCode } from '../parse/code';
@@ -29,7 +28,6 @@ export interface TestOutput {
  * repair round (the LLM sees the failure); the repair is kept only if the same tests then pass.
  */
 export const test: OperatorImpl<TestOutput> = async (call) => {
-  if (!call.runCode) throw sandboxUnavailable(call.input.operator);
   const isCode = call.input.taskType === 'code' || readCode(call.text) !== undefined;
   const solution = isCode ? (readCode(call.text, call.input.entryPoint) ?? call.text.trim()) : call.text.trim();
   const entryPoint = call.input.entryPoint ?? firstFunction(solution);

@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResult, CodeRunRequest, CodeRunResult, OperatorOutcome, RunOperatorInput } from '@flowsteer/contracts';
+import { isOperatorSuspension, type ChatRequest, type ChatResult, type CodeRunRequest, type CodeRunResult, type LedgerEntry, type OperatorActivities, type OperatorOutcome, type OperatorSuspension, type RunOperatorInput } from '@flowsteer/contracts';
 import { createOperatorActivities } from '../create-operator-activities';
 import type { ChatClient, RunCode } from '../core/ports';
 
@@ -89,14 +89,40 @@ export function operatorInput(overrides: Partial<RunOperatorInput> & Pick<RunOpe
   };
 }
 
-/** Runs one operator through the public activity with a scripted executor. */
+/**
+ * Runs one operator through the public activity with a scripted executor, driving it the way the
+ * workflow does: each suspension's code goes to `runCode` (standing in for the sandbox queue) and
+ * the operator is called again with its journal and the result. The outcome's ledger is the sum of
+ * every invocation's; `suspensions` are the steps it stopped at. Without `runCode` a suspension
+ * fails the call (the canvas worker has no runner).
+ */
 export async function runScripted(
   answers: ScriptedAnswer[],
   input: Partial<RunOperatorInput> & Pick<RunOperatorInput, 'operator'>,
   runCode?: RunCode,
-): Promise<{ outcome: OperatorOutcome; chat: ScriptedChat }> {
+): Promise<{ outcome: OperatorOutcome; chat: ScriptedChat; suspensions: OperatorSuspension[] }> {
   const chat = new ScriptedChat(answers);
-  const { runOperator } = createOperatorActivities({ chat, runCode });
-  const outcome = await runOperator(operatorInput(input));
-  return { outcome, chat };
+  const { runOperator } = createOperatorActivities({ chat });
+  return { chat, ...(await driveOperator(runOperator, operatorInput(input), runCode)) };
+}
+
+/** Calls `runOperator` until it finishes, running each suspension's code with `runCode` (as the workflow does). */
+export async function driveOperator(
+  runOperator: OperatorActivities['runOperator'],
+  input: RunOperatorInput,
+  runCode?: RunCode,
+): Promise<{ outcome: OperatorOutcome; suspensions: OperatorSuspension[] }> {
+  const suspensions: OperatorSuspension[] = [];
+  const ledger: LedgerEntry[] = [];
+  let current = input;
+  for (;;) {
+    const step = await runOperator(current);
+    ledger.push(...step.ledger);
+    if (!isOperatorSuspension(step)) return { outcome: { ...step, ledger }, suspensions };
+    suspensions.push(step);
+    if (!runCode) throw new Error(`runScripted: ${step.operator} suspended for a code run (${step.step}) and no runner was given`);
+    if (suspensions.length > 20) throw new Error('runScripted: more than 20 suspensions');
+    const result = await runCode(step.request as CodeRunRequest);
+    current = { ...current, resume: { journal: step.journal, result } };
+  }
 }

@@ -1,5 +1,14 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { FAILURE, SESSION_NON_RETRYABLE, type LlmActivities, type OperatorActivities, type SessionActivities, type SessionLimits } from '@flowsteer/contracts';
+import {
+  DEFAULT_SANDBOX_START_TIMEOUT_SEC,
+  FAILURE,
+  SESSION_NON_RETRYABLE,
+  type CodeActivities,
+  type LlmActivities,
+  type OperatorActivities,
+  type SessionActivities,
+  type SessionLimits,
+} from '@flowsteer/contracts';
 
 /**
  * Failure types no retry can fix (the failure catalogue's session list). LLM failures that no retry
@@ -21,7 +30,14 @@ const NON_RETRYABLE = [...SESSION_NON_RETRYABLE];
  */
 const HEARTBEAT_TIMEOUT = '10 seconds';
 
-export function sessionActivities(limits: SessionLimits) {
+/**
+ * `sandboxQueue` is where candidate code runs: the operators' code runs (`runCode`) and scoring,
+ * which runs the answer against the benchmark's tests. Only sandbox workers poll it. Its calls
+ * have a schedule-to-start timeout: when no sandbox worker takes one in time, the pool is down and
+ * the session fails saying so (failures.ts `sandboxPoolDown`) rather than waiting or guessing.
+ */
+export function sessionActivities(limits: SessionLimits, sandboxQueue: string) {
+  const sandboxStart = (limits.sandboxStartTimeoutSec ?? DEFAULT_SANDBOX_START_TIMEOUT_SEC) * 1000;
   const director = proxyActivities<LlmActivities>({
     startToCloseTimeout: `${limits.directorTimeoutSec ?? 300} seconds`,
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
@@ -32,16 +48,32 @@ export function sessionActivities(limits: SessionLimits) {
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { maximumAttempts: 2, initialInterval: '1 second', nonRetryableErrorTypes: NON_RETRYABLE },
   });
+  const code = proxyActivities<CodeActivities>({
+    taskQueue: sandboxQueue,
+    scheduleToStartTimeout: sandboxStart,
+    startToCloseTimeout: `${limits.operatorTimeoutSec ?? 300} seconds`,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { maximumAttempts: 2, initialInterval: '1 second', nonRetryableErrorTypes: NON_RETRYABLE },
+  });
   const session = proxyActivities<SessionActivities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '2 minutes',
+    retry: { maximumAttempts: 5, nonRetryableErrorTypes: [FAILURE.invalidSessionInput] },
+  });
+  const scoring = proxyActivities<SessionActivities>({
+    taskQueue: sandboxQueue,
+    scheduleToStartTimeout: sandboxStart,
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '2 minutes',
     retry: { maximumAttempts: 5, nonRetryableErrorTypes: [FAILURE.invalidSessionInput] },
   });
   // proxies are not enumerable: name each activity
   return {
+    sandboxQueue,
     policyTurn: director.policyTurn,
     runOperator: operators.runOperator,
-    scoreSession: session.scoreSession,
+    runCode: code.runCode,
+    scoreSession: scoring.scoreSession,
     storeArtifact: session.storeArtifact,
     storeText: session.storeText,
     forkPoint: session.forkPoint,

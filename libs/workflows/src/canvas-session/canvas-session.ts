@@ -1,6 +1,6 @@
-import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, upsertMemo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import { EMPTY_STATE, isTerminal, openCanvas, type CanvasState } from '@flowsteer/canvas';
-import { needsStoring, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import { needsStoring, sandboxQueueFor, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { sessionActivities, type SessionActivityProxies } from './activities';
 import { continueSession, shouldContinueAsNew } from './continue';
 import { SessionControl, setStatus } from './control';
@@ -26,7 +26,7 @@ import { checkSessionInput } from './validate';
 export async function canvasSession(input: SessionInput): Promise<SessionResult> {
   const problems = checkSessionInput(input);
   if (problems.length) throw ApplicationFailure.nonRetryable(`invalid session input: ${problems.join('; ')}`, 'InvalidSessionInput');
-  const activities = sessionActivities(input.limits);
+  const activities = sessionActivities(input.limits, input.sandboxTaskQueue ?? sandboxQueueFor(workflowInfo().taskQueue));
   const control = new SessionControl(input.carry);
   const record = await openSession(input, activities);
   record.backends = { director: input.directorBackend, executor: input.executorBackend };

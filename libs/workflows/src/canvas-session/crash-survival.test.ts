@@ -166,6 +166,11 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
     const client = new Client({ connection });
     const workers: WorkerProcess[] = [];
     try {
+      // scoring runs on the paired sandbox queue, in a sandbox worker process of its own (no backends)
+      const { FLOWSTEER_BACKENDS: _keys, ...sandboxEnv } = env;
+      const sandbox = spawnWorkerProcess(`crash-sandbox@${process.pid}`, { ...sandboxEnv, FLOWSTEER_WORKER_ROLES: 'sandbox' });
+      workers.push(sandbox);
+      await sandbox.ready;
       const first = spawnWorkerProcess(`crash-first@${process.pid}`, env);
       workers.push(first);
       await first.ready;

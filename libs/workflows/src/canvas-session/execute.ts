@@ -1,7 +1,11 @@
 import { recordExecution, recordOutcomes, replay, startExecution, type CallResult, type CanvasEvent, type CanvasState, type OperatorCall } from '@flowsteer/canvas';
-import type { LedgerEntry, RunOperatorInput, TextValue } from '@flowsteer/contracts';
+import { isCancellation } from '@temporalio/workflow';
+import { isOperatorSuspension, type LedgerEntry, type OperatorOutcome, type OperatorResume, type RunOperatorInput, type TextValue } from '@flowsteer/contracts';
 import type { SessionActivityProxies } from './activities';
-import { BackendOutage, SessionCannotContinue, classifyFailure } from './failures';
+import { BackendOutage, SessionCannotContinue, classifyFailure, sandboxPoolDown } from './failures';
+
+/** More code runs than any operator does (Programmer: 2, Test: 2) means a looping operator. */
+export const MAX_CODE_RUNS_PER_CALL = 8;
 
 export interface ExecutionOutcome {
   events: CanvasEvent[];
@@ -18,6 +22,11 @@ export interface ExecutionContext {
   memo: ExecutionMemo;
   /** Receives every call's ledger as it comes back, so an interrupted execution still counts its calls. */
   ledger: LedgerEntry[];
+  /**
+   * Where suspended operators got to (journal and last code result), by cache key: an operator
+   * interrupted by an outage after a code run resumes from there instead of asking the LLM again.
+   */
+  resumes?: Map<string, OperatorResume>;
 }
 
 /**
@@ -68,16 +77,50 @@ async function runCall(
     ...(call.tests !== undefined ? { tests: ctx.tests ?? call.tests } : {}),
   };
   try {
-    const outcome = await activities.runOperator.executeWithOptions({ summary: call.summary.replace(' ', ' · ') }, [input]);
-    ledger.push(...outcome.ledger);
+    const outcome = await operatorWithCodeRuns(call, input, activities, ledger, ctx.resumes);
     const result: CallResult = { callId: call.callId, outcome: { text: outcome.text, ...(outcome.passed !== undefined ? { passed: outcome.passed } : {}), ...(outcome.feedback !== undefined ? { feedback: outcome.feedback } : {}) } };
     memo.set(call.cacheKey, result);
     return result;
   } catch (err) {
+    if (err instanceof SessionCannotContinue || isCancellation(err)) throw err;
     const failure = classifyFailure(err);
     ledger.push(...failure.ledger);
     if (failure.kind === 'outage') throw new BackendOutage('executor', `${call.summary}: ${failure.message}`);
     if (failure.kind === 'config') throw new SessionCannotContinue(`${call.summary}: ${failure.message}`);
     return { callId: call.callId, error: failure.message };
+  }
+}
+
+/**
+ * One operator call, with its code runs: an operator that needs code run suspends (the canvas worker
+ * never runs candidate code); the code runs as a `runCode` activity on the sandbox queue and the
+ * operator is called again with its journal and the result, replaying without new LLM calls.
+ */
+async function operatorWithCodeRuns(
+  call: OperatorCall,
+  input: RunOperatorInput,
+  activities: SessionActivityProxies,
+  ledger: LedgerEntry[],
+  resumes: Map<string, OperatorResume> = new Map(),
+): Promise<OperatorOutcome> {
+  const earlier = resumes.get(call.cacheKey);
+  let current: RunOperatorInput = earlier ? { ...input, resume: earlier } : input;
+  for (let runs = earlier ? 1 : 0; ; runs++) {
+    const step = await activities.runOperator.executeWithOptions({ summary: call.summary.replace(' ', ' · ') }, [current]);
+    ledger.push(...step.ledger);
+    if (!isOperatorSuspension(step)) return step;
+    if (runs >= MAX_CODE_RUNS_PER_CALL) throw new Error(`${call.summary}: asked for more than ${MAX_CODE_RUNS_PER_CALL} code runs`);
+    let result;
+    try {
+      result = await activities.runCode.executeWithOptions({ summary: `runCode · ${call.nodeId} · ${call.operator} · ${step.step}` }, [step.request]);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const down = sandboxPoolDown(err, activities.sandboxQueue, `the code run of ${call.summary}`);
+      if (down) throw new SessionCannotContinue(down);
+      throw err;
+    }
+    const resume = { journal: step.journal, result };
+    resumes.set(call.cacheKey, resume);
+    current = { ...input, resume };
   }
 }

@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, RetryState, TimeoutFailure } from '@temporalio/common';
-import { classifyFailure, outageBackoffMs } from './failures';
+import { classifyFailure, outageBackoffMs, sandboxPoolDown } from './failures';
 
 const activityFailure = (cause: Error) => new ActivityFailure('activity failed', 'runOperator', '1', RetryState.NON_RETRYABLE_FAILURE, 'worker', cause);
 const llm = (kind: string, ledger: unknown[] = []) => ApplicationFailure.create({ type: `LlmError.${kind}`, message: `backend "x": ${kind}`, nonRetryable: true, details: [{ ledger }] });
@@ -17,6 +17,15 @@ describe('classifyFailure', () => {
     expect(classifyFailure(activityFailure(ApplicationFailure.create({ type: 'SandboxUnavailable', message: 'no sandbox' }))).kind).toBe('config');
     expect(classifyFailure(activityFailure(llm('bad-request'))).kind).toBe('task');
     expect(classifyFailure(activityFailure(ApplicationFailure.create({ type: 'EmptyOperatorOutput', message: 'empty' }))).message).toBe('empty');
+  });
+
+  it('names a sandbox pool that is down (schedule-to-start), and only that', () => {
+    const notTaken = activityFailure(new TimeoutFailure('not started', undefined, 'SCHEDULE_TO_START'));
+    expect(sandboxPoolDown(notTaken, 'flowsteer-sandbox', 'the code run of node_2 Programmer')).toMatch(
+      /^sandbox unavailable: no sandbox worker took the code run of node_2 Programmer from task queue "flowsteer-sandbox" in time .*flowsteer up/,
+    );
+    expect(sandboxPoolDown(activityFailure(new TimeoutFailure('dead', undefined, 'HEARTBEAT')), 'q', 'x')).toBeUndefined();
+    expect(sandboxPoolDown(activityFailure(ApplicationFailure.create({ type: 'SandboxUnavailable', message: 'no' })), 'q', 'x')).toBeUndefined();
   });
 
   it('backs off from the first wait to at most five minutes', () => {

@@ -46,6 +46,19 @@ export function classifyFailure(err: unknown): ClassifiedFailure {
   return { kind: 'task', message, ledger: [] };
 }
 
+/**
+ * A sandbox-queue call that no worker took within its schedule-to-start timeout: no sandbox worker
+ * is polling (the pool is down or was never started). Returns the message the session fails with.
+ */
+export function sandboxPoolDown(err: unknown, queue: string, what: string): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof TimeoutFailure) || String(cause.timeoutType) !== 'SCHEDULE_TO_START') return undefined;
+  return (
+    `sandbox unavailable: no sandbox worker took ${what} from task queue "${queue}" in time (schedule-to-start timeout). ` +
+    'Candidate code runs only on sandbox workers: start one (`flowsteer up` does; in Kubernetes the sandbox pool, FLOWSTEER_WORKER_ROLES=sandbox).'
+  );
+}
+
 /** The innermost message of an activity failure. */
 export function innermostMessage(err: unknown): string {
   let current: unknown = err;

@@ -1,10 +1,10 @@
-import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { serializeDsl } from '@flowsteer/canvas';
 import { RESULT_ANSWER_MAX_CHARS, SA, previewOf, type SessionInput, type SessionResult, type SessionScore, type SessionStatus } from '@flowsteer/contracts';
 import type { SessionActivityProxies } from './activities';
 import { setStatus } from './control';
 import { showDetails } from './details';
-import { SessionCannotContinue, innermostMessage } from './failures';
+import { SessionCannotContinue, innermostMessage, sandboxPoolDown } from './failures';
 import type { SessionRecord } from './session-record';
 
 const DSL_MAX_CHARS = 8_000;
@@ -33,7 +33,14 @@ export async function finishSession(
   const answer = record.answer();
   let score: SessionScore | undefined;
   if (status !== 'backend-unavailable' && (input.task.answers.length > 0 || input.task.code?.tests || input.task.code?.ioTests?.length)) {
-    score = await activities.scoreSession.executeWithOptions({ summary: 'score' }, [{ task: input.task, answer, workflowTestPassed: record.testVerdict() }]);
+    try {
+      score = await activities.scoreSession.executeWithOptions({ summary: 'score' }, [{ task: input.task, answer, workflowTestPassed: record.testVerdict() }]);
+    } catch (err) {
+      // scoring runs the answer on the sandbox queue: without a sandbox worker there is no honest score
+      const down = sandboxPoolDown(err, activities.sandboxQueue, 'the scoring');
+      if (down && !isCancellation(err)) return failSession(record, activities, new SessionCannotContinue(down));
+      throw err;
+    }
     upsertSearchAttributes([{ key: SA.score, value: score.primary }]);
     record.score = score.primary;
   }

@@ -1,6 +1,6 @@
 import { isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
 import { takeTurn } from '@flowsteer/canvas';
-import { SA, type LedgerEntry, type SessionInput } from '@flowsteer/contracts';
+import { SA, type LedgerEntry, type OperatorResume, type SessionInput } from '@flowsteer/contracts';
 import type { SessionActivityProxies } from './activities';
 import type { HumanRequest, SessionControl } from './control';
 import { directorRequest, feedbackText } from './director';
@@ -47,10 +47,11 @@ async function askDirector(record: SessionRecord, activities: SessionActivityPro
 /** Executes the canvas, waiting out executor outages; returns the ledger of the calls it made. */
 export async function runExecution(record: SessionRecord, control: SessionControl, input: SessionInput, activities: SessionActivityProxies) {
   const memo: ExecutionMemo = new Map();
+  const resumes = new Map<string, OperatorResume>();
   const ledger: LedgerEntry[] = [];
   try {
     const executed = await withOutageWaits(record, control, input, () =>
-      executeCanvas(record.state, input.executorBackend, activities, { memo, ledger, problem: record.problemText, tests: record.testsText }),
+      executeCanvas(record.state, input.executorBackend, activities, { memo, resumes, ledger, problem: record.problemText, tests: record.testsText }),
     );
     record.apply(executed.events);
     return ledger;

@@ -1,5 +1,5 @@
-import { proxyActivities } from '@temporalio/workflow';
-import { EVAL_NON_RETRYABLE, type EvalActivities, type SessionActivities } from '@flowsteer/contracts';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { DEFAULT_SANDBOX_START_TIMEOUT_SEC, EVAL_NON_RETRYABLE, FAILURE, sandboxQueueFor, type EvalActivities, type SessionActivities } from '@flowsteer/contracts';
 
 const NON_RETRYABLE = [...EVAL_NON_RETRYABLE];
 
@@ -15,7 +15,18 @@ export function evalActivities() {
     retry: { maximumAttempts: 3, initialInterval: '2 seconds', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE },
   });
   const artifacts = proxyActivities<SessionActivities>({ startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 3 } });
+  // scoring runs answers (code) against tests: only sandbox workers serve it
+  const sandboxQueue = sandboxQueueFor(workflowInfo().taskQueue);
+  const scoring = proxyActivities<SessionActivities>({
+    taskQueue: sandboxQueue,
+    scheduleToStartTimeout: `${DEFAULT_SANDBOX_START_TIMEOUT_SEC} seconds`,
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '2 minutes',
+    retry: { maximumAttempts: 5, nonRetryableErrorTypes: [FAILURE.invalidSessionInput] },
+  });
   return {
+    sandboxQueue,
+    scoreSession: scoring.scoreSession,
     planEval: data.planEval,
     evalTasks: data.evalTasks,
     loadArtifact: data.loadArtifact,

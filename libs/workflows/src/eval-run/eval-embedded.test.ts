@@ -3,9 +3,10 @@ import { NativeConnection } from '@temporalio/worker';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVAL_RUN_WORKFLOW, type EvalRunResult } from '@flowsteer/contracts';
+import { EVAL_RUN_WORKFLOW, TASK_QUEUES, type EvalRunResult } from '@flowsteer/contracts';
 import { defaultLocalModelPath } from '@flowsteer/llm';
 import { createCanvasWorker } from '../../../../apps/worker/src/worker';
+import { startSandboxWorkerFor } from '../../../../apps/worker/src/test-support/sandbox-worker';
 
 jest.setTimeout(900_000);
 
@@ -24,13 +25,15 @@ maybe('evalRun on the embedded defaults (real model, real sandbox)', () => {
     const address = process.env.TEMPORAL_ADDRESS as string;
     const native = await NativeConnection.connect({ address });
     const connection = await Connection.connect({ address });
-    const taskQueue = `flowsteer-embedded-eval-${Date.now().toString(36)}`;
+    const taskQueue = `${TASK_QUEUES.canvas}-embedded-eval-${Date.now().toString(36)}`;
     const dir = mkdtempSync(join(tmpdir(), 'flowsteer-embedded-eval-'));
     const worker = await createCanvasWorker(
       native,
       { address, namespace: 'default', taskQueue, identity: `embedded-eval@${process.pid}` },
       { artifactsDir: join(dir, 'artifacts'), reportsDir: join(dir, 'reports') },
     );
+    // code runs and scoring on the paired sandbox queue, in the real sandbox
+    const sandbox = await startSandboxWorkerFor(native, taskQueue, join(dir, 'artifacts'), undefined);
     try {
       const result = (await worker.runUntil(
         new Client({ connection }).workflow.execute(EVAL_RUN_WORKFLOW, {
@@ -53,6 +56,7 @@ maybe('evalRun on the embedded defaults (real model, real sandbox)', () => {
       expect(result.report.files && existsSync(result.report.files.markdown)).toBe(true);
       console.log(`embedded evaluation:\n${result.report.markdown}`);
     } finally {
+      await sandbox.stop();
       await native.close();
       await connection.close();
     }

@@ -27,7 +27,7 @@ import {
   type SessionSummary,
 } from '@flowsteer/contracts';
 import type { canvasSession } from '../canvas-session/canvas-session';
-import { innermostMessage as describeFailure } from '../canvas-session/failures';
+import { innermostMessage as describeFailure, sandboxPoolDown } from '../canvas-session/failures';
 import { evalActivities, type EvalActivityProxies } from './activities';
 import { aggregateRows, progressMetrics } from './aggregate';
 import { fixedWorkflowFor } from './fixed-workflows';
@@ -140,6 +140,17 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
   upsertSearchAttributes([{ key: SA.status, value: control.phase }]);
   return { runId, status: control.stopping ? 'stopped' : 'finished', report, ...(control.stopReason !== null ? { error: control.stopReason } : {}) };
 
+  /** The direct answer's score, computed on the sandbox queue (scoring runs code answers); none when the task has no gold. */
+  async function scoreDirect(task: BenchTask, answer: string) {
+    const scorable = task.answers.length > 0 || !!task.code?.tests || (task.code?.ioTests?.length ?? 0) > 0; // APPS has only ioTests
+    if (!scorable) return undefined;
+    try {
+      return await acts.scoreSession.executeWithOptions({ summary: `score direct · ${task.dataset}/${task.id}` } as never, [{ task, answer }]);
+    } catch (err) {
+      throw new Error(sandboxPoolDown(err, acts.sandboxQueue, 'the scoring of the direct answer') ?? describeFailure(err));
+    }
+  }
+
   async function runUnit(method: EvalMethod, task: BenchTask, key: string): Promise<EvalItemResult> {
     const base = { key, method, dataset: task.dataset, taskType: task.taskType, itemId: task.id };
     if (method === 'direct') {
@@ -147,6 +158,7 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
         const r = await acts.directAnswer.executeWithOptions({ summary: `direct · ${task.dataset}/${task.id}` } as never, [
           { task, executorBackend: input.executor },
         ]);
+        r.score ??= await scoreDirect(task, r.answer);
         const tokens = r.ledger.promptTokens + r.ledger.completionTokens;
         return {
           ...base,

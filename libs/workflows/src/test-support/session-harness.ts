@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { workflowChainHistories } from '@flowsteer/temporal-runtime';
-import { TASK_QUEUES } from '@flowsteer/contracts';
+import { TASK_QUEUES, sandboxQueueFor } from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, defaultLocalBackend, type OpenAICompatibleBackend } from '@flowsteer/llm';
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
+import type { SandboxRunner } from '@flowsteer/sandbox';
 import { createCanvasWorker } from '../../../../apps/worker/src/worker';
+import { startSandboxWorkerFor, type RunningSandboxWorker } from '../../../../apps/worker/src/test-support/sandbox-worker';
 
 /** A scripted executor: answers every operator call with tags most operators read, ending in `answer`. */
 export function executorScript(answer: string) {
@@ -52,6 +54,10 @@ export interface SessionHarness {
   director: FakeOpenAIServer;
   executor: FakeOpenAIServer;
   taskQueue: string;
+  /** The sandbox queue of this harness's sessions (`sandboxQueueFor(taskQueue)`). */
+  sandboxTaskQueue: string;
+  /** The sandbox worker polling it (absent with `sandboxWorker: false`). */
+  sandboxWorker?: RunningSandboxWorker;
   /** The worker's artifact store (segments, texts, trajectories). */
   store: ArtifactStore;
   close(): Promise<void>;
@@ -65,12 +71,20 @@ export interface SessionHarnessOptions {
   executor?: FakeOpenAIServer;
   /** Per-backend concurrency of the worker's LLM client (default 4). */
   concurrency?: number;
+  /**
+   * The sandbox worker's runner: a real one (`createSandbox()`) where code must run; default `null`
+   * (no isolation: code runs fail with SandboxUnavailable, code answers are not scored).
+   */
+  sandbox?: SandboxRunner | null;
+  /** `false`: start no sandbox worker at all (a pool that is down). */
+  sandboxWorker?: boolean;
 }
 
 /**
- * A real worker (in-process) against the test server, with two scripted OpenAI-compatible
+ * Real workers (in-process) against the test server, with two scripted OpenAI-compatible
  * backends: "director" and "executor" (and "executor-b", a second name for the same executor server, for
- * forks under another executor). Each harness gets its own task queue.
+ * forks under another executor). Each harness gets its own task queue, and a sandbox worker
+ * on the paired sandbox queue (code runs and scoring), sharing the artifact store.
  */
 export async function startSessionHarness(executorAnswer = '42', options: SessionHarnessOptions = {}): Promise<SessionHarness> {
   const director = options.director ?? (await startFakeOpenAIServer());
@@ -88,19 +102,23 @@ export async function startSessionHarness(executorAnswer = '42', options: Sessio
   const worker = await createCanvasWorker(
     nativeConnection,
     { address, namespace: 'default', taskQueue, identity: `session-test@${process.pid}` },
-    { llm: new LlmClient(registry), sandbox: null, artifactsDir },
+    { llm: new LlmClient(registry), artifactsDir },
   );
   const running = worker.run();
+  const sandboxWorker = options.sandboxWorker === false ? undefined : await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, options.sandbox ?? null);
   return {
     client: new Client({ connection }),
     worker,
     director,
     executor,
     taskQueue,
+    sandboxTaskQueue: sandboxQueueFor(taskQueue),
+    ...(sandboxWorker ? { sandboxWorker } : {}),
     store: new ArtifactStore(artifactsDir),
     async close() {
       worker.shutdown();
       await running;
+      await sandboxWorker?.stop();
       await nativeConnection.close();
       await connection.close();
       if (!options.director) await director.close();

@@ -14,6 +14,7 @@ import { configureApp } from '../../app/configure';
 import { parseTokenSpec } from '../../auth/tokens';
 import type { Role } from '../../auth/principal';
 import { createCanvasWorker } from '../../../../worker/src/worker';
+import { startSandboxWorkerFor } from '../../../../worker/src/test-support/sandbox-worker';
 import { fakeBackend } from '../../../../../libs/workflows/src/test-support/session-harness';
 import { scriptedDirectorReply, scriptedExecutorReply } from '../../../../../libs/workflows/src/test-support/scripted-session';
 import { PROBLEMS, fakeLearnerActivities, type FakeLearner } from '../../../../../libs/workflows/src/cwrpo-training/test-support/training-harness';
@@ -87,9 +88,10 @@ export async function startRealWorker(taskQueue: string): Promise<RealWorker> {
   const worker = await createCanvasWorker(
     connection,
     { address, namespace: 'default', taskQueue, identity: `api-e2e@${process.pid}` },
-    { llm: new LlmClient(registry), sandbox: null, artifactsDir, reportsDir: join(artifactsDir, 'reports'), training: { loadTasks: (name) => (name === 'gsm8k' ? PROBLEMS : []), learnerTaskQueue: learnerQueue } },
+    { llm: new LlmClient(registry), artifactsDir, reportsDir: join(artifactsDir, 'reports'), training: { loadTasks: (name) => (name === 'gsm8k' ? PROBLEMS : []), learnerTaskQueue: learnerQueue } },
   );
   const learnerWorker = await Worker.create({ connection, namespace: 'default', taskQueue: learnerQueue, activities: fakeLearnerActivities(artifactsDir, learner) });
+  const sandboxWorker = await startSandboxWorkerFor(connection, taskQueue, artifactsDir, null);
   const running = [worker.run(), learnerWorker.run()];
   return {
     director,
@@ -100,6 +102,7 @@ export async function startRealWorker(taskQueue: string): Promise<RealWorker> {
       worker.shutdown();
       learnerWorker.shutdown();
       await Promise.all(running);
+      await sandboxWorker.stop();
       await connection.close();
       await director.close();
       await executor.close();

@@ -18,6 +18,7 @@ import {
 import { BackendRegistry, LlmClient, defaultLocalBackend, defaultLocalModelEntry, type ModelEntry } from '@flowsteer/llm';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { createCanvasWorker } from '../../../../../apps/worker/src/worker';
+import { startSandboxWorkerFor } from '../../../../../apps/worker/src/test-support/sandbox-worker';
 import { fakeBackend } from '../../test-support/session-harness';
 import { scriptedDirectorReply, scriptedExecutorReply, scriptedSessionInput } from '../../test-support/scripted-session';
 
@@ -110,10 +111,11 @@ export async function startTrainingHarness(options: { fakeLearner?: boolean; mod
   const worker = await createCanvasWorker(
     nativeConnection,
     { address, namespace: 'default', taskQueue, identity: `train-test@${process.pid}` },
-    { llm: new LlmClient(registry), sandbox: null, artifactsDir, training: { loadTasks: (name) => (name === 'scripted' ? PROBLEMS : []), learnerTaskQueue: learnerQueue } },
+    { llm: new LlmClient(registry), artifactsDir, training: { loadTasks: (name) => (name === 'scripted' ? PROBLEMS : []), learnerTaskQueue: learnerQueue } },
   );
   const learnerWorker =
     options.fakeLearner === false ? null : await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: learnerQueue, activities: fakeLearnerActivities(artifactsDir, learner) });
+  const sandboxWorker = await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, null);
   const running = [worker.run(), ...(learnerWorker ? [learnerWorker.run()] : [])];
   return {
     client: new Client({ connection }),
@@ -127,6 +129,7 @@ export async function startTrainingHarness(options: { fakeLearner?: boolean; mod
       worker.shutdown();
       learnerWorker?.shutdown();
       await Promise.all(running);
+      await sandboxWorker.stop();
       await nativeConnection.close();
       await connection.close();
       await director.close();

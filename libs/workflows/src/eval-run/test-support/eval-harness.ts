@@ -8,6 +8,7 @@ import { BackendRegistry, LlmClient, defaultLocalBackend } from '@flowsteer/llm'
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '@flowsteer/llm/test-support';
 import type { SandboxRunner } from '@flowsteer/sandbox';
 import { createCanvasWorker } from '../../../../../apps/worker/src/worker';
+import { startSandboxWorkerFor, type RunningSandboxWorker } from '../../../../../apps/worker/src/test-support/sandbox-worker';
 import { fakeBackend } from '../../test-support/session-harness';
 import { writeWorkflowBundle } from '../../test-support/worker-process';
 
@@ -100,6 +101,8 @@ export async function startEvalHarness(options: { sandbox?: SandboxRunner | null
   const reportsDir = join(work, 'reports');
   const artifactsDir = join(work, 'artifacts');
   let current: { worker: Worker; running: Promise<void> } | null = null;
+  // code runs and scoring go to the sandbox queue: one sandbox worker for the harness's life
+  let sandboxWorker: RunningSandboxWorker | undefined;
   let generation = 0;
 
   async function startWorker() {
@@ -107,9 +110,10 @@ export async function startEvalHarness(options: { sandbox?: SandboxRunner | null
     const worker = await createCanvasWorker(
       nativeConnection,
       { address, namespace: 'default', taskQueue, identity: `eval-test-${generation}@${process.pid}`, workflowBundlePath: bundle },
-      { llm: new LlmClient(registry), sandbox: options.sandbox ?? null, artifactsDir, reportsDir },
+      { llm: new LlmClient(registry), artifactsDir, reportsDir },
     );
     current = { worker, running: worker.run() };
+    sandboxWorker ??= await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, options.sandbox ?? null);
   }
   async function stopWorker() {
     if (!current) return;
@@ -132,6 +136,7 @@ export async function startEvalHarness(options: { sandbox?: SandboxRunner | null
     stopWorker,
     async close() {
       await stopWorker();
+      await sandboxWorker?.stop();
       await nativeConnection.close();
       await connection.close();
       await director.close();
