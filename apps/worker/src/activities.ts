@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { HealthCheckActivities } from '@flowsteer/contracts';
+import type { HealthCheckActivities, PluginOperator } from '@flowsteer/contracts';
 import { LlmClient, createLlmActivities, loadBackendRegistry, setLocalAdapterResolver } from '@flowsteer/llm';
-import { createOperatorActivities } from '@flowsteer/operators';
+import { catalogueWith, createOperatorActivities, pluginsFromEnv } from '@flowsteer/operators';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { createEvalActivities, defaultReportsDir } from './eval-activities';
 import { createSessionActivities } from './session-activities';
@@ -17,6 +17,8 @@ export interface ActivityDeps {
   reportsDir?: string;
   /** Training activity overrides (tests: scripted problems). */
   training?: Pick<TrainingActivityDeps, 'loadTasks' | 'tokenizer' | 'learnerTaskQueue'>;
+  /** Plug-in operators this worker runs; default FLOWSTEER_PLUGINS (an invalid file stops the start). */
+  plugins?: PluginOperator[];
 }
 
 export function healthActivities(identity: string): HealthCheckActivities {
@@ -43,7 +45,7 @@ export async function createActivities(deps: ActivityDeps) {
   return {
     ...healthActivities(deps.identity),
     ...createLlmActivities(llm, { store }),
-    ...createOperatorActivities({ chat: llm, texts: store }),
+    ...createOperatorActivities({ chat: llm, texts: store, catalogue: catalogueWith(deps.plugins ?? pluginsFromEnv()) }),
     ...session,
     ...createEvalActivities({ llm, store, reportsDir }),
     ...createTrainingActivities({ artifactsDir: deps.artifactsDir, llm, ...deps.training }),

@@ -3,6 +3,7 @@ import { z } from 'zod/v4';
 import { backendNameSchema, datasetNameSchema, labelSchema, promptModeSchema } from './names';
 import { SA } from './search-attributes';
 import { DEFAULT_MAX_PROBLEM_BYTES, DEFAULT_SANDBOX_START_TIMEOUT_SEC, MAX_PROBLEM_BYTES_CEILING, MAX_TURNS, TERMINAL_SESSION_STATUSES, type SessionInput } from './session';
+import { pluginFileSchema } from './plugins';
 import { utf8Bytes } from './text';
 import { sessionStaticDetails, sessionStaticSummary } from './ui-text';
 
@@ -67,6 +68,10 @@ export function sessionInputProblems(input: SessionInput, options: { maxProblemB
   }
   if (input.startFrom && (typeof input.startFrom.sessionId !== 'string' || !input.startFrom.sessionId || !Number.isInteger(input.startFrom.turn) || input.startFrom.turn < 0)) {
     problems.push('startFrom needs the sessionId of the session to fork and a whole turn number >= 0');
+  }
+  if (input.plugins !== undefined) {
+    const plugins = pluginFileSchema.shape.operators.safeParse(input.plugins);
+    if (!plugins.success) problems.push(`plugins: ${plugins.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   if (typeof input.directorBackend !== 'string' || !input.directorBackend || typeof input.executorBackend !== 'string' || !input.executorBackend) {
     problems.push('directorBackend and executorBackend must name configured backends');

@@ -1,3 +1,4 @@
+import type { PluginOperator } from './plugins';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LedgerEntry } from './llm';
 import type { BenchTask } from './tasks';
@@ -58,6 +59,12 @@ export interface SessionInput {
    * session finishes; no director turn is taken (turns = 0).
    */
   fixedWorkflow?: FixedWorkflow;
+  /**
+   * Plug-in operators of this session (the deployment's `FLOWSTEER_PLUGINS`, put here by whoever
+   * starts it): the director sees them in its catalogue, the canvas accepts them, and replay and
+   * fork read them from the input. The worker that runs them must declare the same ones.
+   */
+  plugins?: PluginOperator[];
   /** Set by the session itself when it continues as new: what the next run starts from. */
   carry?: SessionCarry;
   /**

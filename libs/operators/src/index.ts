@@ -16,3 +16,4 @@ export type { ReviseOutput } from './ops/revise';
 export type { ScEnsembleOutput } from './ops/sc-ensemble';
 export type { AggregateOutput } from './ops/aggregate';
 export type { FormatOutput } from './ops/format';
+export { catalogueWith, loadPluginFile, pluginsFromEnv } from './plugins';

@@ -1,3 +1,5 @@
+import { pluginsFromEnv } from '@flowsteer/operators';
+import type { PluginOperator } from '@flowsteer/contracts';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
@@ -52,6 +54,8 @@ export interface ApiConfig {
   tlsUpstream: boolean;
   /** Backend, model and dataset names clients may use (unknown ones are a 400 at the edge). */
   resources: ResourceNames;
+  /** Plug-in operators of this deployment (FLOWSTEER_PLUGINS), put into every session it starts. */
+  plugins: PluginOperator[];
 }
 
 export class ConfigError extends Error {}
@@ -144,5 +148,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     tls: httpsFrom(env),
     tlsUpstream: ['1', 'true', 'yes', 'on'].includes((env.FLOWSTEER_API_TLS_UPSTREAM ?? '').toLowerCase()),
     resources: resourcesFrom(env),
+    plugins: pluginsFrom(env),
   };
+}
+
+function pluginsFrom(env: NodeJS.ProcessEnv): PluginOperator[] {
+  try {
+    return pluginsFromEnv(env);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }

@@ -94,6 +94,7 @@ export class SessionsService {
       ...(body.policyVersion ? { policyVersion: body.policyVersion } : {}),
       ...(body.run ? { run: body.run } : {}),
       ...(body.recordTrajectory !== undefined ? { recordTrajectory: body.recordTrajectory } : {}),
+      ...(this.config.plugins.length ? { plugins: this.config.plugins } : {}),
     };
     return this.startInput(principal, task, input, body.idSuffix ?? newSuffix());
   }

@@ -3,7 +3,7 @@ import { MAX_TURNS, sessionInputProblems, type BenchTask, type SessionResult } f
 import { temporalNamespace, temporalUiUrl } from '../paths';
 import { CliError } from '../processes';
 import { adHocTask, collidingIds, parseTaskType, tasksFromFile } from '../solve/problems';
-import { maxProblemBytes } from '../solve/limits';
+import { declaredPlugins, maxProblemBytes } from '../solve/limits';
 import { loadDatasetTasks } from '../solve/datasets';
 import { awaitSession, peekCanvas, sessionInput, startSession, type SessionSettings } from '../solve/sessions';
 import { exitCodeOf, renderNotes, renderTable, solveRow } from '../solve/table';
@@ -57,6 +57,7 @@ export async function solve(opts: SolveOptions): Promise<void> {
     executor: opts.executor,
     maxTurns: positiveInt(opts.maxTurns, '--max-turns'),
     promptMode: opts.promptMode,
+    plugins: declaredPlugins(),
   };
   if (settings.maxTurns > MAX_TURNS) throw new CliError(`--max-turns must be at most ${MAX_TURNS}, not ${settings.maxTurns}`);
   const clashes = collidingIds(tasks);

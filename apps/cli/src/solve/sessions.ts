@@ -6,6 +6,7 @@ import {
   sessionStartOptions,
   type BenchTask,
   type CanvasView,
+  type PluginOperator,
   type SessionInput,
   type SessionResult,
 } from '@flowsteer/contracts';
@@ -17,6 +18,8 @@ export interface SessionSettings {
   promptMode: 'compact' | 'full-history';
   run?: string;
   policyVersion?: string;
+  /** Plug-in operators (FLOWSTEER_PLUGINS) the sessions may use. */
+  plugins?: PluginOperator[];
 }
 
 export function sessionInput(task: BenchTask, settings: SessionSettings): SessionInput {
@@ -28,6 +31,7 @@ export function sessionInput(task: BenchTask, settings: SessionSettings): Sessio
     promptMode: settings.promptMode,
     policyVersion: settings.policyVersion,
     run: settings.run,
+    ...(settings.plugins?.length ? { plugins: settings.plugins } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, upsertMemo, workflowInfo } from '@temporalio/workflow';
-import { EMPTY_STATE, isTerminal, openCanvas, type CanvasState } from '@flowsteer/canvas';
+import { EMPTY_STATE, isTerminal, openCanvas, pluginSpecs, type CanvasState } from '@flowsteer/canvas';
 import { needsStoring, sandboxQueueFor, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { sessionActivities, type SessionActivityProxies } from './activities';
 import { continueSession, shouldContinueAsNew } from './continue';
@@ -79,6 +79,7 @@ async function openSession(input: SessionInput, activities: SessionActivityProxi
       ...(task.code?.entryPoint ? { entryPoint: task.code.entryPoint } : {}),
       ...(task.code?.tests ? { tests: task.code.tests } : {}),
       ...(input.fixedWorkflow ? { workflow: input.fixedWorkflow.dsl } : {}),
+      ...(input.plugins?.length ? { plugins: pluginSpecs(input.plugins) } : {}),
     });
     if (opened.rejection) throw ApplicationFailure.nonRetryable(`invalid session options: ${opened.rejection.reason}`, 'InvalidSessionInput');
     record = new SessionRecord({ events: opened.events, state: EMPTY_STATE });

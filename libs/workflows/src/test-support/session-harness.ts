@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { workflowChainHistories } from '@flowsteer/temporal-runtime';
-import { TASK_QUEUES, sandboxQueueFor } from '@flowsteer/contracts';
+import { TASK_QUEUES, sandboxQueueFor, type PluginOperator } from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, defaultLocalBackend, type OpenAICompatibleBackend } from '@flowsteer/llm';
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
 import type { SandboxRunner } from '@flowsteer/sandbox';
@@ -78,6 +78,8 @@ export interface SessionHarnessOptions {
   sandbox?: SandboxRunner | null;
   /** `false`: start no sandbox worker at all (a pool that is down). */
   sandboxWorker?: boolean;
+  /** Plug-in operators the worker runs (default: FLOWSTEER_PLUGINS, unset in tests). */
+  plugins?: PluginOperator[];
 }
 
 /**
@@ -102,7 +104,7 @@ export async function startSessionHarness(executorAnswer = '42', options: Sessio
   const worker = await createCanvasWorker(
     nativeConnection,
     { address, namespace: 'default', taskQueue, identity: `session-test@${process.pid}` },
-    { llm: new LlmClient(registry), artifactsDir },
+    { llm: new LlmClient(registry), artifactsDir, ...(options.plugins ? { plugins: options.plugins } : {}) },
   );
   const running = worker.run();
   const sandboxWorker = options.sandboxWorker === false ? undefined : await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, options.sandbox ?? null);

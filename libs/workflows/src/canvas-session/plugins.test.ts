@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { CANVAS_SESSION_WORKFLOW, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import { reply } from '@flowsteer/llm/test-support';
+import { loadPluginFile } from '@flowsteer/operators';
+import { replayWorkflowChain } from '@flowsteer/temporal-runtime';
+import { startSessionHarness, type SessionHarness } from '../test-support/session-harness';
+import { sessionSegments } from '../test-support/scripted-session';
+
+jest.setTimeout(180_000);
+
+/**
+ * Plug-in operators end to end (issue 19): the example plug-in of examples/plugins/ declared for
+ * the worker and the session, placed by a scripted director, run by the generic operator on the
+ * executor, shown in the result, transcript and ledger, and the session replays.
+ */
+const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'examples', 'plugins', 'unit-check.yaml');
+const plugins = loadPluginFile(EXAMPLE);
+const task = { dataset: 'adhoc', id: 'speed', taskType: 'math' as const, problem: 'A car drives 120 km in 2 hours. What is its speed in km/h?', answers: ['60'] };
+const SCRIPT = [
+  '<action>add</action><operator>Plan</operator>',
+  'Say which quantities to divide.',
+  '<action>add</action><operator>Custom</operator>',
+  'Divide the distance by the time.',
+  '<action>add</action><structure>conditional</structure><condition>UnitCheck</condition><true>Revise</true><false>done</false>',
+  'The answer must be in km/h.',
+  'Restate the answer in km/h.',
+  '<action>add</action><operator>Format</operator>',
+  'Give the number and its unit.',
+  '<action>finish</action>',
+];
+
+describe('plug-in operators in a real session', () => {
+  let h: SessionHarness;
+  beforeAll(async () => {
+    h = await startSessionHarness('60', { plugins });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('the example plug-in is offered to the director, placed, run on the executor and replayable', async () => {
+    expect(plugins.map((p) => p.name)).toEqual(['UnitCheck']);
+    h.director.enqueue(...SCRIPT.map((t) => reply.text(t)));
+    const executorBefore = h.executor.requests.length;
+    const input: SessionInput = { task, directorBackend: 'director', executorBackend: 'executor', limits: { maxTurns: 12, outageBudgetSec: 5 }, plugins };
+    const workflowId = `session-adhoc-plugin-${Date.now()}`;
+    const result = (await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [input] })) as SessionResult;
+
+    const { transcript } = await sessionSegments(result, h.store);
+    expect(transcript.filter((t) => !t.accepted).map((t) => t.outcome)).toEqual([]);
+    expect(result.status).toBe('finished');
+    expect(result.dsl).toBe('Plan -> Custom -> UnitCheck ? Revise : done -> Format');
+    // the director's catalogue named the plug-in with its description
+    expect(JSON.stringify(h.director.requests[0]?.body)).toContain('UnitCheck');
+    // the executor was asked to do the plug-in's step, with the director's prompt as guidance
+    const asked = h.executor.requests.slice(executorBefore).map((r) => JSON.stringify(r.body));
+    expect(asked.some((b) => b.includes('## Your step: UnitCheck') && b.includes('The answer must be in km/h.'))).toBe(true);
+    expect(transcript.some((t) => t.accepted && /UnitCheck/.test(t.text))).toBe(true);
+    expect(result.ledger.executor.calls).toBeGreaterThanOrEqual(2);
+
+    const replayed = await replayWorkflowChain(h.client, workflowId);
+    expect(replayed).toMatchObject({ ok: true });
+    expect(replayed.runs).toHaveLength(1);
+  });
+
+  it('a session that does not declare the plug-in cannot place it (the canvas rejects the name)', async () => {
+    h.director.enqueue(...['<action>add</action><operator>UnitCheck</operator>', '<action>add</action><operator>Custom</operator>', 'Divide.', '<action>finish</action>'].map((t) => reply.text(t)));
+    const input: SessionInput = { task, directorBackend: 'director', executorBackend: 'executor', limits: { maxTurns: 4 } };
+    const result = (await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId: `session-adhoc-noplugin-${Date.now()}`, args: [input] })) as SessionResult;
+    const { transcript } = await sessionSegments(result, h.store);
+    expect(transcript[0]).toMatchObject({ accepted: false });
+    expect(transcript[0]?.outcome).toMatch(/UnitCheck/);
+    expect(result.dsl).toBe('Custom');
+  });
+});
