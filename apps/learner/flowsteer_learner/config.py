@@ -133,19 +133,22 @@ class StepInput:
     step: int
     base_model: str
     batch_path: str
-    #: a checkpoint folder (…/step-<k>) or an adapter folder to start from; None: the run's
-    #: step-<k-1> when it exists, else a fresh adapter
+    #: a checkpoint folder (…/step-<k>) or an adapter folder to start from, inside the artifact
+    #: root; None: the run's step-<k-1> when it exists, else a fresh adapter
     start_checkpoint: Optional[str] = None
-    artifacts_dir: Optional[str] = None
     hyperparameters: Hyperparameters = field(default_factory=Hyperparameters)
+    #: the learner's own artifact root (FLOWSTEER_ARTIFACTS …): never taken from the input
+    artifacts_root: Optional[Path] = None
 
     @classmethod
-    def from_json(cls, d: Any) -> "StepInput":
+    def from_json(cls, d: Any, artifacts_root: Optional[Path] = None) -> "StepInput":
         if hasattr(d, "__dataclass_fields__") and not isinstance(d, dict):
             d = asdict(d)
         d = dict(d)
+        if "artifactsDir" in d or "artifacts_dir" in d:
+            raise LearnerError("learnerStep input: artifactsDir is not accepted; the artifact root is the learner's own (FLOWSTEER_ARTIFACTS or FLOWSTEER_HOME)")
         hp = d.pop("hyperparameters", None)
-        kw = _normalise(d, "learnerStep input", {f.name for f in fields(cls)} - {"hyperparameters"})
+        kw = _normalise(d, "learnerStep input", {f.name for f in fields(cls)} - {"hyperparameters", "artifacts_root"})
         for req in ("run_id", "step", "base_model", "batch_path"):
             if kw.get(req) in (None, ""):
                 raise LearnerError(f"learnerStep input needs {_camel(req)!r}")
@@ -154,11 +157,12 @@ class StepInput:
         step = kw["step"]
         if not isinstance(step, int) or isinstance(step, bool) or step < 1:
             raise LearnerError(f"step {step!r} must be an integer >= 1 (the optimiser step this call applies)")
-        return cls(hyperparameters=Hyperparameters.from_json(hp), **kw)
+        root = Path(artifacts_root) if artifacts_root is not None else default_artifacts_dir()
+        return cls(hyperparameters=Hyperparameters.from_json(hp), artifacts_root=root.resolve(), **kw)
 
     @property
     def artifacts(self) -> Path:
-        return Path(self.artifacts_dir) if self.artifacts_dir else default_artifacts_dir()
+        return self.artifacts_root if self.artifacts_root is not None else default_artifacts_dir().resolve()
 
     def run_dir(self) -> Path:
         return self.artifacts / "runs" / self.run_id
@@ -167,10 +171,16 @@ class StepInput:
         return self.run_dir() / f"step-{self.step if step is None else step}"
 
     def resolve_batch_path(self) -> Path:
-        p = Path(self.batch_path)
-        if p.is_absolute():
-            return p
-        for base in (self.artifacts, Path.cwd()):
-            if (base / p).exists():
-                return base / p
-        return self.artifacts / p
+        return inside_root(self.artifacts, self.batch_path, "batchPath")
+
+
+def inside_root(root: Path, ref: str, what: str) -> Path:
+    """`ref` (relative to `root`, or absolute) resolved with symlinks and `..` followed; refused when it
+    leaves `root`. Every path the learner opens from its input goes through here, so a caller can never
+    make it read (or unpickle) a file outside its own artifact store."""
+    root = root.resolve()
+    p = Path(ref)
+    resolved = (p if p.is_absolute() else root / p).resolve()
+    if resolved != root and root not in resolved.parents:
+        raise LearnerError(f"{what} {ref!r} is outside the learner's artifact root: pass a path relative to the artifact store")
+    return resolved

@@ -24,7 +24,7 @@ from typing import Any, Callable, Optional
 
 import torch
 
-from .config import Hyperparameters, StepInput, lr_at
+from .config import Hyperparameters, StepInput, inside_root, lr_at
 from .gguf_lora import export_lora_gguf
 from .loss import cwrpo_trajectory_loss, reinforce_trajectory_loss, sequence_logprobs
 from .model import LearnerError, PolicyCache, load_adapter_weights, reset_adapter
@@ -105,9 +105,7 @@ def read_checkpoint(step_dir: Path) -> Optional[dict]:
 
 def find_start_checkpoint(inp: StepInput) -> Optional[Path]:
     if inp.start_checkpoint:
-        p = Path(inp.start_checkpoint)
-        if not p.is_absolute() and not p.exists():
-            p = inp.artifacts / p
+        p = inside_root(inp.artifacts, inp.start_checkpoint, "startCheckpoint")
         if not p.exists():
             raise LearnerError(f"startCheckpoint {inp.start_checkpoint} not found: pass a …/runs/<run>/step-<k> folder, an adapter folder, or null")
         return p
@@ -134,13 +132,21 @@ def _result(record: dict, reused: bool) -> dict:
 
 
 def _rng_state() -> dict:
-    return {"torch": torch.random.get_rng_state(), "python": random.getstate(), "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
+    """Tensors, ints and floats only, so it loads with `torch.load(weights_only=True)`."""
+    version, internal, gauss = random.getstate()
+    return {
+        "torch": torch.random.get_rng_state(),
+        "pythonVersion": version,
+        "python": torch.tensor(internal, dtype=torch.int64),
+        "pythonGauss": gauss,
+        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+    }
 
 
 def _set_rng(state: Optional[dict], seed: int) -> None:
     if state is not None:
         torch.random.set_rng_state(state["torch"])
-        random.setstate(state["python"])
+        random.setstate((int(state["pythonVersion"]), tuple(int(x) for x in state["python"].tolist()), state["pythonGauss"]))
         if state.get("cuda") and torch.cuda.is_available():
             torch.cuda.set_rng_state_all(state["cuda"])
     else:
@@ -148,11 +154,21 @@ def _set_rng(state: Optional[dict], seed: int) -> None:
         random.seed(seed)
 
 
+def _load_tensors(path: Path, device: torch.device) -> dict:
+    """Optimiser / RNG state: tensors and plain values only (`weights_only=True` never runs code a
+    file carries); anything else is refused as a learner error."""
+    try:
+        return torch.load(path, map_location=device, weights_only=True)
+    except Exception as err:  # noqa: BLE001 - torch raises UnpicklingError, RuntimeError, …
+        raise LearnerError(f"{path.name} in the start checkpoint is not plain tensor state (refused to unpickle it): {str(err).splitlines()[0]}") from err
+
+
 # ---------------------------------------------------------------- the step
 
-def run_learner_step(raw_input: Any, progress: Optional[ProgressFn] = None) -> dict:
-    """Applies optimiser step `step` of run `runId` once; see the module docstring."""
-    inp = StepInput.from_json(raw_input)
+def run_learner_step(raw_input: Any, progress: Optional[ProgressFn] = None, artifacts_root: Optional[Path] = None) -> dict:
+    """Applies optimiser step `step` of run `runId` once; see the module docstring. `artifacts_root`:
+    the learner's artifact store (default: FLOWSTEER_ARTIFACTS / FLOWSTEER_HOME / ./.flowsteer/artifacts)."""
+    inp = StepInput.from_json(raw_input, artifacts_root)
     hp = inp.hyperparameters
     final = inp.step_dir()
     done = read_checkpoint(final)
@@ -191,9 +207,9 @@ def _train_and_save(inp: StepInput, hp: Hyperparameters, progress: Optional[Prog
     optimizer = torch.optim.AdamW(params, lr=hp.learning_rate, betas=hp.betas, eps=hp.adam_epsilon, weight_decay=hp.weight_decay)
     rng = None
     if start is not None and (start / "optimizer.pt").exists():
-        optimizer.load_state_dict(torch.load(start / "optimizer.pt", map_location=device, weights_only=False))
+        optimizer.load_state_dict(_load_tensors(start / "optimizer.pt", device))
     if start is not None and (start / "rng.pt").exists():
-        rng = torch.load(start / "rng.pt", weights_only=False)
+        rng = _load_tensors(start / "rng.pt", torch.device("cpu"))
     _set_rng(rng, hp.seed * 1_000_003 + inp.step)
     lr = lr_at(hp, inp.step)
     for group in optimizer.param_groups:
