@@ -56,9 +56,19 @@ class Hyperparameters:
     loss: str = "cwrpo"
     #: "mean" over the batch's trajectories (paper 1/N) or "sum" (reference code); default by loss
     reduction: Optional[str] = None
-    #: "sample": ratio against the rollout log-probs in the samples (missing ones -> ratio 1);
-    #: "recompute": ratio against the learner's own log-probs before the update (always 1 at a single epoch)
+    #: "sample": ratio against the sampler's log-probs in the samples (a token without one: the
+    #: learner's own log-prob at the step's start); "recompute": against the learner's own log-probs at
+    #: the step's start (PPO's pi_old; ratio 1 in the first update, not after)
     old_logprobs: str = "sample"
+    #: passes over the batch per learner step (GRPO's num_iterations)
+    ppo_epochs: int = 1
+    #: samples per optimiser update (None: the whole batch, one update per epoch)
+    mini_batch_size: Optional[int] = None
+    #: truncated importance sampling against the sampler (with oldLogprobs "recompute"): each token's
+    #: surrogate is weighted by min(pi_learner_old / pi_sampler, tisCap); None: off
+    tis_cap: Optional[float] = None
+    #: token positions per chunk of lm_head + log-prob (never the full logits); 0: the naive full-logits path
+    logprob_chunk: int = 2048
     seed: int = 42
     dtype: str = "float32"
     gradient_checkpointing: bool = False
@@ -87,6 +97,16 @@ class Hyperparameters:
             raise LearnerError(f"reduction {self.reduction!r}: use 'mean' or 'sum'")
         if self.old_logprobs not in ("sample", "recompute"):
             raise LearnerError(f"oldLogprobs {self.old_logprobs!r}: use 'sample' or 'recompute'")
+        if not isinstance(self.ppo_epochs, int) or self.ppo_epochs < 1:
+            raise LearnerError("ppoEpochs must be an integer >= 1")
+        if self.mini_batch_size is not None and self.mini_batch_size < 1:
+            raise LearnerError("miniBatchSize must be at least 1 (or null: the whole batch)")
+        if self.tis_cap is not None and not (self.tis_cap > 0 and math.isfinite(self.tis_cap)):
+            raise LearnerError("tisCap must be a finite number > 0 (or null: off)")
+        if self.tis_cap is not None and self.old_logprobs != "recompute":
+            raise LearnerError("tisCap needs oldLogprobs 'recompute': with 'sample' the ratio is already against the sampler")
+        if self.logprob_chunk < 0:
+            raise LearnerError("logprobChunk must be >= 0 (0: full logits)")
         if self.micro_batch_size < 1:
             raise LearnerError("microBatchSize must be at least 1")
         if not (self.learning_rate >= 0 and math.isfinite(self.learning_rate)):

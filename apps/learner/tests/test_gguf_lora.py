@@ -48,3 +48,19 @@ def test_a_module_llama_cpp_cannot_place_is_refused():
         lora_tensors({"base_model.model.model.embed_tokens.lora_A.weight": torch.zeros(2, 2)}, 2, 2)
     with pytest.raises(ValueError, match="no llama.cpp counterpart"):
         lora_tensors({"base_model.model.model.layers.0.self_attn.rotary.lora_A.weight": torch.zeros(2, 2)}, 2, 2)
+
+
+def test_an_hf_folder_base_needs_no_gguf_package(tiny_model_dir, tmp_path, monkeypatch):
+    """A learner image without `gguf` trains HF-folder bases: the export is skipped without importing it."""
+    import sys
+
+    from flowsteer_learner.checkpoints import export_gguf_adapter
+    from flowsteer_learner.gguf_lora import export_lora_gguf
+
+    monkeypatch.setitem(sys.modules, "gguf", None)  # `import gguf` now raises ImportError
+    assert export_lora_gguf(object(), str(tiny_model_dir), tmp_path) is None
+    # …and where a GGUF base meets a missing package, the step still saves (logged, no llama.cpp copy)
+    (tmp_path / "model.gguf").write_bytes(b"GGUF")
+    with pytest.raises(ImportError):
+        export_lora_gguf(object(), str(tmp_path / "model.gguf"), tmp_path)
+    assert export_gguf_adapter(object(), str(tmp_path / "model.gguf"), tmp_path) is None

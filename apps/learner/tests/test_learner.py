@@ -107,7 +107,7 @@ def test_resume_after_crash_gives_the_uninterrupted_result(tiny_model_dir, tok, 
 
     def die(details):
         beats.append(details)
-        if details["microBatch"] == 1:
+        if details.get("microBatch") == 1:
             raise KeyboardInterrupt("simulated kill")
 
     with pytest.raises(KeyboardInterrupt):
@@ -116,7 +116,7 @@ def test_resume_after_crash_gives_the_uninterrupted_result(tiny_model_dir, tok, 
     (art / "runs/r/.step-2.tmp-999-dead").mkdir()  # what a kill during the save leaves behind
     beats.clear()
     out = learn(step_input(tiny_model_dir, art, "r", 2, batch, **kw), progress=beats.append)
-    assert [b["microBatch"] for b in beats] == [1, 2, 3]
+    assert [b["microBatch"] for b in beats if b.get("phase") == "training"] == [1, 2, 3]
     assert out["reused"] is False and out["startCheckpoint"].endswith("runs/r/step-1")
     assert not list((art / "runs/r").glob(".step-2.tmp-*"))
     w, wref = adapter_weights(out), adapter_weights(ref2)

@@ -42,6 +42,15 @@ export interface LearnerStepMetrics {
   loadSeconds?: number;
   microBatches?: number;
   device?: string;
+  /** Over masked tokens of every update of the step (ratio against the sampler or the step-start learner). */
+  ratioMean?: number;
+  ratioMax?: number;
+  /** AdamW updates this step applied: ppoEpochs × mini-batches. */
+  optimizerSteps?: number;
+  /** Sampler–learner mismatch at step start over tokens with a sampler log-prob: mean |Δ log p|, k3 KL(sampler ‖ learner). */
+  samplerTokens?: number;
+  samplerLogprobAbsDiff?: number;
+  samplerKlK3?: number;
   [key: string]: number | string | undefined;
 }
 
