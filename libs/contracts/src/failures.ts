@@ -21,6 +21,8 @@ export const FAILURE = {
   trajectoryMissing: 'TrajectoryMissing',
   /** buildTrainingBatch: no tokenizer for the run's model/backend. */
   tokenizerUnavailable: 'TokenizerUnavailable',
+  /** cwrpoTraining: too many rollouts in a row ended backend-unavailable (`maxUnavailableInARow`). */
+  backendsUnavailable: 'BackendsUnavailable',
   /** learnerStep (Python): the learner rejected its input. */
   learnerInput: 'LearnerInputError',
   /** Operators (libs/operators). */

@@ -100,6 +100,8 @@ export interface TrainingCarry {
   generation: number;
   /** The run was paused when it continued as new. */
   paused?: boolean;
+  /** Backend-unavailable rollouts in a row at the end of the last step (see `maxUnavailableInARow`). */
+  unavailableInARow?: number;
 }
 
 /** `cwrpoTraining`'s input: the REST API's `TrainingRunInput` plus the carried state. */

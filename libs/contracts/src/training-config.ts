@@ -96,6 +96,7 @@ export const trainingConfigSchema = z
     tokenizer: z.enum(TRAINING_TOKENIZERS).optional().describe('how trajectories become token ids (default auto)'),
     maxSampleTokens: positive(1_000_000).optional().describe('truncate each sample to this many tokens (head + tail)'),
     prompts: z.enum(['all', 'first', 'none']).optional().describe('which director prompts a sample keeps'),
+    maxUnavailableInARow: positive(100_000).optional().describe('stop the run when this many rollouts in a row end backend-unavailable (default: one step of rollouts, groupSize x problemsPerStep)'),
     concurrency: positive(4096).optional().describe("rollouts running at once (default: all of a step's)"),
     grouping: z.enum(['problem', 'dataset']).optional().describe('advantage groups: per problem (paper, default) or per dataset (reference code)'),
     referenceCompatReward: z.boolean().optional().describe('reference-compatible reward (loops earn no structure)'),
