@@ -74,9 +74,13 @@ def cwrpo_trajectory_loss(
     clip_epsilon: float = DEFAULT_CLIP_EPSILON,
     kl_beta: float = DEFAULT_KL_BETA,
     is_weights: Optional[torch.Tensor] = None,
+    denominators: Optional[torch.Tensor] = None,
 ) -> LossTerms:
     """Per-trajectory CWRPO loss. Shapes: logprobs and mask [B, T] (or [T]), advantages [B] (or scalar);
-    `is_weights` [B, T]: per-token importance weights (truncated IS against the sampler), no gradient."""
+    `is_weights` [B, T]: per-token importance weights (truncated IS against the sampler), no gradient.
+    `denominators` [B]: divide each row's masked sums by this instead of its own masked count — the
+    masked count of the row's whole trajectory when a trajectory comes as several rows (one per turn),
+    so the rows' losses add up to the trajectory's mean."""
     if new_logprobs.dim() == 1:
         new_logprobs, old_logprobs, mask = new_logprobs[None], old_logprobs[None], mask[None]
         ref_logprobs = None if ref_logprobs is None else ref_logprobs[None]
@@ -84,20 +88,21 @@ def cwrpo_trajectory_loss(
     advantages = torch.as_tensor(advantages, dtype=new_logprobs.dtype, device=new_logprobs.device).reshape(-1)
     mask = mask.to(new_logprobs.dtype)
     count = mask.sum(dim=-1)
+    denom = count if denominators is None else torch.as_tensor(denominators, dtype=count.dtype, device=count.device).reshape(-1)
     # Keep masked-out positions finite (old log-probs may be absent there).
     old = torch.where(mask > 0, old_logprobs, new_logprobs.detach())
     ratio = token_ratio(new_logprobs, old)
     per_token = clipped_surrogate(ratio, advantages[:, None], clip_epsilon)
     if is_weights is not None:
         per_token = per_token * torch.where(mask > 0, is_weights.to(per_token.dtype), torch.ones_like(per_token)).detach()
-    surrogate = _masked_mean(per_token, mask, count)
+    surrogate = _masked_mean(per_token, mask, denom)
     r = ratio.detach()
     ratio_sum = torch.where(mask > 0, r, torch.zeros_like(r)).sum(dim=-1)
     ratio_max = torch.where(mask > 0, r, torch.full_like(r, float("-inf"))).amax(dim=-1)
     outside = ((ratio < 1.0 - clip_epsilon) | (ratio > 1.0 + clip_epsilon)).to(mask.dtype) * mask
     if ref_logprobs is not None:
         ref = torch.where(mask > 0, ref_logprobs, new_logprobs.detach())
-        kl = _masked_mean(k3_kl(new_logprobs, ref), mask, count)
+        kl = _masked_mean(k3_kl(new_logprobs, ref), mask, denom)
     else:
         kl = torch.zeros_like(surrogate)
     loss = torch.where(count > 0, -(surrogate - kl_beta * kl), torch.zeros_like(surrogate))
@@ -119,14 +124,15 @@ def truncated_is_weights(learner_old: torch.Tensor, sampler: torch.Tensor, valid
     return torch.where(valid, w, torch.ones_like(w))
 
 
-def reinforce_trajectory_loss(new_logprobs: torch.Tensor, mask: torch.Tensor, advantages: torch.Tensor) -> LossTerms:
+def reinforce_trajectory_loss(new_logprobs: torch.Tensor, mask: torch.Tensor, advantages: torch.Tensor, denominators: Optional[torch.Tensor] = None) -> LossTerms:
     """The reference code's loss: -A * mean_masked(log pi). No ratio, clip or KL."""
     if new_logprobs.dim() == 1:
         new_logprobs, mask = new_logprobs[None], mask[None]
     advantages = torch.as_tensor(advantages, dtype=new_logprobs.dtype, device=new_logprobs.device).reshape(-1)
     mask = mask.to(new_logprobs.dtype)
     count = mask.sum(dim=-1)
-    mean_lp = _masked_mean(new_logprobs, mask, count)
+    denom = count if denominators is None else torch.as_tensor(denominators, dtype=count.dtype, device=count.device).reshape(-1)
+    mean_lp = _masked_mean(new_logprobs, mask, denom)
     loss = torch.where(count > 0, -advantages * mean_lp, torch.zeros_like(mean_lp))
     zeros = torch.zeros_like(mean_lp).detach()
     return LossTerms(loss=loss, surrogate=-loss.detach(), kl=zeros, masked_tokens=count, clipped_tokens=zeros)

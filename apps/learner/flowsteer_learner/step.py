@@ -40,18 +40,33 @@ def _chunks(indices: list[int], size: int) -> list[list[int]]:
     return [indices[i:i + size] for i in range(0, len(indices), size)]
 
 
+def trajectories_of(samples: list[dict]) -> tuple[list[list[int]], list[float]]:
+    """Sample indices grouped by trajectory (in first-seen order) and, per sample, the masked-token
+    count of its whole trajectory: a trajectory may come as one sample or as one per director turn
+    (exact sampled ids), and the loss is a mean over each trajectory's tokens either way."""
+    groups: dict[str, list[int]] = {}
+    for i, s in enumerate(samples):
+        groups.setdefault(str(s.get("trajectoryId", f"#{i}")), []).append(i)
+    counts = [0.0] * len(samples)
+    for idx in groups.values():
+        total = float(sum(sum(1 for m in samples[i]["mask"][1:] if m) for i in idx))
+        for i in idx:
+            counts[i] = total
+    return list(groups.values()), counts
+
+
 class _Sums:
     def __init__(self) -> None:
         self.loss = self.surrogate = self.kl = 0.0
-        self.passes = 0  # trajectory-passes (N per epoch)
+        self.passes = 0  # trajectory-passes (trajectories per epoch)
         self.clipped = self.masked = self.ratio_sum = 0.0
         self.ratio_max = float("-inf")
 
-    def add(self, terms) -> None:
+    def add(self, terms, trajectories: float) -> None:
         self.loss += float(terms.loss.detach().sum())
         self.surrogate += float(terms.surrogate.detach().sum())
         self.kl += float(terms.kl.detach().sum())
-        self.passes += int(terms.loss.numel())
+        self.passes += trajectories
         self.clipped += float(terms.clipped_tokens.sum())
         self.masked += float(terms.masked_tokens.sum())
         if terms.ratio_sum is not None:
@@ -106,8 +121,11 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
     cwrpo = hp.loss == "cwrpo"
     use_ref = cwrpo and hp.kl_beta != 0
     mean = hp.effective_reduction == "mean"
-    mini = hp.mini_batch_size or N
-    n_micro_total = hp.ppo_epochs * sum(math.ceil(len(m) / hp.micro_batch_size) for m in _chunks(list(range(N)), mini))
+    groups, traj_counts = trajectories_of(samples)
+    n_traj = len(groups)
+    groups_of = {i: g for g in groups for i in g}  # sample -> its trajectory's samples
+    mini = hp.mini_batch_size or n_traj  # trajectories per optimiser update
+    n_micro_total = hp.ppo_epochs * sum(math.ceil(sum(len(groups[g]) for g in m) / hp.micro_batch_size) for m in _chunks(list(range(n_traj)), mini))
 
     def beat(details: dict) -> None:
         if progress is not None:
@@ -125,19 +143,21 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
     grad_norms: list[float] = []
     done_micro = 0
     for epoch in range(hp.ppo_epochs):
-        order = list(range(N))
-        if mini < N:  # a fresh, reproducible order of the mini-batches each epoch
+        order = list(range(n_traj))
+        if mini < n_traj:  # a fresh, reproducible order of the mini-batches each epoch
             g = torch.Generator().manual_seed(hp.seed * 1_000_003 + step * 1_009 + epoch)
-            order = torch.randperm(N, generator=g).tolist()
-        for mb in _chunks(order, mini):
+            order = torch.randperm(n_traj, generator=g).tolist()
+        for mb_traj in _chunks(order, mini):
+            mb = [i for t in mb_traj for i in groups[t]]
             optimizer.zero_grad(set_to_none=True)
-            scale = 1.0 / len(mb) if mean else 1.0
+            scale = 1.0 / len(mb_traj) if mean else 1.0
             for idx in _chunks(mb, hp.micro_batch_size):
                 chunk = [samples[i] for i in idx]
                 b = collate(chunk, pad_id, vocab, device)
                 new_lp = policy_logprobs(model, b["ids"], b["attn"], b["mask"], hp.logprob_chunk)
+                denom = torch.tensor([traj_counts[i] for i in idx], dtype=torch.float32, device=device)
                 if not cwrpo:
-                    terms = reinforce_trajectory_loss(new_lp, b["mask"], b["adv"])
+                    terms = reinforce_trajectory_loss(new_lp, b["mask"], b["adv"], denom)
                 else:
                     T = b["ids"].shape[1]
                     learner_old = _pad([start_lp[i] for i in idx], T, device)
@@ -145,9 +165,9 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
                     old = torch.where(sampled, b["old"], learner_old) if hp.old_logprobs == "sample" else learner_old
                     weights = truncated_is_weights(learner_old, b["old"], sampled, hp.tis_cap) if hp.tis_cap is not None else None
                     ref = _pad([ref_lp[i] for i in idx], T, device) if use_ref else None
-                    terms = cwrpo_trajectory_loss(new_lp, old, b["mask"], b["adv"], ref, hp.clip_epsilon, hp.kl_beta, is_weights=weights)
+                    terms = cwrpo_trajectory_loss(new_lp, old, b["mask"], b["adv"], ref, hp.clip_epsilon, hp.kl_beta, is_weights=weights, denominators=denom)
                 (terms.loss.sum() * scale).backward()
-                sums.add(terms)
+                sums.add(terms, sum(1.0 / len(groups_of[i]) for i in idx))
                 done_micro += 1
                 beat({"phase": "training", "epoch": epoch + 1, "microBatch": done_micro, "microBatches": n_micro_total,
                       "samplesDone": min(N, done_micro * hp.micro_batch_size) if hp.ppo_epochs == 1 and mini == N else None})
@@ -160,9 +180,9 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
     optimizer.zero_grad(set_to_none=True)
     train_seconds = time.perf_counter() - t0
     tokens = sum(len(s["tokenIds"]) for s in samples)
-    passes = max(1, sums.passes)
+    passes = max(1e-9, sums.passes)
     metrics.update({
-        "loss": sums.loss / passes if mean else sums.loss / hp.ppo_epochs,
+        "loss": sums.loss / passes if mean else sums.loss / hp.ppo_epochs,  # per trajectory (mean) or batch sum
         "surrogate": sums.surrogate / passes,
         "kl": sums.kl / passes,
         "clippedFraction": sums.clipped / sums.masked if sums.masked else 0.0,
@@ -173,6 +193,7 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
         "optimizerSteps": len(grad_norms),
         "ppoEpochs": hp.ppo_epochs,
         "samples": N,
+        "trajectories": n_traj,
         "tokens": tokens,
         "maskedTokens": int(sum(sum(1 for m in s["mask"][1:] if m) for s in samples)),
         "tokensPerSecond": tokens * hp.ppo_epochs / train_seconds if train_seconds > 0 else 0.0,

@@ -126,3 +126,26 @@ def test_two_epochs_move_the_ratio_and_clip(tiny_model_dir, tok, tmp_path):
     assert two["optimizerSteps"] == 4 and two["ppoEpochs"] == 2
     assert two["ratioMax"] > 1.05 and two["clippedFraction"] > 0.0
     assert two["samplerTokens"] == 0  # these samples carry no sampler log-probs
+
+
+def test_a_trajectory_in_per_turn_samples_is_one_trajectory_in_the_loss(tiny_model_dir, tok, tmp_path):
+    """Exact sampled ids give one sample per director turn; samples sharing a trajectoryId are averaged
+    over the trajectory's tokens, so splitting a trajectory's mask over two samples changes nothing."""
+    whole = make_sample(tok, PROMPT, GOOD, FEEDBACK, 1.0, "t")
+    other = make_sample(tok, PROMPT, BAD, FEEDBACK, -1.0, "u")
+    on = [i for i, m in enumerate(whole["mask"]) if m]
+    half = on[: len(on) // 2]
+    first = dict(whole, mask=[1 if i in half else 0 for i in range(len(whole["mask"]))])
+    second = dict(whole, mask=[1 if (m and i not in half) else 0 for i, m in enumerate(whole["mask"])])
+    kw = dict(lora={"r": 8, "alpha": 16, "dropout": 0.0}, microBatchSize=1)
+    a = learn(step_input(tiny_model_dir, tmp_path / "a", "split", 1, write_batch(tmp_path / "a.json", [whole, other]), **kw))
+    b = learn(step_input(tiny_model_dir, tmp_path / "b", "split", 1, write_batch(tmp_path / "b.json", [first, other, second]), **kw))
+    assert b["metrics"]["trajectories"] == 2 and b["metrics"]["samples"] == 3
+    assert b["metrics"]["loss"] == pytest.approx(a["metrics"]["loss"], abs=1e-6)
+    wa = load_file(f"{a['adapterPath']}/adapter_model.safetensors")
+    wb = load_file(f"{b['adapterPath']}/adapter_model.safetensors")
+    for k in wa:
+        assert torch.allclose(wa[k], wb[k], atol=1e-6), k
+    # …while as two trajectories of their own the step differs
+    c = learn(step_input(tiny_model_dir, tmp_path / "c", "split", 1, write_batch(tmp_path / "c.json", [first, other, dict(second, trajectoryId="t2")]), **kw))
+    assert c["metrics"]["trajectories"] == 3 and c["metrics"]["loss"] != pytest.approx(a["metrics"]["loss"], abs=1e-6)

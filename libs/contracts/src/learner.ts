@@ -177,7 +177,7 @@ export interface BuildTrainingBatchResult {
   tokens: number;
   maskedTokens: number;
   truncatedTokens: number;
-  /** The tokenizer actually used (after `auto`). */
+  /** Where the ids came from (`sampled`, or the re-tokenising tokenizer actually used after `auto`). */
   tokenizer: Exclude<TrainingTokenizer, 'auto'>;
 }
 

@@ -165,7 +165,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
         runId: learnerRun,
         step,
         directorBackend: config.director,
-        tokenizer: config.tokenizer ?? 'auto',
+        tokenizer: config.tokenizer ?? 'sampled',
         baseModel: config.baseModel,
         ...(config.maxSampleTokens ? { maxSampleTokens: config.maxSampleTokens } : {}),
         ...(config.prompts ? { prompts: config.prompts } : {}),
