@@ -20,12 +20,12 @@ export async function connectClient(env = process.env): Promise<{ client: Client
   }
 }
 
-/** Identities of the workers currently polling a task queue for workflow tasks. */
-export async function pollersOf(client: Client, taskQueue: string): Promise<string[]> {
+/** Identities of the workers currently polling a task queue for workflow (or activity) tasks. */
+export async function pollersOf(client: Client, taskQueue: string, type: 'workflow' | 'activity' = 'workflow'): Promise<string[]> {
   const response = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    taskQueueType: type === 'workflow' ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
   });
   return (response.pollers ?? []).map((p) => p.identity ?? '?');
 }
