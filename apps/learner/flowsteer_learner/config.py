@@ -62,7 +62,7 @@ class Hyperparameters:
     old_logprobs: str = "sample"
     #: passes over the batch per learner step (GRPO's num_iterations)
     ppo_epochs: int = 1
-    #: samples per optimiser update (None: the whole batch, one update per epoch)
+    #: trajectories per optimiser update (None: the whole batch, one update per epoch)
     mini_batch_size: Optional[int] = None
     #: truncated importance sampling against the sampler (with oldLogprobs "recompute"): each token's
     #: surrogate is weighted by min(pi_learner_old / pi_sampler, tisCap); None: off
