@@ -1,5 +1,5 @@
 import type { BenchTask, RolloutOutcome, SessionStatus } from '@flowsteer/contracts';
-import { batchItems, rolloutMetrics, scoreRollouts, unavailableStreak, type Rollout } from './rewards';
+import { batchItems, rolloutMetrics, scoreRollouts, standardError, unavailableStreak, type Rollout } from './rewards';
 
 /** Scripted rollouts: a group of four on one problem; statuses and scores are chosen per case. */
 const task: BenchTask = { dataset: 'gsm8k', id: 'p1', taskType: 'math', problem: '2 + 2?', answers: ['4'] };
@@ -49,5 +49,17 @@ describe('backend-unavailable rollouts are not rewards', () => {
     expect(unavailableStreak(2, [down('c'), rollout('d', 'finished', true), down('e')])).toBe(1);
     expect(unavailableStreak(1, [rollout('f', 'failed')])).toBe(0);
     expect(unavailableStreak(3, [])).toBe(3);
+  });
+});
+
+describe('step metrics carry standard errors (learning curves compare steps by them)', () => {
+  it('standardError is the sample standard deviation over sqrt(n)', () => {
+    expect(standardError([1, 2, 3, 4])).toBeCloseTo(Math.sqrt(5 / 3) / 2, 12);
+    expect(standardError([0.5])).toBe(0);
+    const rollouts = [rollout('a', 'finished', true), rollout('b', 'finished', false)];
+    const scored = scoreRollouts(rollouts, { grouping: 'problem' });
+    const m = rolloutMetrics(rollouts, scored, batchItems(scored, { grouping: 'problem' }).groups);
+    expect(m.rewardSe).toBeCloseTo(standardError(scored.map((s) => s.reward.total)), 12);
+    expect(m.diversitySe).toBe(0); // both rollouts built the same workflow
   });
 });

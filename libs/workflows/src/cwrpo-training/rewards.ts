@@ -60,6 +60,13 @@ export function batchItems(scored: readonly ScoredRollout[], options: Pick<Train
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
+/** Standard error of the mean (sample standard deviation / sqrt(n)); 0 below two values. */
+export function standardError(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) / xs.length);
+}
+
 /** The step's rollout metrics: reward mean/std and its parts, correctness, turns, tokens, counts. */
 export function rolloutMetrics(rollouts: readonly Rollout[], scored: readonly ScoredRollout[], groups: readonly GroupSummary[]): Record<string, number> {
   const rewards = scored.map((s) => s.reward.total);
@@ -68,9 +75,11 @@ export function rolloutMetrics(rollouts: readonly Rollout[], scored: readonly Sc
   return {
     rewardMean: mean(rewards),
     rewardStd: std,
+    rewardSe: standardError(rewards),
     rewardMin: rewards.length ? Math.min(...rewards) : 0,
     rewardMax: rewards.length ? Math.max(...rewards) : 0,
     diversityMean: mean(scored.map((s) => s.reward.diversity)),
+    diversitySe: standardError(scored.map((s) => s.reward.diversity)),
     answerMean: mean(scored.map((s) => s.reward.answer)),
     correctnessMean: mean(scored.map((s) => s.reward.correctness)),
     releasedFraction: frac((p) => p.released),
