@@ -170,7 +170,7 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
                 sums.add(terms, sum(1.0 / len(groups_of[i]) for i in idx))
                 done_micro += 1
                 beat({"phase": "training", "epoch": epoch + 1, "microBatch": done_micro, "microBatches": n_micro_total,
-                      "samplesDone": min(N, done_micro * hp.micro_batch_size) if hp.ppo_epochs == 1 and mini == N else None})
+                      "samplesDone": min(N, done_micro * hp.micro_batch_size) if hp.ppo_epochs == 1 and mini == n_traj else None})
             if hp.max_grad_norm and hp.max_grad_norm > 0:
                 grad_norms.append(float(torch.nn.utils.clip_grad_norm_(params, hp.max_grad_norm)))
             else:
