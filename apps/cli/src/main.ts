@@ -66,6 +66,7 @@ program
   .option('--name <name>', 'run name (default: the config\'s name)')
   .option('--out <dir>', 'where metrics.jsonl, plot.svg and the TensorBoard events go (default .flowsteer/runs/<name>)')
   .option('--detach', 'start the run and return; a later `flowsteer train` with the same config follows it')
+  .option('--dry-run', 'check the model name, backends (reachable, serving the model), token ids and the workflow and learner queues; start nothing')
   .option('--interval <seconds>', 'progress poll interval', '2')
   .action(action((opts: TrainOptions) => train(opts)));
 

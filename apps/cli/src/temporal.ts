@@ -21,13 +21,14 @@ export async function connectClient(env = process.env): Promise<{ client: Client
 }
 
 /**
- * Identities of the workers currently polling a task queue, for workflow or activity tasks (the
- * sandbox worker has no workflows: it polls for activity tasks only).
+ * Identities of the workers currently polling a task queue: for workflow and activity tasks, or
+ * for one kind only (the sandbox and learner workers have no workflows: they poll activities).
  */
-export async function pollersOf(client: Client, taskQueue: string): Promise<string[]> {
+export async function pollersOf(client: Client, taskQueue: string, type?: 'workflow' | 'activity'): Promise<string[]> {
   const { TaskQueueType, TaskQueueKind } = temporal.api.enums.v1;
+  const types = type === 'workflow' ? [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW] : type === 'activity' ? [TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY] : [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY];
   const identities = new Set<string>();
-  for (const taskQueueType of [TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]) {
+  for (const taskQueueType of types) {
     const response = await client.workflowService.describeTaskQueue({
       namespace: client.options.namespace,
       taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },

@@ -56,9 +56,19 @@ class Hyperparameters:
     loss: str = "cwrpo"
     #: "mean" over the batch's trajectories (paper 1/N) or "sum" (reference code); default by loss
     reduction: Optional[str] = None
-    #: "sample": ratio against the rollout log-probs in the samples (missing ones -> ratio 1);
-    #: "recompute": ratio against the learner's own log-probs before the update (always 1 at a single epoch)
+    #: "sample": ratio against the sampler's log-probs in the samples (a token without one: the
+    #: learner's own log-prob at the step's start); "recompute": against the learner's own log-probs at
+    #: the step's start (PPO's pi_old; ratio 1 in the first update, not after)
     old_logprobs: str = "sample"
+    #: passes over the batch per learner step (GRPO's num_iterations)
+    ppo_epochs: int = 1
+    #: trajectories per optimiser update (None: the whole batch, one update per epoch)
+    mini_batch_size: Optional[int] = None
+    #: truncated importance sampling against the sampler (with oldLogprobs "recompute"): each token's
+    #: surrogate is weighted by min(pi_learner_old / pi_sampler, tisCap); None: off
+    tis_cap: Optional[float] = None
+    #: token positions per chunk of lm_head + log-prob (never the full logits); 0: the naive full-logits path
+    logprob_chunk: int = 2048
     seed: int = 42
     dtype: str = "float32"
     gradient_checkpointing: bool = False
@@ -87,6 +97,16 @@ class Hyperparameters:
             raise LearnerError(f"reduction {self.reduction!r}: use 'mean' or 'sum'")
         if self.old_logprobs not in ("sample", "recompute"):
             raise LearnerError(f"oldLogprobs {self.old_logprobs!r}: use 'sample' or 'recompute'")
+        if not isinstance(self.ppo_epochs, int) or self.ppo_epochs < 1:
+            raise LearnerError("ppoEpochs must be an integer >= 1")
+        if self.mini_batch_size is not None and self.mini_batch_size < 1:
+            raise LearnerError("miniBatchSize must be at least 1 (or null: the whole batch)")
+        if self.tis_cap is not None and not (self.tis_cap > 0 and math.isfinite(self.tis_cap)):
+            raise LearnerError("tisCap must be a finite number > 0 (or null: off)")
+        if self.tis_cap is not None and self.old_logprobs != "recompute":
+            raise LearnerError("tisCap needs oldLogprobs 'recompute': with 'sample' the ratio is already against the sampler")
+        if self.logprob_chunk < 0:
+            raise LearnerError("logprobChunk must be >= 0 (0: full logits)")
         if self.micro_batch_size < 1:
             raise LearnerError("microBatchSize must be at least 1")
         if not (self.learning_rate >= 0 and math.isfinite(self.learning_rate)):
@@ -133,19 +153,22 @@ class StepInput:
     step: int
     base_model: str
     batch_path: str
-    #: a checkpoint folder (…/step-<k>) or an adapter folder to start from; None: the run's
-    #: step-<k-1> when it exists, else a fresh adapter
+    #: a checkpoint folder (…/step-<k>) or an adapter folder to start from, inside the artifact
+    #: root; None: the run's step-<k-1> when it exists, else a fresh adapter
     start_checkpoint: Optional[str] = None
-    artifacts_dir: Optional[str] = None
     hyperparameters: Hyperparameters = field(default_factory=Hyperparameters)
+    #: the learner's own artifact root (FLOWSTEER_ARTIFACTS …): never taken from the input
+    artifacts_root: Optional[Path] = None
 
     @classmethod
-    def from_json(cls, d: Any) -> "StepInput":
+    def from_json(cls, d: Any, artifacts_root: Optional[Path] = None) -> "StepInput":
         if hasattr(d, "__dataclass_fields__") and not isinstance(d, dict):
             d = asdict(d)
         d = dict(d)
+        if "artifactsDir" in d or "artifacts_dir" in d:
+            raise LearnerError("learnerStep input: artifactsDir is not accepted; the artifact root is the learner's own (FLOWSTEER_ARTIFACTS or FLOWSTEER_HOME)")
         hp = d.pop("hyperparameters", None)
-        kw = _normalise(d, "learnerStep input", {f.name for f in fields(cls)} - {"hyperparameters"})
+        kw = _normalise(d, "learnerStep input", {f.name for f in fields(cls)} - {"hyperparameters", "artifacts_root"})
         for req in ("run_id", "step", "base_model", "batch_path"):
             if kw.get(req) in (None, ""):
                 raise LearnerError(f"learnerStep input needs {_camel(req)!r}")
@@ -154,11 +177,12 @@ class StepInput:
         step = kw["step"]
         if not isinstance(step, int) or isinstance(step, bool) or step < 1:
             raise LearnerError(f"step {step!r} must be an integer >= 1 (the optimiser step this call applies)")
-        return cls(hyperparameters=Hyperparameters.from_json(hp), **kw)
+        root = Path(artifacts_root) if artifacts_root is not None else default_artifacts_dir()
+        return cls(hyperparameters=Hyperparameters.from_json(hp), artifacts_root=root.resolve(), **kw)
 
     @property
     def artifacts(self) -> Path:
-        return Path(self.artifacts_dir) if self.artifacts_dir else default_artifacts_dir()
+        return self.artifacts_root if self.artifacts_root is not None else default_artifacts_dir().resolve()
 
     def run_dir(self) -> Path:
         return self.artifacts / "runs" / self.run_id
@@ -167,10 +191,16 @@ class StepInput:
         return self.run_dir() / f"step-{self.step if step is None else step}"
 
     def resolve_batch_path(self) -> Path:
-        p = Path(self.batch_path)
-        if p.is_absolute():
-            return p
-        for base in (self.artifacts, Path.cwd()):
-            if (base / p).exists():
-                return base / p
-        return self.artifacts / p
+        return inside_root(self.artifacts, self.batch_path, "batchPath")
+
+
+def inside_root(root: Path, ref: str, what: str) -> Path:
+    """`ref` (relative to `root`, or absolute) resolved with symlinks and `..` followed; refused when it
+    leaves `root`. Every path the learner opens from its input goes through here, so a caller can never
+    make it read (or unpickle) a file outside its own artifact store."""
+    root = root.resolve()
+    p = Path(ref)
+    resolved = (p if p.is_absolute() else root / p).resolve()
+    if resolved != root and root not in resolved.parents:
+        raise LearnerError(f"{what} {ref!r} is outside the learner's artifact root: pass a path relative to the artifact store")
+    return resolved

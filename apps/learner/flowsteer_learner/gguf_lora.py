@@ -29,12 +29,13 @@ ADAPTER_FILE = "adapter.gguf"
 
 
 def gguf_architecture(base_ref: str) -> str | None:
-    """The base GGUF's `general.architecture`, or None when the base is not a GGUF file."""
-    import gguf
-
+    """The base GGUF's `general.architecture`, or None when the base is not a GGUF file (then the
+    `gguf` package is not needed: a learner image for Hugging Face bases may lack it)."""
     folder, name = resolve_model_ref(base_ref)
     if not name:
         return None
+    import gguf
+
     reader = gguf.GGUFReader(str(Path(folder) / name))
     field = reader.fields["general.architecture"]
     return bytes(field.parts[field.data[0]]).decode()
@@ -66,13 +67,14 @@ def lora_tensors(state: dict, n_head: int, n_kv_head: int) -> dict[str, np.ndarr
 
 
 def export_lora_gguf(model, base_ref: str, adapter_dir: Path) -> Path | None:
-    """Writes `adapter_dir/adapter.gguf` for a llama-architecture GGUF base; None for other bases."""
-    import gguf
-    from peft import get_peft_model_state_dict
-
+    """Writes `adapter_dir/adapter.gguf` for a llama-architecture GGUF base; None for other bases
+    (Hugging Face folders included, without importing `gguf`)."""
     arch = gguf_architecture(base_ref)
     if arch != "llama":
         return None
+    import gguf
+    from peft import get_peft_model_state_dict
+
     config = model.base_model.model.config
     lora = model.peft_config["default"]
     tensors = lora_tensors(get_peft_model_state_dict(model), config.num_attention_heads, config.num_key_value_heads)

@@ -3,6 +3,7 @@ scoring a sequence under base/adapter."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Optional
 
@@ -48,9 +49,25 @@ def masked_logprob(model_dir: Path, sample: dict, adapter: Optional[str] = None)
 
 
 def step_input(model_dir: Path, artifacts: Path, run: str, step: int, batch: Path, **hp) -> dict:
+    """A learnerStep input. The batch is placed in the artifact store (as buildTrainingBatch does) and
+    named relative to it; `artifactsDir` is this helper's convention for `learn`, not an input key."""
+    batch = Path(batch)
+    rel = f"batches/{run}-{step}-{batch.name}"
+    if batch.exists():
+        (artifacts / "batches").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(batch, artifacts / rel)
     hyper = {
         "learningRate": 5e-3, "warmupSteps": 0, "schedule": "constant", "microBatchSize": 2, "klBeta": 0.005,
         "lora": {"r": 8, "alpha": 16, "dropout": 0.0, "targetModules": ["q_proj", "k_proj", "v_proj", "o_proj"]},
     }
     hyper.update(hp)
-    return {"runId": run, "step": step, "baseModel": str(model_dir), "batchPath": str(batch), "artifactsDir": str(artifacts), "hyperparameters": hyper}
+    return {"runId": run, "step": step, "baseModel": str(model_dir), "batchPath": rel, "artifactsDir": str(artifacts), "hyperparameters": hyper}
+
+
+def learn(inp: dict, progress=None, **kw) -> dict:
+    """run_learner_step with the artifact root as the learner worker has it (its own, not the input's)."""
+    from flowsteer_learner.learner import run_learner_step
+
+    inp = dict(inp)
+    root = Path(inp.pop("artifactsDir"))
+    return run_learner_step(inp, progress=progress, artifacts_root=root, **kw)

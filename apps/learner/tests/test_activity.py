@@ -17,6 +17,18 @@ from flowsteer_learner.activity import learner_step
 from helpers import make_sample, step_input, write_batch
 
 
+@pytest.fixture(autouse=True)
+def artifact_root(tmp_path, monkeypatch):
+    """The worker's artifact root is its environment's (FLOWSTEER_ARTIFACTS), never the input's."""
+    monkeypatch.setenv("FLOWSTEER_ARTIFACTS", str(tmp_path))
+    return tmp_path
+
+
+def wire(inp: dict) -> dict:
+    """step_input without the helper's artifactsDir: what the workflow sends."""
+    return {k: v for k, v in inp.items() if k != "artifactsDir"}
+
+
 @pytest.fixture(scope="module")
 def batch(tiny_model_dir, tmp_path_factory):
     tok = AutoTokenizer.from_pretrained(str(tiny_model_dir), local_files_only=True)
@@ -28,7 +40,7 @@ def test_activity_heartbeats_and_is_idempotent(tiny_model_dir, batch, tmp_path):
     env = ActivityEnvironment()
     beats = []
     env.on_heartbeat = lambda *d: beats.append(d[0] if d else None)
-    inp = step_input(tiny_model_dir, tmp_path, "act", 1, batch, microBatchSize=1)
+    inp = wire(step_input(tiny_model_dir, tmp_path, "act", 1, batch, microBatchSize=1))
     out = env.run(learner_step, inp)
     assert out["policyVersion"] == "act-step-1" and Path(out["adapterPath"], "adapter_model.safetensors").exists()
     assert [b["microBatch"] for b in beats if b.get("phase") == "training"] == [1, 2, 3]
@@ -38,8 +50,14 @@ def test_activity_heartbeats_and_is_idempotent(tiny_model_dir, batch, tmp_path):
 
 def test_bad_input_is_non_retryable(tiny_model_dir, tmp_path):
     with pytest.raises(ApplicationError) as e:
-        ActivityEnvironment().run(learner_step, step_input(tiny_model_dir, tmp_path, "bad", 1, tmp_path / "nope.json"))
+        ActivityEnvironment().run(learner_step, wire(step_input(tiny_model_dir, tmp_path, "bad", 1, tmp_path / "nope.json")))
     assert e.value.non_retryable and "batch file" in str(e.value)
+
+
+def test_an_artifacts_dir_in_the_input_is_refused(tiny_model_dir, batch, tmp_path):
+    with pytest.raises(ApplicationError) as e:
+        ActivityEnvironment().run(learner_step, {**wire(step_input(tiny_model_dir, tmp_path, "x", 1, batch)), "artifactsDir": "/tmp/elsewhere"})
+    assert e.value.non_retryable and "artifactsDir is not accepted" in str(e.value)
 
 
 def _temporal_cli(repo: Path):
@@ -70,7 +88,7 @@ def test_through_a_real_worker(tiny_model_dir, batch, tmp_path, repo_root):
             client = env.client
         try:
             tq = f"learner-probe-{uuid.uuid4().hex[:8]}"
-            inp = step_input(tiny_model_dir, tmp_path, "wf", 1, batch)
+            inp = wire(step_input(tiny_model_dir, tmp_path, "wf", 1, batch))
             with ThreadPoolExecutor(max_workers=1) as ex:
                 async with Worker(client, task_queue="cwrpo-learner", activities=[learner_step], activity_executor=ex, max_concurrent_activities=1), \
                         Worker(client, task_queue=tq, workflows=[LearnerStepProbe], workflow_runner=UnsandboxedWorkflowRunner()):

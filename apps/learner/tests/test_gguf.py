@@ -7,11 +7,11 @@ import torch
 
 from flowsteer_learner import learner as learner_mod
 from flowsteer_learner.config import Hyperparameters
-from flowsteer_learner.learner import collate, run_learner_step
+from flowsteer_learner.learner import collate
 from flowsteer_learner.loss import sequence_logprobs
 from flowsteer_learner.model import load_tokenizer
 
-from helpers import make_sample, write_batch
+from helpers import learn, make_sample, write_batch
 
 GGUF = Path(__file__).resolve().parents[3] / ".flowsteer/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -24,7 +24,7 @@ def test_one_step_on_the_embedded_gguf(tmp_path):
     batch = write_batch(tmp_path / "batch.json", [pos, neg])
     inp = {"runId": "gguf", "step": 1, "baseModel": str(GGUF), "batchPath": str(batch), "artifactsDir": str(tmp_path),
            "hyperparameters": {"learningRate": 2e-3, "warmupSteps": 0, "schedule": "constant", "lora": {"r": 8, "alpha": 16, "dropout": 0.0}}}
-    out = run_learner_step(inp)
+    out = learn(inp)
     m = out["metrics"]
     assert m["maskedTokens"] == sum(pos["mask"]) + sum(neg["mask"]) and m["gradNorm"] > 0
     assert Path(out["adapterPath"], "adapter_model.safetensors").exists()
@@ -49,7 +49,7 @@ def test_a_gguf_base_also_gets_a_llama_cpp_adapter(tmp_path):
     inp = {"runId": "gguf-export", "step": 1, "baseModel": str(GGUF), "batchPath": str(batch), "artifactsDir": str(tmp_path),
            "hyperparameters": {"learningRate": 2e-3, "warmupSteps": 0, "schedule": "constant",
                                "lora": {"r": 4, "alpha": 8, "dropout": 0.0, "targetModules": ["q_proj", "k_proj", "v_proj"]}}}
-    out = run_learner_step(inp)
+    out = learn(inp)
     path = Path(out["adapterPath"]) / "adapter.gguf"
     assert path.exists()
     reader = gguf.GGUFReader(str(path))

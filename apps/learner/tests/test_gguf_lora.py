@@ -48,3 +48,38 @@ def test_a_module_llama_cpp_cannot_place_is_refused():
         lora_tensors({"base_model.model.model.embed_tokens.lora_A.weight": torch.zeros(2, 2)}, 2, 2)
     with pytest.raises(ValueError, match="no llama.cpp counterpart"):
         lora_tensors({"base_model.model.model.layers.0.self_attn.rotary.lora_A.weight": torch.zeros(2, 2)}, 2, 2)
+
+
+def test_an_hf_folder_base_needs_no_gguf_package(tiny_model_dir, tmp_path, monkeypatch):
+    """A learner image without `gguf` trains HF-folder bases: the export is skipped without importing it."""
+    import sys
+
+    from flowsteer_learner.checkpoints import export_gguf_adapter
+    from flowsteer_learner.gguf_lora import export_lora_gguf
+
+    monkeypatch.setitem(sys.modules, "gguf", None)  # `import gguf` now raises ImportError
+    assert export_lora_gguf(object(), str(tiny_model_dir), tmp_path) is None
+    # …and where a GGUF base meets a missing package, the step still saves (logged, no llama.cpp copy)
+    (tmp_path / "model.gguf").write_bytes(b"GGUF")
+    with pytest.raises(ImportError):
+        export_lora_gguf(object(), str(tmp_path / "model.gguf"), tmp_path)
+    assert export_gguf_adapter(object(), str(tmp_path / "model.gguf"), tmp_path) is None
+
+
+def test_the_initial_adapter_is_what_step_one_starts_from(tiny_model_dir, tmp_path):
+    """init_adapter writes LoRA A from the seed and B = 0 (the base model's outputs), loadable by the learner."""
+    from safetensors.torch import load_file
+
+    from flowsteer_learner.init_adapter import write_initial_adapter
+    from flowsteer_learner.model import LoraSettings, PolicyCache, reset_adapter
+
+    settings = LoraSettings(8, 16, 0.0, ("q_proj", "v_proj"))
+    out = write_initial_adapter(str(tiny_model_dir), tmp_path / "init", settings, seed=42, dtype="float32")
+    written = load_file(str(out / "adapter_model.safetensors"))
+    assert written and all(torch.count_nonzero(v) == 0 for k, v in written.items() if "lora_B" in k)
+    fresh = PolicyCache().get(str(tiny_model_dir), "float32", settings)
+    reset_adapter(fresh, 42)
+    from peft import get_peft_model_state_dict
+
+    for k, v in get_peft_model_state_dict(fresh).items():
+        assert torch.equal(written[k], v), k

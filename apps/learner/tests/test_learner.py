@@ -10,10 +10,9 @@ from transformers import AutoTokenizer
 
 from flowsteer_learner import learner as learner_mod
 from flowsteer_learner.config import Hyperparameters, lr_at
-from flowsteer_learner.learner import run_learner_step
 from flowsteer_learner.model import LearnerError
 
-from helpers import make_sample, masked_logprob, step_input, write_batch
+from helpers import learn, make_sample, masked_logprob, step_input, write_batch
 
 PROMPT = "Solve the problem step by step."
 GOOD = "<action>add</action><operator>Programmer</operator>"
@@ -35,7 +34,7 @@ def test_one_step_raises_positive_and_lowers_negative(tiny_model_dir, tok, tmp_p
     neg = make_sample(tok, PROMPT, BAD, FEEDBACK, -1.0, "neg")
     batch = write_batch(tmp_path / "batch.json", [pos, neg])
     before = (masked_logprob(tiny_model_dir, pos), masked_logprob(tiny_model_dir, neg))
-    out = run_learner_step(step_input(tiny_model_dir, tmp_path / "art", "dir", 1, batch))
+    out = learn(step_input(tiny_model_dir, tmp_path / "art", "dir", 1, batch))
     after = (masked_logprob(tiny_model_dir, pos, out["adapterPath"]), masked_logprob(tiny_model_dir, neg, out["adapterPath"]))
     assert after[0] > before[0] + 1e-3, (before, after)
     assert after[1] < before[1] - 1e-3, (before, after)
@@ -57,8 +56,8 @@ def test_mask_excludes_feedback_tokens(tiny_model_dir, tok, tmp_path):
     a = dict(base, oldLogprobs=olp, hasOldLogprobs=True)
     b = dict(base, oldLogprobs=[(-0.7 if m else -123.0) for m in base["mask"]], hasOldLogprobs=True)
     other = make_sample(tok, PROMPT, BAD, FEEDBACK, -0.5, "b")
-    ra = run_learner_step(step_input(tiny_model_dir, tmp_path / "A", "m", 1, write_batch(tmp_path / "a.json", [a, other])))
-    rb = run_learner_step(step_input(tiny_model_dir, tmp_path / "B", "m", 1, write_batch(tmp_path / "b.json", [b, other])))
+    ra = learn(step_input(tiny_model_dir, tmp_path / "A", "m", 1, write_batch(tmp_path / "a.json", [a, other])))
+    rb = learn(step_input(tiny_model_dir, tmp_path / "B", "m", 1, write_batch(tmp_path / "b.json", [b, other])))
     wa, wb = adapter_weights(ra), adapter_weights(rb)
     assert wa.keys() == wb.keys()
     for k in wa:
@@ -67,7 +66,7 @@ def test_mask_excludes_feedback_tokens(tiny_model_dir, tok, tmp_path):
     # ...while changing an old log-prob under mask 1 does change it.
     c = dict(base, oldLogprobs=[(-0.7 if m else None) for m in base["mask"]][:-len(tok.encode(FEEDBACK))] + [None] * len(tok.encode(FEEDBACK)), hasOldLogprobs=True)
     c["oldLogprobs"][len(tok.encode(PROMPT)) + 1] = -0.1
-    rc = run_learner_step(step_input(tiny_model_dir, tmp_path / "C", "m", 1, write_batch(tmp_path / "c.json", [c, other])))
+    rc = learn(step_input(tiny_model_dir, tmp_path / "C", "m", 1, write_batch(tmp_path / "c.json", [c, other])))
     wc = adapter_weights(rc)
     assert any(not torch.equal(wa[k], wc[k]) for k in wa)
 
@@ -75,14 +74,14 @@ def test_mask_excludes_feedback_tokens(tiny_model_dir, tok, tmp_path):
 def test_same_run_and_step_is_not_trained_twice(tiny_model_dir, tok, tmp_path, monkeypatch):
     batch = write_batch(tmp_path / "batch.json", [make_sample(tok, PROMPT, GOOD, FEEDBACK, 1.0, "x")])
     inp = step_input(tiny_model_dir, tmp_path / "art", "idem", 1, batch)
-    first = run_learner_step(inp)
+    first = learn(inp)
     mtime = (tmp_path / "art/runs/idem/step-1/checkpoint.json").stat().st_mtime_ns
 
     def boom(*a, **k):
         raise AssertionError("trained again")
 
     monkeypatch.setattr(learner_mod, "_train_and_save", boom)
-    second = run_learner_step(inp)
+    second = learn(inp)
     assert second["reused"] is True
     assert {k: v for k, v in second.items() if k != "reused"} == {k: v for k, v in first.items() if k != "reused"}
     assert (tmp_path / "art/runs/idem/step-1/checkpoint.json").stat().st_mtime_ns == mtime
@@ -98,26 +97,26 @@ def test_resume_after_crash_gives_the_uninterrupted_result(tiny_model_dir, tok, 
 
     # Uninterrupted reference: steps 1 and 2.
     ref_art = tmp_path / "ref"
-    run_learner_step(step_input(tiny_model_dir, ref_art, "r", 1, batch, **kw))
-    ref2 = run_learner_step(step_input(tiny_model_dir, ref_art, "r", 2, batch, **kw))
+    learn(step_input(tiny_model_dir, ref_art, "r", 1, batch, **kw))
+    ref2 = learn(step_input(tiny_model_dir, ref_art, "r", 2, batch, **kw))
 
     # Same run, killed in step 2 after its first micro-batch.
     art = tmp_path / "crash"
-    run_learner_step(step_input(tiny_model_dir, art, "r", 1, batch, **kw))
+    learn(step_input(tiny_model_dir, art, "r", 1, batch, **kw))
     beats = []
 
     def die(details):
         beats.append(details)
-        if details["microBatch"] == 1:
+        if details.get("microBatch") == 1:
             raise KeyboardInterrupt("simulated kill")
 
     with pytest.raises(KeyboardInterrupt):
-        run_learner_step(step_input(tiny_model_dir, art, "r", 2, batch, **kw), progress=die)
+        learn(step_input(tiny_model_dir, art, "r", 2, batch, **kw), progress=die)
     assert not (art / "runs/r/step-2").exists()
     (art / "runs/r/.step-2.tmp-999-dead").mkdir()  # what a kill during the save leaves behind
     beats.clear()
-    out = run_learner_step(step_input(tiny_model_dir, art, "r", 2, batch, **kw), progress=beats.append)
-    assert [b["microBatch"] for b in beats] == [1, 2, 3]
+    out = learn(step_input(tiny_model_dir, art, "r", 2, batch, **kw), progress=beats.append)
+    assert [b["microBatch"] for b in beats if b.get("phase") == "training"] == [1, 2, 3]
     assert out["reused"] is False and out["startCheckpoint"].endswith("runs/r/step-1")
     assert not list((art / "runs/r").glob(".step-2.tmp-*"))
     w, wref = adapter_weights(out), adapter_weights(ref2)
@@ -125,13 +124,13 @@ def test_resume_after_crash_gives_the_uninterrupted_result(tiny_model_dir, tok, 
         assert torch.allclose(w[k], wref[k], atol=1e-7), k
     assert out["metrics"]["loss"] == pytest.approx(ref2["metrics"]["loss"], abs=1e-7)
     # The optimiser state carried over: step 2's Adam step count is 2.
-    opt = torch.load(art / "runs/r/step-2/optimizer.pt", weights_only=False)
+    opt = torch.load(art / "runs/r/step-2/optimizer.pt", weights_only=True)
     assert all(int(s["step"]) == 2 for s in opt["state"].values())
 
 
 def test_reinforce_variant_and_schedule(tiny_model_dir, tok, tmp_path):
     batch = write_batch(tmp_path / "batch.json", [make_sample(tok, PROMPT, GOOD, FEEDBACK, 1.0, "x"), make_sample(tok, PROMPT, BAD, FEEDBACK, 2.0, "y")])
-    out = run_learner_step(step_input(tiny_model_dir, tmp_path / "art", "rf", 1, batch, loss="reinforce", schedule="cosine", warmupSteps=10, maxSteps=300))
+    out = learn(step_input(tiny_model_dir, tmp_path / "art", "rf", 1, batch, loss="reinforce", schedule="cosine", warmupSteps=10, maxSteps=300))
     assert out["metrics"]["lr"] == pytest.approx(5e-4)
     assert out["metrics"]["loss"] > 0  # reference form: sum over trajectories of -A * mean log pi, A > 0
     hp = Hyperparameters(learning_rate=1e-5, warmup_steps=10, max_steps=300)
@@ -142,10 +141,10 @@ def test_reinforce_variant_and_schedule(tiny_model_dir, tok, tmp_path):
 
 def test_bad_inputs_say_what_to_pass(tiny_model_dir, tmp_path):
     with pytest.raises(LearnerError, match="batch file"):
-        run_learner_step(step_input(tiny_model_dir, tmp_path, "bad", 1, tmp_path / "missing.json"))
+        learn(step_input(tiny_model_dir, tmp_path, "bad", 1, tmp_path / "missing.json"))
     with pytest.raises(LearnerError, match="unknown key"):
-        run_learner_step({**step_input(tiny_model_dir, tmp_path, "bad", 1, tmp_path / "x.json"), "stpe": 2})
+        learn({**step_input(tiny_model_dir, tmp_path, "bad", 1, tmp_path / "x.json"), "stpe": 2})
     with pytest.raises(LearnerError, match="step"):
-        run_learner_step(step_input(tiny_model_dir, tmp_path, "bad", 0, tmp_path / "x.json"))
+        learn(step_input(tiny_model_dir, tmp_path, "bad", 0, tmp_path / "x.json"))
     with pytest.raises(LearnerError, match="not found"):
-        run_learner_step({**step_input(tiny_model_dir, tmp_path, "bad", 1, tmp_path / "x.json"), "baseModel": "HuggingFaceTB/SmolLM2-135M"})
+        learn({**step_input(tiny_model_dir, tmp_path, "bad", 1, tmp_path / "x.json"), "baseModel": "HuggingFaceTB/SmolLM2-135M"})

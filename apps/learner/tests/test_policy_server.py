@@ -8,11 +8,10 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from flowsteer_learner.learner import run_learner_step
 from flowsteer_learner.loss import sequence_logprobs
 from flowsteer_learner.policy_server import Policy, serve
 
-from helpers import make_sample, step_input, write_batch
+from helpers import learn, make_sample, step_input, write_batch
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +67,7 @@ def test_hot_loads_an_adapter(server, tiny_model_dir, tmp_path):
     base, policy = server
     tok = AutoTokenizer.from_pretrained(str(tiny_model_dir), local_files_only=True)
     batch = write_batch(tmp_path / "b.json", [make_sample(tok, "Q", "Plan -> Programmer", " ok", 1.0, "a"), make_sample(tok, "Q", "answer 7", " no", -1.0, "b")])
-    out = run_learner_step(step_input(tiny_model_dir, tmp_path, "srv", 1, batch, learningRate=5e-2))
+    out = learn(step_input(tiny_model_dir, tmp_path, "srv", 1, batch, learningRate=5e-2))
     status, msg = call(base, "/v1/load_lora_adapter", {"lora_name": "training_lora", "lora_path": out["adapterPath"]})
     assert status == 200 and "training_lora" in msg
     _, models = call(base, "/v1/models")

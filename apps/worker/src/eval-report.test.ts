@@ -41,12 +41,12 @@ describe('evaluation report', () => {
     expect(lines).toContain('| FlowSteer (this run) | 50.00 | 0.00 / 25.00 |');
     expect(lines).toContain('| FlowSteer (paper, Qwen3-8B director) | 96.09 | 78.12 / 84.98 |');
     expect(report.markdown).toContain(
-      '| Dataset | Method | n | failed | canonical (official scorer) | lenient | symbolic (sympy) | FlowSteer-compatible | mean turns | director tok/item | executor tok/item | cost USD |',
+      '| Dataset | Method | n | failed | unavail. | canonical (official scorer) | lenient | symbolic (sympy) | FlowSteer-compatible | mean turns | director tok/item | executor tok/item | cost USD |',
     );
     // GSM8K has a lenient family and no symbolic one; a metric the scorer has but the items lack is n/s
-    expect(report.markdown).toContain('| GSM8K | flowsteer | 2 | 0 | accuracy 50.00 | accuracy 100.00 | — | accuracy 100.00 | 5.00 | 800 | 1000 | 0.0020 |');
-    expect(report.markdown).toContain('| GSM8K | direct | 2 | 0 | accuracy 50.00 | accuracy n/s | — | accuracy 50.00 |');
-    expect(report.markdown).toContain('| HotPotQA | flowsteer | 2 | 1 | em 0.00, f1 25.00 | — | — | em 0.00, f1 25.00 |');
+    expect(report.markdown).toContain('| GSM8K | flowsteer | 2 | 0 | 0 | accuracy 50.00 | accuracy 100.00 | — | accuracy 100.00 | 5.00 | 800 | 1000 | 0.0020 |');
+    expect(report.markdown).toContain('| GSM8K | direct | 2 | 0 | 0 | accuracy 50.00 | accuracy n/s | — | accuracy 50.00 |');
+    expect(report.markdown).toContain('| HotPotQA | flowsteer | 2 | 1 | 0 | em 0.00, f1 25.00 | — | — | em 0.00, f1 25.00 |');
     expect(report.markdown).toContain('| qa | flowsteer | 2 | 25.00 | 5.00 | 1000 | 100 |');
     expect(report.failures).toEqual([{ key: 'flowsteer/hotpotqa/b', error: 'session failed at turn 0: director down' }]);
   });

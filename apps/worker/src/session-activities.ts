@@ -25,6 +25,15 @@ export type CodeScorer = (task: BenchTask, answer: string, workflowTestPassed?: 
  * A session score's metric keys: canonical names as they are (`accuracy`, `em`, `f1`, `pass@1`), the
  * other families prefixed: `lenient_accuracy`, `symbolic_accuracy`, `flowsteer_f1`, ...
  */
+/** A director turn as policyTurn stored it (libs/llm activities.ts, `record`). */
+interface DirectorSample {
+  messages: { content: string }[];
+  completion: string;
+  logprobs?: { logprob: number }[];
+  promptTokenIds?: number[];
+  completionTokenIds?: number[];
+}
+
 export function flattenScore(scored: ScoreResult): Record<string, number> {
   const prefixed = (family: string, m: Record<string, number> | undefined) => Object.entries(m ?? {}).map(([k, v]) => [`${family}_${k}`, v] as const);
   return {
@@ -128,11 +137,12 @@ export function createSessionActivities(options: { store: ArtifactStore; scoreCo
       for (const segment of await readSegments(segments)) {
         for (const entry of segment.transcript) {
           if (entry.actor !== 'director' || !entry.sampleRef) continue;
-          const sample = await store.getJson<{ messages: { content: string }[]; completion: string; logprobs?: { logprob: number }[] }>(entry.sampleRef);
+          const sample = await store.getJson<DirectorSample>(entry.sampleRef);
           turns.push({
             prompt: sample.messages.map((m) => m.content).join('\n'),
             completion: sample.completion,
             ...(sample.logprobs ? { completionLogprobs: sample.logprobs.map((l) => l.logprob) } : {}),
+            ...(sample.promptTokenIds && sample.completionTokenIds ? { promptTokenIds: sample.promptTokenIds, completionTokenIds: sample.completionTokenIds } : {}),
             feedback: entry.feedback,
           });
         }

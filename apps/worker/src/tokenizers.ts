@@ -13,12 +13,14 @@ import type { Backend } from '@flowsteer/llm';
  *   server (vLLM's endpoint); exact for whatever the server serves.
  * - `utf8-bytes`: one id per UTF-8 byte; for tests and smoke runs only.
  */
+export type RetokenizingTokenizer = Exclude<TrainingTokenizer, 'sampled'>;
+
 export interface TextTokenizer {
-  kind: Exclude<TrainingTokenizer, 'auto'>;
+  kind: Exclude<TrainingTokenizer, 'auto' | 'sampled'>;
   tokenize(text: string): Promise<number[]>;
 }
 
-export function resolveTokenizerKind(kind: TrainingTokenizer, director: Backend): Exclude<TrainingTokenizer, 'auto'> {
+export function resolveTokenizerKind(kind: RetokenizingTokenizer, director: Backend): Exclude<TrainingTokenizer, 'auto' | 'sampled'> {
   if (kind !== 'auto') return kind;
   return director.kind === 'local' ? 'llama-cpp' : 'vllm';
 }
@@ -27,7 +29,7 @@ function unavailable(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, FAILURE.tokenizerUnavailable);
 }
 
-export async function createTokenizer(kind: TrainingTokenizer, director: Backend, modelFile?: string, env: NodeJS.ProcessEnv = process.env, modelName?: string): Promise<TextTokenizer> {
+export async function createTokenizer(kind: RetokenizingTokenizer, director: Backend, modelFile?: string, env: NodeJS.ProcessEnv = process.env, modelName?: string): Promise<TextTokenizer> {
   const resolved = resolveTokenizerKind(kind, director);
   if (resolved === 'utf8-bytes') return { kind: resolved, tokenize: async (text) => Array.from(Buffer.from(text, 'utf8')) };
   if (resolved === 'llama-cpp') {

@@ -3,9 +3,9 @@ import { dirname, join, relative, sep } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BenchDataMissingError, deriveSeed, loadDataset, mulberry32, seededShuffle } from '@flowsteer/bench';
-import { rolloutOutcomeOf, trajectoryToSample } from '@flowsteer/cwrpo';
+import { CwrpoError, rolloutOutcomeOf, sampledTurnSamples, trajectoryToSample } from '@flowsteer/cwrpo';
 import { ArtifactRefError, ArtifactStore } from '@flowsteer/artifacts';
-import { FAILURE, TASK_QUEUES, type BenchTask, type PolicyPublication, type RolloutOutcome, type SessionResult, type TrainingActivities, type Trajectory, type TrainingSample } from '@flowsteer/contracts';
+import { FAILURE, TASK_QUEUES, type BenchTask, type PolicyPublication, type RolloutOutcome, type SessionResult, type TrainingActivities, type Trajectory, type TrainingSample, type BuildTrainingBatchInput, type BuildTrainingBatchResult } from '@flowsteer/contracts';
 import { UnknownModelError, preloadLocalBackend, registerLocalAdapter, type LlmClient, type ModelEntry } from '@flowsteer/llm';
 import { createTokenizer, type TextTokenizer } from './tokenizers';
 
@@ -124,6 +124,42 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
     return tasks;
   };
 
+  function readTrajectory(item: BuildTrainingBatchInput['items'][number]): Trajectory {
+    const file = trajectoryFile(store, item.trajectoryRef);
+    if (!existsSync(file)) throw ApplicationFailure.nonRetryable(`trajectory ${item.trajectoryRef} is not in the artifact store`, FAILURE.trajectoryMissing);
+    return { ...(JSON.parse(readFileSync(file, 'utf8')) as Trajectory), reward: item.reward };
+  }
+
+  function writeBatch(input: BuildTrainingBatchInput, samples: TrainingSample[], tokenizer: BuildTrainingBatchResult['tokenizer']): BuildTrainingBatchResult {
+    const batchPath = join('runs', safe(input.runId), 'batches', `step-${input.step}.json`);
+    writeJsonAtomic(join(deps.artifactsDir, batchPath), { runId: input.runId, step: input.step, tokenizer, samples });
+    return {
+      batchPath,
+      samples: samples.length,
+      tokens: samples.reduce((a, s) => a + s.tokenIds.length, 0),
+      maskedTokens: samples.reduce((a, s) => a + s.mask.reduce<number>((m, v) => m + v, 0), 0),
+      truncatedTokens: samples.reduce((a, s) => a + s.truncatedTokens, 0),
+      tokenizer,
+    };
+  }
+
+  /** The exact batch: one sample per director turn from the ids the backend sampled (no tokenizer). */
+  function sampledBatch(input: BuildTrainingBatchInput): BuildTrainingBatchResult {
+    const samples: TrainingSample[] = [];
+    for (const item of input.items) {
+      try {
+        samples.push(...sampledTurnSamples(readTrajectory(item), { advantage: item.advantage, groupKey: item.groupKey, reward: item.reward.total }, input.maxSampleTokens ? { maxTokens: input.maxSampleTokens } : {}));
+      } catch (err) {
+        if (!(err instanceof CwrpoError)) throw err;
+        throw ApplicationFailure.nonRetryable(
+          `${err.message}. Backend "${input.directorBackend}" cannot be trained on exactly; set tokenizer to llama-cpp, vllm or utf8-bytes in the run's config to re-tokenise the text instead (inexact)`,
+          FAILURE.rolloutsWithoutTokenIds,
+        );
+      }
+    }
+    return writeBatch(input, samples, 'sampled');
+  }
+
   return {
     async resolveTrainingResources({ baseModel }) {
       const entry = model(baseModel);
@@ -154,6 +190,9 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
     async buildTrainingBatch(input) {
       const director = deps.llm.registry.get(input.directorBackend);
       model(input.baseModel);
+      if (input.tokenizer === 'sampled') return sampledBatch(input);
+      const log = Context.current().log;
+      log.warn(`buildTrainingBatch: re-tokenising trajectory text with tokenizer ${input.tokenizer} (inexact: not the ids the director sampled; tokenizer: sampled is exact)`);
       const tokenizerFile = deps.llm.registry.models.tokenizerFile(input.baseModel);
       const key = `${input.tokenizer}|${director.name}|${input.baseModel}`;
       let tp = tokenizers.get(key);
@@ -165,9 +204,7 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
       const tokenizer = await tp;
       const samples: TrainingSample[] = [];
       for (const [i, item] of input.items.entries()) {
-        const file = trajectoryFile(store, item.trajectoryRef);
-        if (!existsSync(file)) throw ApplicationFailure.nonRetryable(`trajectory ${item.trajectoryRef} is not in the artifact store`, FAILURE.trajectoryMissing);
-        const trajectory = { ...(JSON.parse(readFileSync(file, 'utf8')) as Trajectory), reward: item.reward };
+        const trajectory = readTrajectory(item);
         // the cwrpo conversion takes a synchronous tokenizer: tokenise every text first
         const texts = new Map<string, number[]>();
         for (const t of trajectory.turns) for (const s of [t.prompt, t.completion, t.feedback]) if (!texts.has(s)) texts.set(s, s ? await tokenizer.tokenize(s) : []);
@@ -178,16 +215,7 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
         samples.push(sample);
         beat({ tokenised: i + 1, of: input.items.length });
       }
-      const batchPath = join('runs', safe(input.runId), 'batches', `step-${input.step}.json`);
-      writeJsonAtomic(join(deps.artifactsDir, batchPath), { runId: input.runId, step: input.step, tokenizer: tokenizer.kind, samples });
-      return {
-        batchPath,
-        samples: samples.length,
-        tokens: samples.reduce((a, s) => a + s.tokenIds.length, 0),
-        maskedTokens: samples.reduce((a, s) => a + s.mask.reduce<number>((m, v) => m + v, 0), 0),
-        truncatedTokens: samples.reduce((a, s) => a + s.truncatedTokens, 0),
-        tokenizer: tokenizer.kind,
-      };
+      return writeBatch(input, samples, tokenizer.kind);
     },
 
     async publishPolicy({ directorBackend, policyVersion, adapterPath, adapterName }): Promise<PolicyPublication> {

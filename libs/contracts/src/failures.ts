@@ -21,6 +21,10 @@ export const FAILURE = {
   trajectoryMissing: 'TrajectoryMissing',
   /** buildTrainingBatch: no tokenizer for the run's model/backend. */
   tokenizerUnavailable: 'TokenizerUnavailable',
+  /** cwrpoTraining: too many rollouts in a row ended backend-unavailable (`maxUnavailableInARow`). */
+  backendsUnavailable: 'BackendsUnavailable',
+  /** buildTrainingBatch: with tokenizer `sampled`, a rollout's director backend reported no token ids. */
+  rolloutsWithoutTokenIds: 'RolloutsWithoutTokenIds',
   /** learnerStep (Python): the learner rejected its input. */
   learnerInput: 'LearnerInputError',
   /** Operators (libs/operators). */
@@ -44,7 +48,7 @@ export const SESSION_NON_RETRYABLE: readonly FailureType[] = [FAILURE.unknownOpe
 export const EVAL_NON_RETRYABLE: readonly FailureType[] = [FAILURE.invalidEvalInput, FAILURE.benchDataMissing];
 
 /** Non-retryable types of the training run's TypeScript activities. */
-export const TRAINING_NON_RETRYABLE: readonly FailureType[] = [FAILURE.invalidTrainingInput, FAILURE.unknownModel, FAILURE.benchDataMissing, FAILURE.trajectoryMissing, FAILURE.tokenizerUnavailable];
+export const TRAINING_NON_RETRYABLE: readonly FailureType[] = [FAILURE.invalidTrainingInput, FAILURE.unknownModel, FAILURE.benchDataMissing, FAILURE.trajectoryMissing, FAILURE.tokenizerUnavailable, FAILURE.rolloutsWithoutTokenIds];
 
 /** Non-retryable types of the Python learner step. */
 export const LEARNER_NON_RETRYABLE: readonly FailureType[] = [FAILURE.learnerInput];

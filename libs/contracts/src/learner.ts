@@ -42,6 +42,15 @@ export interface LearnerStepMetrics {
   loadSeconds?: number;
   microBatches?: number;
   device?: string;
+  /** Over masked tokens of every update of the step (ratio against the sampler or the step-start learner). */
+  ratioMean?: number;
+  ratioMax?: number;
+  /** AdamW updates this step applied: ppoEpochs × mini-batches. */
+  optimizerSteps?: number;
+  /** Sampler–learner mismatch at step start over tokens with a sampler log-prob: mean |Δ log p|, k3 KL(sampler ‖ learner). */
+  samplerTokens?: number;
+  samplerLogprobAbsDiff?: number;
+  samplerKlK3?: number;
   [key: string]: number | string | undefined;
 }
 
@@ -91,6 +100,8 @@ export interface TrainingCarry {
   generation: number;
   /** The run was paused when it continued as new. */
   paused?: boolean;
+  /** Backend-unavailable rollouts in a row at the end of the last step (see `maxUnavailableInARow`). */
+  unavailableInARow?: number;
 }
 
 /** `cwrpoTraining`'s input: the REST API's `TrainingRunInput` plus the carried state. */
@@ -166,7 +177,7 @@ export interface BuildTrainingBatchResult {
   tokens: number;
   maskedTokens: number;
   truncatedTokens: number;
-  /** The tokenizer actually used (after `auto`). */
+  /** Where the ids came from (`sampled`, or the re-tokenising tokenizer actually used after `auto`). */
   tokenizer: Exclude<TrainingTokenizer, 'auto'>;
 }
 

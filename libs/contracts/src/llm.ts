@@ -66,6 +66,13 @@ export interface ChatResult {
   ledger: LedgerEntry;
   logprobs?: TokenLogprob[];
   /**
+   * With `logprobs`, from backends that give them (the embedded model; OpenAI-compatible servers with
+   * `capabilities.tokenIds`): the prompt's token ids exactly as the backend fed them (after its chat
+   * template) and the sampled completion's ids, one per entry of `logprobs`.
+   */
+  promptTokenIds?: number[];
+  completionTokenIds?: number[];
+  /**
    * Whether decoding was actually constrained by the request's `constraint` (false when the
    * backend cannot enforce it and the text is unconstrained; absent when none was asked for).
    */

@@ -58,6 +58,8 @@ export interface EvalReport {
   paper?: Record<string, Record<string, number>>;
   /** Units that failed, with their reason. */
   failures?: { key: string; error: string }[];
+  /** Sessions that ended `backend-unavailable` (not scored, in no mean), with the outage's reason. */
+  unavailable?: { key: string; error: string }[];
   /** Where the report files were written. */
   files?: EvalReportFiles;
   /** Artifact references of the per-item results. */

@@ -42,6 +42,10 @@ export const learnerHyperparametersSchema = z
     loss: z.enum(['cwrpo', 'reinforce']),
     reduction: z.enum(['mean', 'sum']).nullable(),
     oldLogprobs: z.enum(['sample', 'recompute']),
+    ppoEpochs: z.number().int().min(1).max(64),
+    miniBatchSize: z.number().int().min(1).max(4096).nullable(),
+    tisCap: z.number().positive().max(1e6).nullable(),
+    logprobChunk: z.number().int().min(0).max(1_000_000),
     seed: z.number().int(),
     dtype: z.enum(['float32', 'bfloat16', 'float16']),
     gradientCheckpointing: z.boolean(),
@@ -59,15 +63,20 @@ export type LearnerLoraSettings = z.output<typeof learnerLoraSchema>;
 export const trainingLearnerSchema = learnerHyperparametersSchema.omit({ learningRate: true, klBeta: true, clipEpsilon: true, maxSteps: true });
 
 /**
- * How trajectory text becomes token ids for the learner:
+ * Where the learner's token ids come from:
+ * - `sampled` (default): the ids the director backend fed and sampled (prompt after its chat template,
+ *   completion), recorded per turn; one exact sample per director turn, nothing re-tokenised. A
+ *   rollout whose backend reported no ids fails the batch (`RolloutsWithoutTokenIds`).
+ * The others re-tokenise the trajectory's text (inexact: the learner scores completions in a context
+ * joined from the messages, not the sampler's chat template; the batch activity logs a warning):
  * - `llama-cpp`: the GGUF's own tokenizer through node-llama-cpp (exact for the embedded model: the
  *   learner loads the same file);
  * - `vllm`: the serving engine's `POST /tokenize` (vLLM; exact for the served model);
  * - `utf8-bytes`: one id per UTF-8 byte (0–255). NOT a model's tokenizer: for tests and smoke runs
  *   with a model whose vocabulary has at least 256 entries;
- * - `auto` (default): `llama-cpp` when the director backend is the embedded model, else `vllm`.
+ * - `auto`: `llama-cpp` when the director backend is the embedded model, else `vllm`.
  */
-export const TRAINING_TOKENIZERS = ['auto', 'llama-cpp', 'vllm', 'utf8-bytes'] as const;
+export const TRAINING_TOKENIZERS = ['sampled', 'auto', 'llama-cpp', 'vllm', 'utf8-bytes'] as const;
 export type TrainingTokenizer = (typeof TRAINING_TOKENIZERS)[number];
 
 const positive = (max: number) => z.number().int().min(1).max(max);
@@ -89,9 +98,10 @@ export const trainingConfigSchema = z
     klBeta: z.number().min(0).max(10).optional().describe('KL coefficient to the reference policy'),
     clipEpsilon: z.number().positive().max(1).optional().describe('PPO-style ratio clip range'),
     learner: trainingLearnerSchema.optional().describe("the learner's other hyperparameters"),
-    tokenizer: z.enum(TRAINING_TOKENIZERS).optional().describe('how trajectories become token ids (default auto)'),
+    tokenizer: z.enum(TRAINING_TOKENIZERS).optional().describe('where token ids come from: sampled (default, exact) or a re-tokenising tokenizer'),
     maxSampleTokens: positive(1_000_000).optional().describe('truncate each sample to this many tokens (head + tail)'),
     prompts: z.enum(['all', 'first', 'none']).optional().describe('which director prompts a sample keeps'),
+    maxUnavailableInARow: positive(100_000).optional().describe('stop the run when this many rollouts in a row end backend-unavailable (default: one step of rollouts, groupSize x problemsPerStep)'),
     concurrency: positive(4096).optional().describe("rollouts running at once (default: all of a step's)"),
     grouping: z.enum(['problem', 'dataset']).optional().describe('advantage groups: per problem (paper, default) or per dataset (reference code)'),
     referenceCompatReward: z.boolean().optional().describe('reference-compatible reward (loops earn no structure)'),

@@ -15,7 +15,13 @@ export interface TrajectoryTurn {
   prompt: string;
   /** The director's completion as it entered the canvas (think text removed if the session drops it). */
   completion: string;
-  /** Token ids of `completion` from the serving engine, when it reported them. */
+  /**
+   * The whole prompt of this turn exactly as the backend fed it (chat template applied), as token
+   * ids, when the backend reported them (the embedded model, vLLM with `return_token_ids`). With
+   * `completionTokenIds` it is what training learns from: no re-tokenisation.
+   */
+  promptTokenIds?: number[];
+  /** Token ids of the sampled completion from the serving engine, when it reported them. */
   completionTokenIds?: number[];
   /** Sampling-time log-probabilities, one per entry of `completionTokenIds`. */
   completionLogprobs?: number[];

@@ -132,3 +132,49 @@ export function truncateHeadTail(seq: Aligned, maxTokens: number | undefined): A
   const pick = <T>(xs: T[]): T[] => [...xs.slice(0, head), ...xs.slice(xs.length - tail)];
   return { tokenIds: pick(seq.tokenIds), mask: pick(seq.mask), oldLogprobs: pick(seq.oldLogprobs) };
 }
+
+/**
+ * The exact samples of a trajectory: one per director turn, `promptTokenIds ++ completionTokenIds`
+ * exactly as the backend fed and sampled them (chat template included, nothing re-tokenised), mask 0
+ * on the prompt and 1 on the completion, the sampler's log-probs on the completion. All turns share
+ * the trajectory's id: the learner averages a trajectory's tokens over all its samples, so the loss is
+ * the paper's per-trajectory mean. A turn without ids throws (the backend did not report them).
+ * `maxTokens` keeps a turn's head and tail like `trajectoryToSample` (an approximation: a cut prompt
+ * is no longer the context the sampler saw).
+ */
+export function sampledTurnSamples(trajectory: Trajectory, target: SampleTarget, options: Pick<SampleOptions, 'maxTokens'> = {}): TrainingSample[] {
+  requireFinite(target.advantage, 'advantage');
+  const reward = target.reward ?? trajectory.reward?.total;
+  if (reward === undefined) throw new CwrpoError(`trajectory "${trajectory.id}" has no reward: score it (computeReward) or pass target.reward`);
+  return trajectory.turns.map((turn, index) => {
+    const what = `trajectory "${trajectory.id}" turn ${index + 1}`;
+    if (!turn.promptTokenIds || !turn.completionTokenIds) {
+      throw new CwrpoError(`${what} has no sampled token ids: its director backend did not report the prompt and completion ids (the embedded model and vLLM with capabilities.tokenIds do)`);
+    }
+    const lps = turn.completionLogprobs;
+    if (lps !== undefined && lps.length !== turn.completionTokenIds.length) {
+      throw new CwrpoError(`${what}: ${lps.length} completion logprobs for ${turn.completionTokenIds.length} completion token ids`);
+    }
+    for (const id of [...turn.promptTokenIds, ...turn.completionTokenIds]) {
+      if (!Number.isInteger(id) || id < 0) throw new CwrpoError(`${what}: token id ${String(id)} is not an integer ≥ 0`);
+    }
+    const seq = {
+      tokenIds: [...turn.promptTokenIds, ...turn.completionTokenIds],
+      mask: [...turn.promptTokenIds.map((): 0 => 0), ...turn.completionTokenIds.map((): 1 => 1)],
+      oldLogprobs: [...turn.promptTokenIds.map(() => null), ...turn.completionTokenIds.map((_, k) => (lps ? requireFinite(lps[k] as number, `${what} logprob ${k}`) : null))],
+    };
+    const kept = truncateHeadTail(seq, options.maxTokens);
+    return {
+      trajectoryId: trajectory.id,
+      groupKey: target.groupKey,
+      policyVersion: trajectory.policyVersion,
+      tokenIds: kept.tokenIds,
+      mask: kept.mask,
+      oldLogprobs: kept.oldLogprobs,
+      hasOldLogprobs: kept.mask.every((m, i) => m === 0 || kept.oldLogprobs[i] !== null),
+      advantage: target.advantage,
+      reward,
+      truncatedTokens: seq.tokenIds.length - kept.tokenIds.length,
+    };
+  });
+}

@@ -156,6 +156,7 @@ export function createLlmActivities(registryOrClient?: BackendRegistry | LlmClie
           completion: result.text,
           finishReason: result.finishReason,
           ...(result.logprobs ? { logprobs: result.logprobs } : {}),
+          ...(result.promptTokenIds && result.completionTokenIds ? { promptTokenIds: result.promptTokenIds, completionTokenIds: result.completionTokenIds } : {}),
           backend: result.ledger.backend,
           model: result.ledger.model,
         });

@@ -249,6 +249,24 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
     }
   });
 
+  it('asks a tokenIds backend for the prompt and completion ids (vLLM return_token_ids) and returns them with the logprobs', async () => {
+    const body = {
+      id: 'chatcmpl-ids', object: 'chat.completion', created: 0, model: 'm', prompt_token_ids: [1, 5, 6],
+      choices: [{ index: 0, message: { role: 'assistant', content: 'ab' }, finish_reason: 'stop', token_ids: [11, 12], logprobs: { content: [{ token: 'a', logprob: -0.1 }, { token: 'b', logprob: -0.2 }] } }],
+      usage: { prompt_tokens: 3, completion_tokens: 2 },
+    };
+    fake.enqueue(reply.raw(JSON.stringify(body)));
+    const ids = fakeBackendRegistry(fake, { capabilities: { jsonSchema: true, grammar: 'none', logprobs: true, tokenIds: true } });
+    const res = await new LlmClient(ids).chat({ backend: 'fake', messages, logprobs: true });
+    expect(fake.chatBodies().at(-1)).toMatchObject({ logprobs: true, return_token_ids: true });
+    expect(res).toMatchObject({ promptTokenIds: [1, 5, 6], completionTokenIds: [11, 12] });
+    // without the capability: not asked, and ids in an answer are not taken
+    fake.enqueue(reply.raw(JSON.stringify(body)));
+    const plain = await new LlmClient(fakeBackendRegistry(fake)).chat({ backend: 'fake', messages, logprobs: true });
+    expect(fake.chatBodies().at(-1)).not.toHaveProperty('return_token_ids');
+    expect(plain.promptTokenIds).toBeUndefined();
+  });
+
   it('asks for logprobs and returns them', async () => {
     fake.enqueue(reply.text('4', { logprobs: [{ token: '4', logprob: -0.01 }] }));
     const res = await new LlmClient(fakeBackendRegistry(fake)).chat({ backend: 'fake', messages, logprobs: true });

@@ -155,6 +155,10 @@ export class LlmClient {
       ledger: ledgerEntry(backend, usage, latencyMs, attempts, req.purpose, req.model ?? backend.model),
     };
     if (r.logprobs) result.logprobs = r.logprobs;
+    if (r.promptTokenIds && r.completionTokenIds) {
+      result.promptTokenIds = r.promptTokenIds;
+      result.completionTokenIds = r.completionTokenIds;
+    }
     if (r.constrained !== undefined) result.constrained = r.constrained;
     return result;
   }

@@ -70,6 +70,12 @@ const capabilitiesSchema = z
     grammar: z.enum(['none', 'llama-cpp', 'vllm', 'vllm-legacy']).default('none'),
     /** The endpoint returns per-token logprobs when asked. */
     logprobs: z.boolean().default(true),
+    /**
+     * The endpoint returns the prompt's token ids (after its chat template) and the completion's
+     * when asked with `return_token_ids: true` (vLLM >= 0.10.2, the learner's policy server): what
+     * training needs to learn exactly what was sampled. Off: such a backend is refused for training.
+     */
+    tokenIds: z.boolean().default(false),
     /** Request field for the completion budget: OpenAI's newer (reasoning) models only take `max_completion_tokens`. */
     maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).default('max_tokens'),
   })
@@ -165,6 +171,8 @@ export interface Capabilities {
   jsonSchema: boolean;
   grammar: 'none' | 'llama-cpp' | 'vllm' | 'vllm-legacy' | 'native';
   logprobs: boolean;
+  /** Prompt and completion token ids on request (`return_token_ids`); the embedded model always. */
+  tokenIds?: boolean;
   /** Default `max_tokens`. */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
 }
@@ -376,7 +384,7 @@ export function backendRegistryFromConfig(
         concurrency: b.concurrency,
         timeoutMs: b.timeoutMs,
         retry: b.retry,
-        capabilities: { jsonSchema: true, grammar: 'native', logprobs: true },
+        capabilities: { jsonSchema: true, grammar: 'native', logprobs: true, tokenIds: true },
         description: b.description,
       });
     } else {
@@ -415,7 +423,7 @@ export function defaultLocalBackend(env: NodeJS.ProcessEnv = process.env): Local
     concurrency: parsed.concurrency,
     timeoutMs: parsed.timeoutMs,
     retry: parsed.retry,
-    capabilities: { jsonSchema: true, grammar: 'native', logprobs: true },
+    capabilities: { jsonSchema: true, grammar: 'native', logprobs: true, tokenIds: true },
     description: 'embedded SmolLM2-135M-Instruct (GGUF Q4_1) run in-process by node-llama-cpp',
   };
 }

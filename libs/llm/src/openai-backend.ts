@@ -64,6 +64,7 @@ export function buildRequestBody(
   if (req.stop && req.stop.length > 0) body.stop = req.stop;
   if (req.seed !== undefined) body.seed = req.seed;
   if (req.logprobs && backend.capabilities.logprobs) body.logprobs = true;
+  if (req.logprobs && backend.capabilities.tokenIds) body.return_token_ids = true;
 
   let constrained: boolean | undefined;
   const c = req.constraint;
@@ -160,7 +161,8 @@ function parseCompletion(
   if (typeof response === 'string') throw bad(`not JSON: ${clip(redact(response, [apiKey]), 200) || '(empty body)'}`);
   if (!response || typeof response !== 'object') throw bad('empty body');
   const r = response as {
-    choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown; logprobs?: { content?: Array<{ token?: unknown; logprob?: unknown }> | null } | null }>;
+    choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown; logprobs?: { content?: Array<{ token?: unknown; logprob?: unknown }> | null } | null; token_ids?: unknown; prompt_token_ids?: unknown }>;
+    prompt_token_ids?: unknown;
     usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
     error?: unknown;
   };
@@ -183,6 +185,13 @@ function parseCompletion(
     result.logprobs = choice.logprobs.content
       .filter((t) => typeof t?.token === 'string' && typeof t?.logprob === 'number')
       .map((t) => ({ token: t.token as string, logprob: t.logprob as number }));
+    // vLLM's `return_token_ids`: prompt ids at the top level (or per choice), completion ids per choice
+    const promptIds = tokenIdList(r.prompt_token_ids) ?? tokenIdList(choice.prompt_token_ids);
+    const completionIds = tokenIdList(choice.token_ids);
+    if (backend.capabilities.tokenIds && promptIds && completionIds && completionIds.length === result.logprobs.length) {
+      result.promptTokenIds = promptIds;
+      result.completionTokenIds = completionIds;
+    }
   }
   if (constrained !== undefined) result.constrained = constrained;
   return result;
@@ -241,4 +250,8 @@ function readRetryAfter(headers: unknown): number | undefined {
   if (Number.isFinite(Number(s))) return Number(s) * 1000;
   const date = Date.parse(s);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function tokenIdList(value: unknown): number[] | undefined {
+  return Array.isArray(value) && value.every((v) => Number.isInteger(v) && v >= 0) ? (value as number[]) : undefined;
 }

@@ -8,6 +8,9 @@ export interface AttemptResult {
   promptTokens?: number;
   completionTokens?: number;
   logprobs?: TokenLogprob[];
+  /** With logprobs, where the backend gives them: the prompt's ids after the chat template, the completion's ids. */
+  promptTokenIds?: number[];
+  completionTokenIds?: number[];
   /** Whether the request's constraint was enforced (undefined when none was requested). */
   constrained?: boolean;
 }

@@ -11,8 +11,10 @@ import {
 } from '@flowsteer/contracts';
 import { canvasTaskQueue, cliOwner, flowsteerHome } from '../paths';
 import { CliError } from '../processes';
-import { connectClient } from '../temporal';
+import { loadBackendRegistry } from '@flowsteer/llm';
+import { connectClient, pollersOf } from '../temporal';
 import { loadTrainConfig } from '../train/config';
+import { dryRunChecks, reachableOverHttp } from '../train/dry-run';
 import { publicationLine, stageLine, stepLine } from '../train/progress-line';
 import { RunFiles } from '../train/run-files';
 import { uiLink } from './solve';
@@ -22,6 +24,7 @@ export interface TrainOptions {
   name?: string;
   out?: string;
   detach?: boolean;
+  dryRun?: boolean;
   interval: string;
 }
 
@@ -39,6 +42,24 @@ export async function train(opts: TrainOptions): Promise<number> {
   const input: CwrpoTrainingInput = { name, config: file.config };
   const { client, connection } = await connectClient();
   try {
+    if (opts.dryRun) {
+      let registry;
+      try {
+        registry = loadBackendRegistry();
+      } catch (err) {
+        throw new CliError(`dry run: cannot read the backends configuration: ${(err as Error).message}`);
+      }
+      const report = await dryRunChecks(file.config, {
+        registry,
+        reachable: (b, model) => reachableOverHttp(b, model),
+        pollers: async (queue, type) => (await pollersOf(client, queue, type)).length,
+        canvasQueue: canvasTaskQueue(),
+      });
+      console.log(`dry run of ${workflowId} (${opts.config}):\n${report.lines.map((l) => `  ${l}`).join('\n')}`);
+      if (!report.ok) throw new CliError(`dry run: ${report.lines.filter((l) => l.startsWith('FAIL')).length} problem(s); the run was not started`);
+      console.log('dry run passed: `flowsteer train --config ...` without --dry-run starts it');
+      return 0;
+    }
     let handle: WorkflowHandle;
     try {
       handle = await client.workflow.start(CWRPO_TRAINING_WORKFLOW, {

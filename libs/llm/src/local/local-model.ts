@@ -346,7 +346,12 @@ export async function localChatAttempt(backend: LocalBackend, req: ChatRequest, 
       completionTokens: generated.length,
     };
     if (req.constraint) result.constrained = true;
-    if (req.logprobs) result.logprobs = tokenLogprobs(model, generated, probabilities, stoppedAt);
+    if (req.logprobs) {
+      result.logprobs = tokenLogprobs(model, generated, probabilities, stoppedAt);
+      // the exact ids: the prompt as evaluated (chat template applied) and the sampled tokens kept
+      result.promptTokenIds = promptTokens.map(Number);
+      result.completionTokenIds = generated.slice(0, result.logprobs.length).map(Number);
+    }
     return result;
   } catch (err) {
     if (err instanceof LlmError) throw err;

@@ -16,7 +16,7 @@ import { RunControl } from '../shared/run-control';
 import { resourceActivities, trainingActivities } from './activities';
 import { learnerRunId } from './ids';
 import { readTrainingConfig } from './options';
-import { batchItems, rolloutMetrics, scoreRollouts } from './rewards';
+import { batchItems, rolloutMetrics, scoreRollouts, unavailableStreak, type Rollout } from './rewards';
 import { runRollouts } from './rollouts';
 
 /** Steps kept in the progress query's history (older ones stay in `runs/<run>/steps/`). */
@@ -55,6 +55,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     checkpointPath: carry?.checkpointPath ?? null,
     history: (carry?.history ?? []).slice(),
     publication: carry?.publication as PolicyPublication | undefined,
+    unavailableInARow: carry?.unavailableInARow ?? 0,
   };
   const control = new RunControl(carry?.paused === true);
   let currentStep = 0;
@@ -99,6 +100,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
         ...(state.publication ? { publication: state.publication } : {}),
         generation: (carry?.generation ?? 0) + 1,
         ...(control.paused ? { paused: true } : {}),
+        ...(state.unavailableInARow ? { unavailableInARow: state.unavailableInARow } : {}),
       };
       return continueAsNew<typeof cwrpoTraining>({ ...input, carry: next });
     }
@@ -127,15 +129,26 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
       { datasets: config.datasets, seed: config.seed, step, count: config.problemsPerStep },
     ]);
     Object.assign(rollouts, { done: 0, total: tasks.length * config.groupSize, failed: 0 });
+    const finishedInOrder: Rollout[] = [];
     const done = await runRollouts(
       { name: input.name, runId, step, config, policyVersion: state.policyVersion, ...(state.publication?.published && state.publication.adapterName ? { directorModel: state.publication.adapterName } : {}), ...(owner ? { owner } : {}), concurrency: config.concurrency ?? Math.max(1, tasks.length * config.groupSize), gate: control.mayProceed },
       tasks,
       acts,
       (r) => {
+        finishedInOrder.push(r);
         rollouts.done += 1;
         if (!r.outcome || r.outcome.status === 'failed') rollouts.failed += 1;
       },
     );
+    state.unavailableInARow = unavailableStreak(state.unavailableInARow, finishedInOrder);
+    const limit = config.maxUnavailableInARow ?? config.groupSize * config.problemsPerStep;
+    if (state.unavailableInARow >= limit) {
+      throw ApplicationFailure.nonRetryable(
+        `step ${step}: ${state.unavailableInARow} rollouts in a row ended backend-unavailable (limit ${limit}): the director "${config.director}" or executor "${config.executor}" backend is down. ` +
+          `No step was applied for them; fix the backends and start the run again from step ${step} (startStep).`,
+        FAILURE.backendsUnavailable,
+      );
+    }
     const scored = scoreRollouts(done, config);
     const { items, groups } = batchItems(scored, config);
     const metrics: Record<string, number> = rolloutMetrics(done, scored, groups);
@@ -152,7 +165,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
         runId: learnerRun,
         step,
         directorBackend: config.director,
-        tokenizer: config.tokenizer ?? 'auto',
+        tokenizer: config.tokenizer ?? 'sampled',
         baseModel: config.baseModel,
         ...(config.maxSampleTokens ? { maxSampleTokens: config.maxSampleTokens } : {}),
         ...(config.prompts ? { prompts: config.prompts } : {}),

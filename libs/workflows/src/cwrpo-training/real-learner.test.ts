@@ -73,7 +73,8 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
   async function startLearner(): Promise<ChildProcess> {
     const proc = spawn(PYTHON, ['-m', 'flowsteer_learner.worker'], {
       cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS, FLOWSTEER_LEARNER_TASK_QUEUE: h.learnerQueue, FLOWSTEER_ARTIFACTS: h.artifactsDir, HF_HUB_OFFLINE: '1', OMP_NUM_THREADS: '1', FLOWSTEER_METRICS_PROMETHEUS_BIND: metricsBind },
+      // PYTHONPATH: this checkout's learner, not whichever one the shared virtualenv's .pth names
+      env: { ...process.env, PYTHONPATH: join(ROOT, 'apps', 'learner'), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS, FLOWSTEER_LEARNER_TASK_QUEUE: h.learnerQueue, FLOWSTEER_ARTIFACTS: h.artifactsDir, HF_HUB_OFFLINE: '1', OMP_NUM_THREADS: '1', FLOWSTEER_METRICS_PROMETHEUS_BIND: metricsBind },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let own = '';
@@ -175,9 +176,8 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     const name = `embedded${Date.now().toString(36)}`;
     const workflowId = `train-${name}`;
     const config = trainingConfig(h, { director: 'local', executor: 'local', maxTurns: 2, baseModel: 'local' }, {
-      tokenizer: 'auto', // node-llama-cpp reads the GGUF's own vocabulary, the ids the learner trains on
+      tokenizer: 'sampled', // the ids the embedded model fed and sampled, one sample per director turn
       learnerHeartbeatSeconds: 300,
-      prompts: 'none',
       maxSampleTokens: 512,
       learningRate: 1e-4,
       learner: { warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj'] } },
@@ -191,6 +191,10 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       expect(Number.isFinite(s.metrics.loss)).toBe(true);
       expect(s.metrics.learnerMaskedTokens).toBeGreaterThan(0);
       expect(s.metrics.published).toBe(1); // the learner's llama.cpp adapter, loaded by the embedded model
+      // every trained token carries the sampler's log-prob; the mismatch is measured at step start
+      expect(s.metrics.learnerSamplerTokens).toBe(s.metrics.learnerMaskedTokens);
+      expect(Number.isFinite(s.metrics.learnerSamplerLogprobAbsDiff)).toBe(true);
+      console.log(`step ${s.step}: ${s.metrics.batchSamples} samples (one per director turn), sampler-learner mean |dlogp| ${s.metrics.learnerSamplerLogprobAbsDiff}, k3 ${s.metrics.learnerSamplerKlK3}, ratio mean ${s.metrics.learnerRatioMean}`);
     }
     expect(result.publication).toMatchObject({ published: true, adapterName: `${workflowId}-step-2` });
     expect(existsSync(join(h.artifactsDir, 'runs', workflowId, 'step-2', 'adapter', 'adapter.gguf'))).toBe(true);

@@ -5,7 +5,9 @@ import { EVAL_METHODS, type EvalItemResult, type EvalMethod, type EvalReportRow 
  *
  * Scores are means in percent (2 decimals) over the items of a group; a failed unit counts as 0
  * (it is also counted in `failures`), an item the worker could not score (code without a sandbox)
- * is left out of the score means. Turns and tokens are means over the units that completed;
+ * is left out of the score means. A session that ended `backend-unavailable` (its backends were down
+ * for its whole outage budget) says nothing about the method: it is counted in `unavailable` and
+ * left out of every mean (scores, turns, tokens), never scored 0. Turns and tokens are means over the units that completed;
  * `costUsd` is the group's total.
  */
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -27,9 +29,11 @@ export function aggregateRows(results: readonly EvalItemResult[], by: 'dataset' 
   return rows.sort((a, b) => (a.dataset === b.dataset ? methodOrder(a.method) - methodOrder(b.method) : a.dataset < b.dataset ? -1 : 1));
 }
 
+export const isUnavailable = (r: EvalItemResult): boolean => r.status === 'backend-unavailable';
+
 export function groupMetrics(items: readonly EvalItemResult[]): Record<string, number> {
-  const failed = items.filter((r) => !r.ok);
-  const done = items.filter((r) => r.ok);
+  const failed = items.filter((r) => !r.ok && !isUnavailable(r));
+  const done = items.filter((r) => r.ok && !isUnavailable(r));
   const keys = new Set<string>();
   for (const r of done) for (const key of Object.keys(r.metrics)) keys.add(key);
   const metrics: Record<string, number> = {};
@@ -47,6 +51,7 @@ export function groupMetrics(items: readonly EvalItemResult[]): Record<string, n
   metrics.executorTokens = round(mean((r) => r.executorTokens), 0);
   metrics.costUsd = round(items.reduce((s, r) => s + r.costUsd, 0), 6);
   metrics.failures = failed.length;
+  metrics.unavailable = items.filter(isUnavailable).length;
   return metrics;
 }
 
@@ -56,7 +61,7 @@ export function progressMetrics(results: readonly EvalItemResult[]): Record<stri
   for (const row of aggregateRows(results)) {
     if (row.metrics.primary !== undefined) out[`${row.dataset}.${row.method}.primary`] = row.metrics.primary;
   }
-  const sessions = results.filter((r) => r.method === 'flowsteer' && r.ok);
+  const sessions = results.filter((r) => r.method === 'flowsteer' && r.ok && !isUnavailable(r));
   if (sessions.length) out.meanTurns = round(sessions.reduce((s, r) => s + r.turns, 0) / sessions.length);
   return out;
 }

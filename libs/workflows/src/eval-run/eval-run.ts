@@ -29,7 +29,7 @@ import {
 import type { canvasSession } from '../canvas-session/canvas-session';
 import { innermostMessage as describeFailure, sandboxPoolDown } from '../canvas-session/failures';
 import { evalActivities, type EvalActivityProxies } from './activities';
-import { aggregateRows, progressMetrics } from './aggregate';
+import { aggregateRows, isUnavailable, progressMetrics } from './aggregate';
 import { fixedWorkflowFor } from './fixed-workflows';
 import { evalSessionId, runSuffix, unitKey } from './ids';
 import { paperReferenceFor } from './paper-reference';
@@ -261,6 +261,7 @@ export function buildReport(input: EvalRunInput, plan: EvalDatasetPlan[], method
     byTaskType,
     paper,
     failures: results.filter((r) => !r.ok).map((r) => ({ key: r.key, error: r.error ?? 'failed' })),
+    ...(results.some(isUnavailable) ? { unavailable: results.filter(isUnavailable).map((r) => ({ key: r.key, error: r.error ?? 'backend-unavailable' })) } : {}),
     markdown: renderReportMarkdown({ rows, byTaskType, paper, datasets, methods }),
   };
 }

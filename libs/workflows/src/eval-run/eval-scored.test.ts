@@ -57,11 +57,11 @@ describe('evalRun report: no unscored cell where a scorer exists', () => {
     expect(tableLines).toContain('| Executor alone (one call) | 100.00 | 100.00 | 100.00 | 100.00 | 100.00 |');
 
     // the details table names the families; MATH has all four, GSM8K no symbolic, code no lenient/symbolic
-    expect(md).toContain('| Dataset | Method | n | failed | canonical (official scorer) | lenient | symbolic (sympy) | FlowSteer-compatible |');
-    expect(md).toMatch(/\| MATH \| flowsteer \| 1 \| 0 \| accuracy 100\.00 \| accuracy 100\.00 \| accuracy 100\.00 \| accuracy 100\.00 \|/);
-    expect(md).toMatch(/\| GSM8K \| flowsteer \| 1 \| 0 \| accuracy 100\.00 \| accuracy 100\.00 \| — \| accuracy 100\.00 \|/);
+    expect(md).toContain('| Dataset | Method | n | failed | unavail. | canonical (official scorer) | lenient | symbolic (sympy) | FlowSteer-compatible |');
+    expect(md).toMatch(/\| MATH \| flowsteer \| 1 \| 0 \| 0 \| accuracy 100\.00 \| accuracy 100\.00 \| accuracy 100\.00 \| accuracy 100\.00 \|/);
+    expect(md).toMatch(/\| GSM8K \| flowsteer \| 1 \| 0 \| 0 \| accuracy 100\.00 \| accuracy 100\.00 \| — \| accuracy 100\.00 \|/);
     for (const title of ['MBPP', 'HumanEval', 'DS-1000']) {
-      expect(md).toMatch(new RegExp(`\\| ${title} \\| flowsteer \\| 1 \\| 0 \\| pass@1 100\\.00 \\| — \\| — \\| pass@1 \\d+\\.\\d\\d \\|`));
+      expect(md).toMatch(new RegExp(`\\| ${title} \\| flowsteer \\| 1 \\| 0 \\| 0 \\| pass@1 100\\.00 \\| — \\| — \\| pass@1 \\d+\\.\\d\\d \\|`));
     }
     // the FlowSteer-compatible code metric is the workflow's own Test verdict: no Test ran in these sessions
     const fsRow = (d: string) => result.report.rows.find((r) => r.dataset === d && r.method === 'flowsteer');

@@ -55,11 +55,11 @@ export function renderReportMarkdown(opts: {
   );
   lines.push(
     '',
-    'Scores in percent, canonical metrics (the official scorers\' decisions; see the table below for the other families); `n/s` = not scored on this worker (code and the symbolic check need the sandbox); a failed item counts as 0.',
+    'Scores in percent, canonical metrics (the official scorers\' decisions; see the table below for the other families); `n/s` = not scored on this worker (code and the symbolic check need the sandbox); a failed item counts as 0; an item whose backends were unavailable (`unavail.`) is not scored and counts nowhere.',
     '',
   );
-  lines.push(`| Dataset | Method | n | failed | ${FAMILY_HEADERS.join(' | ')} | mean turns | director tok/item | executor tok/item | cost USD |`);
-  lines.push(`|---|---|---:|---:|${FAMILY_HEADERS.map(() => '---').join('|')}|---:|---:|---:|---:|`);
+  lines.push(`| Dataset | Method | n | failed | unavail. | ${FAMILY_HEADERS.join(' | ')} | mean turns | director tok/item | executor tok/item | cost USD |`);
+  lines.push(`|---|---|---:|---:|---:|${FAMILY_HEADERS.map(() => '---').join('|')}|---:|---:|---:|---:|`);
   for (const d of datasets) {
     const column = datasetColumn(d);
     for (const method of opts.methods) {
@@ -73,7 +73,7 @@ export function renderReportMarkdown(opts: {
         family('flowsteer_', true),
       ];
       lines.push(
-        `| ${column.title} | ${method} | ${row.n} | ${row.metrics.failures ?? 0} | ${cells.join(' | ')} | ${fmt(row.metrics.meanTurns)} | ${row.metrics.directorTokens ?? 0} | ${row.metrics.executorTokens ?? 0} | ${(row.metrics.costUsd ?? 0).toFixed(4)} |`,
+        `| ${column.title} | ${method} | ${row.n} | ${row.metrics.failures ?? 0} | ${row.metrics.unavailable ?? 0} | ${cells.join(' | ')} | ${fmt(row.metrics.meanTurns)} | ${row.metrics.directorTokens ?? 0} | ${row.metrics.executorTokens ?? 0} | ${(row.metrics.costUsd ?? 0).toFixed(4)} |`,
       );
     }
   }
