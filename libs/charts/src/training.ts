@@ -13,7 +13,8 @@ const PANELS: { title: string; key: string; se?: string; std?: string; n?: strin
   { title: 'correctness', key: 'correctnessMean' },
   { title: 'KL to the reference', key: 'kl' },
   { title: 'clipped fraction', key: 'clippedFraction' },
-  { title: 'learner tokens/s', key: 'tokensPerSec' },
+  { title: 'importance ratio (mean)', key: 'ratioMean' },
+  { title: 'learner tokens/s', key: 'tokensPerSecond' },
   { title: 'turns per session', key: 'turnsMean' },
 ];
 

@@ -22,7 +22,7 @@ import { runRollouts } from './rollouts';
 /** Steps kept in the progress query's history (older ones stay in `runs/<run>/steps/`). */
 const HISTORY_WINDOW = 200;
 const DEFAULT_CAN_EVERY = 5;
-const LEARNER_KEYS = new Set(['loss', 'surrogate', 'kl', 'clippedFraction', 'gradNorm', 'lr']);
+const LEARNER_KEYS = new Set(['loss', 'surrogate', 'kl', 'clippedFraction', 'gradNorm', 'lr', 'ratioMean', 'ratioMax', 'tokensPerSecond', 'samplerLogprobAbsDiff', 'samplerKlK3']);
 
 /**
  * CWRPO training (issue 9, DESIGN §5): per step, sample problems (seeded by (seed, step)), run G
