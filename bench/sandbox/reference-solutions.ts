@@ -11,6 +11,7 @@
  * from one invocation. Prints pass counts, the failing ids, and how verdicts were reached.
  */
 import { resolve } from 'node:path';
+import type * as SandboxLib from '../../libs/sandbox/src';
 import { APPS_SOLUTIONS } from '../../libs/sandbox/src/test-support/apps-solutions';
 import { appsItems, humanEvalItems, mbppItems } from '../../libs/sandbox/src/test-support/bench-data';
 
@@ -19,7 +20,7 @@ function arg(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
 }
 
-type Lib = typeof import('../../libs/sandbox/src');
+type Lib = typeof SandboxLib;
 
 async function main(): Promise<void> {
   const impl = resolve(arg('impl', resolve(__dirname, '../../libs/sandbox/src')));
