@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { HealthCheckActivities } from '@flowsteer/contracts';
 import { LlmClient, createLlmActivities, loadBackendRegistry, setLocalAdapterResolver } from '@flowsteer/llm';
 import { createOperatorActivities } from '@flowsteer/operators';
-import { createSandbox, type SandboxRunner } from '@flowsteer/sandbox';
+import { createSandbox, isolationWarnings, type SandboxRunner } from '@flowsteer/sandbox';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { createEvalActivities, defaultReportsDir } from './eval-activities';
 import { createCodeScorer } from './code-scorer';
@@ -55,7 +55,9 @@ export async function createActivities(deps: ActivityDeps) {
 
 async function createSandboxOrExplain(): Promise<SandboxRunner | null> {
   try {
-    return await createSandbox();
+    const sandbox = await createSandbox();
+    for (const w of isolationWarnings(sandbox.isolation)) console.error(`[sandbox] WARNING ${w}`);
+    return sandbox;
   } catch (err) {
     console.error(`code execution disabled on this worker: ${(err as Error).message}`);
     return null;

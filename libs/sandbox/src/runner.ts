@@ -195,9 +195,14 @@ export function classifyStop(input: {
   return { stopReason: 'error', detail: `exit code ${input.exitCode}` };
 }
 
-/** Parses the wrapper's report: "flowsteer-status <rc>" then `times` (self, then children). */
+/**
+ * Parses the wrapper's report: "flowsteer-status <rc>" then `times` (self, then children). The
+ * wrapper writes it last, after the program ended: the last one counts (the program could write
+ * earlier ones through /proc/1/fd).
+ */
 export function parseStatus(text: string): { rc: number; cpuTimeMs: number } | undefined {
-  const m = /flowsteer-status (\d+)\n[^\n]*\n\s*(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(text);
+  const all = [...text.matchAll(/flowsteer-status (\d+)\n[^\n]*\n\s*(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/g)];
+  const m = all[all.length - 1];
   if (!m) return undefined;
   const [, rc, um, us, sm, ss] = m;
   const cpu = (Number(um) * 60 + Number(us) + Number(sm) * 60 + Number(ss)) * 1000;
@@ -510,8 +515,10 @@ export class SandboxRunner {
       (child.stdout as Readable).on('data', collect(out));
       (child.stderr as Readable).on('data', collect(err));
       const statusStream = child.stdio[STATUS_FD] as Readable;
+      // the status channel counts against the output limit too (the program can reach it)
       statusStream.on('data', (chunk: Buffer) => {
-        if (status.reduce((s, b) => s + b.length, 0) < 4096) status.push(chunk);
+        if (status.reduce((s, b) => s + b.length, 0) < 4096) collect(status)(chunk);
+        else collect([])(chunk);
       });
       const feed = (stream: Writable | null | undefined, data: string | Buffer) => {
         if (!stream) return;
@@ -535,9 +542,11 @@ export class SandboxRunner {
         const stdoutText = Buffer.concat(out).toString('utf8');
         const stderrText = Buffer.concat(err).toString('utf8');
         const reported = parseStatus(Buffer.concat(status).toString('utf8'));
+        // The exit status is the launcher's (bwrap/unshare pass on their init's, which is the
+        // wrapper's, which is the program's): the in-sandbox report only gives the CPU times, since
+        // the program can write to the status fd through /proc/1/fd before it dies.
         let exitCode: number | null = exited.code;
         let sig: string | null = exited.signal;
-        if (sig === null && reported) exitCode = reported.rc;
         if (sig === null && exitCode !== null && exitCode > 128 && exitCode < 128 + 65) {
           // The shell reports a program killed by signal N as 128+N (so do bwrap and unshare).
           sig = signalName(exitCode - 128);

@@ -1,4 +1,5 @@
 import { TASK_QUEUES } from '@flowsteer/contracts';
+import { createSandbox, isolationWarnings } from '@flowsteer/sandbox';
 import { readFileSync } from 'node:fs';
 import { CliError, readPid, removeFile, runTemporalScript, spawnWorker, stopProcess } from '../processes';
 import { runtimePaths, temporalAddress, temporalUiUrl } from '../paths';
@@ -67,6 +68,7 @@ export async function status(): Promise<number> {
   const serverCode = runTemporalScript('status');
   const pid = readPid(paths.workerPid);
   console.log(pid ? `worker: running (pid ${pid}), log ${paths.workerLog}` : 'worker: stopped');
+  await printSandbox();
   if (serverCode === 0) {
     const { client, connection } = await connectClient();
     try {
@@ -80,6 +82,18 @@ export async function status(): Promise<number> {
     console.log(`Temporal: ${temporalAddress()}  UI: ${temporalUiUrl()}`);
   }
   return serverCode === 0 && pid ? 0 : 1;
+}
+
+/** The code sandbox this machine gives a worker, and what is weaker than intended (issue #12). */
+async function printSandbox(): Promise<void> {
+  try {
+    const sandbox = await createSandbox({ log: () => undefined });
+    console.log(`sandbox: ${sandbox.isolation.label}`);
+    for (const w of isolationWarnings(sandbox.isolation)) console.log(`sandbox WARNING: ${w}`);
+    await sandbox.close();
+  } catch (e) {
+    console.log(`sandbox WARNING: cannot start one here: ${(e as Error).message.split('\n')[0]}`);
+  }
 }
 
 function tail(file: string, lines: number): string {
