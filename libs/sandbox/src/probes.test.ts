@@ -2,16 +2,17 @@
  * The probes of issue #12, each as a test that failed on main before the fix: forged exit status,
  * the status channel outside the output limit, a writable /dev and an uncapped /dev/shm under
  * bubblewrap, the shared kernel keyring (and AF_VSOCK), the request's environment reaching the
- * root launcher, and the `__main__` reporter of the check harness. Run against every isolating
+ * root launcher, descriptors the worker inherited, and the `__main__` reporter of the check harness. Run against every isolating
  * mechanism that works here (the keyring and /dev probes: bubblewrap, where they are contained).
  */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isolationWarnings } from './isolation/warnings';
 import { type MechanismName, SandboxRunner } from './runner';
 import { scoreHumanEval } from './scorers/humaneval';
-import { isolatingRunners } from './test-support/sandboxes';
+import { isolatingRunners, REPO_ROOT } from './test-support/sandboxes';
 
 jest.setTimeout(120_000);
 
@@ -32,7 +33,7 @@ const GRAB_STATUS_FD = `import ctypes, os
 libc = ctypes.CDLL(None, use_errno=True)
 def grab():
     for n in os.listdir('/proc/1/fd'):
-        if int(n) <= 2:
+        if int(n) <= 2 or not os.readlink('/proc/1/fd/' + n).startswith('socket:'):
             continue
         try:
             return os.open('/proc/1/fd/' + n, os.O_WRONLY)
@@ -130,6 +131,24 @@ except OSError as e:
       }
     } finally {
       await unsafe.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('descriptors the worker inherited (without close-on-exec) do not reach the sandbox', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowsteer-fd-'));
+    const secret = `inherited-secret-${process.pid}`;
+    writeFileSync(join(dir, 'secret'), secret);
+    try {
+      const out = execFileSync('bash', ['-c', 'exec 250<"$1"; exec node --import tsx "$2"', 'bash', join(dir, 'secret'), join(__dirname, 'test-support/fd-probe.ts')], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 90_000,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+      });
+      expect(out).toMatch(/probe ran under/);
+      expect(out).not.toContain(secret);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -21,6 +21,7 @@ import {
   STATUS_FD,
   unsharePlan,
 } from './isolation/mechanisms';
+import { inheritedFds, stdioCoveringInherited } from './isolation/fds';
 import { DEFAULT_LIMITS, MAX_LIMITS, type ResolvedLimits, resolveLimits } from './limits';
 import { childrenOf, cpuMsOfUid, killAllOfUid } from './procfs';
 import { findPython, type PythonInfo } from './python';
@@ -229,6 +230,8 @@ function hasCommand(name: string): Promise<boolean> {
  */
 export class SandboxRunner {
   private readonly semaphore: Semaphore;
+  /** fds this process inherited without close-on-exec: covered with /dev/null in every launch. */
+  private readonly inheritedFds: number[];
   private readonly defaults: ResolvedLimits;
   private readonly max: ResolvedLimits;
   private readonly running = new Set<AbortController>();
@@ -244,6 +247,7 @@ export class SandboxRunner {
     private readonly log: (line: string) => void,
   ) {
     this.semaphore = new Semaphore(isolation.concurrency);
+    this.inheritedFds = inheritedFds();
     this.defaults = defaults;
     this.max = max;
   }
@@ -446,7 +450,7 @@ export class SandboxRunner {
   private execute(plan: LaunchPlan, limits: ResolvedLimits, stdin: string, uid: number | undefined, signal: AbortSignal): Promise<RunOutcome> {
     return new Promise<RunOutcome>((resolve, reject) => {
       const started = process.hrtime.bigint();
-      const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe', 'pipe', ...plan.fdContents.map(() => 'pipe' as const)];
+      const stdio = stdioCoveringInherited(['pipe', 'pipe', 'pipe', 'pipe', ...plan.fdContents.map(() => 'pipe' as const)], this.inheritedFds);
       let child: ChildProcess;
       try {
         child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio });
