@@ -1,5 +1,5 @@
 import { newNonce, type RunCode, type RunSummary, summarise, verdict } from './check';
-import { APPS_CALL_CHILD, APPS_COMPARE, APPS_HARNESS } from './harness';
+import { APPS_CALL_CHILD, APPS_COMPARE, APPS_HARNESS } from './apps-harness';
 
 /** One APPS test: MapCoder's layout (input text; output = list of accepted outputs / [return value]). */
 export interface AppsTest {

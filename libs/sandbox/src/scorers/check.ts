@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CodeRunLimits, CodeRunRequest, CodeRunResult, StopReason } from '@flowsteer/contracts';
-import { CHECK_CHILD, CHECK_HARNESS } from './harness';
+import { CHECK_CHILD, CHECK_HARNESS } from './check-harness';
 
 /** Anything that runs a request in the sandbox: `runner.runCode`, or an activity proxy's `runCode`. */
 export type RunCode = (req: CodeRunRequest) => Promise<CodeRunResult>;
