@@ -56,7 +56,7 @@ export async function createActivities(deps: ActivityDeps) {
 async function createSandboxOrExplain(): Promise<SandboxRunner | null> {
   try {
     const sandbox = await createSandbox();
-    for (const w of isolationWarnings(sandbox.isolation)) console.error(`[sandbox] WARNING ${w}`);
+    for (const w of isolationWarnings({ ...sandbox.isolation, memoryPerRun: sandbox.memoryCgroups !== undefined })) console.error(`[sandbox] WARNING ${w}`);
     return sandbox;
   } catch (err) {
     console.error(`code execution disabled on this worker: ${(err as Error).message}`);

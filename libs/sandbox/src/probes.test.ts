@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { detectMemoryCgroup } from './isolation/cgroup';
 import { isolationWarnings } from './isolation/warnings';
 import { type MechanismName, SandboxRunner } from './runner';
 import { scoreHumanEval } from './scorers/humaneval';
@@ -150,6 +151,27 @@ except OSError as e:
       expect(out).not.toContain(secret);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('memory is limited per run across its processes where the machine has a writable memory cgroup (was: 4 x 180 MB with memoryMb=256)', async () => {
+    const code = `import os, time
+pids = []
+for i in range(4):
+    pid = os.fork()
+    if pid == 0:
+        block = 'x' * (180 << 20)
+        time.sleep(1.5)
+        os._exit(0)
+    pids.append(pid)
+alive = sum(1 for p in pids if os.waitpid(p, 0)[1] == 0)
+print('children that kept 180 MB:', alive)
+`;
+    if (!detectMemoryCgroup()) return console.warn('no writable memory cgroup here: only RLIMIT_AS per process applies');
+    for (const { mechanism, runner } of runners) {
+      const r = await runner.run({ code, limits: { memoryMb: 256, maxProcesses: 16, wallTimeMs: 30_000 } });
+      const alive = Number(/kept 180 MB: (\d+)/.exec(r.stdout)?.[1] ?? '0');
+      expect([mechanism, alive <= 1]).toEqual([mechanism, true]);
     }
   });
 

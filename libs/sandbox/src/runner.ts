@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { constants as osConstants, cpus, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { CodeRunLimits, CodeRunRequest, CodeRunResult, StopReason } from '@flowsteer/contracts';
+import type { CodeRunLimits, CodeRunRequest, CodeRunResult } from '@flowsteer/contracts';
 import { SandboxRequestError, SandboxUnavailableError } from './errors';
 import {
   bubblewrapPlan,
@@ -21,11 +21,15 @@ import {
   STATUS_FD,
   unsharePlan,
 } from './isolation/mechanisms';
+import { createRunCgroup, detectMemoryCgroup, type MemoryCgroups, type RunCgroup } from './isolation/cgroup';
 import { inheritedFds, stdioCoveringInherited } from './isolation/fds';
 import { DEFAULT_LIMITS, MAX_LIMITS, type ResolvedLimits, resolveLimits } from './limits';
 import { childrenOf, cpuMsOfUid, killAllOfUid } from './procfs';
 import { findPython, type PythonInfo } from './python';
 import { Semaphore } from './semaphore';
+import { classifyStop, parseStatus, signalName } from './stop';
+
+export { classifyStop, parseStatus } from './stop';
 import { returnUid, takeUid, uidBase } from './uid-pool';
 
 export type { MechanismName } from './isolation/mechanisms';
@@ -88,7 +92,6 @@ interface RunOutcome {
 }
 
 const PROBE_CODE = 'import os\nprint("flowsteer-probe", os.getuid())\n';
-const OUTPUT_TAIL_FOR_CLASSIFY = 4096;
 
 function envFlag(name: string): boolean {
   const v = process.env[name];
@@ -158,57 +161,6 @@ export function requestFiles(req: CodeRunRequest, limits: ResolvedLimits): { pat
   return files;
 }
 
-function signalName(n: number): string | null {
-  for (const [name, num] of Object.entries(osConstants.signals)) if (num === n) return name;
-  return null;
-}
-
-const MEMORY_PATTERNS = [/^(?:\w+\.)*\w*MemoryError\b/m, /Cannot allocate memory/, /std::bad_alloc/, /Unable to allocate [\d.]+ \w+ for an array/, /out of memory/i];
-const DISK_PATTERNS = [/No space left on device/, /File too large/];
-
-/** Decides why a run stopped from what is known when it ended (pure; unit-tested). */
-export function classifyStop(input: {
-  killedFor?: 'timeout' | 'output-limit' | 'cancelled';
-  exitCode: number | null;
-  signal: string | null;
-  cpuTimeMs: number;
-  limits: ResolvedLimits;
-  stderr: string;
-}): { stopReason: StopReason; detail?: string } {
-  const { limits } = input;
-  if (input.killedFor === 'timeout') return { stopReason: 'timeout', detail: `wall-time limit of ${limits.wallTimeMs} ms reached` };
-  if (input.killedFor === 'output-limit') return { stopReason: 'output-limit', detail: `output limit of ${limits.maxOutputBytes} bytes (stdout + stderr) reached` };
-  if (input.killedFor === 'cancelled') return { stopReason: 'killed', detail: 'cancelled by the caller' };
-  const cpuLimitMs = limits.cpuTimeSec * 1000;
-  if (input.signal === 'SIGXCPU' || (input.signal === 'SIGKILL' && input.cpuTimeMs >= cpuLimitMs * 0.9)) {
-    return { stopReason: 'timeout', detail: `CPU-time limit of ${limits.cpuTimeSec} s reached` };
-  }
-  if (input.signal === 'SIGXFSZ') return { stopReason: 'output-limit', detail: `file-size limit of ${limits.diskMb} MB reached` };
-  if (input.exitCode === 0 && input.signal === null) return { stopReason: 'ok' };
-  const tail = input.stderr.slice(-OUTPUT_TAIL_FOR_CLASSIFY);
-  const lastLines = tail.trimEnd().split('\n').slice(-3).join('\n');
-  if (MEMORY_PATTERNS.some((p) => p.test(lastLines))) return { stopReason: 'memory', detail: `memory limit of ${limits.memoryMb} MB reached` };
-  if (DISK_PATTERNS.some((p) => p.test(lastLines))) return { stopReason: 'output-limit', detail: `disk limit of ${limits.diskMb} MB reached` };
-  if (input.signal && ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'].includes(input.signal)) {
-    return { stopReason: 'killed', detail: `terminated by ${input.signal}` };
-  }
-  if (input.signal) return { stopReason: 'error', detail: `crashed with ${input.signal}` };
-  return { stopReason: 'error', detail: `exit code ${input.exitCode}` };
-}
-
-/**
- * Parses the wrapper's report: "flowsteer-status <rc>" then `times` (self, then children). The
- * wrapper writes it last, after the program ended: the last one counts (the program could write
- * earlier ones through /proc/1/fd).
- */
-export function parseStatus(text: string): { rc: number; cpuTimeMs: number } | undefined {
-  const all = [...text.matchAll(/flowsteer-status (\d+)\n[^\n]*\n\s*(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/g)];
-  const m = all[all.length - 1];
-  if (!m) return undefined;
-  const [, rc, um, us, sm, ss] = m;
-  const cpu = (Number(um) * 60 + Number(us) + Number(sm) * 60 + Number(ss)) * 1000;
-  return { rc: Number(rc), cpuTimeMs: Math.round(cpu) };
-}
 
 function probeText(file: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {
@@ -232,6 +184,8 @@ export class SandboxRunner {
   private readonly semaphore: Semaphore;
   /** fds this process inherited without close-on-exec: covered with /dev/null in every launch. */
   private readonly inheritedFds: number[];
+  /** Where per-run memory cgroups go (root worker, writable memory cgroup), else undefined. */
+  readonly memoryCgroups: MemoryCgroups | undefined;
   private readonly defaults: ResolvedLimits;
   private readonly max: ResolvedLimits;
   private readonly running = new Set<AbortController>();
@@ -248,6 +202,7 @@ export class SandboxRunner {
   ) {
     this.semaphore = new Semaphore(isolation.concurrency);
     this.inheritedFds = inheritedFds();
+    this.memoryCgroups = process.env.FLOWSTEER_SANDBOX_CGROUP === '0' ? undefined : detectMemoryCgroup();
     this.defaults = defaults;
     this.max = max;
   }
@@ -408,6 +363,7 @@ export class SandboxRunner {
     let uid: number | undefined;
     let plan: LaunchPlan | undefined;
     let outcome: RunOutcome | undefined;
+    let cgroup: RunCgroup | undefined;
     try {
       if (root) {
         uid = takeUid();
@@ -424,7 +380,8 @@ export class SandboxRunner {
         features: this.features,
       };
       plan = mechanism === 'bubblewrap' ? bubblewrapPlan(ctx) : mechanism === 'unshare' ? unsharePlan(ctx) : await rlimitsPlan(ctx);
-      outcome = await this.execute(plan, limits, req.stdin ?? '', uid, controller.signal);
+      cgroup = this.memoryCgroups ? createRunCgroup(this.memoryCgroups, limits.memoryMb * 1024 * 1024) : undefined;
+      outcome = await this.execute(plan, limits, req.stdin ?? '', uid, controller.signal, cgroup);
       return outcome.result;
     } finally {
       // With a pid namespace, a program that ended by itself took everything it started with it
@@ -440,6 +397,7 @@ export class SandboxRunner {
         returnUid(uid);
       }
       await plan?.cleanup?.().catch(() => undefined);
+      await cgroup?.remove();
       options.signal?.removeEventListener('abort', onOuterAbort);
       this.running.delete(controller);
       this.completed++;
@@ -447,13 +405,16 @@ export class SandboxRunner {
     }
   }
 
-  private execute(plan: LaunchPlan, limits: ResolvedLimits, stdin: string, uid: number | undefined, signal: AbortSignal): Promise<RunOutcome> {
+  private execute(plan: LaunchPlan, limits: ResolvedLimits, stdin: string, uid: number | undefined, signal: AbortSignal, cgroup?: RunCgroup): Promise<RunOutcome> {
     return new Promise<RunOutcome>((resolve, reject) => {
       const started = process.hrtime.bigint();
       const stdio = stdioCoveringInherited(['pipe', 'pipe', 'pipe', 'pipe', ...plan.fdContents.map(() => 'pipe' as const)], this.inheritedFds);
       let child: ChildProcess;
       try {
-        child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio });
+        // with a memory cgroup, a shell joins it first and then becomes the launcher, so that
+        // everything the launcher starts is in it (joining from here after spawn would race bwrap)
+        const [file, args] = cgroup ? ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, plan.file, ...plan.args]] : [plan.file, plan.args];
+        child = spawn(file, args, { cwd: plan.cwd, env: plan.env, detached: true, stdio });
       } catch (e) {
         reject(e);
         return;
@@ -557,7 +518,7 @@ export class SandboxRunner {
           if (sig) exitCode = null;
         }
         const cpuTimeMs = reported?.cpuTimeMs ?? cpuAtKill ?? 0;
-        const { stopReason, detail } = classifyStop({ killedFor, exitCode, signal: sig, cpuTimeMs, limits, stderr: stderrText });
+        const { stopReason, detail } = classifyStop({ killedFor, exitCode, signal: sig, cpuTimeMs, limits, stderr: stderrText, oomKilled: cgroup?.oomKilled() ?? false });
         resolve({
           result: {
             stdout: stdoutText,

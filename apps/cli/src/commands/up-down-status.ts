@@ -88,8 +88,8 @@ export async function status(): Promise<number> {
 async function printSandbox(): Promise<void> {
   try {
     const sandbox = await createSandbox({ log: () => undefined });
-    console.log(`sandbox: ${sandbox.isolation.label}`);
-    for (const w of isolationWarnings(sandbox.isolation)) console.log(`sandbox WARNING: ${w}`);
+    console.log(`sandbox: ${sandbox.isolation.label}${sandbox.memoryCgroups ? `, memory per run (cgroup v${sandbox.memoryCgroups.version})` : ''}`);
+    for (const w of isolationWarnings({ ...sandbox.isolation, memoryPerRun: sandbox.memoryCgroups !== undefined })) console.log(`sandbox WARNING: ${w}`);
     await sandbox.close();
   } catch (e) {
     console.log(`sandbox WARNING: cannot start one here: ${(e as Error).message.split('\n')[0]}`);

@@ -4,6 +4,8 @@ import { seccompProgram } from './seccomp';
 export interface IsolationFacts {
   mechanism: 'bubblewrap' | 'unshare' | 'rlimits' | 'none';
   dropsPrivileges: boolean;
+  /** A per-run memory cgroup is in use (runner.memoryCgroups); undefined: not known, not warned about. */
+  memoryPerRun?: boolean;
 }
 
 /**
@@ -28,12 +30,11 @@ export function isolationWarnings(facts: IsolationFacts, arch: string = process.
   if (facts.mechanism === 'bubblewrap' && !seccompProgram(arch)) {
     out.push(`WEAKER SANDBOX: no seccomp filter for architecture ${arch}: the kernel keyrings are shared between runs`);
   }
+  if (facts.memoryPerRun === false) {
+    out.push('WEAKER SANDBOX: no writable memory cgroup here: memory is limited per process (RLIMIT_AS), so a run may use up to maxProcesses x memoryMb');
+  }
   if (!facts.dropsPrivileges) {
     out.push('WEAKER SANDBOX: the worker is not root, so runs share the worker\'s uid (no per-run uid; in rlimits mode the program can read the worker\'s environment)');
   }
   return out;
 }
-
-/** What no mechanism enforces on this machine (stated, not warned about). */
-export const ISOLATION_LIMITS_NOTE =
-  'memory is limited per process (RLIMIT_AS = memoryMb) and processes per run (RLIMIT_NPROC), so a run can use up to maxProcesses x memoryMb; no cgroup limit';
