@@ -154,7 +154,7 @@ except OSError as e:
     }
   });
 
-  it('memory is limited per run across its processes where the machine has a writable memory cgroup (was: 4 x 180 MB with memoryMb=256)', async () => {
+  it('with memoryCgroup, memory is limited per run across its processes where the machine has a writable memory cgroup (was: 4 x 180 MB with memoryMb=256)', async () => {
     const code = `import os, time
 pids = []
 for i in range(4):
@@ -168,10 +168,12 @@ alive = sum(1 for p in pids if os.waitpid(p, 0)[1] == 0)
 print('children that kept 180 MB:', alive)
 `;
     if (!detectMemoryCgroup()) return console.warn('no writable memory cgroup here: only RLIMIT_AS per process applies');
-    for (const { mechanism, runner } of runners) {
+    const withCgroup = await Promise.all(runners.map(async ({ mechanism }) => ({ mechanism, runner: await SandboxRunner.create({ mechanism, memoryCgroup: true, concurrency: 1, log: () => undefined }) })));
+    for (const { mechanism, runner } of withCgroup) {
       const r = await runner.run({ code, limits: { memoryMb: 256, maxProcesses: 16, wallTimeMs: 30_000 } });
       const alive = Number(/kept 180 MB: (\d+)/.exec(r.stdout)?.[1] ?? '0');
       expect([mechanism, alive <= 1]).toEqual([mechanism, true]);
+      await runner.close();
     }
   });
 

@@ -21,7 +21,7 @@ import {
   STATUS_FD,
   unsharePlan,
 } from './isolation/mechanisms';
-import { createRunCgroup, detectMemoryCgroup, type MemoryCgroups, type RunCgroup } from './isolation/cgroup';
+import { CgroupPool, detectMemoryCgroup, type MemoryCgroups, type RunCgroup } from './isolation/cgroup';
 import { inheritedFds, stdioCoveringInherited } from './isolation/fds';
 import { DEFAULT_LIMITS, MAX_LIMITS, type ResolvedLimits, resolveLimits } from './limits';
 import { childrenOf, cpuMsOfUid, killAllOfUid } from './procfs';
@@ -35,6 +35,12 @@ import { returnUid, takeUid, uidBase } from './uid-pool';
 export type { MechanismName } from './isolation/mechanisms';
 
 export interface SandboxOptions {
+  /**
+   * A memory cgroup per run (limit `memoryMb` for all its processes) where the machine allows it.
+   * Off by default: on this VM it adds about 10 ms per run (a fresh child memcg makes the program's
+   * page faults slower), which breaks the 2x start-up budget. Env: FLOWSTEER_SANDBOX_CGROUP=1.
+   */
+  memoryCgroup?: boolean;
   /** 'auto' (default) probes bubblewrap, then unshare. Env: FLOWSTEER_SANDBOX_MECHANISM. */
   mechanism?: 'auto' | MechanismName;
   /**
@@ -185,7 +191,8 @@ export class SandboxRunner {
   /** fds this process inherited without close-on-exec: covered with /dev/null in every launch. */
   private readonly inheritedFds: number[];
   /** Where per-run memory cgroups go (root worker, writable memory cgroup), else undefined. */
-  readonly memoryCgroups: MemoryCgroups | undefined;
+  memoryCgroups: MemoryCgroups | undefined;
+  private cgroupPool: CgroupPool | undefined;
   private readonly defaults: ResolvedLimits;
   private readonly max: ResolvedLimits;
   private readonly running = new Set<AbortController>();
@@ -202,7 +209,8 @@ export class SandboxRunner {
   ) {
     this.semaphore = new Semaphore(isolation.concurrency);
     this.inheritedFds = inheritedFds();
-    this.memoryCgroups = process.env.FLOWSTEER_SANDBOX_CGROUP === '0' ? undefined : detectMemoryCgroup();
+    this.memoryCgroups = undefined;
+    this.cgroupPool = undefined;
     this.defaults = defaults;
     this.max = max;
   }
@@ -294,7 +302,13 @@ export class SandboxRunner {
     } else {
       log(`[sandbox] ${report.summary}`);
     }
-    return new SandboxRunner(report, features, staticDir, defaults, max, log);
+    const runner = new SandboxRunner(report, features, staticDir, defaults, max, log);
+    if (options.memoryCgroup ?? process.env.FLOWSTEER_SANDBOX_CGROUP === '1') {
+      runner.memoryCgroups = detectMemoryCgroup();
+      runner.cgroupPool = runner.memoryCgroups ? new CgroupPool(runner.memoryCgroups) : undefined;
+      if (!runner.memoryCgroups) log('[sandbox] per-run memory cgroup requested, but no writable memory cgroup here: memory is limited per process only');
+    }
+    return runner;
   }
 
   private static report(
@@ -380,7 +394,7 @@ export class SandboxRunner {
         features: this.features,
       };
       plan = mechanism === 'bubblewrap' ? bubblewrapPlan(ctx) : mechanism === 'unshare' ? unsharePlan(ctx) : await rlimitsPlan(ctx);
-      cgroup = this.memoryCgroups ? createRunCgroup(this.memoryCgroups, limits.memoryMb * 1024 * 1024) : undefined;
+      cgroup = this.cgroupPool?.take(limits.memoryMb * 1024 * 1024);
       outcome = await this.execute(plan, limits, req.stdin ?? '', uid, controller.signal, cgroup);
       return outcome.result;
     } finally {
@@ -567,6 +581,7 @@ export class SandboxRunner {
     for (const c of this.running) c.abort();
     while (this.semaphore.inUse > 0) await new Promise((r) => setTimeout(r, 20));
     rmSync(this.staticDir, { recursive: true, force: true });
+    await this.cgroupPool?.close();
   }
 }
 
