@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE, type CodeActivities, type CodeRunRequest, type CodeRunRequestValue, type CodeRunResult, type CodeRunResultValue, type SessionActivities } from '@flowsteer/contracts';
-import { createSandboxActivities, createSandbox, type SandboxRunner } from '@flowsteer/sandbox';
+import { createSandboxActivities, createSandbox, isolationWarnings, type SandboxRunner } from '@flowsteer/sandbox';
 import type { ArtifactStore } from '@flowsteer/artifacts';
 import { createCodeScorer } from './code-scorer';
 import { createSessionActivities } from './session-activities';
@@ -48,7 +48,9 @@ export async function createSandboxWorkerActivities(deps: SandboxWorkerActivityD
 
 async function createSandboxOrExplain(): Promise<SandboxRunner | null> {
   try {
-    return await createSandbox();
+    const sandbox = await createSandbox();
+    for (const w of isolationWarnings({ ...sandbox.isolation, memoryPerRun: sandbox.memoryCgroups !== undefined })) console.error(`[sandbox] WARNING ${w}`);
+    return sandbox;
   } catch (err) {
     console.error(`code execution disabled on this sandbox worker: ${(err as Error).message}`);
     return null;

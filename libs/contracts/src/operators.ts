@@ -42,7 +42,11 @@ export interface RunOperatorInput {
 }
 
 /** One thing an operator did, kept so a re-invocation can replay it instead of doing it again. */
-export type OperatorJournalEntry = { kind: 'llm'; text: string; ledger: LedgerEntry } | { kind: 'code'; result: CodeRunResult };
+export type OperatorJournalEntry =
+  | { kind: 'llm'; text: string; ledger: LedgerEntry }
+  | { kind: 'code'; result: CodeRunResult }
+  /** A random value the operator drew (a verdict nonce), so a resumed operator draws the same one. */
+  | { kind: 'secret'; value: string };
 
 /** Everything an operator did so far, in order; inline, or by reference in the artifact store (`ref`). */
 export type OperatorJournal = { entries: OperatorJournalEntry[] } | { ref: string };

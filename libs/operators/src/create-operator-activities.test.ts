@@ -7,6 +7,7 @@ import { createCatalogue, type OperatorSpec } from '@flowsteer/canvas';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createOperatorActivities, EMPTY_OUTPUT_FAILURE } from './create-operator-activities';
 import { operatorCacheKey } from './core/cache-key';
+import { SandboxRunner } from '@flowsteer/sandbox';
 import { OPERATOR_FAILURE } from './core/failures';
 import { IMPLEMENTED_OPERATORS } from './ops/registry';
 import { driveOperator, operatorInput, ScriptedChat, scriptedRunner } from './test-support/scripted-chat';
@@ -21,13 +22,14 @@ async function finished(step: Promise<OperatorOutcome | OperatorSuspension>): Pr
 describe('runOperator', () => {
   it('returns the ledger of every LLM call, in order, on the named executor backend', async () => {
     const chat = new ScriptedChat(['<tests>assert add(1, 1) == 2</tests>', '```python\ndef add(a, b):\n    return a + b\n```']);
-    const runner = scriptedRunner([{ exitCode: 1, stopReason: 'error', stderr: 'AssertionError' }, {}]);
+    // Test's verdict comes from libs/sandbox's verdict path: a real sandbox runs each suspended code run
+    const sandbox = await SandboxRunner.create({ concurrency: 1, log: () => undefined });
     const { runOperator } = createOperatorActivities({ chat });
     const { outcome } = await driveOperator(
       runOperator,
       operatorInput({ operator: 'Test', nodeId: 'node_7', taskType: 'code', inputs: 'def add(a, b):\n    return a', executorBackend: 'gpt-4o-mini' }),
-      runner,
-    );
+      (req) => sandbox.run(req),
+    ).finally(() => sandbox.close());
     expect(outcome.ledger).toHaveLength(2);
     expect(outcome.ledger.map((e) => [e.backend, e.purpose])).toEqual([
       ['gpt-4o-mini', 'node_7 Test propose tests'],

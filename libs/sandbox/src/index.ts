@@ -14,6 +14,8 @@ export {
   type RunOptions,
 } from './runner';
 export { SANDBOX_DIR, MAIN_FILE } from './isolation/mechanisms';
+export { isolationWarnings, type IsolationFacts } from './isolation/warnings';
+export { seccompProgram, deniedSyscalls } from './isolation/seccomp';
 export { findPython, type PythonInfo } from './python';
 export { createSandboxActivities, SANDBOX_TASK_QUEUE, type SandboxActivities, type SandboxActivitiesOptions } from './activity';
 export * from './scorers';

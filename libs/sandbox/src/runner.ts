@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { constants as osConstants, cpus, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { CodeRunLimits, CodeRunRequest, CodeRunResult, StopReason } from '@flowsteer/contracts';
+import type { CodeRunLimits, CodeRunRequest, CodeRunResult } from '@flowsteer/contracts';
 import { SandboxRequestError, SandboxUnavailableError } from './errors';
 import {
   bubblewrapPlan,
@@ -21,15 +21,26 @@ import {
   STATUS_FD,
   unsharePlan,
 } from './isolation/mechanisms';
+import { CgroupPool, detectMemoryCgroup, type MemoryCgroups, type RunCgroup } from './isolation/cgroup';
+import { inheritedFds, stdioCoveringInherited } from './isolation/fds';
 import { DEFAULT_LIMITS, MAX_LIMITS, type ResolvedLimits, resolveLimits } from './limits';
 import { childrenOf, cpuMsOfUid, killAllOfUid } from './procfs';
 import { findPython, type PythonInfo } from './python';
 import { Semaphore } from './semaphore';
+import { classifyStop, parseStatus, signalName } from './stop';
+
+export { classifyStop, parseStatus } from './stop';
 import { returnUid, takeUid, uidBase } from './uid-pool';
 
 export type { MechanismName } from './isolation/mechanisms';
 
 export interface SandboxOptions {
+  /**
+   * A memory cgroup per run (limit `memoryMb` for all its processes) where the machine allows it.
+   * Off by default: on this VM it adds about 10 ms per run (a fresh child memcg makes the program's
+   * page faults slower), which breaks the 2x start-up budget. Env: FLOWSTEER_SANDBOX_CGROUP=1.
+   */
+  memoryCgroup?: boolean;
   /** 'auto' (default) probes bubblewrap, then unshare. Env: FLOWSTEER_SANDBOX_MECHANISM. */
   mechanism?: 'auto' | MechanismName;
   /**
@@ -87,7 +98,6 @@ interface RunOutcome {
 }
 
 const PROBE_CODE = 'import os\nprint("flowsteer-probe", os.getuid())\n';
-const OUTPUT_TAIL_FOR_CLASSIFY = 4096;
 
 function envFlag(name: string): boolean {
   const v = process.env[name];
@@ -157,52 +167,6 @@ export function requestFiles(req: CodeRunRequest, limits: ResolvedLimits): { pat
   return files;
 }
 
-function signalName(n: number): string | null {
-  for (const [name, num] of Object.entries(osConstants.signals)) if (num === n) return name;
-  return null;
-}
-
-const MEMORY_PATTERNS = [/^(?:\w+\.)*\w*MemoryError\b/m, /Cannot allocate memory/, /std::bad_alloc/, /Unable to allocate [\d.]+ \w+ for an array/, /out of memory/i];
-const DISK_PATTERNS = [/No space left on device/, /File too large/];
-
-/** Decides why a run stopped from what is known when it ended (pure; unit-tested). */
-export function classifyStop(input: {
-  killedFor?: 'timeout' | 'output-limit' | 'cancelled';
-  exitCode: number | null;
-  signal: string | null;
-  cpuTimeMs: number;
-  limits: ResolvedLimits;
-  stderr: string;
-}): { stopReason: StopReason; detail?: string } {
-  const { limits } = input;
-  if (input.killedFor === 'timeout') return { stopReason: 'timeout', detail: `wall-time limit of ${limits.wallTimeMs} ms reached` };
-  if (input.killedFor === 'output-limit') return { stopReason: 'output-limit', detail: `output limit of ${limits.maxOutputBytes} bytes (stdout + stderr) reached` };
-  if (input.killedFor === 'cancelled') return { stopReason: 'killed', detail: 'cancelled by the caller' };
-  const cpuLimitMs = limits.cpuTimeSec * 1000;
-  if (input.signal === 'SIGXCPU' || (input.signal === 'SIGKILL' && input.cpuTimeMs >= cpuLimitMs * 0.9)) {
-    return { stopReason: 'timeout', detail: `CPU-time limit of ${limits.cpuTimeSec} s reached` };
-  }
-  if (input.signal === 'SIGXFSZ') return { stopReason: 'output-limit', detail: `file-size limit of ${limits.diskMb} MB reached` };
-  if (input.exitCode === 0 && input.signal === null) return { stopReason: 'ok' };
-  const tail = input.stderr.slice(-OUTPUT_TAIL_FOR_CLASSIFY);
-  const lastLines = tail.trimEnd().split('\n').slice(-3).join('\n');
-  if (MEMORY_PATTERNS.some((p) => p.test(lastLines))) return { stopReason: 'memory', detail: `memory limit of ${limits.memoryMb} MB reached` };
-  if (DISK_PATTERNS.some((p) => p.test(lastLines))) return { stopReason: 'output-limit', detail: `disk limit of ${limits.diskMb} MB reached` };
-  if (input.signal && ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'].includes(input.signal)) {
-    return { stopReason: 'killed', detail: `terminated by ${input.signal}` };
-  }
-  if (input.signal) return { stopReason: 'error', detail: `crashed with ${input.signal}` };
-  return { stopReason: 'error', detail: `exit code ${input.exitCode}` };
-}
-
-/** Parses the wrapper's report: "flowsteer-status <rc>" then `times` (self, then children). */
-export function parseStatus(text: string): { rc: number; cpuTimeMs: number } | undefined {
-  const m = /flowsteer-status (\d+)\n[^\n]*\n\s*(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(text);
-  if (!m) return undefined;
-  const [, rc, um, us, sm, ss] = m;
-  const cpu = (Number(um) * 60 + Number(us) + Number(sm) * 60 + Number(ss)) * 1000;
-  return { rc: Number(rc), cpuTimeMs: Math.round(cpu) };
-}
 
 function probeText(file: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {
@@ -224,6 +188,11 @@ function hasCommand(name: string): Promise<boolean> {
  */
 export class SandboxRunner {
   private readonly semaphore: Semaphore;
+  /** fds this process inherited without close-on-exec: covered with /dev/null in every launch. */
+  private readonly inheritedFds: number[];
+  /** Where per-run memory cgroups go (root worker, writable memory cgroup), else undefined. */
+  memoryCgroups: MemoryCgroups | undefined;
+  private cgroupPool: CgroupPool | undefined;
   private readonly defaults: ResolvedLimits;
   private readonly max: ResolvedLimits;
   private readonly running = new Set<AbortController>();
@@ -239,6 +208,9 @@ export class SandboxRunner {
     private readonly log: (line: string) => void,
   ) {
     this.semaphore = new Semaphore(isolation.concurrency);
+    this.inheritedFds = inheritedFds();
+    this.memoryCgroups = undefined;
+    this.cgroupPool = undefined;
     this.defaults = defaults;
     this.max = max;
   }
@@ -330,7 +302,13 @@ export class SandboxRunner {
     } else {
       log(`[sandbox] ${report.summary}`);
     }
-    return new SandboxRunner(report, features, staticDir, defaults, max, log);
+    const runner = new SandboxRunner(report, features, staticDir, defaults, max, log);
+    if (options.memoryCgroup ?? process.env.FLOWSTEER_SANDBOX_CGROUP === '1') {
+      runner.memoryCgroups = detectMemoryCgroup();
+      runner.cgroupPool = runner.memoryCgroups ? new CgroupPool(runner.memoryCgroups) : undefined;
+      if (!runner.memoryCgroups) log('[sandbox] per-run memory cgroup requested, but no writable memory cgroup here: memory is limited per process only');
+    }
+    return runner;
   }
 
   private static report(
@@ -399,6 +377,7 @@ export class SandboxRunner {
     let uid: number | undefined;
     let plan: LaunchPlan | undefined;
     let outcome: RunOutcome | undefined;
+    let cgroup: RunCgroup | undefined;
     try {
       if (root) {
         uid = takeUid();
@@ -415,7 +394,8 @@ export class SandboxRunner {
         features: this.features,
       };
       plan = mechanism === 'bubblewrap' ? bubblewrapPlan(ctx) : mechanism === 'unshare' ? unsharePlan(ctx) : await rlimitsPlan(ctx);
-      outcome = await this.execute(plan, limits, req.stdin ?? '', uid, controller.signal);
+      cgroup = this.cgroupPool?.take(limits.memoryMb * 1024 * 1024);
+      outcome = await this.execute(plan, limits, req.stdin ?? '', uid, controller.signal, cgroup);
       return outcome.result;
     } finally {
       // With a pid namespace, a program that ended by itself took everything it started with it
@@ -431,6 +411,7 @@ export class SandboxRunner {
         returnUid(uid);
       }
       await plan?.cleanup?.().catch(() => undefined);
+      await cgroup?.remove();
       options.signal?.removeEventListener('abort', onOuterAbort);
       this.running.delete(controller);
       this.completed++;
@@ -438,13 +419,16 @@ export class SandboxRunner {
     }
   }
 
-  private execute(plan: LaunchPlan, limits: ResolvedLimits, stdin: string, uid: number | undefined, signal: AbortSignal): Promise<RunOutcome> {
+  private execute(plan: LaunchPlan, limits: ResolvedLimits, stdin: string, uid: number | undefined, signal: AbortSignal, cgroup?: RunCgroup): Promise<RunOutcome> {
     return new Promise<RunOutcome>((resolve, reject) => {
       const started = process.hrtime.bigint();
-      const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe', 'pipe', ...plan.fdContents.map(() => 'pipe' as const)];
+      const stdio = stdioCoveringInherited(['pipe', 'pipe', 'pipe', 'pipe', ...plan.fdContents.map(() => 'pipe' as const)], this.inheritedFds);
       let child: ChildProcess;
       try {
-        child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio });
+        // with a memory cgroup, a shell joins it first and then becomes the launcher, so that
+        // everything the launcher starts is in it (joining from here after spawn would race bwrap)
+        const [file, args] = cgroup ? ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, plan.file, ...plan.args]] : [plan.file, plan.args];
+        child = spawn(file, args, { cwd: plan.cwd, env: plan.env, detached: true, stdio });
       } catch (e) {
         reject(e);
         return;
@@ -510,8 +494,10 @@ export class SandboxRunner {
       (child.stdout as Readable).on('data', collect(out));
       (child.stderr as Readable).on('data', collect(err));
       const statusStream = child.stdio[STATUS_FD] as Readable;
+      // the status channel counts against the output limit too (the program can reach it)
       statusStream.on('data', (chunk: Buffer) => {
-        if (status.reduce((s, b) => s + b.length, 0) < 4096) status.push(chunk);
+        if (status.reduce((s, b) => s + b.length, 0) < 4096) collect(status)(chunk);
+        else collect([])(chunk);
       });
       const feed = (stream: Writable | null | undefined, data: string | Buffer) => {
         if (!stream) return;
@@ -535,16 +521,18 @@ export class SandboxRunner {
         const stdoutText = Buffer.concat(out).toString('utf8');
         const stderrText = Buffer.concat(err).toString('utf8');
         const reported = parseStatus(Buffer.concat(status).toString('utf8'));
+        // The exit status is the launcher's (bwrap/unshare pass on their init's, which is the
+        // wrapper's, which is the program's): the in-sandbox report only gives the CPU times, since
+        // the program can write to the status fd through /proc/1/fd before it dies.
         let exitCode: number | null = exited.code;
         let sig: string | null = exited.signal;
-        if (sig === null && reported) exitCode = reported.rc;
         if (sig === null && exitCode !== null && exitCode > 128 && exitCode < 128 + 65) {
           // The shell reports a program killed by signal N as 128+N (so do bwrap and unshare).
           sig = signalName(exitCode - 128);
           if (sig) exitCode = null;
         }
         const cpuTimeMs = reported?.cpuTimeMs ?? cpuAtKill ?? 0;
-        const { stopReason, detail } = classifyStop({ killedFor, exitCode, signal: sig, cpuTimeMs, limits, stderr: stderrText });
+        const { stopReason, detail } = classifyStop({ killedFor, exitCode, signal: sig, cpuTimeMs, limits, stderr: stderrText, oomKilled: cgroup?.oomKilled() ?? false });
         resolve({
           result: {
             stdout: stdoutText,
@@ -593,6 +581,7 @@ export class SandboxRunner {
     for (const c of this.running) c.abort();
     while (this.semaphore.inUse > 0) await new Promise((r) => setTimeout(r, 20));
     rmSync(this.staticDir, { recursive: true, force: true });
+    await this.cgroupPool?.close();
   }
 }
 

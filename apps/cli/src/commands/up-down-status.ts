@@ -1,4 +1,5 @@
 import { TASK_QUEUES } from '@flowsteer/contracts';
+import { createSandbox, isolationWarnings } from '@flowsteer/sandbox';
 import { readFileSync } from 'node:fs';
 import { CliError, readPid, removeFile, runTemporalScript, spawnWorker, stopProcess, type WorkerRole } from '../processes';
 import { canvasTaskQueue, runtimePaths, sandboxTaskQueue, temporalAddress, temporalUiUrl } from '../paths';
@@ -87,6 +88,7 @@ export async function status(): Promise<number> {
     console.log(pid ? `${w.name}: running (pid ${pid}), log ${w.log}` : `${w.name}: stopped`);
     up &&= pid !== undefined;
   }
+  await printSandbox();
   if (serverCode === 0) {
     const { client, connection } = await connectClient();
     try {
@@ -106,6 +108,18 @@ export async function status(): Promise<number> {
     console.log(`Temporal: ${temporalAddress()}  UI: ${temporalUiUrl()}`);
   }
   return up ? 0 : 1;
+}
+
+/** The code sandbox this machine gives a worker, and what is weaker than intended (issue #12). */
+async function printSandbox(): Promise<void> {
+  try {
+    const sandbox = await createSandbox({ log: () => undefined });
+    console.log(`sandbox: ${sandbox.isolation.label}${sandbox.memoryCgroups ? `, memory per run (cgroup v${sandbox.memoryCgroups.version})` : ''}`);
+    for (const w of isolationWarnings({ ...sandbox.isolation, memoryPerRun: sandbox.memoryCgroups !== undefined })) console.log(`sandbox WARNING: ${w}`);
+    await sandbox.close();
+  } catch (e) {
+    console.log(`sandbox WARNING: cannot start one here: ${(e as Error).message.split('\n')[0]}`);
+  }
 }
 
 function tail(file: string, lines: number): string {

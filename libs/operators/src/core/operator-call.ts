@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ChatMessage, CodeRunRequest, CodeRunResult, LedgerEntry, OperatorJournalEntry, RunOperatorInput } from '@flowsteer/contracts';
 import { badInput, journalMismatch } from './failures';
 import { heartbeat } from './heartbeat';
@@ -133,6 +134,19 @@ export class OperatorCall {
     const entry = this.replayed[this.cursor++] as OperatorJournalEntry;
     if (entry.kind !== kind) throw journalMismatch(purpose, kind, entry.kind);
     return entry as Extract<OperatorJournalEntry, { kind: K }>;
+  }
+
+  /**
+   * A random secret (hex) that stays the same when the operator is resumed from its journal: e.g.
+   * the nonce of a verdict line, which must match the recorded run's output.
+   */
+  secret(purpose: string): string {
+    const earlier = this.replay('secret', `${this.input.nodeId} ${this.input.operator} ${purpose}`);
+    if (earlier) return earlier.value;
+    const value = randomBytes(16).toString('hex');
+    this.journal.push({ kind: 'secret', value });
+    this.cursor = this.journal.length;
+    return value;
   }
 
   note(message: string): void {

@@ -1,3 +1,4 @@
+import { SandboxRunner } from '@flowsteer/sandbox';
 import { OPERATOR_FAILURE } from '../core/failures';
 import { isOperatorSuspension, type CodeRunRequest } from '@flowsteer/contracts';
 import { createOperatorActivities } from '../create-operator-activities';
@@ -117,25 +118,50 @@ describe('Programmer', () => {
 describe('Test', () => {
   const code = 'def add(a, b):\n    return a + b';
   const humaneval = 'def check(candidate):\n    assert candidate(1, 2) == 3';
+  // code verdicts come from libs/sandbox's verdict path, so these run in the real sandbox
+  let sandbox: SandboxRunner;
+  beforeAll(async () => {
+    sandbox = await SandboxRunner.create({ concurrency: 2, log: () => undefined });
+  });
+  afterAll(() => sandbox.close());
+  const real = () => {
+    const requests: CodeRunRequest[] = [];
+    return Object.assign((req: CodeRunRequest) => (requests.push(req), sandbox.run(req)), { requests });
+  };
 
   it('runs problem-provided HumanEval tests, calling check on the entry point', async () => {
-    const runner = scriptedRunner([{}]);
+    const runner = real();
     const { outcome, chat } = await runScripted([], { operator: 'Test', taskType: 'code', inputs: code, entryPoint: 'add', tests: humaneval }, runner);
     expect(chat.calls).toBe(0);
     expect(outcome.passed).toBe(true);
     expect(outcome.text).toBe(code);
     expect(outcome.output).toMatchObject({ result: true, source: 'problem', repaired: false });
-    expect(runner.requests[0]?.code).toBe(`from solution import *\n${humaneval}\n\ncheck(add)\n`);
-    expect(runner.requests[0]?.files).toEqual({ 'solution.py': code });
+    expect(runner.requests.some((r) => r.files?.['program.py'] === code)).toBe(true);
+  });
+
+  it.each([
+    ['os._exit(0) at import', 'import os\nos._exit(0)\ndef add(a, b):\n    return 0'],
+    ['sys.exit(0) in the function', 'import sys\ndef add(a, b):\n    sys.exit(0)'],
+    ['an always-equal result', 'class E:\n    def __eq__(self, o):\n        return True\ndef add(a, b):\n    return E()'],
+  ])('a wrong solution cannot pass the tests by a trick (%s)', async (_label, cheat) => {
+    const { outcome } = await runScripted(['no code here'], { operator: 'Test', taskType: 'code', inputs: cheat, entryPoint: 'add', tests: humaneval }, real());
+    expect(outcome.passed).toBe(false);
+  });
+
+  it('passes honest code on the strict check path too, across suspensions (its verdict nonce is journaled)', async () => {
+    // a Fraction is not plain data, so the tests cannot be replayed apart from the solution
+    const fraction = 'from fractions import Fraction\ndef half(x):\n    return Fraction(x, 2)';
+    const runner = real();
+    const { outcome } = await runScripted([], { operator: 'Test', taskType: 'code', inputs: fraction, tests: 'from fractions import Fraction\nassert half(1) == Fraction(1, 2)' }, runner);
+    expect(outcome.output).toMatchObject({ result: true });
+    expect(runner.requests.some((r) => r.files?.['program.py'] === fraction)).toBe(true);
   });
 
   it('reports a failure with its exception, after a repair that did not help', async () => {
-    const failing = { exitCode: 1, stopReason: 'error' as const, stderr: 'Traceback\n  File "main.py"\nAssertionError' };
-    const runner = scriptedRunner([failing, failing]);
     const { outcome, chat } = await runScripted(
       ['```python\ndef add(a, b):\n    return a - b + 0\n```'],
       { operator: 'Test', taskType: 'code', inputs: code, entryPoint: 'add', tests: 'assert add(1, 2) == 4' },
-      runner,
+      real(),
     );
     expect(outcome.passed).toBe(false);
     expect(outcome.output).toMatchObject({ result: false, error_type: 'AssertionError', solution: code, repaired: false });
@@ -145,11 +171,10 @@ describe('Test', () => {
   });
 
   it('keeps a repair that makes the tests pass', async () => {
-    const runner = scriptedRunner([{ exitCode: 1, stopReason: 'error', stderr: 'AssertionError' }, {}]);
     const { outcome } = await runScripted(
       ['```python\ndef add(a, b):\n    return a + b + 0\n```'],
       { operator: 'Test', taskType: 'code', inputs: 'def add(a, b):\n    return a', tests: 'assert add(1, 2) == 3' },
-      runner,
+      real(),
     );
     expect(outcome.passed).toBe(true);
     expect(outcome.text).toBe('def add(a, b):\n    return a + b + 0');
@@ -157,21 +182,22 @@ describe('Test', () => {
   });
 
   it('asks the LLM for tests when the problem has none, with the director prompt', async () => {
-    const runner = scriptedRunner([{}]);
+    const runner = real();
     const { outcome, chat } = await runScripted(
       ['<tests>\nassert add(0, 0) == 0\nassert add(-1, 1) == 0\n</tests>'],
       { operator: 'Test', taskType: 'code', inputs: code, prompt: 'Cover negative numbers.' },
       runner,
     );
     expect(outcome.output).toMatchObject({ result: true, source: 'generated' });
-    expect(runner.requests[0]?.code).toContain('assert add(-1, 1) == 0');
+    expect(runner.requests.some((r) => r.stdin?.includes('assert add(-1, 1) == 0'))).toBe(true);
     expect(chat.userText(0)).toContain('Cover negative numbers.');
   });
 
   it('falls back to a load check when the proposed tests are junk, and checks non-code answers through ANSWER', async () => {
-    const smoke = scriptedRunner([{}]);
-    const junk = await runScripted(['I would test it well.'], { operator: 'Test', taskType: 'code', inputs: code }, smoke);
+    const junk = await runScripted(['I would test it well.'], { operator: 'Test', taskType: 'code', inputs: code }, real());
     expect(junk.outcome.output).toMatchObject({ source: 'smoke', result: true });
+    const exits = await runScripted(['I would test it well.', 'no repair'], { operator: 'Test', taskType: 'code', inputs: 'import os\nos._exit(0)' }, real());
+    expect(exits.outcome.output).toMatchObject({ source: 'smoke', result: false });
     const answerRunner = scriptedRunner([{}]);
     const answer = await runScripted(['```python\nassert int(ANSWER) == 42\n```'], { operator: 'Test', inputs: '42' }, answerRunner);
     expect(answer.outcome.passed).toBe(true);
@@ -182,6 +208,10 @@ describe('Test', () => {
   it('suspends for its test run before anything runs (the canvas worker has no runner)', async () => {
     const { runOperator } = createOperatorActivities({ chat: new ScriptedChat([]) });
     const step = await runOperator(operatorInput({ operator: 'Test', taskType: 'code', inputs: code, entryPoint: 'add', tests: humaneval }));
-    expect(step).toMatchObject({ suspended: true, step: 'problem tests', request: { code: `from solution import *\n${humaneval}\n\ncheck(add)\n` }, ledger: [] });
+    expect(step).toMatchObject({ suspended: true, step: 'problem tests', ledger: [] });
+    // the first run is the tests' replay harness: trusted code only, the candidate is not in it
+    const request = (step as { request: CodeRunRequest }).request;
+    expect(JSON.stringify(request)).toContain('check(add)');
+    expect(JSON.stringify(request)).not.toContain('return a + b');
   });
 });

@@ -1,4 +1,5 @@
 import type { CodeRunRequest } from '@flowsteer/contracts';
+import { codeTestsVerdict } from '@flowsteer/sandbox';
 import { describeFailure, lastException, ranCleanly, runInSandbox } from '../core/code-run';
 import { guidanceBlock } from '../core/guidance';
 import type { OperatorCall, OperatorImpl, OperatorResult } from '../core/operator-call';
@@ -73,7 +74,17 @@ async function runTests(
   entryPoint: string | undefined,
   source: TestSource,
 ): Promise<TestOutput> {
-  const run = await runInSandbox(call, script(isCode, solution, tests, entryPoint), `${source} tests`);
+  if (isCode) {
+    // the verdict comes from libs/sandbox's verdict path: the solution never runs in the process that judges it
+    const v = await codeTestsVerdict((req) => runInSandbox(call, req, `${source} tests`), { solution, tests, ...(entryPoint ? { entryPoint } : {}), nonce: () => call.secret('check nonce') });
+    const output: TestOutput = { result: v.passed, solution, source, tests, repaired: false, isolation: v.run.isolation };
+    if (!v.passed) {
+      output.error_type = v.errorType ?? v.status;
+      output.error = [v.error ?? v.status, v.traceback].filter(Boolean).join('\n');
+    }
+    return output;
+  }
+  const run = await runInSandbox(call, script(solution, tests), `${source} tests`);
   const output: TestOutput = { result: ranCleanly(run), solution, source, tests, repaired: false, isolation: run.isolation };
   if (!output.result) {
     output.error_type = lastException(run.stderr)?.type ?? run.stopReason;
@@ -121,12 +132,9 @@ async function proposeTests(call: OperatorCall, isCode: boolean, solution: strin
   return tests && /\bassert\b|\bcheck\s*\(/.test(tests) ? tests : undefined;
 }
 
-function script(isCode: boolean, solution: string, tests: string, entryPoint: string | undefined): CodeRunRequest {
-  if (!isCode) {
-    return { code: `ANSWER = open('answer.txt', encoding='utf-8').read().strip()\n${tests}\n`, files: { 'answer.txt': solution } };
-  }
-  const callCheck = /^\s*def\s+check\s*\(/m.test(tests) && entryPoint && !/^\s*check\s*\(/m.test(tests) ? `\ncheck(${entryPoint})\n` : '\n';
-  return { code: `from solution import *\n${tests}\n${callCheck}`, files: { 'solution.py': solution } };
+/** Non-code answers: the asserts read the answer text; no candidate code runs. */
+function script(solution: string, tests: string): CodeRunRequest {
+  return { code: `ANSWER = open('answer.txt', encoding='utf-8').read().strip()\n${tests}\n`, files: { 'answer.txt': solution } };
 }
 
 function firstFunction(code: string): string | undefined {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ResolvedLimits } from '../limits';
 import type { PythonInfo } from '../python';
+import { seccompProgram } from './seccomp';
 import { tarArchive } from './tar';
 
 export type MechanismName = 'bubblewrap' | 'unshare' | 'rlimits';
@@ -163,7 +164,9 @@ export function bubblewrapPlan(ctx: LaunchContext): LaunchPlan {
   for (const e of etcEntries()) args.push('--ro-bind-try', `/etc/${e}`, `/etc/${e}`);
   args.push('--ro-bind', join(ctx.staticDir, 'passwd'), '/etc/passwd', '--ro-bind', join(ctx.staticDir, 'group'), '/etc/group');
   for (const d of python.extraDirs) args.push('--ro-bind', d, d);
-  args.push('--proc', '/proc', '--dev', '/dev');
+  // a minimal /dev (null, zero, full, random, urandom, tty, pts) made read-only; bwrap's /dev/shm
+  // would be a directory of that tmpfs, sized at half the host's RAM: a capped tmpfs of its own instead
+  args.push('--proc', '/proc', '--dev', '/dev', '--size', diskBytes, '--tmpfs', '/dev/shm', '--remount-ro', '/dev');
   args.push('--size', diskBytes, '--tmpfs', '/tmp', '--size', diskBytes, '--tmpfs', SANDBOX_DIR);
   const dirs = new Set<string>();
   files.forEach((f, i) => {
@@ -182,13 +185,15 @@ export function bubblewrapPlan(ctx: LaunchContext): LaunchPlan {
   });
   args.push('--chdir', SANDBOX_DIR, '--remount-ro', '/', '--clearenv');
   for (const [k, v] of Object.entries(ctx.env)) args.push('--setenv', k, v);
+  const filter = seccompProgram();
+  if (filter) args.push('--seccomp', String(FIRST_FILE_FD + files.length));
   args.push('--', '/bin/sh', '-c', wrapperScript(limits, ctx.uid), 'sh', python.executable, ...ctx.pythonArgs);
   return {
     file: 'prlimit',
     args,
     cwd: '/',
     env: { PATH: SYSTEM_PATH },
-    fdContents: files.map((f) => f.content),
+    fdContents: [...files.map((f) => f.content), ...(filter ? [filter] : [])],
   };
 }
 
@@ -232,11 +237,20 @@ mount -o remount,bind,ro "$R"
 hostname sandbox 2>/dev/null || true
 [ "$1" = "--" ] && shift
 if [ "$uid" != "-" ]; then
-  exec /usr/sbin/chroot "$R" /usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- /bin/sh -c 'cd /sandbox && exec /bin/sh -c "$0" "$@"' "$@"
+  exec /usr/sbin/chroot "$R" /usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- "$@"
 else
-  exec /usr/sbin/chroot "$R" /usr/bin/setpriv --inh-caps=-all --bounding-set=-all --no-new-privs -- /bin/sh -c 'cd /sandbox && exec /bin/sh -c "$0" "$@"' "$@"
+  exec /usr/sbin/chroot "$R" /usr/bin/setpriv --inh-caps=-all --bounding-set=-all --no-new-privs -- "$@"
 fi
 `;
+
+/**
+ * The program's command for launchers that run as root before dropping privileges: the request's
+ * environment reaches only the program, through `env -i` after the drop; the root helpers
+ * (prlimit, unshare, the setup shell, chroot, setpriv) run with a fixed PATH and nothing else.
+ */
+function programCommand(ctx: LaunchContext, inner: string[]): string[] {
+  return ['/usr/bin/env', '-i', ...Object.entries(ctx.env).map(([k, v]) => `${k}=${v}`), ...inner];
+}
 
 export function unsharePlan(ctx: LaunchContext): LaunchPlan {
   const { limits, python } = ctx;
@@ -252,12 +266,12 @@ export function unsharePlan(ctx: LaunchContext): LaunchPlan {
   args.push(String(etc.length), ...etc);
   args.push(String(layout.length));
   for (const l of layout) args.push(l.name, l.symlink ? 'link' : 'dir', l.symlink ?? '-');
-  args.push('--', wrapperScript(limits, ctx.uid), 'sh', python.executable, ...ctx.pythonArgs);
+  args.push('--', ...programCommand(ctx, ['/bin/sh', '-c', 'cd /sandbox && exec /bin/sh -c "$0" "$@"', wrapperScript(limits, ctx.uid), 'sh', python.executable, ...ctx.pythonArgs]));
   return {
     file: 'prlimit',
     args,
     cwd: '/',
-    env: ctx.env,
+    env: { PATH: SYSTEM_PATH },
     fdContents: [tarArchive(ctx.files)],
   };
 }
@@ -286,12 +300,12 @@ export async function rlimitsPlan(ctx: LaunchContext): Promise<LaunchPlan> {
   const env = { ...ctx.env, HOME: dir, TMPDIR: dir, MPLCONFIGDIR: join(dir, '.matplotlib') };
   const args: string[] = [...prlimitArgs(limits, 1, ctx.uid)];
   if (ctx.uid !== undefined) args.push('setpriv', ...dropPrivilegeArgs(ctx.uid));
-  args.push('/bin/sh', '-c', wrapperScript(limits, ctx.uid), 'sh', python.executable, ...ctx.pythonArgs);
+  args.push(...programCommand({ ...ctx, env }, ['/bin/sh', '-c', wrapperScript(limits, ctx.uid), 'sh', python.executable, ...ctx.pythonArgs]));
   return {
     file: 'prlimit',
     args,
     cwd: dir,
-    env,
+    env: { PATH: SYSTEM_PATH },
     fdContents: [],
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };

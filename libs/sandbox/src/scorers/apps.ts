@@ -1,5 +1,5 @@
 import { newNonce, type RunCode, type RunSummary, summarise, verdict } from './check';
-import { APPS_CALL_CHILD, APPS_HARNESS } from './harness';
+import { APPS_CALL_CHILD, APPS_COMPARE, APPS_HARNESS } from './apps-harness';
 
 /** One APPS test: MapCoder's layout (input text; output = list of accepted outputs / [return value]). */
 export interface AppsTest {
@@ -94,7 +94,8 @@ export async function scoreApps(run: RunCode, item: AppsItem, code: string, opti
   const perTest = options.perTestTimeoutSec ?? 4;
   const budgetSec = Math.min(options.budgetSec ?? tests.length * (perTest + 1), 595);
   const nonce = newNonce();
-  const config = { mode, fnName, tests, timeout: perTest, budget: budgetSec, outputLimit: 1 << 20 };
+  // the candidate's sandbox gets the inputs only: the expected outputs stay here and go to the comparison run
+  const config = { mode, fnName, tests: tests.map((t) => ({ input: t.input })), timeout: perTest, budget: budgetSec, outputLimit: 1 << 20 };
   const result = await run({
     code: APPS_HARNESS,
     files: { 'solution.py': code, '_apps_call.py': APPS_CALL_CHILD },
@@ -102,8 +103,9 @@ export async function scoreApps(run: RunCode, item: AppsItem, code: string, opti
     limits: { wallTimeMs: Math.min(600_000, (budgetSec + perTest + 5) * 1000), memoryMb: options.memoryMb ?? 2048, maxProcesses: 16, maxOutputBytes: 4 * 1024 * 1024 },
   });
   const base = { id: item.id, mode, ...(fnName && mode === 'call' ? { fnName } : {}), run: summarise(result) };
-  const v = verdict<{ results: AppsTestResult[]; details: AppsTestDetail[]; compile_error?: string }>(result.stdout, nonce);
-  if (!v) {
+  const v = verdict<{ results: unknown[]; details: unknown[]; compile_error?: string }>(result.stdout, nonce);
+  const observed = v && Array.isArray(v.results) && Array.isArray(v.details) && v.results.length === tests.length && v.details.length === tests.length ? v : undefined;
+  if (!observed) {
     const results: AppsTestResult[] = tests.map(() => -1);
     return {
       ...base,
@@ -114,15 +116,69 @@ export async function scoreApps(run: RunCode, item: AppsItem, code: string, opti
       error: `the APPS harness gave no verdict: ${result.stopReason}${result.detail ? ` (${result.detail})` : ''} ${result.stderr.trim().slice(-800)}`.trim(),
     };
   }
-  const passed = v.results.filter((r) => r === true).length;
+  const { results, details } = await compareApps(run, mode, tests, observed.results, observed.details);
+  const passed = results.filter((r) => r === true).length;
   return {
     ...base,
-    results: v.results,
-    details: v.details,
-    strict: v.results.length > 0 && passed === v.results.length,
-    passRate: v.results.length ? passed / v.results.length : 0,
-    ...(v.compile_error ? { compileError: v.compile_error } : {}),
+    results,
+    details,
+    strict: results.length > 0 && passed === results.length,
+    passRate: results.length ? passed / results.length : 0,
+    ...(typeof observed.compile_error === 'string' ? { compileError: observed.compile_error } : {}),
   };
+}
+
+type Observation = { status: 'ran'; out?: string; value?: unknown; ms?: number };
+
+function isObservation(d: unknown): d is Observation {
+  return typeof d === 'object' && d !== null && (d as Record<string, unknown>)['status'] === 'ran';
+}
+
+/**
+ * Turns what the candidate's runs produced into APPS' per-test codes, in a sandbox run of its own
+ * that holds the expected outputs and no candidate code (APPS_COMPARE keeps APPS' comparison rules).
+ */
+async function compareApps(
+  run: RunCode,
+  mode: 'stdio' | 'call',
+  tests: AppsTest[],
+  rawResults: unknown[],
+  rawDetails: unknown[],
+): Promise<{ results: AppsTestResult[]; details: AppsTestDetail[] }> {
+  const results: AppsTestResult[] = [];
+  const details: AppsTestDetail[] = [];
+  const toCompare: { i: number; obs: Observation }[] = [];
+  rawDetails.forEach((d, i) => {
+    const r = rawResults[i];
+    if (r === null && isObservation(d)) {
+      toCompare.push({ i, obs: { status: 'ran', ...(mode === 'stdio' ? { out: typeof d.out === 'string' ? d.out : '' } : { value: d.value }), ...(typeof d.ms === 'number' ? { ms: d.ms } : {}) } });
+      results.push(false);
+      details.push({ status: 'wrong-answer' });
+    } else {
+      results.push(r === -2 ? -2 : -1);
+      const o = (typeof d === 'object' && d !== null ? d : {}) as Record<string, unknown>;
+      const status = o['status'] === 'timeout' ? 'timeout' : 'runtime-error';
+      details.push({ status, ...(typeof o['error'] === 'string' ? { error: o['error'] } : {}), ...(typeof o['ms'] === 'number' ? { ms: o['ms'] } : {}), ...(typeof o['note'] === 'string' ? { note: o['note'] } : {}) });
+    }
+  });
+  if (toCompare.length === 0) return { results, details };
+  const cmp = await run({
+    code: APPS_COMPARE,
+    stdin: JSON.stringify({ mode, expected: toCompare.map(({ i }) => tests[i]?.output), observed: toCompare.map(({ obs }) => obs) }),
+    limits: { wallTimeMs: 60_000, memoryMb: 2048, maxOutputBytes: 16 * 1024 * 1024 },
+  });
+  let parsed: { results?: unknown[]; details?: AppsTestDetail[] } = {};
+  try {
+    parsed = JSON.parse(cmp.stdout.trim().split('\n').pop() ?? '{}') as typeof parsed;
+  } catch {
+    parsed = {};
+  }
+  toCompare.forEach(({ i }, k) => {
+    const ok = parsed.results?.[k] === true;
+    results[i] = ok;
+    details[i] = parsed.details?.[k] ?? { status: 'wrong-answer', error: `the comparison run failed: ${cmp.stopReason}` };
+  });
+  return { results, details };
 }
 
 /** APPS' two headline numbers over scored problems (one solution each). */

