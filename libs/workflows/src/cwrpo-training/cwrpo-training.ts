@@ -125,7 +125,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
   async function runStep(step: number): Promise<void> {
     currentStep = step;
     stage = 'rollouts';
-    const tasks = await acts.trainingProblems.executeWithOptions({ summary: `step ${step} · problems` } as never, [
+    const tasks = await acts.trainingProblems.executeWithOptions({ summary: `step ${step} · problems` }, [
       { datasets: config.datasets, seed: config.seed, step, count: config.problemsPerStep },
     ]);
     Object.assign(rollouts, { done: 0, total: tasks.length * config.groupSize, failed: 0 });
@@ -160,7 +160,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     }
 
     stage = 'batch';
-    const batch = await acts.buildTrainingBatch.executeWithOptions({ summary: `step ${step} · batch of ${items.length}` } as never, [
+    const batch = await acts.buildTrainingBatch.executeWithOptions({ summary: `step ${step} · batch of ${items.length}` }, [
       {
         runId: learnerRun,
         step,
@@ -183,7 +183,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
       ...(state.checkpointPath ? { startCheckpoint: state.checkpointPath } : {}),
       hyperparameters: learnerHyperparametersOf(config),
     };
-    const out = await acts.learnerStep.executeWithOptions({ summary: `step ${step} · learner` } as never, [learnerInput]);
+    const out = await acts.learnerStep.executeWithOptions({ summary: `step ${step} · learner` }, [learnerInput]);
     for (const [key, value] of Object.entries(out.metrics)) {
       if (typeof value !== 'number' || !Number.isFinite(value)) continue;
       metrics[LEARNER_KEYS.has(key) ? key : `learner${key[0]?.toUpperCase()}${key.slice(1)}`] = value;
@@ -196,7 +196,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     state.publication =
       config.publish === false
         ? { policyVersion: out.policyVersion, published: false, reason: 'publishing is off (publish: false): rollouts keep the weights the server has' }
-        : await acts.publishPolicy.executeWithOptions({ summary: `step ${step} · publish ${out.policyVersion}` } as never, [
+        : await acts.publishPolicy.executeWithOptions({ summary: `step ${step} · publish ${out.policyVersion}` }, [
             { directorBackend: config.director, policyVersion: out.policyVersion, adapterPath: out.adapterPath, ...(config.adapterName ? { adapterName: config.adapterName } : {}) },
           ]);
     metrics.published = state.publication.published ? 1 : 0;
@@ -208,7 +208,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     state.history.push(entry);
     if (state.history.length > HISTORY_WINDOW) state.history.splice(0, state.history.length - HISTORY_WINDOW);
     stage = 'idle';
-    await acts.recordTrainingStep.executeWithOptions({ summary: `step ${entry.step} · record` } as never, [{ runId: learnerRun, step: entry }]);
+    await acts.recordTrainingStep.executeWithOptions({ summary: `step ${entry.step} · record` }, [{ runId: learnerRun, step: entry }]);
   }
 }
 

@@ -84,7 +84,7 @@ async function runOne(plan: RolloutPlan, workflowId: string, task: BenchTask, ac
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       try {
-        const outcome = await acts.rolloutOutcome.executeWithOptions({ summary: `earlier ${workflowId}` } as never, [{ workflowId }]);
+        const outcome = await acts.rolloutOutcome.executeWithOptions({ summary: `earlier ${workflowId}` }, [{ workflowId }]);
         return { id: workflowId, task, outcome };
       } catch (again) {
         return { id: workflowId, task, error: describeFailure(again) };

@@ -134,7 +134,7 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
 
   const report = buildReport(input, plan, methods, store.results);
   report.resultRefs = await store.persist();
-  report.files = await acts.writeEvalReport.executeWithOptions({ summary: 'write report' } as never, [
+  report.files = await acts.writeEvalReport.executeWithOptions({ summary: 'write report' }, [
     { runId, report: { ...report, files: undefined }, resultRefs: report.resultRefs },
   ]);
   upsertSearchAttributes([{ key: SA.status, value: control.phase }]);
@@ -145,7 +145,7 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
     const scorable = task.answers.length > 0 || !!task.code?.tests || (task.code?.ioTests?.length ?? 0) > 0; // APPS has only ioTests
     if (!scorable) return undefined;
     try {
-      return await acts.scoreSession.executeWithOptions({ summary: `score direct · ${task.dataset}/${task.id}` } as never, [{ task, answer }]);
+      return await acts.scoreSession.executeWithOptions({ summary: `score direct · ${task.dataset}/${task.id}` }, [{ task, answer }]);
     } catch (err) {
       throw new Error(sandboxPoolDown(err, acts.sandboxQueue, 'the scoring of the direct answer') ?? describeFailure(err));
     }
@@ -155,7 +155,7 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
     const base = { key, method, dataset: task.dataset, taskType: task.taskType, itemId: task.id };
     if (method === 'direct') {
       try {
-        const r = await acts.directAnswer.executeWithOptions({ summary: `direct · ${task.dataset}/${task.id}` } as never, [
+        const r = await acts.directAnswer.executeWithOptions({ summary: `direct · ${task.dataset}/${task.id}` }, [
           { task, executorBackend: input.executor },
         ]);
         r.score ??= await scoreDirect(task, r.answer);
@@ -207,7 +207,7 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         try {
-          return fromSession(base, await acts.sessionOutcome.executeWithOptions({ summary: `earlier ${workflowId}` } as never, [{ workflowId }]));
+          return fromSession(base, await acts.sessionOutcome.executeWithOptions({ summary: `earlier ${workflowId}` }, [{ workflowId }]));
         } catch (again) {
           return failed({ ...base, sessionId: workflowId }, describeFailure(again));
         }
@@ -280,7 +280,7 @@ class TaskFeed {
     if (!c || c.dataset !== cursor.dataset || cursor.offset < c.offset || cursor.offset >= c.offset + c.tasks.length) {
       const dataset = this.plan[cursor.dataset]?.dataset as string;
       const limit = Math.max(8, Math.min(32, this.input.concurrency * 2));
-      const tasks = await this.acts.evalTasks.executeWithOptions({ summary: `tasks · ${dataset} ${cursor.offset}+${limit}` } as never, [
+      const tasks = await this.acts.evalTasks.executeWithOptions({ summary: `tasks · ${dataset} ${cursor.offset}+${limit}` }, [
         { dataset, perDataset: this.input.perDataset, seed: this.input.seed, offset: cursor.offset, limit },
       ]);
       this.chunk = { dataset: cursor.dataset, offset: cursor.offset, tasks };

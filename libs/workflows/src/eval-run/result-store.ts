@@ -33,7 +33,7 @@ export class ResultStore {
 
   async restore(refs: readonly string[]): Promise<void> {
     for (const ref of refs) {
-      const part = (await this.acts.loadArtifact.executeWithOptions({ summary: `results ${ref}` } as never, [{ ref }])) as EvalItemResult[];
+      const part = (await this.acts.loadArtifact.executeWithOptions({ summary: `results ${ref}` }, [{ ref }])) as EvalItemResult[];
       for (const r of part) this.add(r);
     }
     this.refs = [...refs];
@@ -46,7 +46,7 @@ export class ResultStore {
     for (let from = this.sealed; from < this.results.length; from += RESULTS_PER_PART) {
       const part = this.results.slice(from, from + RESULTS_PER_PART);
       const index = from / RESULTS_PER_PART;
-      const ref = await this.acts.storeArtifact.executeWithOptions({ summary: `store results part ${index}` } as never, [
+      const ref = await this.acts.storeArtifact.executeWithOptions({ summary: `store results part ${index}` }, [
         { kind: 'eval-results', id: `${this.runId}-part-${index}`, content: part },
       ]);
       this.refs[index] = ref;
