@@ -17,6 +17,9 @@ npx tsc -p tsconfig.json
 printf '\n== infra (helm lint/template, kubeconform against offline Kubernetes schemas)\n'
 bash infra/validate.sh
 
+printf '\n== learner lint (ruff)\n'
+.venv/bin/ruff check --config apps/learner/ruff.toml apps/learner bench/learner
+
 printf '\n== learner (Python: CWRPO loss, learner step, policy server)\n'
 .venv/bin/python -m pytest apps/learner/tests -q -p no:cacheprovider
 

@@ -71,10 +71,9 @@ def synthetic_samples(n: int, length: int, vocab: int, seed: int = 0) -> list[di
 
 def build_model(args, device, dtype):
     import torch
+    from flowsteer_learner.model import LoraSettings, lora_config
     from peft import get_peft_model
     from transformers import AutoModelForCausalLM, Qwen3Config, Qwen3ForCausalLM
-
-    from flowsteer_learner.model import LoraSettings, lora_config
 
     if args.model:
         base = AutoModelForCausalLM.from_pretrained(args.model, dtype=dtype, local_files_only=True)
@@ -93,7 +92,6 @@ def build_model(args, device, dtype):
 
 def run_variant(args) -> dict:
     import torch
-
     from flowsteer_learner.config import Hyperparameters
     from flowsteer_learner.step import train_step
 

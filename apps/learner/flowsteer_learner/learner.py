@@ -21,7 +21,14 @@ from typing import Any, Callable, Optional
 import torch
 
 from .checkpoints import (
-    CHECKPOINT_FILE, find_start_checkpoint, load_tensors, read_checkpoint, result_of, save_checkpoint, set_rng, step_lock,
+    CHECKPOINT_FILE,
+    find_start_checkpoint,
+    load_tensors,
+    read_checkpoint,
+    result_of,
+    save_checkpoint,
+    set_rng,
+    step_lock,
 )
 from .config import Hyperparameters, StepInput, lr_at
 from .model import PolicyCache, load_adapter_weights, reset_adapter

@@ -8,13 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from flowsteer_learner.activity import learner_step
+from helpers import make_sample, step_input, write_batch
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 from transformers import AutoTokenizer
-
-from flowsteer_learner.activity import learner_step
-
-from helpers import make_sample, step_input, write_batch
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +69,6 @@ def test_through_a_real_worker(tiny_model_dir, batch, tmp_path, repo_root):
     from temporalio.client import Client
     from temporalio.testing import WorkflowEnvironment
     from temporalio.worker import UnsandboxedWorkflowRunner, Worker
-
     from wf_fixture import LearnerStepProbe
 
     cli = _temporal_cli(repo_root)

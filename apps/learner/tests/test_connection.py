@@ -1,6 +1,5 @@
 """The learner worker's connection settings: mTLS files and the metrics bind address."""
 import pytest
-
 from flowsteer_learner.connection import metrics_bind_from_env, runtime_for, tls_from_env
 
 PEM = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"

@@ -4,13 +4,11 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from flowsteer_learner import learner as learner_mod
 from flowsteer_learner.config import Hyperparameters
 from flowsteer_learner.learner import collate
 from flowsteer_learner.loss import sequence_logprobs
 from flowsteer_learner.model import load_tokenizer
-
 from helpers import learn, make_sample, write_batch
 
 GGUF = Path(__file__).resolve().parents[3] / ".flowsteer/models/SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 import torch
-
 from flowsteer_learner.gguf_lora import lora_tensors, to_gguf_rows
 
 
@@ -68,10 +67,9 @@ def test_an_hf_folder_base_needs_no_gguf_package(tiny_model_dir, tmp_path, monke
 
 def test_the_initial_adapter_is_what_step_one_starts_from(tiny_model_dir, tmp_path):
     """init_adapter writes LoRA A from the seed and B = 0 (the base model's outputs), loadable by the learner."""
-    from safetensors.torch import load_file
-
     from flowsteer_learner.init_adapter import write_initial_adapter
     from flowsteer_learner.model import LoraSettings, PolicyCache, reset_adapter
+    from safetensors.torch import load_file
 
     settings = LoraSettings(8, 16, 0.0, ("q_proj", "v_proj"))
     out = write_initial_adapter(str(tiny_model_dir), tmp_path / "init", settings, seed=42, dtype="float32")

@@ -1,18 +1,14 @@
 """learnerStep on a tiny random Llama on CPU: direction of the update, the canvas mask, idempotency,
 resume after a crash, the schedule."""
-import json
-import shutil
 
 import pytest
 import torch
-from safetensors.torch import load_file
-from transformers import AutoTokenizer
-
 from flowsteer_learner import learner as learner_mod
 from flowsteer_learner.config import Hyperparameters, lr_at
 from flowsteer_learner.model import LearnerError
-
 from helpers import learn, make_sample, masked_logprob, step_input, write_batch
+from safetensors.torch import load_file
+from transformers import AutoTokenizer
 
 PROMPT = "Solve the problem step by step."
 GOOD = "<action>add</action><operator>Programmer</operator>"

@@ -2,7 +2,6 @@
 log_softmax, in value and in gradient, on a tiny model with a LoRA adapter."""
 import pytest
 import torch
-
 from flowsteer_learner.logprobs import can_split, policy_logprobs
 from flowsteer_learner.model import LoraSettings, PolicyCache, reset_adapter
 

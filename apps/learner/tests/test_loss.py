@@ -4,9 +4,13 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from flowsteer_learner.loss import (
-    clipped_surrogate, cwrpo_trajectory_loss, k3_kl, reinforce_trajectory_loss, sequence_logprobs, token_ratio,
+    clipped_surrogate,
+    cwrpo_trajectory_loss,
+    k3_kl,
+    reinforce_trajectory_loss,
+    sequence_logprobs,
+    token_ratio,
 )
 
 VECTORS = json.loads((Path(__file__).resolve().parents[3] / "libs/cwrpo/test-vectors/cwrpo-loss.json").read_text())

@@ -6,12 +6,10 @@ import urllib.request
 
 import pytest
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
-
 from flowsteer_learner.loss import sequence_logprobs
 from flowsteer_learner.policy_server import Policy, serve
-
 from helpers import learn, make_sample, step_input, write_batch
+from transformers import AutoModelForCausalLM, AutoTokenizer
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,12 @@ import math
 
 import pytest
 import torch
-from safetensors.torch import load_file
-from transformers import AutoTokenizer
-
 from flowsteer_learner.config import Hyperparameters
 from flowsteer_learner.loss import cwrpo_trajectory_loss, sampler_mismatch, truncated_is_weights
 from flowsteer_learner.model import LearnerError
-
-from helpers import learn, make_sample, masked_logprob, step_input, write_batch
+from helpers import learn, make_sample, step_input, write_batch
+from safetensors.torch import load_file
+from transformers import AutoTokenizer
 
 PROMPT = "Solve the problem step by step."
 GOOD = "<action>add</action><operator>Programmer</operator>"

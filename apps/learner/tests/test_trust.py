@@ -7,11 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from transformers import AutoTokenizer
-
 from flowsteer_learner.model import LearnerError
-
 from helpers import learn, make_sample, step_input, write_batch
+from transformers import AutoTokenizer
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
