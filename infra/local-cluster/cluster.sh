@@ -424,7 +424,7 @@ status() {
   local q type ps
   for q in "flowsteer-canvas workflow" "flowsteer-canvas activity" "flowsteer-sandbox activity" "cwrpo-learner activity"; do
     set -- $q
-    ps=$(pollers "$1" "$2" | sort | paste -sd, -)
+    ps=$(pollers "$1" "$2" | sort | paste -sd, - || true)
     printf 'queue %-18s %-8s %s\n' "$1" "$2" "${ps:-NO POLLERS}"
     if [ -z "$ps" ] && ! { [ "$1" = cwrpo-learner ] && [ "${FLOWSTEER_CLUSTER_NO_LEARNER:-}" = 1 ]; }; then ok=1; fi
   done
