@@ -50,7 +50,7 @@ function cluster(verb: string[], env: NodeJS.ProcessEnv): { code: number; out: s
   const started = Date.now();
   const r = spawnSync('bash', [CLUSTER, ...verb], { cwd: ROOT, env, encoding: 'utf8' });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  process.stdout.write(out.replace(/^/gm, `  [cluster ${verb.join(' ')}] `).replace(/\[cluster [^\]]*\] $/, ''));
+  process.stdout.write(out.replace(/^/gm, `  [cluster ${verb.join(' ')}] `).replace(/ {2}\[cluster [^\]]*\] $/, ''));
   return { code: r.status ?? 1, out, ms: Date.now() - started };
 }
 

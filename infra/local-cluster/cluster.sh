@@ -235,7 +235,14 @@ chart_env() { eval "$(cd "$ROOT" && "${TSX[@]}" "$HERE/chart-env.ts")"; }
 
 bundle() { # the pre-built workflow bundle (FLOWSTEER_WORKFLOW_BUNDLE), rebuilt when a source is newer
   BUNDLE="$HOME_DIR/workflow-bundle.js"
-  if [ ! -s "$BUNDLE" ] || [ -n "$(find "$ROOT/libs" "$ROOT/apps/worker/src" -name '*.ts' -newer "$BUNDLE" -print -quit)" ]; then
+  local stale=""
+  [ -s "$BUNDLE" ] && stale=$(find "$ROOT/libs" "$ROOT/apps/worker/src" -name '*.ts' -newer "$BUNDLE" -print -quit)
+  if [ -n "$stale" ] && { running canvas-1 || running canvas-2 || running sandbox; }; then
+    # Workers of the current version run: a restarted one must join the same version (same bundle).
+    say "note: workflow sources changed ($stale); the running workers keep the old bundle. To roll out: down, then up (a new build id)"
+    stale=""
+  fi
+  if [ ! -s "$BUNDLE" ] || [ -n "$stale" ]; then
     say "building the workflow bundle"
     (cd "$ROOT" && "${TSX[@]}" apps/worker/src/build-bundle.ts "$BUNDLE") >"$HOME_DIR/logs/bundle.log" 2>&1 || { cat "$HOME_DIR/logs/bundle.log" >&2; die "bundling the workflows failed"; }
   fi
