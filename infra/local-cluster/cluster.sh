@@ -428,6 +428,10 @@ status() {
   done
   if t operator cluster health >/dev/null 2>&1; then echo "temporal   healthy $TEMPORAL_ADDRESS (namespace $CHART_NAMESPACE)"; else echo "temporal   NOT HEALTHY at $TEMPORAL_ADDRESS"; ok=1; fi
   if curl -fsS "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1; then echo "api        ready  http://127.0.0.1:$API_PORT"; else echo "api        NOT READY"; ok=1; fi
+  # loopback only: every listening socket of our processes (and PostgreSQL's) is on 127.0.0.1
+  local pids; pids=$(cat "$HOME_DIR"/run/*.pid 2>/dev/null; [ "$(id -u)" = 0 ] && pgrep -u postgres || true)
+  local wide; wide=$(ss -ltnpH 2>/dev/null | awk -v p=" $(echo $pids) " '{ if (match($0, /pid=[0-9]+/)) { id = substr($0, RSTART + 4, RLENGTH - 4); if (index(p, " " id " ") && $4 !~ /^127\.0\.0\.1:/) print $4 } }' | sort -u | paste -sd, - || true)
+  if [ -n "$wide" ]; then echo "listening  NOT LOOPBACK-ONLY: $wide"; ok=1; else echo "listening  127.0.0.1 only"; fi
   local q type ps
   for q in "flowsteer-canvas workflow" "flowsteer-canvas activity" "flowsteer-sandbox activity" "cwrpo-learner activity"; do
     set -- $q
@@ -446,6 +450,7 @@ case "$cmd" in
   env) load_ports; CHART_NAMESPACE=flowsteer; env_lines ;;
   restart-postgres) load_ports; pg_tools; mkdir -p "$HOME_DIR/logs"; stop_postgres; start_postgres ;;
   start)
+    [[ " ${COMPONENTS[*]} " == *" ${1:-none} "* ]] || die "start what? one of: ${COMPONENTS[*]}"
     load_ports; pg_tools; mkdir -p "$HOME_DIR/logs" "$HOME_DIR/run" "$HOME_DIR/artifacts"
     case "${1:-}" in
       postgres) start_postgres ;;
@@ -468,5 +473,5 @@ case "$cmd" in
       temporal|canvas-1|canvas-2|sandbox|learner|api) stop_pid "$1" 30 ;;
       *) die "stop what? one of: ${COMPONENTS[*]}" ;;
     esac ;;
-  *) echo "usage: $0 up | down [--purge] | status | env | restart-postgres | start|stop <${COMPONENTS[*]// /|}>" >&2; exit 2 ;;
+  *) echo "usage: $0 up | down [--purge] | status | env | restart-postgres | start|stop <$(IFS="|"; echo "${COMPONENTS[*]}")>" >&2; exit 2 ;;
 esac
