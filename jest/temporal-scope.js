@@ -20,6 +20,7 @@ const SERVER_FREE_DIRS = [
   'libs/operators',
   'libs/sandbox',
   'tools',
+  'infra/local-cluster',
 ];
 
 /** Signs in a test file's own text that it talks to a Temporal server. */

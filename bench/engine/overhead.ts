@@ -18,6 +18,11 @@
  *
  *   npx tsx bench/engine/overhead.ts [--sizes 1,16,64] [--executor-ms 100] [--director-ms 0]
  *       [--concurrency 256] [--wft 0] [--cache 0] [--activities 0] [--db-dir /dev/shm] [--json out.json]
+ *       [--address 127.0.0.1:27201 --namespace flowsteer]
+ *
+ * --address measures against a running Temporal server instead of a throw-away dev server (e.g. the
+ * PostgreSQL-backed one of infra/local-cluster: `cluster.sh env` prints its address); the worker is
+ * in-process and unversioned on a task queue of its own, as with the dev server.
  *
  * --wft / --cache / --activities set the worker's maxConcurrentWorkflowTaskExecutions,
  * maxCachedWorkflows and maxConcurrentActivityTaskExecutions (0: the SDK default).
@@ -66,6 +71,8 @@ const { values: args } = parseArgs({
     activities: { type: 'string', default: '0' },
     json: { type: 'string' },
     'db-dir': { type: 'string' },
+    address: { type: 'string' },
+    namespace: { type: 'string', default: 'flowsteer' },
   },
 });
 const SIZES = args.sizes.split(',').map(Number);
@@ -218,11 +225,14 @@ async function main(): Promise<void> {
   // --db-dir puts the dev server's SQLite file elsewhere (e.g. /dev/shm: no fsync cost)
   const dbDir = args['db-dir'] ? mkdtempSync(join(args['db-dir'], 'flowsteer-bench-db-')) : undefined;
   if (dbDir) process.env.FLOWSTEER_TEMPORAL_DB = join(dbDir, 'temporal.db');
-  console.error(`starting a throw-away Temporal dev server (SQLite ${dbDir ?? 'under .flowsteer/test-runs'}) ...`);
-  const server = await startTestServer();
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  if (!args.address) console.error(`starting a throw-away Temporal dev server (SQLite ${dbDir ?? 'under .flowsteer/test-runs'}) ...`);
+  const server = args.address ? undefined : await startTestServer();
+  const address = args.address ?? (server?.address as string);
+  const namespace = args.address ? args.namespace : 'default';
+  const where = args.address ? `the server at ${address} (namespace ${namespace})` : `SQLite ${dbDir ? `in ${args['db-dir']}` : 'on disk (.flowsteer/test-runs)'}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
   const taskQueue = `${TASK_QUEUES.canvas}-bench-engine-${Date.now()}`;
   const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
   const options: Partial<WorkerOptions> = {};
@@ -231,6 +241,7 @@ async function main(): Promise<void> {
   if (Number(args.activities)) options.maxConcurrentActivityTaskExecutions = Number(args.activities);
   const worker = await Worker.create({
     connection: nativeConnection,
+    namespace,
     taskQueue,
     workflowBundle: { code },
     activities: await createActivities({ identity: 'bench', artifactsDir, llm }),
@@ -241,6 +252,7 @@ async function main(): Promise<void> {
   const floorQueue = `${taskQueue}-floor`;
   const floorWorker = await Worker.create({
     connection: nativeConnection,
+    namespace,
     taskQueue: floorQueue,
     workflowsPath: require.resolve('./floor-workflow'),
     activities: { sleepFor: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) },
@@ -278,10 +290,10 @@ async function main(): Promise<void> {
       });
     }
     const replayMs = await replayTwentyTurns(client, taskQueue, code);
-    console.log(`\nengine overhead: SQLite ${dbDir ? `in ${args['db-dir']}` : 'on disk (.flowsteer/test-runs)'}, executor ${EXECUTOR_MS} ms, director ${DIRECTOR_MS} ms, LLM client concurrency ${CONCURRENCY}/backend, worker options ${JSON.stringify(options)}`);
+    console.log(`\nengine overhead: ${where}, executor ${EXECUTOR_MS} ms, director ${DIRECTOR_MS} ms, LLM client concurrency ${CONCURRENCY}/backend, worker options ${JSON.stringify(options)}`);
     console.table(rows);
     console.log(`replay of a 20-turn session (Worker.runReplayHistory, bundle pre-built): ${replayMs.map((m) => m.toFixed(0)).join(' / ')} ms (first / warm median of 5)`);
-    if (args.json) writeFileSync(args.json, JSON.stringify({ executorMs: EXECUTOR_MS, directorMs: DIRECTOR_MS, concurrency: CONCURRENCY, options, rows, replayMs }, null, 2));
+    if (args.json) writeFileSync(args.json, JSON.stringify({ where, executorMs: EXECUTOR_MS, directorMs: DIRECTOR_MS, concurrency: CONCURRENCY, options, rows, replayMs }, null, 2));
   } finally {
     floorWorker.shutdown();
     await floorRunning;
@@ -290,7 +302,7 @@ async function main(): Promise<void> {
     await sandboxWorker.stop();
     await nativeConnection.close();
     await connection.close();
-    stopTestServer(server.env, server.home);
+    if (server) stopTestServer(server.env, server.home);
     await director.close();
     await executor.close();
     rmSync(artifactsDir, { recursive: true, force: true });

@@ -45,7 +45,14 @@ else
   until t operator namespace describe --namespace "$ns" >/dev/null 2>&1; do sleep 2; done
 fi
 
-existing=$(t operator search-attribute list --namespace "$ns" 2>/dev/null || true)
+# `namespace describe` reads the database; the search-attribute calls go through each service's
+# namespace cache, which a real server refreshes every ~10 s: right after the create they answer
+# "Namespace ... is not found" (seen on Temporal 1.28.1 on PostgreSQL, infra/local-cluster). Wait.
+deadline=$((SECONDS + ${FLOWSTEER_REGISTER_WAIT:-300}))
+until existing=$(t operator search-attribute list --namespace "$ns" 2>&1); do
+  if [ $SECONDS -ge $deadline ]; then echo "error: cannot list the search attributes of $ns: $existing" >&2; exit 3; fi
+  sleep 2
+done
 while IFS='=' read -r name type; do
   name="${name//[[:space:]]/}"; type="${type//[[:space:]]/}"
   [ -z "$name" ] && continue
@@ -55,7 +62,12 @@ while IFS='=' read -r name type; do
     if [ "${row,,}" = "${type,,}" ]; then echo "search attribute $name ($type) present"; continue; fi
     echo "error: search attribute $name is registered as $row, the list says $type" >&2; exit 4
   fi
-  t operator search-attribute create --namespace "$ns" --name "$name" --type "$type" >/dev/null
+  tries=0
+  until out=$(t operator search-attribute create --namespace "$ns" --name "$name" --type "$type" 2>&1); do
+    tries=$((tries + 1))
+    if [ $tries -ge 10 ]; then echo "error: creating search attribute $name failed: $out" >&2; exit 4; fi
+    sleep 3
+  done
   echo "search attribute $name ($type) created"
 done < "$list"
 echo "namespace $ns ready at $address"
