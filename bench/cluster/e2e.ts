@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { ArtifactStore } from '@flowsteer/artifacts';
-import { canvasQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import { TASK_QUEUES, canvasQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { startFakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
@@ -185,15 +185,18 @@ async function main(): Promise<void> {
     }
     Object.assign(figures, { activitiesByQueue: queues, tasksByIdentity: identities, workflowTaskTimeouts: wftTimeouts, activityAttemptsAfterFirst: activityRetries });
     check(Object.keys(identities).some((i) => i.includes('canvas-1')) && Object.keys(identities).some((i) => i.includes('canvas-2')), 'both canvas workers did work');
-    figures.sandboxQueueActivities = queues['flowsteer-sandbox'] ?? 0;
+    const sandboxActivities = queues['flowsteer-sandbox'] ?? 0;
+    figures.sandboxQueueActivities = sandboxActivities;
+    // scoring (and any code run) goes to the sandbox pool (canvas workers do not even register those activities)
+    check(sandboxActivities > 0, 'sandbox work (scoring) reached the flowsteer-sandbox queue');
 
     // ---- the same inputs on the dev server (SQLite), one worker process: the reference
     const dev = await startTestServer();
     const devArtifacts = join(tmp, 'dev-artifacts');
-    const devQueue = `e2e-dev-${tag}`;
+    const devQueue = `${TASK_QUEUES.canvas}-e2e-dev-${tag}`;
     const worker = spawnWorkerProcess(`e2e-dev@${process.pid}`, {
       TEMPORAL_ADDRESS: dev.address, FLOWSTEER_TASK_QUEUE: devQueue, FLOWSTEER_BACKENDS: backends, FLOWSTEER_ARTIFACTS: devArtifacts,
-      FLOWSTEER_WORKFLOW_BUNDLE: await writeWorkflowBundle(tmp), FLOWSTEER_WORKER_ROLES: 'canvas', FLOWSTEER_WORKER_VERSIONING: 'false',
+      FLOWSTEER_WORKFLOW_BUNDLE: await writeWorkflowBundle(tmp), FLOWSTEER_WORKER_ROLES: 'canvas,sandbox', FLOWSTEER_WORKER_VERSIONING: 'false',
     });
     let devResults: SessionResult[] = [];
     const devStarted = Date.now();
