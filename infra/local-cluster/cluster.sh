@@ -296,9 +296,11 @@ start_canvas() { # name, metrics port
 start_sandbox() {
   if running sandbox; then say "sandbox already running (pid $(pid_of sandbox))"; return; fi
   require_free "$METRICS_SANDBOX" "sandbox metrics"
-  # No backends file, no backend keys, no shared artifacts folder (the chart mounts none in this pod).
+  # No backends file, no backend keys. The artifacts folder is the shared one: the chart mounts it
+  # read-only in this pod (large code requests and answers arrive by reference); here the worker only
+  # reads it too, but nothing enforces read-only on one machine.
   # shellcheck disable=SC2046
-  spawn sandbox "$ROOT" $(worker_env sandbox sandbox "$METRICS_SANDBOX") "FLOWSTEER_ARTIFACTS=$HOME_DIR/run/sandbox/no-artifacts" \
+  spawn sandbox "$ROOT" $(worker_env sandbox sandbox "$METRICS_SANDBOX") "FLOWSTEER_ARTIFACTS=$HOME_DIR/artifacts" \
     "FLOWSTEER_SANDBOX_CONCURRENCY=$CHART_SANDBOX_CONCURRENCY" "FLOWSTEER_SANDBOX_MECHANISM=${FLOWSTEER_SANDBOX_MECHANISM:-$CHART_SANDBOX_MECHANISM}" \
     "FLOWSTEER_SANDBOX_PYTHON=${FLOWSTEER_SANDBOX_PYTHON:-/usr/bin/python3}" \
     -- "${TSX[@]}" apps/worker/src/main.ts
