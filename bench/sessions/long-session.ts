@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { ArtifactStore } from '@flowsteer/artifacts';
-import { canvasQuery, type SessionResult } from '@flowsteer/contracts';
+import { TASK_QUEUES, canvasQuery, type SessionResult } from '@flowsteer/contracts';
 import { reply, startFakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
 import { workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
@@ -99,15 +99,18 @@ async function main(): Promise<void> {
     ...process.env,
     TEMPORAL_ADDRESS: server.address,
     FLOWSTEER_TEMPORAL_UI_URL: server.uiUrl,
-    FLOWSTEER_TASK_QUEUE: `long-${Date.now().toString(36)}`,
+    FLOWSTEER_TASK_QUEUE: `${TASK_QUEUES.canvas}-long-${Date.now().toString(36)}`,
     FLOWSTEER_BACKENDS: backends,
     FLOWSTEER_ARTIFACTS: artifacts,
     FLOWSTEER_WORKFLOW_BUNDLE: await writeWorkflowBundle(tmp),
   };
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
+  // code runs and scoring go to the paired sandbox queue: a sandbox worker process of its own (no backends)
+  const { FLOWSTEER_BACKENDS: _backends, ...sandboxEnv } = env;
+  const sandbox = spawnWorkerProcess(`long-sandbox@${process.pid}`, { ...sandboxEnv, FLOWSTEER_WORKER_ROLES: 'sandbox' });
   const workers: WorkerProcess[] = [spawnWorkerProcess(`long-1@${process.pid}`, env)];
-  await workers[0]?.ready;
+  await Promise.all([workers[0]?.ready, sandbox.ready]);
   const figures: Record<string, unknown> = { turns: TURNS, nodes: NODES, executorBytes: Number(args.bytes) };
   try {
     const problemFile = join(tmp, 'probe.jsonl');
@@ -213,7 +216,7 @@ async function main(): Promise<void> {
     if (args['executor-down']) figures.executorOutage = await executorOutage(client, env, executor);
   } finally {
     clearInterval(forget);
-    for (const w of workers) await killHard(w);
+    for (const w of [...workers, sandbox]) await killHard(w);
     await connection.close();
     await director.close();
     await executor.close();
