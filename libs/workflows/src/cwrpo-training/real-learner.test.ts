@@ -193,7 +193,7 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       expect(s.metrics.published).toBe(1); // the learner's llama.cpp adapter, loaded by the embedded model
       // every trained token carries the sampler's log-prob; the mismatch is measured at step start
       expect(s.metrics.learnerSamplerTokens).toBe(s.metrics.learnerMaskedTokens);
-      expect(Number.isFinite(s.metrics.learnerSamplerLogprobAbsDiff)).toBe(true);
+      expect(Number.isFinite(s.metrics.samplerLogprobAbsDiff)).toBe(true);
       console.log(`step ${s.step}: ${s.metrics.batchSamples} samples (one per director turn), sampler-learner mean |dlogp| ${s.metrics.samplerLogprobAbsDiff}, k3 ${s.metrics.samplerKlK3}, ratio mean ${s.metrics.ratioMean}`);
     }
     expect(result.publication).toMatchObject({ published: true, adapterName: `${workflowId}-step-2` });

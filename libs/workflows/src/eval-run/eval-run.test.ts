@@ -80,7 +80,7 @@ describe('evalRun workflow (real server, scripted LLMs)', () => {
     const json = JSON.parse(readFileSync(files?.json as string, 'utf8')) as { items: unknown[]; rows: unknown[] };
     expect(json.items).toHaveLength(12);
     expect(readFileSync(files?.markdown as string, 'utf8')).toContain('## Failures (1)');
-    expect(readFileSync(files?.svg as string, 'utf8')).toMatch(/^<svg[\s\S]*data-series="paper"[\s\S]*<\/svg>\n$/);
+    expect(readFileSync(files?.svg as string, 'utf8')).toMatch(/^<svg[\s\S]*>FlowSteer \(paper\)<[\s\S]*<\/svg>$/);
   });
 
   it('pauses (no new sessions), resumes, and stops gracefully with a report of what finished', async () => {
