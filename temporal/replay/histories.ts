@@ -12,14 +12,18 @@ export interface RecordedHistory {
   history: ReturnType<typeof historyFromJSON>;
 }
 
-/** Every recorded history under temporal/histories/ (file name = workflow id + .json). */
+/**
+ * Every recorded history under temporal/histories/: `<workflow id>.json`, or `<workflow id>-run-<n>.json`
+ * for the runs of a continue-as-new chain (workflows that derive child ids from their own id need
+ * the real one to replay).
+ */
 export function loadRecordedHistories(dir = HISTORIES_DIR): RecordedHistory[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((file) => ({
       file,
-      workflowId: basename(file, '.json'),
+      workflowId: basename(file, '.json').replace(/-run-\d+$/, ''),
       history: historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8'))),
     }));
 }

@@ -6,6 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { CWRPO_TRAINING_WORKFLOW, type CwrpoTrainingResult, type SessionResult } from '@flowsteer/contracts';
 import { defaultLocalModelPath } from '@flowsteer/llm';
 import { freePort } from '../../../../jest/test-server';
+import { maybeRecordChain } from '../test-support/session-harness';
 import { startTrainingHarness, trainingConfig, waitForProgress, type TrainingHarness } from './test-support/training-harness';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { sessionSegments } from '../test-support/scripted-session';
@@ -198,6 +199,11 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     }
     expect(result.publication).toMatchObject({ published: true, adapterName: `${workflowId}-step-2` });
     expect(existsSync(join(h.artifactsDir, 'runs', workflowId, 'step-2', 'adapter', 'adapter.gguf'))).toBe(true);
+    // the replay suite keeps this run and one of its embedded-model rollout sessions (temporal/histories/)
+    await maybeRecordChain(h.client, workflowId, 'cwrpo-training-embedded');
+    const child = (await h.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory()).events?.find((e) => e.childWorkflowExecutionStartedEventAttributes)
+      ?.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
+    if (child) await maybeRecordChain(h.client, child, 'canvas-session-embedded');
     // on-policy: step 2's rollouts sampled the director from the step-1 adapter, step 1's from the base
     const directorModels = async (id: string) => {
       const r = (await h.client.workflow.getHandle(id).result()) as SessionResult;

@@ -3,6 +3,7 @@ import { loadDataset, sampleTasks } from '@flowsteer/bench';
 import { EVAL_RUN_WORKFLOW, evalProgressQuery, pauseSignal, resumeSignal, stopSignal, type BenchTask, type EvalRunInput, type EvalRunProgress, type EvalRunResult } from '@flowsteer/contracts';
 import { evalSessionId, runSuffix } from './ids';
 import { evalDirectorReply, goldExecutorReply, requestsFor, startEvalHarness, type EvalHarness } from './test-support/eval-harness';
+import { maybeRecordChain } from '../test-support/session-harness';
 
 jest.setTimeout(180_000);
 
@@ -31,7 +32,9 @@ describe('evalRun workflow (real server, scripted LLMs)', () => {
     const failing = hotpot[1] as BenchTask;
     h.director.setFallback(evalDirectorReply((text) => text.includes(failing.problem.slice(0, 120))));
     h.executor.setFallback(goldExecutorReply([...gsm8k, ...hotpot]));
-    const workflowId = `eval-e2e-${Date.now().toString(36)}`;
+    // a recorded run keeps a fixed id: the run derives its sessions' ids from it, and replay needs the same
+    const recording = process.env.FLOWSTEER_RECORD_HISTORIES === '1';
+    const workflowId = recording ? 'eval-e2e-recorded' : `eval-e2e-${Date.now().toString(36)}`;
     const handle = await h.client.workflow.start(EVAL_RUN_WORKFLOW, {
       taskQueue: h.taskQueue,
       workflowId,
@@ -81,6 +84,7 @@ describe('evalRun workflow (real server, scripted LLMs)', () => {
     expect(json.items).toHaveLength(12);
     expect(readFileSync(files?.markdown as string, 'utf8')).toContain('## Failures (1)');
     expect(readFileSync(files?.svg as string, 'utf8')).toMatch(/^<svg[\s\S]*>FlowSteer \(paper\)<[\s\S]*<\/svg>$/);
+    await maybeRecordChain(h.client, workflowId, workflowId);
   });
 
   it('pauses (no new sessions), resumes, and stops gracefully with a report of what finished', async () => {
