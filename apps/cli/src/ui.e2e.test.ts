@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { CANVAS_SESSION_WORKFLOW, canvasQuery, sessionStartOptions, sessionStaticSummary, type SessionResult } from '@flowsteer/contracts';
+import { CANVAS_SESSION_WORKFLOW, canvasQuery, pauseSignal, resumeSignal, sessionStartOptions, sessionStaticSummary, type SessionResult } from '@flowsteer/contracts';
 import { startSessionHarness, type SessionHarness } from '../../../libs/workflows/src/test-support/session-harness';
 import { scriptedDirectorReply, scriptedSessionInput } from '../../../libs/workflows/src/test-support/scripted-session';
 
@@ -88,6 +88,39 @@ jest.setTimeout(120_000);
       await page.screenshot({ path: join(ARTIFACTS, 'failure.png'), fullPage: true }).catch(() => undefined);
       throw new Error(`${(err as Error).message}\n(page ${page.url()}; screenshot ${join(ARTIFACTS, 'failure.png')})`);
     }
+  });
+
+  it('shows a running session\'s current canvas table on its details page', async () => {
+    const uiUrl = process.env.FLOWSTEER_TEST_TEMPORAL_UI as string;
+    // a slower director, so the session is still running when it is paused after its first executions
+    h.director.setFallback((req) => scriptedDirectorReply(req, { delayMs: 400 }));
+    const input = { ...scriptedSessionInput(2), task: { ...scriptedSessionInput(2).task, dataset } };
+    const workflowId = `session-${dataset}-running`;
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, ...sessionStartOptions(input, 'ui'), workflowId });
+    await retryUntil(async () => {
+      const view = await handle.query(canvasQuery);
+      if (!(view.state as { lastExecution?: unknown }).lastExecution) throw new Error('no execution yet');
+    }, 60_000);
+    await handle.signal(pauseSignal);
+    await retryUntil(async () => {
+      if ((await handle.query(canvasQuery)).status !== 'paused') throw new Error('not paused yet');
+    }, 30_000);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await page.goto(`${uiUrl}/namespaces/default/workflows/${workflowId}`);
+      await page.getByRole('link', { name: /^User Metadata/ }).or(page.getByRole('tab', { name: /^User Metadata/ })).first().click();
+      await inSomeFrame(page, '· paused');
+      await inSomeFrame(page, 'last execution');
+      await inSomeFrame(page, 'node_1', 'td');
+      await page.screenshot({ path: join(ARTIFACTS, 'running-details.png'), fullPage: true });
+    } catch (err) {
+      await page.screenshot({ path: join(ARTIFACTS, 'failure.png'), fullPage: true }).catch(() => undefined);
+      throw new Error(`${(err as Error).message}\n(page ${page.url()}; screenshot ${join(ARTIFACTS, 'failure.png')})`);
+    } finally {
+      await handle.signal(resumeSignal);
+    }
+    expect(((await handle.result()) as SessionResult).status).toBe('finished');
   });
 });
 
