@@ -16,6 +16,7 @@ import {
 import { toActivityFailure, type LlmClient } from '@flowsteer/llm';
 import { ArtifactRefError, type ArtifactStore } from '@flowsteer/artifacts';
 import { writeEvalReportFiles } from './eval-report';
+import { awaitWorkflowResult } from './await-result';
 
 /** The "executor alone" baseline's one call: the problem and the answer convention its canonical scorer reads. */
 export function directMessages(task: BenchTask): ChatMessage[] {
@@ -79,14 +80,8 @@ export function createEvalActivities(deps: {
     },
 
     async sessionOutcome({ workflowId }): Promise<SessionSummary> {
-      const ctx = Context.current();
-      const beat = setInterval(() => ctx.heartbeat(workflowId), 10_000);
-      try {
-        const r = (await ctx.client.workflow.getHandle(workflowId).result()) as SessionResult;
-        return { sessionId: r.sessionId, status: r.status, answer: r.answer, turns: r.turns, score: r.score, totals: r.totals, ...(r.error ? { error: r.error } : {}) };
-      } finally {
-        clearInterval(beat);
-      }
+      const r = await awaitWorkflowResult<SessionResult>(workflowId);
+      return { sessionId: r.sessionId, status: r.status, answer: r.answer, turns: r.turns, score: r.score, totals: r.totals, ...(r.error ? { error: r.error } : {}) };
     },
 
     async loadArtifact({ ref }) {

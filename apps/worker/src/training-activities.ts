@@ -8,6 +8,7 @@ import { ArtifactRefError, ArtifactStore } from '@flowsteer/artifacts';
 import { FAILURE, TASK_QUEUES, type BenchTask, type PolicyPublication, type RolloutOutcome, type SessionResult, type TrainingActivities, type Trajectory, type TrainingSample, type BuildTrainingBatchInput, type BuildTrainingBatchResult } from '@flowsteer/contracts';
 import { UnknownModelError, preloadLocalBackend, registerLocalAdapter, type LlmClient, type ModelEntry } from '@flowsteer/llm';
 import { createTokenizer, type TextTokenizer } from './tokenizers';
+import { awaitWorkflowResult } from './await-result';
 
 export interface TrainingActivityDeps {
   artifactsDir: string;
@@ -178,13 +179,7 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
     },
 
     async rolloutOutcome({ workflowId }): Promise<RolloutOutcome> {
-      const ctx = Context.current();
-      const timer = setInterval(() => ctx.heartbeat(workflowId), 10_000);
-      try {
-        return rolloutOutcomeOf((await ctx.client.workflow.getHandle(workflowId).result()) as SessionResult);
-      } finally {
-        clearInterval(timer);
-      }
+      return rolloutOutcomeOf(await awaitWorkflowResult<SessionResult>(workflowId));
     },
 
     async buildTrainingBatch(input) {
