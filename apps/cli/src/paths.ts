@@ -1,13 +1,9 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { sandboxQueueFor } from '@flowsteer/contracts';
+import { flowsteerHome, WORKSPACE_ROOT } from '@flowsteer/artifacts';
 
-export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
-
-/** Where this installation keeps its state; the same defaults as temporal/env.sh. */
-export function flowsteerHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.FLOWSTEER_HOME ?? join(WORKSPACE_ROOT, '.flowsteer');
-}
+export { flowsteerHome, WORKSPACE_ROOT };
 
 export function runtimePaths(env: NodeJS.ProcessEnv = process.env) {
   const home = flowsteerHome(env);

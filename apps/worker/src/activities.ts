@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import type { HealthCheckActivities, PluginOperator } from '@flowsteer/contracts';
 import { LlmClient, createLlmActivities, loadBackendRegistry, setLocalAdapterResolver } from '@flowsteer/llm';
 import { catalogueWith, createOperatorActivities, pluginsFromEnv } from '@flowsteer/operators';
-import { ArtifactStore } from '@flowsteer/artifacts';
-import { createEvalActivities, defaultReportsDir } from './eval-activities';
+import { ArtifactStore, defaultReportsDir, WORKSPACE_ROOT } from '@flowsteer/artifacts';
+import { createEvalActivities } from './eval-activities';
 import { createSessionActivities } from './session-activities';
 import { createTrainingActivities, publishedAdapterResolver, type TrainingActivityDeps } from './training-activities';
-import { WORKSPACE_ROOT } from '@flowsteer/temporal-runtime';
 
 export interface ActivityDeps {
   identity: string;
@@ -52,6 +50,3 @@ export async function createActivities(deps: ActivityDeps) {
   };
 }
 
-export function defaultArtifactsDir(env: NodeJS.ProcessEnv = process.env, root: string): string {
-  return env.FLOWSTEER_ARTIFACTS ?? join(env.FLOWSTEER_HOME ?? join(root, '.flowsteer'), 'artifacts');
-}

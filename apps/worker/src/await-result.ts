@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { withHeartbeat } from '@flowsteer/temporal-runtime/activity';
 
 /**
  * Waits, inside an activity, for another workflow's result: heartbeats every 10 s, and confirms a
@@ -8,12 +9,7 @@ import { Context } from '@temporalio/activity';
  */
 export async function awaitWorkflowResult<T>(workflowId: string): Promise<T> {
   const ctx = Context.current();
-  const beat = setInterval(() => ctx.heartbeat(workflowId), 10_000);
   const waiting = ctx.client.workflow.getHandle(workflowId).result() as Promise<T>;
   waiting.catch(() => undefined); // settles after a cancellation too: nobody else listens then
-  try {
-    return await Promise.race([waiting, ctx.cancelled]);
-  } finally {
-    clearInterval(beat);
-  }
+  return withHeartbeat(() => workflowId, () => Promise.race([waiting, ctx.cancelled]), { everyMs: 10_000 });
 }

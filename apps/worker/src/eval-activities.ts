@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { answerInstruction, BenchDataMissingError, formatProblem, loadDataset, sampleTasks } from '@flowsteer/bench';
 import {
@@ -17,6 +15,7 @@ import { toActivityFailure, type LlmClient } from '@flowsteer/llm';
 import { ArtifactRefError, type ArtifactStore } from '@flowsteer/artifacts';
 import { writeEvalReportFiles } from './eval-report';
 import { awaitWorkflowResult } from './await-result';
+import { activityContext, withHeartbeat } from '@flowsteer/temporal-runtime/activity';
 
 /** The "executor alone" baseline's one call: the problem and the answer convention its canonical scorer reads. */
 export function directMessages(task: BenchTask): ChatMessage[] {
@@ -63,17 +62,18 @@ export function createEvalActivities(deps: {
     },
 
     async directAnswer({ task, executorBackend }: DirectAnswerInput): Promise<DirectAnswerResult> {
-      const stopBeating = heartbeatWhile(`direct ${task.dataset}/${task.id}`);
       let reply: Awaited<ReturnType<LlmClient['chat']>>;
       try {
-        reply = await deps.llm.chat(
-          { backend: executorBackend, messages: directMessages(task), purpose: `direct answer ${task.dataset}/${task.id}` },
-          { signal: currentSignal() },
+        reply = await withHeartbeat(
+          () => `direct ${task.dataset}/${task.id}`,
+          () =>
+            deps.llm.chat(
+              { backend: executorBackend, messages: directMessages(task), purpose: `direct answer ${task.dataset}/${task.id}` },
+              { signal: activityContext()?.cancellationSignal },
+            ),
         );
       } catch (err) {
         throw toActivityFailure(err);
-      } finally {
-        stopBeating();
       }
       // scored by the workflow, on the sandbox queue (scoring code runs the answer)
       return { answer: reply.text, ledger: reply.ledger };
@@ -105,25 +105,4 @@ async function readArtifact(store: ArtifactStore, ref: string): Promise<unknown>
   }
 }
 
-/** Heartbeats every 10 s while a long call runs (when inside an activity). */
-function heartbeatWhile(detail: string): () => void {
-  try {
-    const ctx = Context.current();
-    const timer = setInterval(() => ctx.heartbeat(detail), 10_000);
-    return () => clearInterval(timer);
-  } catch {
-    return () => undefined;
-  }
-}
 
-function currentSignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
-}
-
-export function defaultReportsDir(env: NodeJS.ProcessEnv, root: string): string {
-  return env.FLOWSTEER_REPORTS ?? join(env.FLOWSTEER_HOME ?? join(root, '.flowsteer'), 'reports');
-}

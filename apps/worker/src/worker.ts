@@ -1,9 +1,9 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { ArtifactStore } from '@flowsteer/artifacts';
+import { ArtifactStore, defaultArtifactsDir, WORKSPACE_ROOT } from '@flowsteer/artifacts';
 import type { SandboxRunner } from '@flowsteer/sandbox';
-import { createActivities, defaultArtifactsDir, type ActivityDeps } from './activities';
+import { createActivities, type ActivityDeps } from './activities';
 import { createSandboxWorkerActivities } from './sandbox-activities';
-import { WORKSPACE_ROOT, workerWorkflowOptions } from '@flowsteer/temporal-runtime';
+import { workerWorkflowOptions } from '@flowsteer/temporal-runtime';
 import type { WorkerConfig } from './config';
 
 /** What building a worker needs of the config (the connection is already made; tests omit the rest). */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { defaultArtifactsDir, WORKSPACE_ROOT } from './home';
 import { isJoinedText, isStoredText, needsStoring, previewText, type StoredText, type TextValue } from '@flowsteer/contracts';
 
 export const ARTIFACT_SCHEME = 'artifact://';
@@ -36,8 +37,8 @@ export class ArtifactStore {
   }
 
   /** `FLOWSTEER_ARTIFACTS`, else `$FLOWSTEER_HOME/artifacts`, else `<workspace>/.flowsteer/artifacts`. */
-  static fromEnv(env: NodeJS.ProcessEnv, workspaceRoot: string): ArtifactStore {
-    return new ArtifactStore(env.FLOWSTEER_ARTIFACTS ?? join(env.FLOWSTEER_HOME ?? join(workspaceRoot, '.flowsteer'), 'artifacts'));
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, workspaceRoot: string = WORKSPACE_ROOT): ArtifactStore {
+    return new ArtifactStore(defaultArtifactsDir(env, workspaceRoot));
   }
 
   /** A text as it should travel: whole when short, else stored and referenced with a preview. */

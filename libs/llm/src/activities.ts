@@ -7,7 +7,7 @@
  * fix (bad config, unknown backend, 4xx other than 429, missing model) become non-retryable
  * `ApplicationFailure`s; the others are thrown as `LlmError`s for Temporal to retry.
  */
-import { Context } from '@temporalio/activity';
+import { activityContext, withHeartbeat } from '@flowsteer/temporal-runtime/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   type ChatRequest,
@@ -26,38 +26,21 @@ import type { BackendRegistry } from './config';
 import { LlmError, isLlmError } from './errors';
 import type { LlmLogger } from './types';
 
-function currentActivityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
-
 async function asActivity<T>(
   label: string,
   run: (signal: AbortSignal | undefined, logger: LlmLogger | undefined) => Promise<T>,
   failure: { final?: boolean; purpose?: string } = {},
 ): Promise<T> {
-  const ctx = currentActivityContext();
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-  if (ctx?.info.heartbeatTimeoutMs) {
-    const every = Math.max(100, Math.min(10_000, Math.floor(ctx.info.heartbeatTimeoutMs / 3)));
-    const started = Date.now();
-    ctx.heartbeat({ phase: label, elapsedMs: 0 });
-    heartbeat = setInterval(() => ctx.heartbeat({ phase: label, elapsedMs: Date.now() - started }), every);
-  }
+  const ctx = activityContext();
   const logger: LlmLogger | undefined = ctx
     ? { warn: (m, meta) => ctx.log.warn(m, meta), info: (m, meta) => ctx.log.info(m, meta), debug: (m, meta) => ctx.log.debug(m, meta) }
     : undefined;
   const started = Date.now();
   try {
-    return await run(ctx?.cancellationSignal, logger);
+    return await withHeartbeat(() => ({ phase: label, elapsedMs: Date.now() - started }), () => run(ctx?.cancellationSignal, logger));
   } catch (err) {
     if (ctx?.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? err;
     throw toActivityFailure(err, { ...failure, latencyMs: Date.now() - started });
-  } finally {
-    if (heartbeat) clearInterval(heartbeat);
   }
 }
 

@@ -13,6 +13,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DIRECTOR_BACKEND_ALIAS, EXECUTOR_BACKEND_ALIAS } from '@flowsteer/contracts';
+import { flowsteerHome } from '@flowsteer/artifacts';
 import { LlmError } from './errors';
 import { ModelCatalog, type ModelEntry } from './models';
 
@@ -439,20 +440,9 @@ export function defaultLocalModelEntry(env: NodeJS.ProcessEnv = process.env): Mo
 /** `$FLOWSTEER_LOCAL_MODEL`, else `${FLOWSTEER_HOME:-<repo>/.flowsteer}/models/SmolLM2-135M-Instruct.Q4_1.gguf`. */
 export function defaultLocalModelPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FLOWSTEER_LOCAL_MODEL) return resolve(env.FLOWSTEER_LOCAL_MODEL);
-  const home = env.FLOWSTEER_HOME ? resolve(env.FLOWSTEER_HOME) : join(findRepoRoot(), '.flowsteer');
-  return join(home, 'models', LOCAL_MODEL_FILE);
+  return join(flowsteerHome(env), 'models', LOCAL_MODEL_FILE);
 }
 
-/** The workspace root (the folder holding nx.json above this file), else the cwd. */
-export function findRepoRoot(start: string = __dirname): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(join(dir, 'nx.json')) && existsSync(join(dir, 'libs'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

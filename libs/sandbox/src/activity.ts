@@ -1,5 +1,6 @@
 import { type CodeRunRequest, type CodeRunResult, TASK_QUEUES } from '@flowsteer/contracts';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { withHeartbeat } from '@flowsteer/temporal-runtime/activity';
 import { SandboxRequestError, SandboxUnavailableError } from './errors';
 import { type SandboxOptions, SandboxRunner } from './runner';
 
@@ -18,7 +19,7 @@ export interface SandboxActivitiesOptions {
   sandbox?: SandboxOptions;
   /**
    * How often the activity heartbeats while code runs. Default: a third of the activity's
-   * heartbeat timeout when it has one, else 1 s (at most 10 s).
+   * heartbeat timeout when it has one, else 10 s (at most 10 s).
    */
   heartbeatIntervalMs?: number;
 }
@@ -40,19 +41,20 @@ export function createSandboxActivities(options: SandboxActivitiesOptions = {}):
   async function runCode(req: CodeRunRequest): Promise<CodeRunResult> {
     const ctx = Context.current();
     const started = Date.now();
-    const heartbeatTimeout = ctx.info.heartbeatTimeoutMs;
-    const interval = options.heartbeatIntervalMs ?? Math.min(10_000, heartbeatTimeout ? Math.max(100, Math.floor(heartbeatTimeout / 3)) : 1000);
     let phase = 'waiting';
-    const beat = () => ctx.heartbeat({ phase, elapsedMs: Date.now() - started });
-    beat();
-    const timer = setInterval(beat, interval);
     try {
-      const sandbox = await getRunner();
-      phase = 'running';
-      const result = await sandbox.run(req, { signal: ctx.cancellationSignal });
-      if (ctx.cancellationSignal.aborted) throw cancellation(ctx);
-      phase = 'done';
-      return result;
+      return await withHeartbeat(
+        () => ({ phase, elapsedMs: Date.now() - started }),
+        async () => {
+          const sandbox = await getRunner();
+          phase = 'running';
+          const result = await sandbox.run(req, { signal: ctx.cancellationSignal });
+          if (ctx.cancellationSignal.aborted) throw cancellation(ctx);
+          phase = 'done';
+          return result;
+        },
+        { everyMs: options.heartbeatIntervalMs },
+      );
     } catch (e) {
       if (ctx.cancellationSignal.aborted) throw cancellation(ctx);
       if (e instanceof SandboxUnavailableError) {
@@ -62,8 +64,6 @@ export function createSandboxActivities(options: SandboxActivitiesOptions = {}):
         throw ApplicationFailure.create({ type: SANDBOX_FAILURE.badRequest, message: e.message, nonRetryable: true });
       }
       throw e;
-    } finally {
-      clearInterval(timer);
     }
   }
 

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
+import { WORKSPACE_ROOT } from '@flowsteer/artifacts';
 
-export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
+export { WORKSPACE_ROOT };
+
 export const WORKFLOWS_ENTRY = join(WORKSPACE_ROOT, 'libs', 'workflows', 'src', 'index.ts');
 
 /** `@flowsteer/x` -> absolute source path, read from tsconfig.base.json so there is one truth. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatMessage, CodeRunRequest, CodeRunResult, LedgerEntry, OperatorJournalEntry, RunOperatorInput } from '@flowsteer/contracts';
 import { badInput, journalMismatch } from './failures';
-import { heartbeat } from './heartbeat';
+import { heartbeat, withHeartbeat } from '@flowsteer/temporal-runtime/activity';
 
 /** Often enough for the session's 10 s heartbeat timeout, which lets a dead worker's call move on quickly. */
 export const HEARTBEAT_EVERY_MS = 3_000;
@@ -90,7 +90,6 @@ export class OperatorCall {
     const purpose = `${this.input.nodeId} ${this.input.operator}${step ? ` ${step}` : ''}`;
     const earlier = this.replay('llm', purpose);
     if (earlier) return stripThinking(earlier.text);
-    heartbeat({ phase: 'llm', purpose });
     const messages: ChatMessage[] = [
       { role: 'system', content: system },
       { role: 'user', content: user },
@@ -98,19 +97,18 @@ export class OperatorCall {
     // A call can wait behind others for the backend's concurrency slot (the embedded model serves
     // one at a time), so keep heartbeating while it is in flight, not only around it.
     const started = Date.now();
-    const beat = setInterval(() => heartbeat({ phase: 'llm', purpose, waitingMs: Date.now() - started }), HEARTBEAT_EVERY_MS);
-    let result;
-    try {
-      result = await this.chat.chat({
-        backend: this.input.executorBackend,
-        messages,
-        temperature: this.sampling.temperature,
-        maxTokens: this.sampling.maxTokens,
-        purpose,
-      });
-    } finally {
-      clearInterval(beat);
-    }
+    const result = await withHeartbeat(
+      () => ({ phase: 'llm', purpose, waitingMs: Date.now() - started }),
+      () =>
+        this.chat.chat({
+          backend: this.input.executorBackend,
+          messages,
+          temperature: this.sampling.temperature,
+          maxTokens: this.sampling.maxTokens,
+          purpose,
+        }),
+      { everyMs: HEARTBEAT_EVERY_MS },
+    );
     this.ledger.push(result.ledger);
     this.journal.push({ kind: 'llm', text: result.text ?? '', ledger: result.ledger });
     this.cursor = this.journal.length;
