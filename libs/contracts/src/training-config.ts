@@ -101,6 +101,8 @@ export const trainingConfigSchema = z
     tokenizer: z.enum(TRAINING_TOKENIZERS).optional().describe('where token ids come from: sampled (default, exact) or a re-tokenising tokenizer'),
     maxSampleTokens: positive(1_000_000).optional().describe('truncate each sample to this many tokens (head + tail)'),
     prompts: z.enum(['all', 'first', 'none']).optional().describe('which director prompts a sample keeps'),
+    outageBudgetSec: z.number().positive().max(7 * 24 * 3600).optional().describe('how long a rollout waits through a backend outage before it ends backend-unavailable and is dropped from its step (default 1800)'),
+    outageRetrySec: z.number().positive().max(3600).optional().describe("a rollout's first wait during an outage, doubling to 5 minutes (default 15)"),
     maxUnavailableInARow: positive(100_000).optional().describe('stop the run when this many rollouts in a row end backend-unavailable (default: one step of rollouts, groupSize x problemsPerStep)'),
     concurrency: positive(4096).optional().describe("rollouts running at once (default: all of a step's)"),
     grouping: z.enum(['problem', 'dataset']).optional().describe('advantage groups: per problem (paper, default) or per dataset (reference code)'),

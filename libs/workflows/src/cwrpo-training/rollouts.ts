@@ -4,7 +4,7 @@ import { CANVAS_SESSION_WORKFLOW, SA, type BenchTask, type SessionInput, type Tr
 import { rolloutOutcomeOf } from '@flowsteer/cwrpo';
 import type { canvasSession } from '../canvas-session/canvas-session';
 import { innermostMessage as describeFailure } from '../canvas-session/failures';
-import type { TrainingActivityProxies } from './activities';
+import type { TrainingActivityProxies } from './proxies';
 import { rolloutId } from './ids';
 import type { Rollout } from './rewards';
 
@@ -56,7 +56,11 @@ async function runOne(plan: RolloutPlan, workflowId: string, task: BenchTask, ac
     task,
     directorBackend: config.director,
     executorBackend: config.executor,
-    limits: { maxTurns: config.maxTurns },
+    limits: {
+      maxTurns: config.maxTurns,
+      ...(config.outageBudgetSec !== undefined ? { outageBudgetSec: config.outageBudgetSec } : {}),
+      ...(config.outageRetrySec !== undefined ? { outageRetrySec: config.outageRetrySec } : {}),
+    },
     run: plan.runId,
     policyVersion: plan.policyVersion,
     ...(plan.directorModel ? { directorModel: plan.directorModel } : {}),
