@@ -66,7 +66,7 @@ module.exports = tseslint.config(
     rules: { 'no-restricted-imports': ['error', forbiddenInPureCode] },
   },
   {
-    files: ['**/*.test.ts', '**/test-support/**/*.ts', 'jest/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'temporal/**/*.ts'],
+    files: ['**/*.test.ts', '**/test-support/**/*.ts', 'apps/worker-e2e/**/*.ts', 'jest/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'temporal/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 );

@@ -8,8 +8,13 @@ const { readFileSync } = require('node:fs');
 
 const ROOT = require('node:path').resolve(__dirname, '..');
 
-/** Projects whose tests are unit tests: pure code, activities through MockActivityEnvironment, fake LLM servers. */
+/**
+ * Projects whose tests are unit tests: pure code, activities through MockActivityEnvironment, fake
+ * LLM servers. Full-stack tests live in apps/worker-e2e; a workflow test here that runs a worker
+ * (scripted activities) shows its @temporalio/worker import and gets the server.
+ */
 const SERVER_FREE_DIRS = [
+  'libs/workflows',
   'libs/canvas',
   'libs/cwrpo',
   'libs/contracts',
@@ -24,7 +29,7 @@ const SERVER_FREE_DIRS = [
 ];
 
 /** Signs in a test file's own text that it talks to a Temporal server. */
-const SERVER_SIGNS = /process\.env\.TEMPORAL_ADDRESS|^import [^\n]* from '@temporalio\/(client|worker)'|NativeConnection|(session|eval|training)-harness|worker-process|test-support\/test-app/m;
+const SERVER_SIGNS = /process\.env\.TEMPORAL_ADDRESS|^import [^\n]* from '@temporalio\/(client|worker)'|NativeConnection|(session|eval|training)-harness|worker-process|WorkflowTestBed|test-support\/test-app/m;
 
 /** Pure: whether a test file at `rel` (relative to the repository, `/`-separated) with this text may need the server. */
 function fileNeedsTemporal(rel, text) {

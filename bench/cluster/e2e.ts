@@ -26,8 +26,8 @@ import { TASK_QUEUES, canvasQuery, type SessionInput, type SessionResult } from 
 import { startFakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
-import { backendsYaml, comparableResult, scriptedDirectorReply, scriptedExecutorReply, scriptedSessionInput } from '../../libs/workflows/src/test-support/scripted-session';
-import { killHard, spawnWorkerProcess, writeWorkflowBundle } from '../../libs/workflows/src/test-support/worker-process';
+import { backendsYaml, comparableResult, scriptedDirectorReply, scriptedExecutorReply, scriptedSessionInput } from '../../apps/worker-e2e/src/support/scripted-session';
+import { killHard, spawnWorkerProcess, writeWorkflowBundle } from '../../apps/worker-e2e/src/support/worker-process';
 
 const { values: args } = parseArgs({
   options: {

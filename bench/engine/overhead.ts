@@ -56,9 +56,9 @@ import { startSandboxWorkerFor } from '../../apps/worker/src/test-support/sandbo
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { createSessionActivities } from '../../apps/worker/src/session-activities';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
-import { fakeBackend } from '../../libs/workflows/src/test-support/session-harness';
+import { fakeBackend } from '../../apps/worker-e2e/src/support/session-harness';
 import { activityShape, criticalPathMs } from './floor';
-import { scriptedDirectorReply, scriptedExecutorReply } from '../../libs/workflows/src/test-support/scripted-session';
+import { scriptedDirectorReply, scriptedExecutorReply } from '../../apps/worker-e2e/src/support/scripted-session';
 
 const { values: args } = parseArgs({
   options: {

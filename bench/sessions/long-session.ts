@@ -27,8 +27,8 @@ import { TASK_QUEUES, canvasQuery, type SessionResult } from '@flowsteer/contrac
 import { reply, startFakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
 import { workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
-import { backendsYaml, bulkyExecutorReply, probeDirectorReply } from '../../libs/workflows/src/test-support/scripted-session';
-import { killHard, spawnWorkerProcess, writeWorkflowBundle, type WorkerProcess } from '../../libs/workflows/src/test-support/worker-process';
+import { backendsYaml, bulkyExecutorReply, probeDirectorReply } from '../../apps/worker-e2e/src/support/scripted-session';
+import { killHard, spawnWorkerProcess, writeWorkflowBundle, type WorkerProcess } from '../../apps/worker-e2e/src/support/worker-process';
 
 const { values: args } = parseArgs({
   options: {

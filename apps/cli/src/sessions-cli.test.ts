@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CANVAS_SESSION_WORKFLOW, type SessionResult } from '@flowsteer/contracts';
 import { reply } from '@flowsteer/llm/test-support';
-import { startSessionHarness, type SessionHarness } from '../../../libs/workflows/src/test-support/session-harness';
-import { sessionSegments } from '../../../libs/workflows/src/test-support/scripted-session';
+import { startSessionHarness, type SessionHarness } from '../../worker-e2e/src/support/session-harness';
+import { sessionSegments } from '../../worker-e2e/src/support/scripted-session';
 
 jest.setTimeout(180_000);
 

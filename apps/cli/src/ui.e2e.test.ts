@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CANVAS_SESSION_WORKFLOW, canvasQuery, pauseSignal, resumeSignal, sessionStartOptions, sessionStaticSummary, type SessionResult } from '@flowsteer/contracts';
-import { startSessionHarness, type SessionHarness } from '../../../libs/workflows/src/test-support/session-harness';
-import { scriptedDirectorReply, scriptedSessionInput } from '../../../libs/workflows/src/test-support/scripted-session';
+import { startSessionHarness, type SessionHarness } from '../../worker-e2e/src/support/session-harness';
+import { scriptedDirectorReply, scriptedSessionInput } from '../../worker-e2e/src/support/scripted-session';
 
 /**
  * Operating through the Temporal UI (issue 6 part 2): a finished session is found in the real UI

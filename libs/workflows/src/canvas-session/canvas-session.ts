@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import { EMPTY_STATE, isTerminal, openCanvas, pluginSpecs, type CanvasState } from '@flowsteer/canvas';
 import { needsStoring, sandboxQueueFor, type SessionInput, type SessionResult } from '@flowsteer/contracts';
-import { sessionActivities, type SessionActivityProxies } from './activities';
+import { sessionActivities, type SessionActivityProxies } from './proxies';
 import { continueSession, shouldContinueAsNew } from './continue';
 import { SessionControl, setStatus } from './control';
 import { showDetails } from './details';

@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import { DEFAULT_HISTORY_BUDGET, type SessionCarry, type SessionInput, type SessionLimits } from '@flowsteer/contracts';
-import type { SessionActivityProxies } from './activities';
+import type { SessionActivityProxies } from './proxies';
 import type { canvasSession } from './canvas-session';
 import type { SessionControl } from './control';
 import { storeSegment } from './finish';

@@ -1,7 +1,7 @@
 import { recordExecution, recordOutcomes, replay, startExecution, type CallResult, type CanvasEvent, type CanvasState, type OperatorCall } from '@flowsteer/canvas';
 import { isCancellation } from '@temporalio/workflow';
 import { isOperatorSuspension, type LedgerEntry, type OperatorOutcome, type OperatorResume, type RunOperatorInput, type TextValue } from '@flowsteer/contracts';
-import type { SessionActivityProxies } from './activities';
+import type { SessionActivityProxies } from './proxies';
 import { BackendOutage, SessionCannotContinue, classifyFailure, sandboxPoolDown } from './failures';
 
 /** More code runs than any operator does (Programmer: 2, Test: 2) means a looping operator. */

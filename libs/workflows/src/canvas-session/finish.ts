@@ -1,7 +1,7 @@
 import { ApplicationFailure, isCancellation, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { serializeDsl } from '@flowsteer/canvas';
 import { RESULT_ANSWER_MAX_CHARS, SA, previewOf, type SessionInput, type SessionResult, type SessionScore, type SessionStatus } from '@flowsteer/contracts';
-import type { SessionActivityProxies } from './activities';
+import type { SessionActivityProxies } from './proxies';
 import { setStatus } from './control';
 import { showDetails } from './details';
 import { SessionCannotContinue, innermostMessage, sandboxPoolDown } from './failures';

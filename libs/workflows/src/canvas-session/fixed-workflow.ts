@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { allOperators, takeTurn } from '@flowsteer/canvas';
 import type { SessionInput } from '@flowsteer/contracts';
-import type { SessionActivityProxies } from './activities';
+import type { SessionActivityProxies } from './proxies';
 import { runExecution } from './turns';
 import type { SessionControl } from './control';
 import { feedbackText } from './director';

@@ -1,7 +1,7 @@
 import { isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
 import { takeTurn } from '@flowsteer/canvas';
 import { SA, type LedgerEntry, type OperatorResume, type SessionInput } from '@flowsteer/contracts';
-import type { SessionActivityProxies } from './activities';
+import type { SessionActivityProxies } from './proxies';
 import type { HumanRequest, SessionControl } from './control';
 import { directorRequest, feedbackText } from './director';
 import { executeCanvas, type ExecutionMemo } from './execute';

@@ -13,7 +13,7 @@ import {
   learnerHyperparametersOf,
 } from '@flowsteer/contracts';
 import { RunControl } from '../shared/run-control';
-import { resourceActivities, trainingActivities } from './activities';
+import { resourceActivities, trainingActivities } from './proxies';
 import { learnerRunId } from './ids';
 import { readTrainingConfig } from './options';
 import { batchItems, rolloutMetrics, scoreRollouts, unavailableStreak, type Rollout } from './rewards';

@@ -28,7 +28,7 @@ import {
 } from '@flowsteer/contracts';
 import type { canvasSession } from '../canvas-session/canvas-session';
 import { innermostMessage as describeFailure, sandboxPoolDown } from '../canvas-session/failures';
-import { evalActivities, type EvalActivityProxies } from './activities';
+import { evalActivities, type EvalActivityProxies } from './proxies';
 import { aggregateRows, isUnavailable, progressMetrics } from './aggregate';
 import { fixedWorkflowFor } from './fixed-workflows';
 import { evalSessionId, runSuffix, unitKey } from './ids';

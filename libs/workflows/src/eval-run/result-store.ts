@@ -1,5 +1,5 @@
 import type { EvalItemResult } from '@flowsteer/contracts';
-import type { EvalActivityProxies } from './activities';
+import type { EvalActivityProxies } from './proxies';
 
 /** Results per artifact part: a part stays well under Temporal's payload limits (~300 bytes per result). */
 export const RESULTS_PER_PART = 250;

@@ -15,9 +15,9 @@ import { parseTokenSpec } from '../../auth/tokens';
 import type { Role } from '../../auth/principal';
 import { createCanvasWorker } from '../../../../worker/src/worker';
 import { startSandboxWorkerFor } from '../../../../worker/src/test-support/sandbox-worker';
-import { fakeBackend } from '../../../../../libs/workflows/src/test-support/session-harness';
-import { scriptedDirectorReply, scriptedExecutorReply } from '../../../../../libs/workflows/src/test-support/scripted-session';
-import { PROBLEMS, fakeLearnerActivities, type FakeLearner } from '../../../../../libs/workflows/src/cwrpo-training/test-support/training-harness';
+import { fakeBackend } from '../../../../worker-e2e/src/support/session-harness';
+import { scriptedDirectorReply, scriptedExecutorReply } from '../../../../worker-e2e/src/support/scripted-session';
+import { PROBLEMS, fakeLearnerActivities, type FakeLearner } from '../../../../worker-e2e/src/support/training-harness';
 
 /** The test principals: two operators, a viewer and an admin. */
 export const PRINCIPALS: Record<'alice' | 'bob' | 'vera' | 'root', { role: Role; token: string }> = {

@@ -2,8 +2,8 @@ import { Worker } from '@temporalio/worker';
 import { CANVAS_SESSION_WORKFLOW, canvasQuery, transcriptQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { workflowChainHistories, readSession, workerWorkflowOptions } from '@flowsteer/temporal-runtime';
-import { maybeRecordChain, startSessionHarness, type SessionHarness } from '../test-support/session-harness';
-import { bulkyExecutorReply, probeDirectorReply, sessionSegments } from '../test-support/scripted-session';
+import { maybeRecordChain, startSessionHarness, type SessionHarness } from '../support/session-harness';
+import { bulkyExecutorReply, probeDirectorReply, sessionSegments } from '../support/scripted-session';
 
 jest.setTimeout(300_000);
 

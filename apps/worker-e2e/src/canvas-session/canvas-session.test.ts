@@ -10,8 +10,8 @@ import {
   type SessionResult,
 } from '@flowsteer/contracts';
 import { reply } from '@flowsteer/llm/test-support';
-import { maybeRecordHistory, startSessionHarness, type SessionHarness } from '../test-support/session-harness';
-import { sessionSegments } from '../test-support/scripted-session';
+import { maybeRecordHistory, startSessionHarness, type SessionHarness } from '../support/session-harness';
+import { sessionSegments } from '../support/scripted-session';
 
 jest.setTimeout(120_000);
 

@@ -17,10 +17,10 @@ import {
 } from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, defaultLocalBackend, defaultLocalModelEntry, type ModelEntry } from '@flowsteer/llm';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
-import { createCanvasWorker } from '../../../../../apps/worker/src/worker';
-import { startSandboxWorkerFor } from '../../../../../apps/worker/src/test-support/sandbox-worker';
-import { fakeBackend } from '../../test-support/session-harness';
-import { scriptedDirectorReply, scriptedExecutorReply, scriptedSessionInput } from '../../test-support/scripted-session';
+import { createCanvasWorker } from '../../../worker/src/worker';
+import { startSandboxWorkerFor } from '../../../worker/src/test-support/sandbox-worker';
+import { fakeBackend } from './session-harness';
+import { scriptedDirectorReply, scriptedExecutorReply, scriptedSessionInput } from './scripted-session';
 
 /**
  * Test harness of the training workflow: a real in-process worker (workflows + activities) on its

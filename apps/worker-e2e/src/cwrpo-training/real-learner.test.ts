@@ -6,10 +6,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { CWRPO_TRAINING_WORKFLOW, type CwrpoTrainingResult, type SessionResult } from '@flowsteer/contracts';
 import { defaultLocalModelPath } from '@flowsteer/llm';
 import { freePort } from '../../../../jest/test-server';
-import { maybeRecordChain } from '../test-support/session-harness';
-import { startTrainingHarness, trainingConfig, waitForProgress, type TrainingHarness } from './test-support/training-harness';
+import { maybeRecordChain } from '../support/session-harness';
+import { startTrainingHarness, trainingConfig, waitForProgress, type TrainingHarness } from '../support/training-harness';
 import { ArtifactStore } from '@flowsteer/artifacts';
-import { sessionSegments } from '../test-support/scripted-session';
+import { sessionSegments } from '../support/scripted-session';
 
 /**
  * End to end with the REAL Python learner (`python -m flowsteer_learner.worker`) on a tiny random

@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { loadDataset, sampleTasks } from '@flowsteer/bench';
 import { EVAL_RUN_WORKFLOW, type BenchTask, type EvalRunResult } from '@flowsteer/contracts';
 import { createSandbox, type SandboxRunner } from '@flowsteer/sandbox';
-import { evalDirectorReply, goldExecutorReply, startEvalHarness, type EvalHarness } from './test-support/eval-harness';
+import { evalDirectorReply, goldExecutorReply, startEvalHarness, type EvalHarness } from '../support/eval-harness';
 
 jest.setTimeout(600_000);
 
 /** The project's own DS-1000 items (the real file is not in ../shared/bench): the documented one-line pointer. */
-const DS1000_FIXTURE = join(__dirname, '..', '..', '..', 'bench', 'src', 'datasets', 'fixtures', 'ds1000.fixture.jsonl');
+const DS1000_FIXTURE = join(__dirname, '..', '..', '..', '..', 'libs', 'bench', 'src', 'datasets', 'fixtures', 'ds1000.fixture.jsonl');
 const DATASETS = ['gsm8k', 'math', 'mbpp', 'humaneval', 'ds1000'];
 
 /**

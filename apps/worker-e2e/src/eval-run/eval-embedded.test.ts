@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVAL_RUN_WORKFLOW, TASK_QUEUES, type EvalRunResult } from '@flowsteer/contracts';
 import { defaultLocalModelPath } from '@flowsteer/llm';
-import { createCanvasWorker } from '../../../../apps/worker/src/worker';
-import { startSandboxWorkerFor } from '../../../../apps/worker/src/test-support/sandbox-worker';
+import { createCanvasWorker } from '../../../worker/src/worker';
+import { startSandboxWorkerFor } from '../../../worker/src/test-support/sandbox-worker';
 
 jest.setTimeout(900_000);
 

@@ -10,8 +10,8 @@ import { TASK_QUEUES, sandboxQueueFor, type PluginOperator } from '@flowsteer/co
 import { BackendRegistry, LlmClient, defaultLocalBackend, type OpenAICompatibleBackend } from '@flowsteer/llm';
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
 import type { SandboxRunner } from '@flowsteer/sandbox';
-import { createCanvasWorker } from '../../../../apps/worker/src/worker';
-import { startSandboxWorkerFor, type RunningSandboxWorker } from '../../../../apps/worker/src/test-support/sandbox-worker';
+import { createCanvasWorker } from '../../../worker/src/worker';
+import { startSandboxWorkerFor, type RunningSandboxWorker } from '../../../worker/src/test-support/sandbox-worker';
 
 /** A scripted executor: answers every operator call with tags most operators read, ending in `answer`. */
 export function executorScript(answer: string) {

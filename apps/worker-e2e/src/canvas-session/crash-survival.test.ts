@@ -9,7 +9,7 @@ import { CANVAS_SESSION_WORKFLOW, TASK_QUEUES, canvasQuery, type SessionInput, t
 import { workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { ROOT, startTestServer, stopTestServer, type TestServer } from '../../../../jest/test-server';
-import { startSessionHarness, type SessionHarness } from '../test-support/session-harness';
+import { startSessionHarness, type SessionHarness } from '../support/session-harness';
 import {
   backendsYaml,
   comparableResult,
@@ -17,8 +17,8 @@ import {
   scriptedDirectorReply,
   scriptedExecutorReply,
   scriptedSessionInput,
-} from '../test-support/scripted-session';
-import { killHard, spawnWorkerProcess, writeWorkflowBundle, type WorkerProcess } from '../test-support/worker-process';
+} from '../support/scripted-session';
+import { killHard, spawnWorkerProcess, writeWorkflowBundle, type WorkerProcess } from '../support/worker-process';
 
 jest.setTimeout(150_000);
 

@@ -2,8 +2,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CANVAS_SESSION_WORKFLOW, canvasQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { createSandbox } from '@flowsteer/sandbox';
-import { innermostMessage } from './failures';
-import { maybeRecordHistory, startSessionHarness, type SessionHarness } from '../test-support/session-harness';
+import { innermostMessage } from '../../../../libs/workflows/src/canvas-session/failures';
+import { maybeRecordHistory, startSessionHarness, type SessionHarness } from '../support/session-harness';
 
 jest.setTimeout(120_000);
 

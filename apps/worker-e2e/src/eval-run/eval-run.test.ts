@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadDataset, sampleTasks } from '@flowsteer/bench';
 import { EVAL_RUN_WORKFLOW, evalProgressQuery, pauseSignal, resumeSignal, stopSignal, type BenchTask, type EvalRunInput, type EvalRunProgress, type EvalRunResult } from '@flowsteer/contracts';
-import { evalSessionId, runSuffix } from './ids';
-import { evalDirectorReply, goldExecutorReply, requestsFor, startEvalHarness, type EvalHarness } from './test-support/eval-harness';
-import { maybeRecordChain } from '../test-support/session-harness';
+import { evalSessionId, runSuffix } from '../../../../libs/workflows/src/eval-run/ids';
+import { evalDirectorReply, goldExecutorReply, requestsFor, startEvalHarness, type EvalHarness } from '../support/eval-harness';
+import { maybeRecordChain } from '../support/session-harness';
 
 jest.setTimeout(180_000);
 

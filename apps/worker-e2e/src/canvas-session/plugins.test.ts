@@ -3,8 +3,8 @@ import { CANVAS_SESSION_WORKFLOW, type SessionInput, type SessionResult } from '
 import { reply } from '@flowsteer/llm/test-support';
 import { loadPluginFile } from '@flowsteer/operators';
 import { replayWorkflowChain } from '@flowsteer/temporal-runtime';
-import { startSessionHarness, type SessionHarness } from '../test-support/session-harness';
-import { sessionSegments } from '../test-support/scripted-session';
+import { startSessionHarness, type SessionHarness } from '../support/session-harness';
+import { sessionSegments } from '../support/scripted-session';
 
 jest.setTimeout(180_000);
 

@@ -12,8 +12,8 @@ import {
   type CwrpoTrainingResult,
   type TrainingSample,
 } from '@flowsteer/contracts';
-import { SCRIPT_TURNS } from '../test-support/scripted-session';
-import { startTrainingHarness, trainingConfig as config, waitForProgress, type TrainingHarness } from './test-support/training-harness';
+import { SCRIPT_TURNS } from '../support/scripted-session';
+import { startTrainingHarness, trainingConfig as config, waitForProgress, type TrainingHarness } from '../support/training-harness';
 
 jest.setTimeout(180_000);
 

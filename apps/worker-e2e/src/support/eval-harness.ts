@@ -7,10 +7,10 @@ import { TASK_QUEUES, type BenchTask } from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, defaultLocalBackend } from '@flowsteer/llm';
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '@flowsteer/llm/test-support';
 import type { SandboxRunner } from '@flowsteer/sandbox';
-import { createCanvasWorker } from '../../../../../apps/worker/src/worker';
-import { startSandboxWorkerFor, type RunningSandboxWorker } from '../../../../../apps/worker/src/test-support/sandbox-worker';
-import { fakeBackend } from '../../test-support/session-harness';
-import { writeWorkflowBundle } from '../../test-support/worker-process';
+import { createCanvasWorker } from '../../../worker/src/worker';
+import { startSandboxWorkerFor, type RunningSandboxWorker } from '../../../worker/src/test-support/sandbox-worker';
+import { fakeBackend } from './session-harness';
+import { writeWorkflowBundle } from './worker-process';
 
 export function requestText(req: RecordedRequest): string {
   const body = req.body as { messages?: Array<{ content?: unknown }> } | undefined;
