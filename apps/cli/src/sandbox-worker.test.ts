@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TASK_QUEUES } from '@flowsteer/contracts';
 import { readPid, sandboxWorkerEnv, spawnWorker, stopProcess } from './processes';
 import { runtimePaths, sandboxTaskQueue } from './paths';
-import { connectClient, pollersOf } from './temporal';
+import { connectClient, describePollers, pollerLine, pollersOf } from './temporal';
 
 jest.setTimeout(120_000);
 
@@ -37,6 +37,13 @@ describe('sandboxWorkerEnv', () => {
   });
 });
 
+describe('pollerLine', () => {
+  it('says what a worker polls for and which build it runs', () => {
+    expect(pollerLine({ identity: 'w@h:1', workflow: true, activity: true, buildId: '1.4.0', deploymentName: 'flowsteer' })).toBe('w@h:1 (workflow+activity, build 1.4.0 of flowsteer)');
+    expect(pollerLine({ identity: 'w@h:2', workflow: false, activity: true })).toBe('w@h:2 (activity, unversioned)');
+  });
+});
+
 describe('flowsteer up: the sandbox worker process', () => {
   it('runs on its own, polls the paired sandbox queue, and has no backend key in its environment', async () => {
     const home = mkdtempSync(join(tmpdir(), 'flowsteer-cli-sandbox-'));
@@ -61,6 +68,10 @@ describe('flowsteer up: the sandbox worker process', () => {
       const log = () => readFileSync(runtimePaths(env).sandboxWorkerLog, 'utf8');
       expect({ pollers, log: pollers.some((p) => p.endsWith(`:${pid}`)) ? '' : log() }).toEqual({ pollers: [expect.stringMatching(new RegExp(`:${pid}$`))], log: '' });
       expect(await pollersOf(client, env.FLOWSTEER_TASK_QUEUE as string)).toEqual([]); // it serves no canvas work
+      // what `flowsteer status` prints of it: activity tasks only, with its build id
+      const [described] = (await describePollers(client, queue)).filter((p) => p.identity.endsWith(`:${pid}`));
+      expect(described).toMatchObject({ workflow: false, activity: true, buildId: expect.any(String) });
+      expect(pollerLine(described!)).toMatch(new RegExp(`:${pid} \\(activity, build \\S+\\)$`));
       const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       expect(environ).toContain('FLOWSTEER_WORKER_ROLES=sandbox');
       expect(environ.filter((e) => /API_KEY|^FLOWSTEER_BACKENDS=/.test(e))).toEqual([]);

@@ -3,7 +3,7 @@ import { createSandbox, isolationWarnings } from '@flowsteer/sandbox';
 import { readFileSync } from 'node:fs';
 import { CliError, readPid, removeFile, runTemporalScript, spawnWorker, stopProcess, type WorkerRole } from '../processes';
 import { canvasTaskQueue, runtimePaths, sandboxTaskQueue, temporalAddress, temporalUiUrl } from '../paths';
-import { connectClient, pollersOf } from '../temporal';
+import { connectClient, describePollers, pollerLine, pollersOf } from '../temporal';
 
 const WORKER_READY_TIMEOUT_MS = Number(process.env.FLOWSTEER_WORKER_START_TIMEOUT_MS ?? 120_000);
 
@@ -94,13 +94,15 @@ export async function status(): Promise<number> {
     try {
       const [canvas, sandbox] = workers().map((w) => w.queue);
       const queues = [
-        [canvas, 'workflows, director turns, operators'],
-        [sandbox, 'candidate code: runCode, scoring'],
-        [TASK_QUEUES.learner, 'CWRPO learner'],
-      ] as const;
-      for (const [queue, what] of queues) {
-        const pollers = await pollersOf(client, queue as string);
-        console.log(`task queue ${queue} (${what}): ${pollers.length ? pollers.join(', ') : 'no pollers'}`);
+        { queue: canvas, what: 'workflows, director turns, operators', missing: 'WARNING: no worker: sessions, evaluations and training runs do not move' },
+        { queue: sandbox, what: 'candidate code: runCode, scoring', missing: 'WARNING: no sandbox worker: code runs and scoring wait, then sessions fail saying so' },
+        { queue: TASK_QUEUES.learner, what: 'CWRPO learner', missing: 'no learner worker (training steps wait for one: python -m flowsteer_learner.worker)', optional: true },
+      ];
+      for (const { queue, what, missing, optional } of queues) {
+        const pollers = await describePollers(client, queue as string);
+        if (!pollers.length && !optional) up = false;
+        console.log(`task queue ${queue} (${what}):${pollers.length ? '' : ` ${missing}`}`);
+        for (const p of pollers) console.log(`  ${pollerLine(p)}`);
       }
     } finally {
       await connection.close();
