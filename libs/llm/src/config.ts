@@ -154,56 +154,23 @@ export type BackendConfigFile = z.input<typeof configFileSchema>;
 // ---------------------------------------------------------------------------------------------
 // Resolved types
 
-export interface Sampling {
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
-}
-export interface Price {
-  inputPerMTok: number;
-  outputPerMTok: number;
-}
-export interface RetryPolicy {
-  maxRetries: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-export interface Capabilities {
-  jsonSchema: boolean;
-  grammar: 'none' | 'llama-cpp' | 'vllm' | 'vllm-legacy' | 'native';
-  logprobs: boolean;
-  /** Prompt and completion token ids on request (`return_token_ids`); the embedded model always. */
-  tokenIds?: boolean;
-  /** Default `max_tokens`. */
-  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
-}
+export type Sampling = z.output<typeof samplingSchema>;
+export type Price = z.output<typeof priceSchema>;
+export type RetryPolicy = z.output<ReturnType<typeof retrySchema>>;
+type ConfiguredCapabilities = z.output<typeof capabilitiesSchema>;
+/**
+ * What a backend can do: as configured for an endpoint (`capabilities:`), plus `native` grammar for
+ * the embedded model; `tokenIds` and `maxTokensField` may be left out where a backend is built in code.
+ */
+export type Capabilities = Omit<ConfiguredCapabilities, 'grammar' | 'tokenIds' | 'maxTokensField'> & {
+  grammar: ConfiguredCapabilities['grammar'] | 'native';
+} & Partial<Pick<ConfiguredCapabilities, 'tokenIds' | 'maxTokensField'>>;
 
-interface BackendCommon {
-  name: string;
-  model: string;
-  sampling: Sampling;
-  price: Price;
-  concurrency: number;
-  timeoutMs: number;
-  retry: RetryPolicy;
-  capabilities: Capabilities;
-  description?: string;
-}
+/** An endpoint: its config entry with defaults applied, and its name. */
+export type OpenAICompatibleBackend = Omit<z.output<typeof openAICompatibleSchema>, 'capabilities'> & { name: string; capabilities: Capabilities };
 
-export interface OpenAICompatibleBackend extends BackendCommon {
-  kind: 'openai-compatible';
-  baseURL: string;
-  /** Name of the env var holding the key; absent for endpoints without auth (vLLM, Ollama, ...). */
-  apiKeyEnv?: string;
-}
-
-export interface LocalBackend extends BackendCommon {
-  kind: 'local';
-  modelPath: string;
-  contextSize: number;
-  threads?: number;
-  maxCompletionTokens: number;
-}
+/** The embedded model: its config entry with defaults applied, its name, and the GGUF path resolved. */
+export type LocalBackend = Omit<z.output<typeof localSchema>, 'modelPath'> & { name: string; modelPath: string; capabilities: Capabilities };
 
 export type Backend = OpenAICompatibleBackend | LocalBackend;
 
@@ -372,22 +339,7 @@ export function backendRegistryFromConfig(
   const backends: Backend[] = [];
   for (const [name, b] of Object.entries(cfg.backends)) {
     if (b.kind === 'local') {
-      backends.push({
-        name,
-        kind: 'local',
-        model: b.model,
-        modelPath: b.modelPath ? (isAbsolute(b.modelPath) ? b.modelPath : resolve(baseDir, b.modelPath)) : defaultLocalModelPath(env),
-        contextSize: b.contextSize,
-        threads: b.threads,
-        maxCompletionTokens: b.maxCompletionTokens,
-        sampling: b.sampling,
-        price: b.price,
-        concurrency: b.concurrency,
-        timeoutMs: b.timeoutMs,
-        retry: b.retry,
-        capabilities: { jsonSchema: true, grammar: 'native', logprobs: true, tokenIds: true },
-        description: b.description,
-      });
+      backends.push(localBackend(name, b, b.modelPath ? (isAbsolute(b.modelPath) ? b.modelPath : resolve(baseDir, b.modelPath)) : defaultLocalModelPath(env)));
     } else {
       backends.push({ name, ...b });
     }
@@ -408,25 +360,15 @@ export function backendRegistryFromConfig(
   return new BackendRegistry(backends, { director, executor }, source, models);
 }
 
+/** A local backend from its parsed entry: the one place its fixed capabilities are set. */
+function localBackend(name: string, entry: z.output<typeof localSchema>, modelPath: string): LocalBackend {
+  return { ...entry, name, modelPath, capabilities: { jsonSchema: true, grammar: 'native', logprobs: true, tokenIds: true } };
+}
+
 /** The embedded model backend as it is when nothing configures it. */
 export function defaultLocalBackend(env: NodeJS.ProcessEnv = process.env): LocalBackend {
-  const parsed = localSchema.parse({ kind: 'local' });
-  return {
-    name: LOCAL_BACKEND_NAME,
-    kind: 'local',
-    model: parsed.model,
-    modelPath: defaultLocalModelPath(env),
-    contextSize: parsed.contextSize,
-    threads: parsed.threads,
-    maxCompletionTokens: parsed.maxCompletionTokens,
-    sampling: parsed.sampling,
-    price: parsed.price,
-    concurrency: parsed.concurrency,
-    timeoutMs: parsed.timeoutMs,
-    retry: parsed.retry,
-    capabilities: { jsonSchema: true, grammar: 'native', logprobs: true, tokenIds: true },
-    description: 'embedded SmolLM2-135M-Instruct (GGUF Q4_1) run in-process by node-llama-cpp',
-  };
+  const entry = localSchema.parse({ kind: 'local', description: 'embedded SmolLM2-135M-Instruct (GGUF Q4_1) run in-process by node-llama-cpp' });
+  return localBackend(LOCAL_BACKEND_NAME, entry, defaultLocalModelPath(env));
 }
 
 /** The model name of the embedded GGUF in `models:` (always present unless configured otherwise). */
