@@ -1,7 +1,8 @@
 # The Node image: API, canvas worker and sandbox worker (one image, the role is chosen by the
 # command and FLOWSTEER_WORKER_ROLES). Build from the repository root:
 #   docker build -f infra/docker/node.Dockerfile -t registry.example.com/flowsteer/node:<tag> .
-# Not built by infra/validate.sh (no container builder here); the chart expects this layout:
+# Not built by infra/validate.sh (no container builder here): infra/docker/build-steps.sh runs these
+# steps as a script in a clean folder. The chart expects this layout:
 # /app with node_modules, tsx, the sources and /app/dist/workflow-bundle.js.
 FROM node:22-bookworm-slim
 # bubblewrap + Debian's python3 and the DS-1000 libraries for the code sandbox (libs/sandbox/setup.sh).
