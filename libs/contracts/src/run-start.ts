@@ -1,5 +1,7 @@
+import { TypedSearchAttributes } from '@temporalio/common';
 import { z } from 'zod/v4';
 import { backendNameSchema, datasetNameSchema, labelSchema, promptModeSchema, runNameSchema } from './names';
+import { SA } from './search-attributes';
 import { trainingConfigSchema } from './training-config';
 
 /**
@@ -46,4 +48,24 @@ export function describeSchemaProblems(error: z.ZodError): string {
   return schemaProblems(error)
     .map((p) => (p.field ? `${p.field}: ${p.message}` : p.message))
     .join('; ');
+}
+
+/**
+ * The start options every evaluation or training run gets, from whichever client starts it (the
+ * CLI, the API): its name in the memo and the search attributes the run lists filter on (run id,
+ * status, owner, and the policy version it evaluates when it names one). The task queue is the
+ * caller's.
+ */
+export function runStartOptions<I extends { name: string }>(workflowId: string, input: I, owner: string, policyVersion?: string) {
+  return {
+    workflowId,
+    args: [input] as [I],
+    memo: { name: input.name },
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: SA.run, value: workflowId },
+      { key: SA.status, value: 'running' },
+      { key: SA.owner, value: owner },
+      ...(policyVersion ? [{ key: SA.policyVersion, value: policyVersion }] : []),
+    ]),
+  };
 }

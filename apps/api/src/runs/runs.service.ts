@@ -1,9 +1,8 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
-import { TypedSearchAttributes } from '@temporalio/common';
 import {
   CWRPO_TRAINING_WORKFLOW,
   EVAL_RUN_WORKFLOW,
-  SA,
+  runStartOptions,
   evalProgressQuery,
   pauseSignal,
   resumeSignal,
@@ -72,15 +71,7 @@ export class RunsService {
   private async start(principal: Principal, kind: RunKind, workflowId: string, input: EvalRunInput | TrainingRunInput, policyVersion?: string): Promise<StartedRun> {
     const handle = await this.temporal.client.workflow.start(KINDS[kind].type, {
       taskQueue: this.temporal.config.taskQueue,
-      workflowId,
-      args: [input],
-      memo: { name: input.name },
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: SA.run, value: workflowId },
-        { key: SA.status, value: 'running' },
-        { key: SA.owner, value: principal.name },
-        ...(policyVersion ? [{ key: SA.policyVersion, value: policyVersion }] : []),
-      ]),
+      ...runStartOptions(workflowId, input, principal.name, policyVersion),
     });
     return {
       id: workflowId,

@@ -1,9 +1,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
-import { EVAL_RUN_WORKFLOW, SA, TASK_QUEUES, evalProgressQuery, type EvalRunResult } from '@flowsteer/contracts';
+import { EVAL_RUN_WORKFLOW, evalProgressQuery, runStartOptions, type EvalRunResult } from '@flowsteer/contracts';
 import { evalRunInput, type EvalOptions } from '../eval/run-input';
 import { progressLine } from '../eval/progress-line';
-import { cliOwner } from '../paths';
+import { canvasTaskQueue, cliOwner } from '../paths';
 import { CliError } from '../processes';
 import { connectClient } from '../temporal';
 import { uiLink } from './solve';
@@ -21,15 +20,8 @@ export async function evalCommand(opts: EvalOptions): Promise<number> {
   const { client, connection } = await connectClient();
   try {
     const handle = await client.workflow.start(EVAL_RUN_WORKFLOW, {
-      taskQueue: process.env.FLOWSTEER_TASK_QUEUE ?? TASK_QUEUES.canvas,
-      workflowId,
-      args: [input],
-      memo: { name: input.name },
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: SA.run, value: workflowId },
-        { key: SA.status, value: 'running' },
-        { key: SA.owner, value: cliOwner() },
-      ]),
+      taskQueue: canvasTaskQueue(),
+      ...runStartOptions(workflowId, input, cliOwner()),
     });
     if (!opts.json) {
       console.log(`started ${workflowId}: ${input.datasets.join(', ')} × ${input.perDataset} (seed ${input.seed})${input.baselines ? ' with baselines' : ''}`);

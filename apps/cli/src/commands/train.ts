@@ -1,9 +1,8 @@
 import { join, resolve } from 'node:path';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import {
   CWRPO_TRAINING_WORKFLOW,
-  SA,
+  runStartOptions,
   trainingProgressQuery,
   type CwrpoTrainingInput,
   type CwrpoTrainingProgress,
@@ -64,14 +63,7 @@ export async function train(opts: TrainOptions): Promise<number> {
     try {
       handle = await client.workflow.start(CWRPO_TRAINING_WORKFLOW, {
         taskQueue: canvasTaskQueue(),
-        workflowId,
-        args: [input],
-        memo: { name },
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SA.run, value: workflowId },
-          { key: SA.status, value: 'running' },
-          { key: SA.owner, value: cliOwner() },
-        ]),
+        ...runStartOptions(workflowId, input, cliOwner()),
       });
       console.log(`started ${workflowId}: ${file.config.steps} step(s), ${file.config.problemsPerStep} problem(s) × G=${file.config.groupSize} rollouts per step`);
     } catch (err) {
