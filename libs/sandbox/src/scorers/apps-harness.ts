@@ -1,3 +1,4 @@
+import { PY_REPORT_CHANNEL } from './python-snippets';
 /**
  * Python programs of the APPS scorer (apps.ts): the harness that runs the candidate's tests in the
  * candidate's sandbox (inputs only), the call-mode child, and the comparison run (no candidate code).
@@ -12,18 +13,7 @@
 export const APPS_HARNESS = String.raw`import ctypes, json, math, os, signal, subprocess, sys, tempfile, time
 _nonce = sys.stdin.readline().strip()
 _cfg = json.loads(sys.stdin.read())
-try:
-    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
-except Exception:
-    pass
-_report_fd = os.dup(1)
-_null = os.open(os.devnull, os.O_RDWR)
-os.dup2(_null, 0)
-
-def report(obj):
-    data = (_nonce + " " + json.dumps(obj) + "\n").encode("utf-8")
-    while data:
-        data = data[os.write(_report_fd, data):]
+${PY_REPORT_CHANNEL}
 
 with open("solution.py", encoding="utf-8") as f:
     src = f.read()

@@ -1,3 +1,4 @@
+import { PY_FS_GUARD, PY_REPORT_CHANNEL } from './python-snippets';
 /**
  * The strict check path's Python programs (check.ts): the parent reads a random nonce and its
  * configuration from stdin before any candidate code runs and reports one line "<nonce> <json>"
@@ -15,18 +16,7 @@
 export const CHECK_HARNESS = String.raw`import ast, ctypes, json, os, subprocess, sys, time
 _nonce = sys.stdin.readline().strip()
 _cfg = json.loads(sys.stdin.readline())
-try:
-    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
-except Exception:
-    pass
-_report_fd = os.dup(1)
-_null = os.open(os.devnull, os.O_RDWR)
-os.dup2(_null, 0)
-
-def report(obj):
-    data = (_nonce + " " + json.dumps(obj) + "\n").encode("utf-8")
-    while data:
-        data = data[os.write(_report_fd, data):]
+${PY_REPORT_CHANNEL}
     os._exit(0)
 
 with open(_cfg["tests"], encoding="utf-8") as f:
@@ -150,23 +140,7 @@ class _Strict(ast.NodeTransformer):
         call = ast.Call(func=ast.Name(id="_fs_assert", ctx=ast.Load()), args=[test, node.msg or ast.Constant(value=None)], keywords=[])
         return ast.copy_location(ast.Expr(value=call), node)
 
-def _guard():
-    import builtins, shutil, subprocess
-    os.environ["OMP_NUM_THREADS"] = "1"
-    for name in ("kill", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir", "setuid", "fork",
-                 "forkpty", "killpg", "rename", "renames", "truncate", "replace", "unlink", "fchmod", "fchown",
-                 "chmod", "chown", "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir"):
-        if hasattr(os, name):
-            setattr(os, name, None)
-    shutil.rmtree = None
-    shutil.move = None
-    shutil.chown = None
-    subprocess.Popen = None
-    builtins.exit = None
-    builtins.quit = None
-    builtins.help = None
-    for name in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
-        sys.modules[name] = None
+${PY_FS_GUARD}
 
 def _done(obj):
     data = (_dumps(obj) + "\n").encode("utf-8")
@@ -186,7 +160,7 @@ os.dup2(_null, 1)
 os.dup2(_null, 2)
 faulthandler.disable()
 if _guard_on:
-    _guard()
+    _fs_guard()
 _ns = {"__name__": _CAND, "_fs_assert": _fs_assert, "_fs_eq": _fs_eq}
 _result = {"status": "passed"}
 signal.setitimer(signal.ITIMER_REAL, _timeout)

@@ -1,3 +1,4 @@
+import { PY_FS_GUARD } from './python-snippets';
 /**
  * The two Python programs of the replay verdict (see replay.ts). The candidate's code and the tests
  * never share a process: the call side runs the candidate and returns plain values; the test side
@@ -87,23 +88,7 @@ def _fs_emit(obj):
         data = data[os.write(_out, data):]
     os._exit(0)
 
-def _fs_guard():
-    import builtins, shutil, subprocess
-    os.environ["OMP_NUM_THREADS"] = "1"
-    for name in ("kill", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir", "setuid", "fork",
-                 "forkpty", "killpg", "rename", "renames", "truncate", "replace", "unlink", "fchmod", "fchown",
-                 "chmod", "chown", "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir"):
-        if hasattr(os, name):
-            setattr(os, name, None)
-    shutil.rmtree = None
-    shutil.move = None
-    shutil.chown = None
-    subprocess.Popen = None
-    builtins.exit = None
-    builtins.quit = None
-    builtins.help = None
-    for name in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
-        sys.modules[name] = None
+${PY_FS_GUARD}
 
 try:
     _code = compile(_src, _cfg["file"], "exec")
