@@ -63,7 +63,9 @@ async function main(): Promise<void> {
     if (!ok) failures.push(what);
   };
   const backends = join(mkdtempSync(join(tmpdir(), 'flowsteer-cluster-training-')), 'backends.yaml');
-  writeFileSync(backends, 'defaults: { director: local, executor: local }\n');
+  // the embedded GGUF by absolute path: each worker of the topology has a FLOWSTEER_HOME of its own
+  const gguf = join(ROOT, '.flowsteer', 'models', 'SmolLM2-135M-Instruct.Q4_1.gguf');
+  writeFileSync(backends, `defaults: { director: local, executor: local }\nbackends:\n  local: { kind: local, modelPath: ${JSON.stringify(gguf)} }\nmodels:\n  local: { path: ${JSON.stringify(gguf)} }\n`);
   const env: NodeJS.ProcessEnv = { ...process.env, FLOWSTEER_CLUSTER_HOME: HOME, FLOWSTEER_CLUSTER_PORT_BASE: args['port-base'], FLOWSTEER_BACKENDS: backends };
   const figures: Record<string, unknown> = {};
   let connection: Connection | undefined;
@@ -114,6 +116,8 @@ async function main(): Promise<void> {
     check(detail.executionStatus === 'COMPLETED' && detail.result?.status === 'finished', `the run finished: ${detail.executionStatus} ${detail.result?.status ?? detail.error ?? ''}`);
     check(detail.result?.step === 1, `it applied step 1 (policy ${detail.result?.policyVersion})`);
     figures.history = detail.result?.history;
+    const metrics = detail.result?.history?.[0]?.metrics ?? {};
+    check((metrics.usableRollouts ?? 0) > 0 && !metrics.skipped, `the step learned from ${metrics.usableRollouts ?? 0} usable rollout(s) (failed ${metrics.failedRollouts ?? 0})`);
 
     connection = await Connection.connect({ address: e.TEMPORAL_ADDRESS as string });
     const client = new Client({ connection, namespace: e.TEMPORAL_NAMESPACE ?? 'default' });
