@@ -3,6 +3,7 @@ import type { CanvasEvent } from '@flowsteer/canvas';
 import type { ArtifactStore } from '@flowsteer/artifacts';
 import type { SessionInput, SessionResult, SessionSegment, TranscriptEntry } from '@flowsteer/contracts';
 import { reply, type FakeReply, type RecordedRequest } from '@flowsteer/llm/test-support';
+import { SHORT_DIRECTOR_SCRIPT } from '../../../../libs/workflows/src/test-support/director-script';
 
 /**
  * Stateless scripted LLMs for sessions that must give the same answers when a turn is retried
@@ -32,18 +33,7 @@ export const DIRECTOR_ACTIONS: Record<string, string[]> = {
     '<action>finish</action>',
   ],
   // Plan -> Custom -> Verify ? Revise : done -> Format, then finish (11 turns)
-  short: [
-    '<action>add</action><operator>Plan</operator>',
-    '',
-    '<action>add</action><operator>Custom</operator>',
-    '',
-    '<action>add</action><structure>conditional</structure><condition>Verify</condition><true>Revise</true><false>done</false>',
-    '',
-    '',
-    '<action>add</action><operator>Format</operator>',
-    '',
-    '<action>finish</action>',
-  ],
+  short: [...SHORT_DIRECTOR_SCRIPT, '<action>finish</action>'],
   // the long script without its finish, then more checkers until the turn limit (20 turns at maxTurns 20)
   twenty: [
     ...LONG_WITHOUT_FINISH(),

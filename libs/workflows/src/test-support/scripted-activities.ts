@@ -4,24 +4,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TASK_QUEUES, type LedgerEntry, type OperatorOutcome, type PolicyTurnInput, type PolicyTurnResult, type RunOperatorInput, type SessionScore, type ScoreSessionInput, type TextValue } from '@flowsteer/contracts';
 import { workflowBundleOptions } from '@flowsteer/temporal-runtime';
+import { SHORT_DIRECTOR_SCRIPT } from './director-script';
 
 // Workflow tests with scripted activities (temporalio/samples-typescript's mocked-activities
 // style): the workflow code runs in a test worker on the jest server, every activity is a few
 // lines here. No LLM, no operator code, no store, no sandbox: what the workflows do with what their
 // activities return and throw is all that is under test.
 
-/** The director's action by round; '' where that round asks for a node's prompt (answered by operator name). */
-export const DIRECTOR_SCRIPT = [
-  '<action>add</action><operator>Plan</operator>',
-  '',
-  '<action>add</action><operator>Custom</operator>',
-  '',
-  '<action>add</action><structure>conditional</structure><condition>Verify</condition><true>Revise</true><false>done</false>',
-  '',
-  '',
-  '<action>add</action><operator>Format</operator>',
-  '',
-];
+/** The director's action by round (the short script); '' where that round asks for a node's prompt. */
+export const DIRECTOR_SCRIPT = SHORT_DIRECTOR_SCRIPT;
 
 export const SCRIPTED_ANSWER = '391';
 
