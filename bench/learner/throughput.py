@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/learner/throughput.py [--shape qwen3-8b|small] [--model HF_FOLDER]
         [--micro-batch 4] [--tokens 8192] [--samples 8] [--steps 3] [--variants learner,learner-naive,peft]
+        [--lengths fixed|mixed] [--micro-batch-tokens N]
 
 The model: `--model` (an HF folder) or, when absent, a Qwen3 built from a config with random weights:
 `qwen3-8b` is Qwen3-8B's shape (hidden 4096, 36 layers, 32/8 heads, head dim 128, MLP 12288, vocab
@@ -13,8 +14,13 @@ Variants, each in its own process (so peak memory is its own), on the same synth
 - `learner`: the learner's own step (flowsteer_learner.step.train_step: scoring pass with the
   reference forward, CWRPO loss, chunked lm_head log-probs, AdamW);
 - `learner-naive`: the same with `logprobChunk: 0` (full-vocabulary float32 log_softmax, as before);
+- `learner-arrival`: the learner's step with `microBatchOrder: arrival` (micro-batches in the batch's
+  order, not grouped by length: what padding costs);
 - `peft`: a bare PEFT loop: forward, logits, masked token NLL, backward, AdamW — no scoring pass, no
-  reference, no clip: the floor any learner pays.
+  reference, no clip: the floor any learner pays (micro-batches in arrival order, right-padded).
+`--lengths mixed` draws each sample's length uniformly from [tokens/8, tokens] (rollouts differ in
+length); `fixed` (default) gives every sample `--tokens` tokens. Tokens/s counts real tokens, never
+padding.
 Reports tokens/s (steady steps: all but the first; and of the fastest steady step, which a machine
 shared with other jobs distorts least) and peak memory: CUDA max allocated on a GPU;
 on a CPU the process's peak RSS and its rise over the RSS after the model was built.
@@ -54,10 +60,11 @@ def peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
-def synthetic_samples(n: int, length: int, vocab: int, seed: int = 0) -> list[dict]:
+def synthetic_samples(n: int, tokens: int, vocab: int, lengths: str = "fixed", seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
     samples = []
     for i in range(n):
+        length = tokens if lengths == "fixed" else rng.randint(max(2, tokens // 8), tokens)
         ids = [rng.randrange(3, vocab) for _ in range(length)]
         mask, t, director = [], 0, False  # prompt (0), then alternating director (1) / feedback (0) spans
         while t < length:
@@ -100,14 +107,17 @@ def run_variant(args) -> dict:
     dtype = getattr(torch, args.dtype or ("bfloat16" if cuda else "float32"))
     model = build_model(args, device, dtype)
     vocab = model.get_input_embeddings().weight.shape[0]
-    samples = synthetic_samples(args.samples, args.tokens, vocab)
+    samples = synthetic_samples(args.samples, args.tokens, vocab, args.lengths)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=1e-5)
     rss_loaded = rss_gib()
     if cuda:
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
-    hp = Hyperparameters(micro_batch_size=args.micro_batch, logprob_chunk=0 if args.variant == "learner-naive" else args.chunk, kl_beta=0.005, dtype=str(dtype).split(".")[-1])
+    hp = Hyperparameters(micro_batch_size=args.micro_batch, logprob_chunk=0 if args.variant == "learner-naive" else args.chunk, kl_beta=0.005,
+                         dtype=str(dtype).split(".")[-1], micro_batch_order="arrival" if args.variant == "learner-arrival" else "length",
+                         micro_batch_tokens=args.micro_batch_tokens)
+    metrics: dict = {}
     times = []
     for step in range(1, args.steps + 1):
         t0 = time.perf_counter()
@@ -115,10 +125,12 @@ def run_variant(args) -> dict:
             opt.zero_grad(set_to_none=True)
             for i in range(0, len(samples), args.micro_batch):
                 chunk = samples[i:i + args.micro_batch]
-                ids = torch.tensor([s["tokenIds"] for s in chunk], device=device)
-                mask = torch.tensor([s["mask"] for s in chunk], device=device, dtype=torch.float32)[:, 1:]
+                T = max(len(s["tokenIds"]) for s in chunk)
+                ids = torch.tensor([s["tokenIds"] + [0] * (T - len(s["tokenIds"])) for s in chunk], device=device)
+                attn = torch.tensor([[1] * len(s["tokenIds"]) + [0] * (T - len(s["tokenIds"])) for s in chunk], device=device)
+                mask = torch.tensor([s["mask"] + [0] * (T - len(s["mask"])) for s in chunk], device=device, dtype=torch.float32)[:, 1:]
                 adv = torch.tensor([s["advantage"] for s in chunk], device=device)
-                logits = model(input_ids=ids).logits[:, :-1]
+                logits = model(input_ids=ids, attention_mask=attn).logits[:, :-1]
                 nll = torch.nn.functional.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none").view(mask.shape)
                 loss = ((nll * mask).sum(-1) / mask.sum(-1).clamp(min=1) * adv).sum() / len(samples)
                 loss.backward()
@@ -126,16 +138,18 @@ def run_variant(args) -> dict:
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
         else:
-            train_step(model, opt, params, samples, hp, step, None, "bench")
+            metrics = train_step(model, opt, params, samples, hp, step, None, "bench")
         if cuda:
             torch.cuda.synchronize()
         times.append(time.perf_counter() - t0)
         print(f"  {args.variant} step {step}: {times[-1]:.2f}s", file=sys.stderr, flush=True)
-    tokens = args.samples * args.tokens
+    tokens = sum(len(s["tokenIds"]) for s in samples)
     steady = times[1:] or times
     out = {"variant": args.variant, "device": torch.cuda.get_device_name() if cuda else "cpu", "dtype": str(dtype).split(".")[-1],
            "tokensPerStep": tokens, "tokensPerSecond": round(tokens * len(steady) / sum(steady), 1),
            "tokensPerSecondBestStep": round(tokens / min(steady), 1), "stepSeconds": [round(t, 2) for t in times]}
+    if "paddingFraction" in metrics:
+        out["paddingFraction"] = round(metrics["paddingFraction"], 3)
     if cuda:
         out["peakGiB"] = round(torch.cuda.max_memory_allocated() / 2**30, 2)
     else:
@@ -157,6 +171,8 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=2048)
     ap.add_argument("--dtype", default=None)
     ap.add_argument("--variants", default="learner,learner-naive,peft")
+    ap.add_argument("--lengths", choices=["fixed", "mixed"], default="fixed")
+    ap.add_argument("--micro-batch-tokens", type=int, default=None, help="the learner's microBatchTokens (cap on a pass's padded tokens)")
     ap.add_argument("--variant", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     import torch
@@ -169,12 +185,13 @@ def main() -> None:
         print(json.dumps(run_variant(args)), flush=True)
         return
     print(f"host: {platform.platform()}, {os.cpu_count()} CPUs, torch {torch.__version__} ({torch.get_num_threads()} threads), cuda={cuda}")
-    print(f"model: {args.model or 'random-weight Qwen3, shape ' + args.shape}; batch {args.samples} x {args.tokens} tokens, micro-batch {args.micro_batch}, "
+    print(f"model: {args.model or 'random-weight Qwen3, shape ' + args.shape}; batch {args.samples} x {args.tokens} tokens ({args.lengths} lengths), micro-batch {args.micro_batch}, "
           f"LoRA r={args.lora_r} q/k/v/o, gradient checkpointing, {args.steps} steps (first excluded from tokens/s)")
     results = []
     for variant in args.variants.split(","):
         cmd = [sys.executable, __file__, "--variant", variant, "--shape", args.shape, "--tokens", str(args.tokens), "--samples", str(args.samples),
-               "--micro-batch", str(args.micro_batch), "--steps", str(args.steps), "--lora-r", str(args.lora_r), "--chunk", str(args.chunk)]
+               "--micro-batch", str(args.micro_batch), "--steps", str(args.steps), "--lora-r", str(args.lora_r), "--chunk", str(args.chunk), "--lengths", args.lengths]
+        cmd += ["--micro-batch-tokens", str(args.micro_batch_tokens)] if args.micro_batch_tokens else []
         cmd += (["--model", args.model] if args.model else []) + (["--dtype", args.dtype] if args.dtype else [])
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
         if proc.returncode != 0:

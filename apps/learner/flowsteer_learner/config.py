@@ -47,6 +47,10 @@ class Hyperparameters:
     lora_dropout: float = 0.05
     lora_target_modules: list[str] = field(default_factory=lambda: list(DEFAULT_TARGET_MODULES))
     micro_batch_size: int = 4
+    #: cap on a micro-batch's padded tokens (rows x its longest sample); None: rows only (microbatch.py)
+    micro_batch_tokens: Optional[int] = None
+    #: "length": micro-batches of samples of similar length (sorted, longest first); "arrival": batch order
+    micro_batch_order: str = "length"
     #: "cosine" (paper/reference: cosine decay after warm-up) or "constant" (after warm-up)
     schedule: str = "cosine"
     warmup_steps: int = 10
@@ -109,6 +113,10 @@ class Hyperparameters:
             raise LearnerError("logprobChunk must be >= 0 (0: full logits)")
         if self.micro_batch_size < 1:
             raise LearnerError("microBatchSize must be at least 1")
+        if self.micro_batch_tokens is not None and (not isinstance(self.micro_batch_tokens, int) or self.micro_batch_tokens < 1):
+            raise LearnerError("microBatchTokens must be an integer >= 1 (or null: no token cap)")
+        if self.micro_batch_order not in ("length", "arrival"):
+            raise LearnerError(f"microBatchOrder {self.micro_batch_order!r}: use 'length' (less padding) or 'arrival'")
         if not (self.learning_rate >= 0 and math.isfinite(self.learning_rate)):
             raise LearnerError("learningRate must be a finite number >= 0")
         if self.warmup_steps < 0 or self.max_steps < 1:

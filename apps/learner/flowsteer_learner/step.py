@@ -1,5 +1,6 @@
 """The optimisation of one learner step: a scoring pass at the step's start, then `ppoEpochs` passes
-over the batch in mini-batches (one AdamW update each), each mini-batch in micro-batches (memory).
+over the batch in mini-batches (one AdamW update each), each mini-batch in micro-batches (memory;
+samples of similar length share one, `microbatch.py`, so padding costs little compute).
 
 Scoring pass (no gradient, eval mode), for `loss: cwrpo`: the learner's own log-probs of every
 trained token at the step's start (π_θold: the ratio's denominator where the sampler gave none, or
@@ -15,7 +16,6 @@ the ratio leaves 1 and the clip acts.
 """
 from __future__ import annotations
 
-import math
 import time
 from typing import Callable, Optional
 
@@ -24,6 +24,7 @@ import torch
 from .config import Hyperparameters
 from .logprobs import policy_logprobs
 from .loss import cwrpo_trajectory_loss, reinforce_trajectory_loss, sampler_mismatch, truncated_is_weights
+from .microbatch import padded_tokens, plan_micro_batches
 from .samples import collate
 
 ProgressFn = Callable[[dict], None]
@@ -38,6 +39,10 @@ def _pad(rows: list[torch.Tensor], T: int, device) -> torch.Tensor:
 
 def _chunks(indices: list[int], size: int) -> list[list[int]]:
     return [indices[i:i + size] for i in range(0, len(indices), size)]
+
+
+def micro_batches_of(indices: list[int], samples: list[dict], hp: Hyperparameters) -> list[list[int]]:
+    return plan_micro_batches(indices, [len(s["tokenIds"]) for s in samples], hp.micro_batch_size, hp.micro_batch_tokens, hp.micro_batch_order)
 
 
 def trajectories_of(samples: list[dict]) -> tuple[list[list[int]], list[float]]:
@@ -84,7 +89,7 @@ def score_at_start(model, samples: list[dict], hp: Hyperparameters, pad_id: int,
     start_lp: list[torch.Tensor] = [torch.zeros(0)] * len(samples)
     ref_lp: list[Optional[torch.Tensor]] = [None] * len(samples)
     abs_sum = k3_sum = count = 0.0
-    micro = _chunks(list(range(len(samples))), hp.micro_batch_size)
+    micro = micro_batches_of(list(range(len(samples))), samples, hp)
     for k, idx in enumerate(micro):
         b = collate([samples[i] for i in idx], pad_id, vocab, device)
         lp = policy_logprobs(model, b["ids"], b["attn"], b["mask"], hp.logprob_chunk)
@@ -125,7 +130,16 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
     n_traj = len(groups)
     groups_of = {i: g for g in groups for i in g}  # sample -> its trajectory's samples
     mini = hp.mini_batch_size or n_traj  # trajectories per optimiser update
-    n_micro_total = hp.ppo_epochs * sum(math.ceil(sum(len(groups[g]) for g in m) / hp.micro_batch_size) for m in _chunks(list(range(n_traj)), mini))
+    lengths = [len(s["tokenIds"]) for s in samples]
+    plan: list[list[tuple[list[int], list[list[int]]]]] = []  # per epoch, per mini-batch: (trajectories, micro-batches)
+    for epoch in range(hp.ppo_epochs):
+        order = list(range(n_traj))
+        if mini < n_traj:  # a fresh, reproducible order of the mini-batches each epoch
+            g = torch.Generator().manual_seed(hp.seed * 1_000_003 + step * 1_009 + epoch)
+            order = torch.randperm(n_traj, generator=g).tolist()
+        plan.append([(mb, micro_batches_of([i for t in mb for i in groups[t]], samples, hp)) for mb in _chunks(order, mini)])
+    n_micro_total = sum(len(micro) for epoch in plan for _, micro in epoch)
+    computed = sum(padded_tokens(micro, lengths) for epoch in plan for _, micro in epoch)
 
     def beat(details: dict) -> None:
         if progress is not None:
@@ -141,17 +155,12 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
 
     sums = _Sums()
     grad_norms: list[float] = []
-    done_micro = 0
-    for epoch in range(hp.ppo_epochs):
-        order = list(range(n_traj))
-        if mini < n_traj:  # a fresh, reproducible order of the mini-batches each epoch
-            g = torch.Generator().manual_seed(hp.seed * 1_000_003 + step * 1_009 + epoch)
-            order = torch.randperm(n_traj, generator=g).tolist()
-        for mb_traj in _chunks(order, mini):
-            mb = [i for t in mb_traj for i in groups[t]]
+    done_micro = done_samples = 0
+    for epoch, mini_batches in enumerate(plan):
+        for mb_traj, micro in mini_batches:
             optimizer.zero_grad(set_to_none=True)
             scale = 1.0 / len(mb_traj) if mean else 1.0
-            for idx in _chunks(mb, hp.micro_batch_size):
+            for idx in micro:
                 chunk = [samples[i] for i in idx]
                 b = collate(chunk, pad_id, vocab, device)
                 new_lp = policy_logprobs(model, b["ids"], b["attn"], b["mask"], hp.logprob_chunk)
@@ -169,8 +178,9 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
                 (terms.loss.sum() * scale).backward()
                 sums.add(terms, sum(1.0 / len(groups_of[i]) for i in idx))
                 done_micro += 1
+                done_samples += len(idx)
                 beat({"phase": "training", "epoch": epoch + 1, "microBatch": done_micro, "microBatches": n_micro_total,
-                      "samplesDone": min(N, done_micro * hp.micro_batch_size) if hp.ppo_epochs == 1 and mini == n_traj else None})
+                      "samplesDone": done_samples if hp.ppo_epochs == 1 else None})
             if hp.max_grad_norm and hp.max_grad_norm > 0:
                 grad_norms.append(float(torch.nn.utils.clip_grad_norm_(params, hp.max_grad_norm)))
             else:
@@ -199,6 +209,9 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
         "tokensPerSecond": tokens * hp.ppo_epochs / train_seconds if train_seconds > 0 else 0.0,
         "trainSeconds": train_seconds,
         "microBatches": n_micro_total,
+        # token positions the training passes computed (padding included) and the padding's share
+        "paddedTokens": computed,
+        "paddingFraction": 1.0 - tokens * hp.ppo_epochs / computed if computed else 0.0,
         "device": str(device),
     })
     return metrics

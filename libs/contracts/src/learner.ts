@@ -41,6 +41,9 @@ export interface LearnerStepMetrics {
   trainSeconds: number;
   loadSeconds?: number;
   microBatches?: number;
+  /** Token positions the training passes computed, padding included, and the padding's share of them. */
+  paddedTokens?: number;
+  paddingFraction?: number;
   device?: string;
   /** Over masked tokens of every update of the step (ratio against the sampler or the step-start learner). */
   ratioMean?: number;

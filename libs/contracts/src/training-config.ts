@@ -35,6 +35,8 @@ export const learnerHyperparametersSchema = z
     maxGradNorm: z.number().positive().max(1e6),
     lora: learnerLoraSchema,
     microBatchSize: z.number().int().min(1).max(4096),
+    microBatchTokens: z.number().int().min(1).max(100_000_000).nullable(),
+    microBatchOrder: z.enum(['length', 'arrival']),
     schedule: z.enum(['cosine', 'constant']),
     warmupSteps: z.number().int().min(0).max(1_000_000),
     maxSteps: z.number().int().min(1).max(1_000_000),
