@@ -42,4 +42,16 @@ describe('withHeartbeat', () => {
     await env.run(() => withHeartbeat(() => 'b', () => sleep(260), { everyMs: 50 }));
     expect(beats.length).toBeGreaterThanOrEqual(4);
   });
+
+  it('in a local activity never beats (the server does not know it; the SDK would only warn)', async () => {
+    const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 300, isLocal: true });
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    const result = await env.run(async () => {
+      heartbeat('direct');
+      return withHeartbeat(() => 'b', () => sleep(250).then(() => 'done'));
+    });
+    expect(result).toBe('done');
+    expect(beats).toEqual([]);
+  });
 });

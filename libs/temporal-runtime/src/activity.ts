@@ -9,19 +9,30 @@ export function activityContext(): Context | undefined {
   }
 }
 
-/** Heartbeats when running inside an activity; a no-op elsewhere, so callers stay usable outside a worker. */
+/**
+ * The context to heartbeat through: a regular activity's. A local activity has no heartbeats (the
+ * server never sees it; its worker keeps the workflow task alive instead), and beating there only
+ * fails in the SDK's core with a warning each time.
+ */
+function beatingContext(): Context | undefined {
+  const ctx = activityContext();
+  return ctx && !ctx.info.isLocal ? ctx : undefined;
+}
+
+/** Heartbeats when running inside a regular activity; a no-op elsewhere, so callers stay usable outside a worker. */
 export function heartbeat(details?: unknown): void {
-  activityContext()?.heartbeat(details);
+  beatingContext()?.heartbeat(details);
 }
 
 /**
  * Runs `work` and heartbeats `details()` while it is in flight: a call that waits (an LLM request
  * queued behind others, a code run, another workflow's result) must not look like a dead worker.
  * Beats once at the start, then every `everyMs`, by default a third of the activity's heartbeat
- * timeout (0.1 to 10 s), or 10 s when it has none. Outside an activity it only runs `work`.
+ * timeout (0.1 to 10 s), or 10 s when it has none. Outside a regular activity (none, or a local one)
+ * it only runs `work`.
  */
 export async function withHeartbeat<T>(details: () => unknown, work: () => Promise<T>, options: { everyMs?: number } = {}): Promise<T> {
-  const ctx = activityContext();
+  const ctx = beatingContext();
   if (!ctx) return work();
   const timeout = ctx.info.heartbeatTimeoutMs;
   const every = options.everyMs ?? (timeout ? Math.max(100, Math.min(10_000, Math.floor(timeout / 3))) : 10_000);

@@ -2,3 +2,4 @@ export { WORKSPACE_ROOT, WORKFLOWS_ENTRY, workspaceAliases, workflowBundleOption
 export { temporalTlsFromEnv } from './tls-from-env';
 export { readSession, runInput, type SessionReadout } from './session-reader';
 export { replayWorkflowChain, workflowChainHistories, type ReplayChainOptions, type ReplayChainResult, type ChainRun } from './replay-chain';
+export { activityCalls, type ActivityCall } from './activity-calls';
