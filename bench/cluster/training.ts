@@ -17,6 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { activityCalls } from '@flowsteer/temporal-runtime';
 import { Client, Connection } from '@temporalio/client';
 import type { CwrpoTrainingResult } from '@flowsteer/contracts';
 
@@ -44,6 +45,7 @@ async function activityWorkers(client: Client, workflowId: string): Promise<Reco
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const scheduled = new Map<string, string>();
   const out: Record<string, Set<string>> = {};
+  const completedBy = new Map<string, string>(); // workflow task completed event id -> worker identity
   for (const e of history.events ?? []) {
     const s = e.activityTaskScheduledEventAttributes;
     if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '?');
@@ -52,6 +54,12 @@ async function activityWorkers(client: Client, workflowId: string): Promise<Reco
       const type = scheduled.get(String(started.scheduledEventId)) ?? '?';
       (out[type] ??= new Set()).add(started.identity ?? '?');
     }
+    if (e.workflowTaskCompletedEventAttributes) completedBy.set(String(e.eventId), e.workflowTaskCompletedEventAttributes.identity ?? '?');
+  }
+  // local activities ran on the worker whose workflow task recorded their marker
+  for (const call of activityCalls(history.events ?? []).filter((c) => c.local)) {
+    const task = String(call.event.markerRecordedEventAttributes?.workflowTaskCompletedEventId ?? '');
+    (out[call.type] ??= new Set()).add(completedBy.get(task) ?? '?');
   }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v]]));
 }

@@ -18,8 +18,10 @@
  *
  *   npx tsx bench/engine/overhead.ts [--sizes 1,16,64] [--executor-ms 100] [--director-ms 0]
  *       [--concurrency 256] [--wft 0] [--cache 0] [--activities 0] [--db-dir /dev/shm] [--json out.json]
- *       [--address 127.0.0.1:27201 --namespace flowsteer]
+ *       [--address 127.0.0.1:27201 --namespace flowsteer] [--llm-calls local|activity]
  *
+ * --llm-calls: how the sessions make their director and executor calls (`limits.llmCalls`): local
+ * activities (the default) or regular activities; the floor runs the same calls the same way.
  * --address measures against a running Temporal server instead of a throw-away dev server (e.g. the
  * PostgreSQL-backed one of infra/local-cluster: `cluster.sh env` prints its address); the worker is
  * in-process and unversioned on a task queue of its own, as with the dev server.
@@ -73,11 +75,14 @@ const { values: args } = parseArgs({
     'db-dir': { type: 'string' },
     address: { type: 'string' },
     namespace: { type: 'string', default: 'flowsteer' },
+    'llm-calls': { type: 'string', default: 'local' },
   },
 });
 const SIZES = args.sizes.split(',').map(Number);
 const EXECUTOR_MS = Number(args['executor-ms']);
 const DIRECTOR_MS = Number(args['director-ms']);
+const LLM_CALLS: 'local' | 'activity' = args['llm-calls'] === 'activity' ? 'activity' : 'local';
+const LLM_TYPES = new Set(['policyTurn', 'runOperator']);
 const CONCURRENCY = Number(args.concurrency);
 
 // ------------------------------------------------------------------------------------------------
@@ -109,13 +114,13 @@ function problem(mode: string, n: number, i: number, script = 'short'): string {
   return `What is ${6 + i} times ${7 + (i % 13)}? [script:${script}] #${mode}-${n}-${i}`;
 }
 
-function sessionInput(text: string, maxTurns = 20): SessionInput {
+function sessionInput(text: string, maxTurns = 20, llmCalls: 'local' | 'activity' = LLM_CALLS): SessionInput {
   const m = /What is (\d+) times (\d+)/.exec(text) as RegExpExecArray;
   return {
     task: { dataset: 'bench', id: text.split('#')[1] as string, taskType: 'math', problem: text, answers: [String(Number(m[1]) * Number(m[2]))] },
     directorBackend: 'director',
     executorBackend: 'executor',
-    limits: { maxTurns },
+    limits: { maxTurns, llmCalls },
   };
 }
 
@@ -263,19 +268,28 @@ async function main(): Promise<void> {
   const sandboxWorker = await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, null, 'bench-sandbox');
 
   const rows: Array<Record<string, string | number>> = [];
+  const points: Array<{ N: number; mode: 'temporal' | 'loop' | 'floor'; turnsPerSecond: number; overheadP50Ms: number }> = [];
   try {
     // warm-up: one session each way (bundle load, JIT, connections)
     await runTemporal(client, taskQueue, 'warm', 1);
     await runLoop(acts, 'warm', 1);
+    // the floor's shape: one session with regular activities (local ones leave no scheduled events)
+    const shapeId = (await runTemporal(client, taskQueue, 'shape', 1, 'activity')).sampleId;
     for (const n of SIZES) {
       const loop = await runLoop(acts, 'loop', n);
       const temporal = await runTemporal(client, taskQueue, 'temporal', n);
-      const floor = await runFloor(client, floorQueue, temporal.sampleId, n);
+      const floor = await runFloor(client, floorQueue, shapeId, n);
       const ours = mean(temporal.overheads);
       const floorPerTurn = floor.overheadMs / (temporal.turns[0] || 1);
       if (JSON.stringify(loop.answers) !== JSON.stringify(temporal.answers) || JSON.stringify(loop.turns) !== JSON.stringify(temporal.turns)) {
         throw new Error(`the two modes disagree at N=${n}: answers ${loop.answers} vs ${temporal.answers}, turns ${loop.turns} vs ${temporal.turns}`);
       }
+      const turnsDone = n * (temporal.turns[0] ?? 0);
+      points.push(
+        { N: n, mode: 'temporal', turnsPerSecond: turnsDone / (temporal.batchMs / 1000), overheadP50Ms: pct(temporal.overheads, 50) },
+        { N: n, mode: 'loop', turnsPerSecond: turnsDone / (loop.batchMs / 1000), overheadP50Ms: pct(loop.overheads, 50) },
+        { N: n, mode: 'floor', turnsPerSecond: turnsDone / (floor.batchMs / 1000), overheadP50Ms: floorPerTurn },
+      );
       rows.push({
         N: n,
         turns: temporal.turns[0] ?? 0,
@@ -290,10 +304,10 @@ async function main(): Promise<void> {
       });
     }
     const replayMs = await replayTwentyTurns(client, taskQueue, code);
-    console.log(`\nengine overhead: ${where}, executor ${EXECUTOR_MS} ms, director ${DIRECTOR_MS} ms, LLM client concurrency ${CONCURRENCY}/backend, worker options ${JSON.stringify(options)}`);
+    console.log(`\nengine overhead: ${where}, LLM calls ${LLM_CALLS}, executor ${EXECUTOR_MS} ms, director ${DIRECTOR_MS} ms, LLM client concurrency ${CONCURRENCY}/backend, worker options ${JSON.stringify(options)}`);
     console.table(rows);
     console.log(`replay of a 20-turn session (Worker.runReplayHistory, bundle pre-built): ${replayMs.map((m) => m.toFixed(0)).join(' / ')} ms (first / warm median of 5)`);
-    if (args.json) writeFileSync(args.json, JSON.stringify({ where, executorMs: EXECUTOR_MS, directorMs: DIRECTOR_MS, concurrency: CONCURRENCY, options, rows, replayMs }, null, 2));
+    if (args.json) writeFileSync(args.json, JSON.stringify({ where, llmCalls: LLM_CALLS, executorMs: EXECUTOR_MS, directorMs: DIRECTOR_MS, concurrency: CONCURRENCY, options, rows, points, replayMs }, null, 2));
   } finally {
     floorWorker.shutdown();
     await floorRunning;
@@ -324,13 +338,13 @@ async function runLoop(acts: Activities, mode: string, n: number): Promise<ModeR
   return collect(done, performance.now() - t0);
 }
 
-async function runTemporal(client: Client, taskQueue: string, mode: string, n: number): Promise<ModeResult & { sampleId: string }> {
+async function runTemporal(client: Client, taskQueue: string, mode: string, n: number, llmCalls: 'local' | 'activity' = LLM_CALLS): Promise<ModeResult & { sampleId: string }> {
   const t0 = performance.now();
   const done = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
       const text = problem(mode, n, i);
       const start = performance.now();
-      const handle = await client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-bench-${mode}-${n}-${i}-${Date.now()}`, args: [sessionInput(text)] });
+      const handle = await client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-bench-${mode}-${n}-${i}-${Date.now()}`, args: [sessionInput(text, 20, llmCalls)] });
       const r = (await handle.result()) as SessionResult;
       const end = performance.now();
       return { answer: r.answer, turns: r.turns, wall: end - start, overheads: turnOverheads(text, end), id: handle.workflowId };
@@ -343,9 +357,10 @@ async function runTemporal(client: Client, taskQueue: string, mode: string, n: n
  * N floor sessions with the activity shape of one of the N sessions just run (they all run the
  * same script): mean wall time minus the activities' own latency on the critical path.
  */
-async function runFloor(client: Client, floorQueue: string, sampleId: string, n: number): Promise<{ overheadMs: number; activities: number }> {
+async function runFloor(client: Client, floorQueue: string, sampleId: string, n: number): Promise<{ overheadMs: number; activities: number; batchMs: number }> {
   const history = await client.workflow.getHandle(sampleId).fetchHistory();
-  const shape = activityShape(history.events ?? [], (type) => (type === 'policyTurn' ? DIRECTOR_MS : type === 'runOperator' ? EXECUTOR_MS : 0));
+  const shape = activityShape(history.events ?? [], (type) => (type === 'policyTurn' ? DIRECTOR_MS : type === 'runOperator' ? EXECUTOR_MS : 0), LLM_CALLS === 'local' ? LLM_TYPES : new Set());
+  const t0 = performance.now();
   const walls = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
       const start = performance.now();
@@ -353,7 +368,7 @@ async function runFloor(client: Client, floorQueue: string, sampleId: string, n:
       return performance.now() - start;
     }),
   );
-  return { overheadMs: mean(walls) - criticalPathMs(shape), activities: shape.flat().length };
+  return { overheadMs: mean(walls) - criticalPathMs(shape), activities: shape.flat().length, batchMs: performance.now() - t0 };
 }
 
 function collect(done: Array<{ answer: string; turns: number; wall: number; overheads: number[] }>, batchMs: number): ModeResult {

@@ -101,6 +101,7 @@ program
   .option('--concurrency <n>', 'sessions (and baseline calls) at once', '4')
   .option('--prompt-mode <mode>', 'compact (released model) or full-history (paper)', 'compact')
   .option('--name <name>', 'run name; the workflow id is eval-<name>-<suffix>', 'eval')
+  .option('--llm-calls <how>', 'local (local activities: less orchestration, signals and queries wait up to ~8 s) or activity', 'local')
   .option('--json', 'print the result as JSON')
   .action(action((opts: EvalOptions) => evalCommand(opts)));
 program

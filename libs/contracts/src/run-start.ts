@@ -2,6 +2,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { z } from 'zod/v4';
 import { backendNameSchema, datasetNameSchema, labelSchema, promptModeSchema, runNameSchema } from './names';
 import { SA } from './search-attributes';
+import { llmCallsSchema } from './session-start';
 import { trainingConfigSchema } from './training-config';
 
 /**
@@ -21,6 +22,7 @@ export const evalRunStartSchema = z
     policyVersion: labelSchema.optional(),
     baselines: z.boolean().default(false).describe('also run the baselines (direct answer, fixed workflows) for the results table'),
     concurrency: z.number().int().min(1).max(256).default(4).describe('sessions running at once'),
+    llmCalls: llmCallsSchema.default('local').describe("how the run's sessions make their LLM calls (llmCallsSchema): local activities by default"),
   })
   .strict();
 export type EvalRunStart = z.output<typeof evalRunStartSchema>;

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { EvalRunStart } from './run-start';
+import type { LlmCalls } from './session-start';
 import type { TrainingConfig } from './training-config';
 import type { EvalReportFiles, EvalRunCarry } from './eval';
 
@@ -15,7 +16,9 @@ export const CWRPO_TRAINING_WORKFLOW = 'cwrpoTraining';
  * `evalRun`'s input: what the client gave (`evalRunStartSchema`, validated again by the workflow)
  * plus what the run sets itself.
  */
-export type EvalRunInput = EvalRunStart & {
+export type EvalRunInput = Omit<EvalRunStart, 'llmCalls'> & {
+  /** Absent in runs started before the option (their sessions use regular activities). */
+  llmCalls?: LlmCalls;
   /** Continue-as-new once the history has this many events (default 5000, or when the server suggests it). */
   continueAsNewAfterEvents?: number;
   /** Set by the run itself when it continues as new: finished results and where to go on. */

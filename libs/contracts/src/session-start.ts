@@ -95,6 +95,18 @@ export const TASK_TYPES = ['math', 'qa', 'code', 'multiple-choice'] as const;
 export const taskTypeSchema = z.enum(TASK_TYPES);
 
 /** Per-session limits (`SessionLimits` is this schema's output). */
+/**
+ * How a session makes its director and executor calls. "activity": regular activities, each a task
+ * in the history, heartbeated; the workflow task ends at every call, so signals (pause, cancel),
+ * updates (a person's edit) and queries are handled at once. "local": local activities on the
+ * session's own worker, several turns in one workflow task: 2.9x–4.3x less orchestration per turn
+ * (bench/RESULTS.md, issue 18), but signals, updates and queries wait until that task ends (the
+ * worker's task heartbeat, ~8 s); a killed worker makes the call again. Sessions people steer use
+ * "activity" (the default); evaluation and training rollouts default to "local".
+ */
+export const llmCallsSchema = z.enum(['local', 'activity']);
+export type LlmCalls = z.output<typeof llmCallsSchema>;
+
 export const sessionLimitsSchema = z
   .object({
     maxTurns: z.number().int().min(1).max(MAX_TURNS).default(20).describe('director turns before the session ends unfinished'),
@@ -113,6 +125,7 @@ export const sessionLimitsSchema = z
       .max(3600)
       .optional()
       .describe(`how long a code run or code scoring may wait for a sandbox worker to pick it up before the session fails (default ${DEFAULT_SANDBOX_START_TIMEOUT_SEC})`),
+    llmCalls: llmCallsSchema.optional().describe('how director and executor calls run (default "activity"; "local" for bulk sessions, see llmCallsSchema)'),
   })
   .strict();
 

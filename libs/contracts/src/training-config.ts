@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { backendNameSchema, datasetNameSchema, modelNameSchema, promptModeSchema, resourceNameSchema } from './names';
+import { llmCallsSchema, type LlmCalls } from './session-start';
 
 /**
  * The one schema of a CWRPO training run's configuration: the REST API validates requests with it,
@@ -93,6 +94,7 @@ export const trainingConfigSchema = z
     director: backendNameSchema.describe('director backend serving the policy being trained (LoRA hot-swap)'),
     executor: backendNameSchema.default('local'),
     maxTurns: positive(100).default(20),
+    llmCalls: llmCallsSchema.default('local').describe("how the rollouts make their LLM calls (llmCallsSchema): local activities by default"),
     baseModel: modelNameSchema.describe("the learner's base model: a name from the server's `models:` configuration"),
     temperature: z.number().min(0).max(2).optional().describe('director sampling temperature of the rollouts'),
     promptMode: promptModeSchema.optional(),
@@ -118,8 +120,8 @@ export const trainingConfigSchema = z
   })
   .strict();
 
-/** A validated training configuration (defaults applied). */
-export type TrainingConfig = z.output<typeof trainingConfigSchema>;
+/** A validated training configuration (defaults applied; `llmCalls` is absent in runs started before the option). */
+export type TrainingConfig = Omit<z.output<typeof trainingConfigSchema>, 'llmCalls'> & { llmCalls?: LlmCalls };
 /** What a client writes (defaults not yet applied). */
 export type TrainingConfigInput = z.input<typeof trainingConfigSchema>;
 

@@ -6,7 +6,7 @@ const base: EvalOptions = { datasets: 'gsm8k, math', perDataset: '128', seed: '4
 describe('flowsteer eval options', () => {
   it('builds the evalRun input', () => {
     expect(evalRunInput({ ...base, baselines: true })).toEqual({
-      name: 'paper', datasets: ['gsm8k', 'math'], perDataset: 128, seed: 42, director: 'local', executor: 'local', maxTurns: 20, promptMode: 'compact', baselines: true, concurrency: 4,
+      name: 'paper', datasets: ['gsm8k', 'math'], perDataset: 128, seed: 42, director: 'local', executor: 'local', maxTurns: 20, promptMode: 'compact', baselines: true, concurrency: 4, llmCalls: 'local',
     });
   });
 
@@ -18,6 +18,8 @@ describe('flowsteer eval options', () => {
     expect(() => evalRunInput({ ...base, name: 'a b' })).toThrow(/--name/);
     expect(() => evalRunInput({ ...base, director: '/etc/passwd' })).toThrow(/--director: a backend is a name/);
     expect(() => evalRunInput({ ...base, datasets: 'gsm8k,../../x' })).toThrow(/--datasets: a dataset is a name/);
+    expect(() => evalRunInput({ ...base, llmCalls: 'remote' })).toThrow(/--llm-calls/);
+    expect(evalRunInput({ ...base, llmCalls: 'activity' }).llmCalls).toBe('activity');
   });
 
   it('prints progress as one line', () => {

@@ -11,6 +11,7 @@ export interface EvalOptions {
   maxTurns: string;
   concurrency: string;
   promptMode: string;
+  llmCalls?: string;
   name: string;
   json?: boolean;
 }
@@ -47,6 +48,7 @@ export function evalRunInput(opts: EvalOptions): EvalRunInput {
     promptMode: opts.promptMode,
     baselines: Boolean(opts.baselines),
     concurrency: positiveInt(opts.concurrency, '--concurrency'),
+    ...(opts.llmCalls !== undefined ? { llmCalls: opts.llmCalls } : {}),
   });
   if (!parsed.success) throw new CliError(schemaProblems(parsed.error).map((p) => `--${kebab(p.field)}: ${p.message}`).join('\n'));
   return parsed.data;

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '@flowsteer/artifacts';
-import { CANVAS_SESSION_WORKFLOW, TASK_QUEUES, canvasQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
-import { workflowChainHistories } from '@flowsteer/temporal-runtime';
+import { CANVAS_SESSION_WORKFLOW, TASK_QUEUES, canvasQuery, type LlmCalls, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import { activityCalls, workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { ROOT, startTestServer, stopTestServer, type TestServer } from '../../../../jest/test-server';
 import { startSessionHarness, type SessionHarness } from '../support/session-harness';
@@ -32,14 +32,18 @@ const SESSIONS = 4;
 // A tiny history budget: every session continues as new every few turns, so crashes and restarts
 // also hit runs that were carried over (and the hand-over itself).
 const LIMITS = { directorTimeoutSec: 2, operatorTimeoutSec: 2, historyBudget: { maxEvents: 60 } };
-const inputs: SessionInput[] = Array.from({ length: SESSIONS }, (_, i) => scriptedSessionInput(i, LIMITS));
+const inputsFor = (llmCalls: LlmCalls): SessionInput[] => Array.from({ length: SESSIONS }, (_, i) => scriptedSessionInput(i, { ...LIMITS, llmCalls }));
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Operator activities scheduled and completed in one workflow history. */
+/**
+ * Operator calls scheduled and completed in one workflow history: regular activities by their
+ * events, local ones by their markers (a marker is written once the call returned).
+ */
 function operatorActivities(events: HistoryEvent[]) {
+  const local = activityCalls(events).filter((c) => c.local && c.type === 'runOperator').length;
   const scheduled = new Map<string, string>();
   for (const e of events) {
     const a = e.activityTaskScheduledEventAttributes;
@@ -50,8 +54,8 @@ function operatorActivities(events: HistoryEvent[]) {
   );
   const completedIds = completedOperators.map((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
   return {
-    scheduled: [...scheduled.values()].filter((n) => n === 'runOperator').length,
-    completed: completedOperators.length,
+    scheduled: [...scheduled.values()].filter((n) => n === 'runOperator').length + local,
+    completed: completedOperators.length + local,
     completedTwice: completedIds.length - new Set(completedIds).size,
   };
 }
@@ -76,9 +80,9 @@ async function waitForTurns(handles: WorkflowHandle[], turns: number, timeoutMs 
   }
 }
 
-async function startAll(client: Client, taskQueue: string, prefix: string): Promise<WorkflowHandle[]> {
+async function startAll(inputs: SessionInput[], client: Client, taskQueue: string, prefix: string): Promise<WorkflowHandle[]> {
   return Promise.all(
-    inputs.map((input, i) => client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-scripted-${prefix}-${i}-${Date.now()}`, args: [input] })),
+    inputs.map((input, i) => client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-scripted-${prefix}-${input.limits.llmCalls ?? 'activity'}-${i}-${Date.now()}`, args: [input] })),
   );
 }
 
@@ -111,7 +115,10 @@ async function expectSameAsBaseline(client: Client, handles: WorkflowHandle[], b
   return { results, histories };
 }
 
-describe('canvas sessions survive crashes (scripted LLMs)', () => {
+// Both ways of making LLM calls: regular activities (sessions people steer) and local activities
+// (evaluation and training rollouts), where a killed worker leaves the whole open workflow task to redo.
+describe.each(['activity', 'local'] as const)('canvas sessions survive crashes (scripted LLMs, %s LLM calls)', (llmCalls) => {
+  const inputs = inputsFor(llmCalls);
   let director: FakeOpenAIServer;
   let executor: FakeOpenAIServer;
   let tmp: string;
@@ -124,7 +131,7 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
     // the uninterrupted run: an in-process worker on the shared test server
     const h = await startSessionHarness('unused', { director, executor, concurrency: 16 });
     try {
-      const handles = await startAll(h.client, h.taskQueue, 'baseline');
+      const handles = await startAll(inputs, h.client, h.taskQueue, 'baseline');
       const results = (await Promise.all(handles.map((x) => x.result()))) as SessionResult[];
       const histories = await Promise.all(handles.map((x) => chainEvents(h.client, x.workflowId)));
       baseline = { results, histories, store: h.store };
@@ -147,8 +154,9 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
       inputs.map((_, i) => (i % 2 === 0 ? 'Plan -> [Custom, AnswerGenerate] -> ScEnsemble -> Review ? Revise : done -> Format' : 'Plan -> Custom -> Verify ? Revise : done -> Format')),
     );
     for (const r of baseline.results) expect(await executionsRecorded(r, baseline.store)).toBeGreaterThan(2);
-    // the budget made every session a chain of runs
-    expect(baseline.results.every((r) => r.runs >= 2 && r.segments.length === r.runs)).toBe(true);
+    expect(baseline.results.every((r) => r.segments.length === r.runs)).toBe(true);
+    // the budget made every session a chain of runs (local calls write a fraction of the events: their budget is rarely reached)
+    if (llmCalls === 'activity') expect(baseline.results.every((r) => r.runs >= 2)).toBe(true);
   });
 
   it('a SIGKILLed worker process is replaced and every session ends as in the uninterrupted run', async () => {
@@ -174,7 +182,7 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
       const first = spawnWorkerProcess(`crash-first@${process.pid}`, env);
       workers.push(first);
       await first.ready;
-      const handles = await startAll(client, taskQueue, 'killed');
+      const handles = await startAll(inputs, client, taskQueue, 'killed');
       const turnsAtKill = await waitForTurns(handles, 2);
       expect(await killHard(first)).toBe('SIGKILL');
       const views = await Promise.all(handles.map((h) => h.describe()));
@@ -203,7 +211,7 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
     try {
       server = await startTestServer();
       h = await startSessionHarness('unused', { address: server.address, director, executor, concurrency: 16 });
-      const handles = await startAll(h.client, h.taskQueue, 'restarted');
+      const handles = await startAll(inputs, h.client, h.taskQueue, 'restarted');
       const turnsAtStop = await waitForTurns(handles, 2);
       execFileSync('bash', [join(ROOT, 'temporal', 'stop.sh')], { env: server.env, stdio: 'ignore' });
       await sleep(1_000); // down for a moment: workers' polls and activity completions fail
@@ -223,7 +231,7 @@ describe('canvas sessions survive crashes (scripted LLMs)', () => {
     try {
       server = await startTestServer();
       h = await startSessionHarness('unused', { address: server.address, director, executor, concurrency: 16 });
-      const handles = await startAll(h.client, h.taskQueue, 'server-killed');
+      const handles = await startAll(inputs, h.client, h.taskQueue, 'server-killed');
       const turnsAtKill = await waitForTurns(handles, 2);
       const pid = Number(readFileSync(join(server.home, 'temporal', 'temporal.pid'), 'utf8'));
       process.kill(pid, 'SIGKILL');

@@ -2,6 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CANVAS_SESSION_WORKFLOW, canvasQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { createSandbox } from '@flowsteer/sandbox';
+import { activityCalls, type ActivityCall } from '@flowsteer/temporal-runtime';
 import { innermostMessage } from '../../../../libs/workflows/src/canvas-session/failures';
 import { maybeRecordHistory, startSessionHarness, type SessionHarness } from '../support/session-harness';
 
@@ -21,16 +22,10 @@ function input(extra: Partial<SessionInput['limits']> = {}): SessionInput {
   };
 }
 
-/** Every activity the session scheduled, with the task queue it was scheduled on. */
-async function scheduled(h: SessionHarness, workflowId: string): Promise<{ type: string; queue: string; summary: string }[]> {
+/** Every activity call of the session (regular ones with their task queue; local ones run on the session's worker). */
+async function scheduled(h: SessionHarness, workflowId: string): Promise<Omit<ActivityCall, 'event'>[]> {
   const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? [])
-    .filter((e) => e.activityTaskScheduledEventAttributes)
-    .map((e) => ({
-      type: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '',
-      queue: e.activityTaskScheduledEventAttributes?.taskQueue?.name ?? '',
-      summary: String(e.userMetadata?.summary?.data ? Buffer.from(e.userMetadata.summary.data).toString() : ''),
-    }));
+  return activityCalls(history.events ?? []).map(({ event: _event, ...call }) => call);
 }
 
 describe('candidate code runs only on the sandbox queue (real server, real sandbox)', () => {
@@ -53,7 +48,7 @@ describe('candidate code runs only on the sandbox queue (real server, real sandb
 
       const acts = await scheduled(h, workflowId);
       const byType = (type: string) => acts.filter((a) => a.type === type);
-      expect(byType('runCode')).toEqual([{ type: 'runCode', queue: h.sandboxTaskQueue, summary: expect.stringMatching(/^"?runCode · node_\d+ · Programmer · run 1/) }]);
+      expect(byType('runCode')).toEqual([{ type: 'runCode', queue: h.sandboxTaskQueue, local: false, summary: expect.stringMatching(/^runCode · node_\d+ · Programmer · run 1/) }]);
       expect(byType('scoreSession').map((a) => a.queue)).toEqual([h.sandboxTaskQueue]);
       // the operator ran twice on the canvas queue: up to the run, then resumed with its result
       expect(byType('runOperator').map((a) => a.queue)).toEqual([h.taskQueue, h.taskQueue]);

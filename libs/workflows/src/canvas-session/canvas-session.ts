@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import { EMPTY_STATE, isTerminal, openCanvas, pluginSpecs, type CanvasState } from '@flowsteer/canvas';
 import { needsStoring, sandboxQueueFor, type SessionInput, type SessionResult } from '@flowsteer/contracts';
-import { sessionActivities, type SessionActivityProxies } from './proxies';
+import { llmCallsOf, sessionActivities, type SessionActivityProxies } from './proxies';
 import { continueSession, shouldContinueAsNew } from './continue';
 import { SessionControl, setStatus } from './control';
 import { showDetails } from './details';
@@ -26,7 +26,7 @@ import { checkSessionInput } from './validate';
 export async function canvasSession(input: SessionInput): Promise<SessionResult> {
   const problems = checkSessionInput(input);
   if (problems.length) throw ApplicationFailure.nonRetryable(`invalid session input: ${problems.join('; ')}`, 'InvalidSessionInput');
-  const activities = sessionActivities(input.limits, input.sandboxTaskQueue ?? sandboxQueueFor(workflowInfo().taskQueue));
+  const activities = sessionActivities(input.limits, input.sandboxTaskQueue ?? sandboxQueueFor(workflowInfo().taskQueue), llmCallsOf(input));
   const control = new SessionControl(input.carry);
   const record = await openSession(input, activities);
   record.backends = { director: input.directorBackend, executor: input.executorBackend };
@@ -41,7 +41,7 @@ export async function canvasSession(input: SessionInput): Promise<SessionResult>
       await control.mayProceed();
       await applyHumanActions(record, control, input, activities);
       if (control.paused || control.stopRequested !== null || isTerminal(record.state)) continue;
-      if (shouldContinueAsNew(record, input.limits)) return await continueSession(record, control, input, activities);
+      if (shouldContinueAsNew(record, input.limits, activities.unsynced)) return await continueSession(record, control, input, activities);
       await directorTurn(record, control, input, activities);
       showDetails(record);
     }

@@ -5,15 +5,19 @@ import type { canvasSession } from './canvas-session';
 import type { SessionControl } from './control';
 import { storeSegment } from './finish';
 import type { SessionRecord } from './session-record';
+import type { UnsyncedHistory } from './unsynced-history';
 
 /** A run's segment must stay well inside Temporal's 2 MiB payload limit (it is one activity input). */
 const SEGMENT_MAX_CHARS = 1_000_000;
 
-/** Whether this run should hand over to a new one before its next turn. */
-export function shouldContinueAsNew(record: SessionRecord, limits: SessionLimits): boolean {
-  const info = workflowInfo();
+/**
+ * Whether this run should hand over to a new one before its next turn. The history's length and size
+ * include the local results its open workflow task has not reported yet (`UnsyncedHistory`).
+ */
+export function shouldContinueAsNew(record: SessionRecord, limits: SessionLimits, unsynced: UnsyncedHistory): boolean {
   const budget = { ...DEFAULT_HISTORY_BUDGET, ...limits.historyBudget };
-  return info.continueAsNewSuggested || info.historyLength >= budget.maxEvents || info.historySize >= budget.maxBytes || record.segmentChars >= SEGMENT_MAX_CHARS;
+  const history = unsynced.estimate();
+  return workflowInfo().continueAsNewSuggested || history.length >= budget.maxEvents || history.size >= budget.maxBytes || record.segmentChars >= SEGMENT_MAX_CHARS;
 }
 
 /**

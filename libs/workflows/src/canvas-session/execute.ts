@@ -107,6 +107,7 @@ async function operatorWithCodeRuns(
   let current: RunOperatorInput = earlier ? { ...input, resume: earlier } : input;
   for (let runs = earlier ? 1 : 0; ; runs++) {
     const step = await activities.runOperator.executeWithOptions({ summary: call.summary.replace(' ', ' · ') }, [current]);
+    if (activities.llmCalls === 'local') activities.unsynced.note(step);
     ledger.push(...step.ledger);
     if (!isOperatorSuspension(step)) return step;
     if (runs >= MAX_CODE_RUNS_PER_CALL) throw new Error(`${call.summary}: asked for more than ${MAX_CODE_RUNS_PER_CALL} code runs`);

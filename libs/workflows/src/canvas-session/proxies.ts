@@ -1,14 +1,17 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type RetryPolicy } from '@temporalio/workflow';
 import {
   DEFAULT_SANDBOX_START_TIMEOUT_SEC,
   FAILURE,
   SESSION_NON_RETRYABLE,
   type CodeActivities,
   type LlmActivities,
+  type LlmCalls,
   type OperatorActivities,
   type SessionActivities,
+  type SessionInput,
   type SessionLimits,
 } from '@flowsteer/contracts';
+import { UnsyncedHistory } from './unsynced-history';
 
 /**
  * Failure types no retry can fix (the failure catalogue's session list). LLM failures that no retry
@@ -30,30 +33,39 @@ const NON_RETRYABLE = [...SESSION_NON_RETRYABLE];
  */
 const HEARTBEAT_TIMEOUT = '10 seconds';
 
+/** How this session makes its LLM calls (`limits.llmCalls`; absent, as in every history recorded before the option: regular activities). */
+export function llmCallsOf(input: SessionInput): LlmCalls {
+  return input.limits.llmCalls ?? 'activity';
+}
+
 /**
+ * `llmCalls: 'local'` runs the director and executor calls as local activities: the session's
+ * worker runs them inside its workflow task (a marker in the history, no activity task to schedule,
+ * match and report; several turns per workflow task). See `llmCallsSchema` for what that trades.
+ * Code runs and scoring stay regular activities on the sandbox queue: they never run on the
+ * canvas worker.
+ *
  * `sandboxQueue` is where candidate code runs: the operators' code runs (`runCode`) and scoring,
  * which runs the answer against the benchmark's tests. Only sandbox workers poll it. Its calls
  * have a schedule-to-start timeout: when no sandbox worker takes one in time, the pool is down and
  * the session fails saying so (failures.ts `sandboxPoolDown`) rather than waiting or guessing.
  */
-export function sessionActivities(limits: SessionLimits, sandboxQueue: string) {
+export function sessionActivities(limits: SessionLimits, sandboxQueue: string, llmCalls: LlmCalls = 'activity') {
   const sandboxStart = (limits.sandboxStartTimeoutSec ?? DEFAULT_SANDBOX_START_TIMEOUT_SEC) * 1000;
-  const director = proxyActivities<LlmActivities>({
-    startToCloseTimeout: `${limits.directorTimeoutSec ?? 300} seconds`,
-    heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { maximumAttempts: 2, initialInterval: '1 second', nonRetryableErrorTypes: NON_RETRYABLE },
-  });
-  const operators = proxyActivities<OperatorActivities>({
-    startToCloseTimeout: `${limits.operatorTimeoutSec ?? 300} seconds`,
-    heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { maximumAttempts: 2, initialInterval: '1 second', nonRetryableErrorTypes: NON_RETRYABLE },
-  });
+  const retry: RetryPolicy = { maximumAttempts: 2, initialInterval: '1 second', nonRetryableErrorTypes: NON_RETRYABLE };
+  const directorTimeout = `${limits.directorTimeoutSec ?? 300} seconds` as const;
+  const operatorTimeout = `${limits.operatorTimeoutSec ?? 300} seconds` as const;
+  const director = proxyActivities<LlmActivities>({ startToCloseTimeout: directorTimeout, heartbeatTimeout: HEARTBEAT_TIMEOUT, retry });
+  const operators =
+    llmCalls === 'local'
+      ? proxyLocalActivities<OperatorActivities>({ startToCloseTimeout: operatorTimeout, retry })
+      : proxyActivities<OperatorActivities>({ startToCloseTimeout: operatorTimeout, heartbeatTimeout: HEARTBEAT_TIMEOUT, retry });
   const code = proxyActivities<CodeActivities>({
     taskQueue: sandboxQueue,
     scheduleToStartTimeout: sandboxStart,
-    startToCloseTimeout: `${limits.operatorTimeoutSec ?? 300} seconds`,
+    startToCloseTimeout: operatorTimeout,
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { maximumAttempts: 2, initialInterval: '1 second', nonRetryableErrorTypes: NON_RETRYABLE },
+    retry,
   });
   const session = proxyActivities<SessionActivities>({
     startToCloseTimeout: '10 minutes',
@@ -70,6 +82,9 @@ export function sessionActivities(limits: SessionLimits, sandboxQueue: string) {
   // proxies are not enumerable: name each activity
   return {
     sandboxQueue,
+    llmCalls,
+    /** The local results the history does not show yet (always empty with regular activities). */
+    unsynced: new UnsyncedHistory(),
     policyTurn: director.policyTurn,
     runOperator: operators.runOperator,
     runCode: code.runCode,

@@ -34,7 +34,9 @@ export async function directorTurn(record: SessionRecord, control: SessionContro
 
 async function askDirector(record: SessionRecord, activities: SessionActivityProxies, request: ReturnType<typeof directorRequest>, turn: number) {
   try {
-    return await activities.policyTurn.executeWithOptions({ summary: `turn ${turn} · director` }, [request]);
+    const reply = await activities.policyTurn.executeWithOptions({ summary: `turn ${turn} · director` }, [request]);
+    if (activities.llmCalls === 'local') activities.unsynced.note(reply);
+    return reply;
   } catch (err) {
     if (isCancellation(err)) throw err;
     const failure = classifyFailure(err);

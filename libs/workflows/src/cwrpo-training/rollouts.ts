@@ -58,6 +58,7 @@ async function runOne(plan: RolloutPlan, workflowId: string, task: BenchTask, ac
     executorBackend: config.executor,
     limits: {
       maxTurns: config.maxTurns,
+      ...(config.llmCalls ? { llmCalls: config.llmCalls } : {}),
       ...(config.outageBudgetSec !== undefined ? { outageBudgetSec: config.outageBudgetSec } : {}),
       ...(config.outageRetrySec !== undefined ? { outageRetrySec: config.outageRetrySec } : {}),
     },

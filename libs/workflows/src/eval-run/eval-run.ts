@@ -181,7 +181,7 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
       task,
       directorBackend: input.director,
       executorBackend: input.executor,
-      limits: { maxTurns: input.maxTurns },
+      limits: { maxTurns: input.maxTurns, ...(input.llmCalls ? { llmCalls: input.llmCalls } : {}) },
       run: runId,
       ...(input.promptMode ? { promptMode: input.promptMode } : {}),
       ...(input.policyVersion ? { policyVersion: input.policyVersion } : {}),
