@@ -31,6 +31,7 @@ const out: Record<string, string> = {
   CHART_CANVAS_REPLICAS: at('canvasWorker.replicas'),
   CHART_CANVAS_WFT: at('canvasWorker.maxConcurrentWorkflowTaskExecutions'),
   CHART_CANVAS_ACTIVITIES: at('canvasWorker.maxConcurrentActivityTaskExecutions'),
+  CHART_CANVAS_LOCAL_ACTIVITIES: at('canvasWorker.maxConcurrentLocalActivityExecutions'),
   CHART_CANVAS_CACHE: at('canvasWorker.maxCachedWorkflows'),
   CHART_SANDBOX_CONCURRENCY: at('sandboxWorker.concurrency'),
   CHART_SANDBOX_MECHANISM: at('sandboxWorker.mechanism'),

@@ -288,7 +288,8 @@ start_canvas() { # name, metrics port
   # shellcheck disable=SC2046
   spawn "$name" "$ROOT" $(worker_env canvas "$name" "$port") "FLOWSTEER_ARTIFACTS=$HOME_DIR/artifacts" "FLOWSTEER_BACKENDS=$BACKENDS" \
     "VLLM_BASE_URL=${VLLM_BASE_URL:-http://127.0.0.1:8000/v1}" "FLOWSTEER_MAX_CONCURRENT_WORKFLOW_TASKS=$CHART_CANVAS_WFT" \
-    "FLOWSTEER_MAX_CONCURRENT_ACTIVITIES=$CHART_CANVAS_ACTIVITIES" "FLOWSTEER_MAX_CACHED_WORKFLOWS=$CHART_CANVAS_CACHE" $(key_env) \
+    "FLOWSTEER_MAX_CONCURRENT_ACTIVITIES=$CHART_CANVAS_ACTIVITIES" "FLOWSTEER_MAX_CONCURRENT_LOCAL_ACTIVITIES=$CHART_CANVAS_LOCAL_ACTIVITIES" \
+    "FLOWSTEER_MAX_CACHED_WORKFLOWS=$CHART_CANVAS_CACHE" $(key_env) \
     -- "${TSX[@]}" apps/worker/src/main.ts
   say "$name starting (pid $(pid_of "$name")), log logs/$name.log"
 }

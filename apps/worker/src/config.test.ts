@@ -35,8 +35,9 @@ describe('workerConfigFromEnv', () => {
       TEMPORAL_ADDRESS: 'temporal-frontend:7233',
       TEMPORAL_NAMESPACE: 'flowsteer',
       FLOWSTEER_WORKER_ROLES: 'canvas',
-      FLOWSTEER_MAX_CONCURRENT_WORKFLOW_TASKS: '40',
+      FLOWSTEER_MAX_CONCURRENT_WORKFLOW_TASKS: '160',
       FLOWSTEER_MAX_CONCURRENT_ACTIVITIES: '200',
+      FLOWSTEER_MAX_CONCURRENT_LOCAL_ACTIVITIES: '320',
       FLOWSTEER_MAX_CACHED_WORKFLOWS: '1000',
       FLOWSTEER_WORKER_VERSIONING: 'true',
       FLOWSTEER_WORKER_DEPLOYMENT_NAME: 'flowsteer',
@@ -45,7 +46,7 @@ describe('workerConfigFromEnv', () => {
       FLOWSTEER_METRICS_PROMETHEUS_BIND: '0.0.0.0:9464',
     });
     expect(c.roles).toEqual(['canvas']);
-    expect(c.slots).toEqual({ maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 200, maxCachedWorkflows: 1000 });
+    expect(c.slots).toEqual({ maxConcurrentWorkflowTaskExecutions: 160, maxConcurrentActivityTaskExecutions: 200, maxConcurrentLocalActivityExecutions: 320, maxCachedWorkflows: 1000 });
     expect(c.deployment).toEqual({ version: { deploymentName: 'flowsteer', buildId: '0.4.2' }, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' });
     expect(c.metricsBindAddress).toBe('0.0.0.0:9464');
   });

@@ -11,6 +11,8 @@ const ROLES: readonly WorkerRole[] = ['canvas', 'sandbox'];
 export interface WorkerSlots {
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentActivityTaskExecutions?: number;
+  /** LLM calls of sessions with `llmCalls: local` (each also holds a workflow task slot while it runs). */
+  maxConcurrentLocalActivityExecutions?: number;
   maxCachedWorkflows?: number;
 }
 
@@ -52,6 +54,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     slots: dropUndefined({
       maxConcurrentWorkflowTaskExecutions: positiveInt(env, 'FLOWSTEER_MAX_CONCURRENT_WORKFLOW_TASKS'),
       maxConcurrentActivityTaskExecutions: positiveInt(env, 'FLOWSTEER_MAX_CONCURRENT_ACTIVITIES'),
+      maxConcurrentLocalActivityExecutions: positiveInt(env, 'FLOWSTEER_MAX_CONCURRENT_LOCAL_ACTIVITIES'),
       maxCachedWorkflows: positiveInt(env, 'FLOWSTEER_MAX_CACHED_WORKFLOWS', { allowZero: true }),
     }),
     deployment: deploymentFrom(env),

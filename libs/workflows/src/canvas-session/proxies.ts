@@ -55,7 +55,10 @@ export function sessionActivities(limits: SessionLimits, sandboxQueue: string, l
   const retry: RetryPolicy = { maximumAttempts: 2, initialInterval: '1 second', nonRetryableErrorTypes: NON_RETRYABLE };
   const directorTimeout = `${limits.directorTimeoutSec ?? 300} seconds` as const;
   const operatorTimeout = `${limits.operatorTimeoutSec ?? 300} seconds` as const;
-  const director = proxyActivities<LlmActivities>({ startToCloseTimeout: directorTimeout, heartbeatTimeout: HEARTBEAT_TIMEOUT, retry });
+  const director =
+    llmCalls === 'local'
+      ? proxyLocalActivities<LlmActivities>({ startToCloseTimeout: directorTimeout, retry })
+      : proxyActivities<LlmActivities>({ startToCloseTimeout: directorTimeout, heartbeatTimeout: HEARTBEAT_TIMEOUT, retry });
   const operators =
     llmCalls === 'local'
       ? proxyLocalActivities<OperatorActivities>({ startToCloseTimeout: operatorTimeout, retry })
