@@ -17,7 +17,7 @@
  * divided by the turns; "ours ÷ floor" compares it with the mean project overhead per turn.
  *
  *   npx tsx bench/engine/overhead.ts [--sizes 1,16,64] [--executor-ms 100] [--director-ms 0]
- *       [--concurrency 256] [--wft 0] [--cache 0] [--activities 0] [--db-dir /dev/shm] [--json out.json]
+ *       [--concurrency 256] [--wft 0] [--cache 0] [--activities 0] [--local-activities 0] [--db-dir /dev/shm] [--json out.json]
  *       [--address 127.0.0.1:27201 --namespace flowsteer] [--llm-calls local|activity]
  *
  * --llm-calls: how the sessions make their director and executor calls (`limits.llmCalls`): local
@@ -26,8 +26,10 @@
  * PostgreSQL-backed one of infra/local-cluster: `cluster.sh env` prints its address); the worker is
  * in-process and unversioned on a task queue of its own, as with the dev server.
  *
- * --wft / --cache / --activities set the worker's maxConcurrentWorkflowTaskExecutions,
- * maxCachedWorkflows and maxConcurrentActivityTaskExecutions (0: the SDK default).
+ * --wft / --cache / --activities / --local-activities set the worker's maxConcurrentWorkflowTaskExecutions,
+ * maxCachedWorkflows, maxConcurrentActivityTaskExecutions and maxConcurrentLocalActivityExecutions
+ * (0: the SDK default: 40, 1000, 100, 100). A session making local LLM calls holds a workflow task
+ * slot for as long as its open task runs them: with more such sessions than slots, the rest wait.
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
@@ -71,6 +73,7 @@ const { values: args } = parseArgs({
     wft: { type: 'string', default: '0' },
     cache: { type: 'string', default: '0' },
     activities: { type: 'string', default: '0' },
+    'local-activities': { type: 'string', default: '0' },
     json: { type: 'string' },
     'db-dir': { type: 'string' },
     address: { type: 'string' },
@@ -244,6 +247,7 @@ async function main(): Promise<void> {
   if (Number(args.wft)) options.maxConcurrentWorkflowTaskExecutions = Number(args.wft);
   if (Number(args.cache)) options.maxCachedWorkflows = Number(args.cache);
   if (Number(args.activities)) options.maxConcurrentActivityTaskExecutions = Number(args.activities);
+  if (Number(args['local-activities'])) options.maxConcurrentLocalActivityExecutions = Number(args['local-activities']);
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace,
