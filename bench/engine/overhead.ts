@@ -311,7 +311,7 @@ async function main(): Promise<void> {
     console.log(`\nengine overhead: ${where}, LLM calls ${LLM_CALLS}, executor ${EXECUTOR_MS} ms, director ${DIRECTOR_MS} ms, LLM client concurrency ${CONCURRENCY}/backend, worker options ${JSON.stringify(options)}`);
     console.table(rows);
     console.log(`replay of a 20-turn session (Worker.runReplayHistory, bundle pre-built): ${replayMs.map((m) => m.toFixed(0)).join(' / ')} ms (first / warm median of 5)`);
-    if (args.json) writeFileSync(args.json, JSON.stringify({ where, llmCalls: LLM_CALLS, executorMs: EXECUTOR_MS, directorMs: DIRECTOR_MS, concurrency: CONCURRENCY, options, rows, points, replayMs }, null, 2) + "\n");
+    if (args.json) writeFileSync(args.json, JSON.stringify({ where, llmCalls: LLM_CALLS, executorMs: EXECUTOR_MS, directorMs: DIRECTOR_MS, concurrency: CONCURRENCY, options, rows, points, replayMs }, null, 2) + '\n');
   } finally {
     floorWorker.shutdown();
     await floorRunning;

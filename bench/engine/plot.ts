@@ -47,6 +47,6 @@ const spec = {
   },
 } as ChartSpec;
 void renderSvg(spec).then((svg) => {
-  writeFileSync(out, svg.endsWith("\n") ? svg : `${svg}\n`);
+  writeFileSync(out, svg.endsWith('\n') ? svg : `${svg}\n`);
   console.log(`wrote ${out} (${rows.length / 2} points)`);
 });
