@@ -16,6 +16,8 @@ export const pluginOperatorSchema = z
     /** Its output can be the workflow's answer (default: solving, revision and formatting steps). */
     producesAnswer: z.boolean().optional(),
     allowedInParallel: z.boolean().optional(),
+    /** Which of the session's backends answers it: its executor (default) or its director. */
+    backend: z.enum(['executor', 'director']).optional(),
   })
   .strict();
 

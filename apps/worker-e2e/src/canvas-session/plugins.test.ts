@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { CANVAS_SESSION_WORKFLOW, type SessionInput, type SessionResult } from '@flowsteer/contracts';
-import { reply } from '@flowsteer/llm/test-support';
+import { reply, startFakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { loadPluginFile } from '@flowsteer/operators';
 import { replayWorkflowChain } from '@flowsteer/temporal-runtime';
 import { startSessionHarness, type SessionHarness } from '../support/session-harness';
@@ -61,6 +61,29 @@ describe('plug-in operators in a real session', () => {
     const replayed = await replayWorkflowChain(h.client, workflowId);
     expect(replayed).toMatchObject({ ok: true });
     expect(replayed.runs).toHaveLength(1);
+  });
+
+  it('a plug-in declared for the director backend is answered by the director, the built-ins by the executor', async () => {
+    const onDirector = plugins.map((p) => ({ ...p, backend: 'director' as const }));
+    let next = 0;
+    const director = await startFakeOpenAIServer({
+      fallback: (req) =>
+        JSON.stringify(req.body).includes('## Your step: UnitCheck') ? reply.text('<result>60 km/h</result><verdict>pass</verdict>') : reply.text(SCRIPT[next++] ?? '<action>finish</action>'),
+    });
+    const hd = await startSessionHarness('60', { director, plugins: onDirector });
+    try {
+      const input: SessionInput = { task, directorBackend: 'director', executorBackend: 'executor', limits: { maxTurns: 12, outageBudgetSec: 5 }, plugins: onDirector };
+      const result = (await hd.client.workflow.execute(CANVAS_SESSION_WORKFLOW, { taskQueue: hd.taskQueue, workflowId: `session-adhoc-plugin-director-${Date.now()}`, args: [input] })) as SessionResult;
+      expect(result.status).toBe('finished');
+      expect(result.dsl).toBe('Plan -> Custom -> UnitCheck ? Revise : done -> Format');
+      const stepAsked = (server: typeof director) => server.requests.filter((r) => JSON.stringify(r.body).includes('## Your step: UnitCheck')).length;
+      expect(stepAsked(director)).toBeGreaterThan(0); // the director's backend did the plug-in's step
+      expect(stepAsked(hd.executor)).toBe(0); // the executor never saw it
+      expect(hd.executor.requests.length).toBeGreaterThan(0); // while the built-ins ran on the executor
+    } finally {
+      await hd.close();
+      await director.close();
+    }
   });
 
   it('a session that does not declare the plug-in cannot place it (the canvas rejects the name)', async () => {

@@ -19,6 +19,7 @@ export function pluginSpec(p: PluginOperator): OperatorSpec {
     ...(checker ? { passField: 'passed' } : {}),
     promptGuidance: p.promptGuidance ?? `Write what ${p.name} should focus on for this problem.`,
     instruction: p.instruction,
+    ...(p.backend === 'director' ? { backend: 'director' as const } : {}),
     plugin: true,
   };
 }

@@ -56,6 +56,8 @@ export interface OperatorSpec {
    * (the director's node prompt is added as guidance). Built-ins have their own implementation.
    */
   instruction?: string;
+  /** Plug-ins only: answered by the session's director backend instead of its executor. */
+  backend?: 'director';
   /** True for operators added through `createCatalogue(extra)`. */
   plugin?: boolean;
 }

@@ -11,7 +11,8 @@ export function planExecution(state: CanvasState): ExecutionPlan {
   const stages: Stage[] = [];
   let previous: 'none' | 'single' | 'list' = 'none';
   const call = (node: OperatorNode, loop?: PlannedCall['loop']): PlannedCall => {
-    const acceptsList = findOperator(catalogue, node.operator)?.acceptsList === true;
+    const spec = findOperator(catalogue, node.operator);
+    const acceptsList = spec?.acceptsList === true;
     const pass = loop?.pass ?? 1;
     return {
       callId: pass > 1 ? `${node.id}#${pass}` : node.id,
@@ -20,6 +21,7 @@ export function planExecution(state: CanvasState): ExecutionPlan {
       prompt: node.prompt ?? '',
       input: previous === 'none' ? 'problem' : previous === 'list' ? 'previous-list' : 'previous',
       acceptsList,
+      ...(spec?.backend === 'director' ? { backend: 'director' as const } : {}),
       ...(loop ? { loop } : {}),
     };
   };

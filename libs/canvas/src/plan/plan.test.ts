@@ -1,4 +1,5 @@
 import { openCanvas, replay, type CanvasState } from '../decider';
+import { pluginSpecs } from '../catalogue';
 import { Session, MATH } from '../test-support/fixtures';
 import { beginRun, describePlan, executionResult, failExecution, flattenCandidates, nodeCacheKey, planExecution, recordExecution, recordOutcomes, startExecution, type CallResult, type ExecutionRun, type OperatorCall } from './index';
 
@@ -132,6 +133,27 @@ describe('execution plan', () => {
     const b = startExecution(s.state, { executor: 'executor-b' }).waiting[0];
     expect(a?.cacheKey).toBe(a2?.cacheKey);
     expect(b?.cacheKey).not.toBe(a?.cacheKey);
+  });
+
+  it('sends a plug-in declared for the director to the director backend, keyed on it', () => {
+    const declared = (backend?: 'director' | 'executor') =>
+      pluginSpecs([{ name: 'UnitCheck', category: 'checking', description: 'Checks the units of the answer.', instruction: 'Check that every quantity carries its unit.', ...(backend ? { backend } : {}) }]);
+    const state = (backend?: 'director' | 'executor') => loaded('Custom -> UnitCheck', { plugins: declared(backend) });
+    const second = (s: CanvasState, backends: { executor?: string; director?: string }) => {
+      const first = startExecution(s, backends);
+      const next = recordOutcomes(first, first.waiting.map((c) => ({ callId: c.callId, outcome: { text: 'x' } })));
+      return next.waiting[0] as OperatorCall;
+    };
+    const byDirector = second(state('director'), { executor: 'ex', director: 'dir' });
+    expect(byDirector).toMatchObject({ operator: 'UnitCheck', backend: 'director' });
+    expect(second(state('director'), { executor: 'other-ex', director: 'dir' }).cacheKey).toBe(byDirector.cacheKey); // the executor does not answer it
+    expect(second(state('director'), { executor: 'ex', director: 'other-dir' }).cacheKey).not.toBe(byDirector.cacheKey);
+    const byExecutor = second(state('executor'), { executor: 'ex', director: 'dir' });
+    expect(byExecutor.backend).toBeUndefined();
+    expect(second(state(), { executor: 'ex', director: 'dir' })).toEqual(byExecutor); // the default
+    expect(byExecutor.cacheKey).not.toBe(byDirector.cacheKey);
+    // a director and an executor of the same name still answer differently (one is the policy being trained)
+    expect(second(state('director'), { executor: 'same', director: 'same' }).cacheKey).not.toBe(second(state('executor'), { executor: 'same', director: 'same' }).cacheKey);
   });
 
   it('keys the cache on operator, prompt, inputs and feedback', () => {

@@ -17,9 +17,9 @@ import type { CallResult, ExecutionPlan, ExecutionRun, OperatorCall, PlannedCall
  * Cache hits are served without a call; a failed call fails the run with a precise error (never an
  * empty success).
  */
-export function startExecution(state: CanvasState, context: { executor?: string } = {}): ExecutionRun {
+export function startExecution(state: CanvasState, context: { executor?: string; director?: string } = {}): ExecutionRun {
   const plan = planExecution(state);
-  return beginRun(context.executor ? { ...plan, executor: context.executor } : plan, state.cache);
+  return beginRun({ ...plan, ...(context.executor ? { executor: context.executor } : {}), ...(context.director ? { director: context.director } : {}) }, state.cache);
 }
 
 /** Starts a run of a given plan with a node cache (keyed by call id). */
@@ -117,7 +117,8 @@ function toCall(run: ExecutionRun, planned: PlannedCall): OperatorCall {
     taskType: plan.taskType,
     entryPoint: plan.entryPoint,
     tests: plan.tests,
-    executor: plan.executor ?? null,
+    // who answers: a call answered by the director backend never shares a key with an executor's
+    executor: planned.backend === 'director' ? `director:${plan.director ?? ''}` : (plan.executor ?? null),
   });
   return {
     callId: planned.callId,
@@ -131,6 +132,7 @@ function toCall(run: ExecutionRun, planned: PlannedCall): OperatorCall {
     ...(plan.entryPoint !== null ? { entryPoint: plan.entryPoint } : {}),
     ...(plan.tests !== null ? { tests: plan.tests } : {}),
     cacheKey,
+    ...(planned.backend ? { backend: planned.backend } : {}),
     summary: `${planned.nodeId} ${planned.operator}${planned.loop ? ` (pass ${planned.loop.pass}/${planned.loop.passes})` : ''}`,
   };
 }

@@ -29,6 +29,8 @@ export interface PlannedCall {
   input: 'problem' | 'previous' | 'previous-list';
   /** Whether the operator takes a list whole (ensembles). */
   acceptsList: boolean;
+  /** Answered by the session's director backend (a plug-in declared so); absent: the executor. */
+  backend?: 'director';
   loop?: { nodeId: string; pass: number; passes: number };
 }
 
@@ -48,6 +50,8 @@ export interface ExecutionPlan {
   tests: string | null;
   /** The executor that answers the calls (part of every cache key); absent in pure tests. */
   executor?: string;
+  /** The director backend, for calls of operators it answers (part of their cache keys). */
+  director?: string;
 }
 
 /**
@@ -56,6 +60,8 @@ export interface ExecutionPlan {
  */
 export type OperatorCall = Omit<RunOperatorInput, 'executorBackend'> & {
   callId: string;
+  /** Which session backend answers: the director for plug-ins declared so; absent: the executor. */
+  backend?: 'director';
   cacheKey: string;
   /** E.g. "node_4 Programmer" or "node_5_l0 Revise (pass 2/3)". */
   summary: string;

@@ -38,13 +38,13 @@ export interface ExecutionContext {
  */
 export async function executeCanvas(
   state: CanvasState,
-  executorBackend: string,
+  backends: { executor: string; director: string },
   activities: SessionActivityProxies,
   ctx: ExecutionContext = { memo: new Map(), ledger: [] },
 ): Promise<ExecutionOutcome> {
-  let run = startExecution(state, { executor: executorBackend });
+  let run = startExecution(state, backends);
   while (run.status === 'running') {
-    const settled = await Promise.allSettled(run.waiting.map((call) => runCall(call, executorBackend, activities, ctx)));
+    const settled = await Promise.allSettled(run.waiting.map((call) => runCall(call, call.backend === 'director' ? backends.director : backends.executor, activities, ctx)));
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) throw failure.reason;
     run = recordOutcomes(run, settled.map((s) => (s as PromiseFulfilledResult<CallResult>).value));

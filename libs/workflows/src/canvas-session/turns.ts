@@ -53,7 +53,7 @@ export async function runExecution(record: SessionRecord, control: SessionContro
   const ledger: LedgerEntry[] = [];
   try {
     const executed = await withOutageWaits(record, control, input, () =>
-      executeCanvas(record.state, input.executorBackend, activities, { memo, resumes, ledger, problem: record.problemText, tests: record.testsText }),
+      executeCanvas(record.state, { executor: input.executorBackend, director: input.directorBackend }, activities, { memo, resumes, ledger, problem: record.problemText, tests: record.testsText }),
     );
     record.apply(executed.events);
     return ledger;
