@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ResolvedLimits } from '../limits';
 import type { PythonInfo } from '../python';
-import { seccompProgram } from './seccomp';
+import { SECCOMP_LOADER_PY, seccompProgram } from './seccomp';
 import { tarArchive } from './tar';
 
 export type MechanismName = 'bubblewrap' | 'unshare' | 'rlimits';
@@ -266,13 +266,16 @@ export function unsharePlan(ctx: LaunchContext): LaunchPlan {
   args.push(String(etc.length), ...etc);
   args.push(String(layout.length));
   for (const l of layout) args.push(l.name, l.symlink ? 'link' : 'dir', l.symlink ?? '-');
-  args.push('--', ...programCommand(ctx, ['/bin/sh', '-c', 'cd /sandbox && exec /bin/sh -c "$0" "$@"', wrapperScript(limits, ctx.uid), 'sh', python.executable, ...ctx.pythonArgs]));
+  // the seccomp filter on the descriptor after the tar stream, installed by the sandbox's Python once setpriv has dropped everything
+  const filter = seccompProgram();
+  const loader = filter ? [python.executable, '-S', '-E', '-c', SECCOMP_LOADER_PY, String(FIRST_FILE_FD + 1)] : [];
+  args.push('--', ...programCommand(ctx, [...loader, '/bin/sh', '-c', 'cd /sandbox && exec /bin/sh -c "$0" "$@"', wrapperScript(limits, ctx.uid), 'sh', python.executable, ...ctx.pythonArgs]));
   return {
     file: 'prlimit',
     args,
     cwd: '/',
     env: { PATH: SYSTEM_PATH },
-    fdContents: [tarArchive(ctx.files)],
+    fdContents: [tarArchive(ctx.files), ...(filter ? [filter] : [])],
   };
 }
 

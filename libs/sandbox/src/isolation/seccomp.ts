@@ -1,5 +1,6 @@
 /**
- * A seccomp filter for bubblewrap (`--seccomp FD` takes a compiled classic-BPF program): denies,
+ * A seccomp filter for bubblewrap (`--seccomp FD` takes a compiled classic-BPF program) and for the
+ * unshare launcher (`SECCOMP_LOADER_PY` installs it after the privilege drop): denies,
  * with EPERM, the kernel interfaces a Python program under test has no use for and that cross the
  * sandbox's namespaces or widen the kernel's attack surface:
  * - the kernel keyrings (keyctl, add_key, request_key): they are not namespaced, so without this
@@ -159,3 +160,26 @@ export function seccompProgram(arch: string = process.arch): Buffer | undefined 
   });
   return buf;
 }
+
+/**
+ * Installs the filter read from a descriptor, then execs the program named by its arguments: the
+ * unshare launcher has no `--seccomp`, so the sandbox's own Python does what bwrap does, after
+ * setpriv dropped every privilege and set no_new_privs (which seccomp requires of an unprivileged
+ * caller). Run as `python -S -E -c LOADER FD program args...`; the descriptor is closed before the
+ * exec, and a failure to install ends the run (it never goes on unfiltered).
+ */
+export const SECCOMP_LOADER_PY = `import ctypes, os, sys
+fd = int(sys.argv[1]); data = b''
+while True:
+    chunk = os.read(fd, 65536)
+    if not chunk: break
+    data += chunk
+os.close(fd)
+class Prog(ctypes.Structure): _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
+buf = ctypes.create_string_buffer(data, len(data))
+prog = Prog(len(data) // 8, ctypes.cast(buf, ctypes.c_void_p))
+libc = ctypes.CDLL(None, use_errno=True)
+if len(data) == 0 or len(data) % 8 or libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(prog), 0, 0) != 0:
+    os.write(2, b'sandbox: the seccomp filter could not be installed (errno %d)\\n' % ctypes.get_errno()); os._exit(126)
+os.execv(sys.argv[2], sys.argv[2:])
+`;

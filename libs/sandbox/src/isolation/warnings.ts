@@ -24,7 +24,9 @@ export function isolationWarnings(facts: IsolationFacts, arch: string = process.
   }
   if (facts.mechanism === 'unshare') {
     out.push(
-      'WEAKER SANDBOX: bubblewrap is missing or does not work, using unshare: no seccomp filter (the kernel keyrings are shared between runs and with the worker; io_uring, userfaultfd, ptrace and AF_VSOCK are reachable); install bubblewrap (bash libs/sandbox/setup.sh)',
+      seccompProgram(arch)
+        ? 'WEAKER SANDBOX: bubblewrap is missing or does not work, using unshare: the sandbox is assembled by a root shell and the seccomp filter is installed by the sandbox\'s Python (one interpreter start more per run), nested user namespaces are not disabled; install bubblewrap (bash libs/sandbox/setup.sh)'
+        : `WEAKER SANDBOX: bubblewrap is missing or does not work, using unshare: no seccomp filter for architecture ${arch} (the kernel keyrings are shared between runs and with the worker; io_uring, userfaultfd, ptrace and AF_VSOCK are reachable); install bubblewrap (bash libs/sandbox/setup.sh)`,
     );
   }
   if (facts.mechanism === 'bubblewrap' && !seccompProgram(arch)) {
