@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvalItemResult, EvalRunInput } from '@flowsteer/contracts';
-import { buildReport } from '../../../libs/workflows/src/eval-run/eval-run';
+import { buildReport } from '../../../libs/workflows/src/eval-run/report';
 import { renderReportSvg, writeEvalReportFiles } from './eval-report';
 
 function item(method: EvalItemResult['method'], dataset: string, id: string, extra: Partial<EvalItemResult> = {}): EvalItemResult {
