@@ -4,7 +4,9 @@ import { z } from 'zod/v4';
  * A plug-in operator as a user declares it (YAML or JSON, `FLOWSTEER_PLUGINS`): an LLM step the
  * director may place on the canvas like a built-in. The generic operator runs it on the session's
  * executor: `instruction` is the task, the director's node prompt the guidance. A checker
- * (`category: checking`) also answers pass/fail, which conditionals read.
+ * (`category: checking`) also answers pass/fail, which conditionals read. A step that writes code
+ * (`solving` or `revision`) may ask for a code check: its Python result is run in the sandbox
+ * against the problem's tests, through the same verdict path as the `Test` operator.
  */
 export const pluginOperatorSchema = z
   .object({
@@ -18,8 +20,19 @@ export const pluginOperatorSchema = z
     allowedInParallel: z.boolean().optional(),
     /** Which of the session's backends answers it: its executor (default) or its director. */
     backend: z.enum(['executor', 'director']).optional(),
+    /**
+     * The step's result is Python code, run on the sandbox queue against the problem's tests (only a
+     * load check when the problem has none). The verdict and the failure go into its output, the
+     * director's feedback and the next step's input; a failing check does not replace the code. The
+     * step stays a solver: a conditional cannot read it.
+     */
+    codeCheck: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => !p.codeCheck || p.category === 'solving' || p.category === 'revision', {
+    message: 'codeCheck needs a step that writes code: category solving or revision',
+    path: ['codeCheck'],
+  });
 
 export const pluginFileSchema = z.object({ operators: z.array(pluginOperatorSchema).min(1).max(20) }).strict();
 

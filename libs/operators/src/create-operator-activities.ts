@@ -26,8 +26,8 @@ export interface OperatorActivitiesOptions {
   sampling?: Partial<ExecutorSampling>;
   /**
    * The canvas catalogue (default: the 12 built-ins). A plug-in registered there without an
-   * implementation here runs through the generic LLM operator driven by its spec; a plug-in that
-   * declares `executesCode` cannot, and fails clearly.
+   * implementation here runs through the generic LLM operator driven by its spec (with its code
+   * check, if declared); any other plug-in spec that declares `executesCode` fails clearly.
    */
   catalogue?: Catalogue;
   /**
@@ -66,7 +66,7 @@ export function createOperatorActivities(options: OperatorActivitiesOptions): Op
     if (implemented) return implemented;
     const spec = findOperator(catalogue, name);
     if (!spec) throw unknownOperator(name, operatorNames(catalogue));
-    if (spec.executesCode) {
+    if (spec.executesCode && !spec.codeCheck) {
       throw ApplicationFailure.create({
         type: OPERATOR_FAILURE.unknownOperator,
         nonRetryable: true,

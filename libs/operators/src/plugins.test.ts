@@ -33,3 +33,21 @@ describe('plug-in operator files (FLOWSTEER_PLUGINS)', () => {
     expect(() => pluginsFromEnv({ FLOWSTEER_PLUGINS: join(dir, 'nope.yaml') })).toThrow(/nope\.yaml: ENOENT/);
   });
 });
+
+describe('plug-ins with a code check', () => {
+  it('loads the shipped example as a solver that runs code, with a code_check output', () => {
+    const plugins = loadPluginFile(join(__dirname, '..', '..', '..', 'examples', 'plugins', 'checked-programmer.yaml'));
+    const spec = findOperator(catalogueWith(plugins), 'DocumentedProgrammer');
+    expect(spec).toMatchObject({ category: 'solving', executesCode: true, codeCheck: true, solver: true });
+    expect(spec?.passField).toBeUndefined();
+    expect(spec?.outputs.map((p) => `${p.name}:${p.type}`)).toEqual(['response:code', 'code_check:text']);
+  });
+
+  it('refuses a code check on a step that does not write code', () => {
+    const checker = file(
+      'checker.yaml',
+      'operators:\n  - name: CodeJudge\n    category: checking\n    description: Judges the code it is given.\n    instruction: Judge the code carefully.\n    codeCheck: true\n',
+    );
+    expect(() => loadPluginFile(checker)).toThrow(/checker\.yaml: operators\.0\.codeCheck: codeCheck needs a step that writes code/);
+  });
+});

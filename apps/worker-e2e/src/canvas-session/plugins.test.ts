@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { CANVAS_SESSION_WORKFLOW, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { reply, startFakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { loadPluginFile } from '@flowsteer/operators';
-import { replayWorkflowChain } from '@flowsteer/temporal-runtime';
+import { createSandbox } from '@flowsteer/sandbox';
+import { activityCalls, replayWorkflowChain } from '@flowsteer/temporal-runtime';
 import { startSessionHarness, type SessionHarness } from '../support/session-harness';
 import { sessionSegments } from '../support/scripted-session';
 
@@ -94,5 +95,48 @@ describe('plug-in operators in a real session', () => {
     expect(transcript[0]).toMatchObject({ accepted: false });
     expect(transcript[0]?.outcome).toMatch(/UnitCheck/);
     expect(result.dsl).toBe('Custom');
+  });
+
+  it('a plug-in with a code check has its code run on the sandbox queue against the problem’s tests', async () => {
+    const checked = loadPluginFile(join(__dirname, '..', '..', '..', '..', 'examples', 'plugins', 'checked-programmer.yaml'));
+    const code = 'def add(a: int, b: int) -> int:\n    """The sum of a and b."""\n    return a + b';
+    const executor = await startFakeOpenAIServer({ fallback: () => reply.text(`<result>\n\`\`\`python\n${code}\n\`\`\`\n</result>`) });
+    const hc = await startSessionHarness('unused', { executor, plugins: checked, sandbox: await createSandbox() });
+    try {
+      const codeTask = {
+        dataset: 'humaneval', // scored by the HumanEval scorer, on the sandbox queue
+        id: 'adhoc-add',
+        taskType: 'code' as const,
+        problem: 'def add(a, b):\n    """Return the sum of a and b."""\n',
+        answers: [],
+        code: { entryPoint: 'add', tests: 'def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n' },
+      };
+      const input: SessionInput = {
+        task: codeTask,
+        directorBackend: 'director',
+        executorBackend: 'executor',
+        limits: { maxTurns: 3 },
+        plugins: checked,
+        fixedWorkflow: { dsl: 'DocumentedProgrammer', prompts: { DocumentedProgrammer: 'Handle negative numbers.' } },
+      };
+      const workflowId = `session-adhoc-plugin-code-${Date.now()}`;
+      const result = (await hc.client.workflow.execute(CANVAS_SESSION_WORKFLOW, { taskQueue: hc.taskQueue, workflowId, args: [input] })) as SessionResult;
+      expect(result.status).toBe('finished');
+      expect(result.answer).toBe(code);
+      expect(result.score?.primary).toBe(1);
+
+      const history = await hc.client.workflow.getHandle(workflowId).fetchHistory();
+      const runs = activityCalls(history.events ?? []).filter((a) => a.type === 'runCode');
+      expect(runs.length).toBeGreaterThan(0);
+      for (const run of runs) {
+        expect(run).toMatchObject({ queue: hc.sandboxTaskQueue, local: false, summary: expect.stringMatching(/DocumentedProgrammer · code check/) });
+      }
+      // the verdict reached the node's output (the director reads it as feedback)
+      const { transcript } = await sessionSegments(result, hc.store);
+      expect(JSON.stringify(transcript)).toMatch(/\[DocumentedProgrammer node_1\]: passed - DocumentedProgrammer: code check passed: the problem’s tests/);
+    } finally {
+      await hc.close();
+      await executor.close();
+    }
   });
 });

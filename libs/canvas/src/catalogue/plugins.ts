@@ -10,9 +10,13 @@ export function pluginSpec(p: PluginOperator): OperatorSpec {
     category: p.category,
     description: p.description,
     inputs: [{ name: 'input', type: 'text', description: 'the previous step’s output (the problem for a first node)' }],
-    outputs: [{ name: 'response', type: 'text', description: `what ${p.name} produced` }, ...(checker ? [{ name: 'passed', type: 'boolean' as const, description: 'whether the check passed' }] : [])],
+    outputs: [
+      p.codeCheck ? { name: 'response', type: 'code', description: `the code ${p.name} wrote` } : { name: 'response', type: 'text', description: `what ${p.name} produced` },
+      ...(checker ? [{ name: 'passed', type: 'boolean' as const, description: 'whether the check passed' }] : []),
+      ...(p.codeCheck ? [{ name: 'code_check', type: 'text' as const, description: 'the verdict of the problem’s tests on the code' }] : []),
+    ],
     acceptsList: p.category === 'ensemble',
-    executesCode: false,
+    executesCode: p.codeCheck === true,
     allowedInParallel: p.allowedInParallel ?? p.category !== 'ensemble',
     solver: p.category === 'solving',
     producesAnswer: p.producesAnswer ?? ['solving', 'revision', 'formatting'].includes(p.category),
@@ -20,6 +24,7 @@ export function pluginSpec(p: PluginOperator): OperatorSpec {
     promptGuidance: p.promptGuidance ?? `Write what ${p.name} should focus on for this problem.`,
     instruction: p.instruction,
     ...(p.backend === 'director' ? { backend: 'director' as const } : {}),
+    ...(p.codeCheck ? { codeCheck: true } : {}),
     plugin: true,
   };
 }

@@ -58,6 +58,8 @@ export interface OperatorSpec {
   instruction?: string;
   /** Plug-ins only: answered by the session's director backend instead of its executor. */
   backend?: 'director';
+  /** Plug-ins only: the result is Python code, checked against the problem's tests in the sandbox. */
+  codeCheck?: boolean;
   /** True for operators added through `createCatalogue(extra)`. */
   plugin?: boolean;
 }
