@@ -70,4 +70,21 @@ describe('canvasSession with scripted activities', () => {
     expect(calls.operators).toEqual([]);
     expect(calls.director).toBeGreaterThanOrEqual(2);
   }, 60_000);
+
+  it('sets the Turns search attribute on the first turn and at the end, not once per turn (fast turns)', async () => {
+    const { activities } = scriptedSessionActivities();
+    const taskQueue = bed.queue();
+    const handle = await bed.withWorkers(taskQueue, activities, {}, async () => {
+      const started = await bed.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `${taskQueue}-turns`, args: [input()] });
+      await started.result();
+      return started;
+    });
+    const result = (await handle.result()) as SessionResult;
+    const history = await handle.fetchHistory();
+    const turnUpserts = (history.events ?? []).filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.FlowSteerTurns);
+    expect(result.turns).toBeGreaterThan(4);
+    expect(turnUpserts).toHaveLength(2); // turn 1, then the final count (the turns took well under 10 s)
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get({ name: 'FlowSteerTurns', type: 'INT' } as never)).toBe(result.turns);
+  }, 60_000);
 });

@@ -44,6 +44,8 @@ export class SessionRecord {
   score: number | undefined;
   /** A rough size of this run's segment, so a run can continue as new before it gets too big. */
   segmentChars = 0;
+  /** Workflow time of this run's last Turns search-attribute update (turns.ts). */
+  turnsUpsertedAt: number | undefined;
 
   constructor(initial: { events?: CanvasEvent[]; state: CanvasState; carry?: SessionCarry; forkedFrom?: { sessionId: string; turn: number } }) {
     const carry = initial.carry;

@@ -1,4 +1,4 @@
-import { isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
+import { isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { takeTurn } from '@flowsteer/canvas';
 import { SA, type LedgerEntry, type OperatorResume, type SessionInput } from '@flowsteer/contracts';
 import type { SessionActivityProxies } from './proxies';
@@ -29,6 +29,24 @@ export async function directorTurn(record: SessionRecord, control: SessionContro
     ledger: [reply.ledger, ...executorLedger],
     ...(reply.sampleRef ? { sampleRef: reply.sampleRef } : {}),
   });
+  upsertTurns(record);
+}
+
+/** Workflow-time interval between two updates of the Turns search attribute while a session runs. */
+export const TURNS_UPSERT_INTERVAL_MS = 10_000;
+
+/**
+ * The list view's turn count, updated on the first turn of a run and then at most every
+ * TURNS_UPSERT_INTERVAL_MS (the end of the session always sets the final count, finish.ts). Each
+ * update is a history event and a write to the server's visibility store; once per turn it was a
+ * per-turn cost of every session (#18). Histories recorded before keep their update per turn.
+ */
+function upsertTurns(record: SessionRecord): void {
+  if (patched('turns-search-attribute-throttled')) {
+    const now = Date.now();
+    if (record.turnsUpsertedAt !== undefined && now - record.turnsUpsertedAt < TURNS_UPSERT_INTERVAL_MS) return;
+    record.turnsUpsertedAt = now;
+  }
   upsertSearchAttributes([{ key: SA.turns, value: record.state.turn }]);
 }
 
