@@ -5,6 +5,7 @@ import { score, type ScoreOptions } from './commands/score';
 import { fork, replay, show } from './commands/sessions';
 import { solve, type SolveOptions } from './commands/solve';
 import { train, type TrainOptions } from './commands/train';
+import { transfer, type TransferOptions } from './commands/transfer';
 import { down, status, up } from './commands/up-down-status';
 import { CliError } from './processes';
 
@@ -104,6 +105,11 @@ program
   .option('--llm-calls <how>', 'local (local activities: less orchestration, signals and queries wait up to ~8 s) or activity', 'local')
   .option('--json', 'print the result as JSON')
   .action(action((opts: EvalOptions) => evalCommand(opts)));
+program
+  .command('transfer <reports...>')
+  .description('backend-transfer figure: evaluation reports of one director with several executors (report.json files or their folders) as a table and an SVG chart')
+  .option('--out <file>', 'where the SVG goes', 'transfer.svg')
+  .action(action((reports: string[], opts: TransferOptions) => transfer(reports, opts)));
 program
   .command('score')
   .description('score a predictions file offline: per-line scores as JSONL and a summary table (canonical, lenient, symbolic and FlowSteer-compatible metrics)')

@@ -29,6 +29,10 @@ const results: EvalItemResult[] = [
 describe('evaluation report', () => {
   const report = buildReport(input, plan, ['direct', 'fixed', 'flowsteer'], results);
 
+  it('records who ran the sessions (for the backend-transfer figure)', () => {
+    expect(report.backends).toEqual({ director: 'd', executor: 'e' });
+  });
+
   it('aggregates per dataset and method (percent, failures count as 0) in the paper layout, with the paper column', () => {
     const fs = report.rows.find((r) => r.dataset === 'gsm8k' && r.method === 'flowsteer');
     expect(fs?.metrics).toMatchObject({ accuracy: 50, flowsteer_accuracy: 100, primary: 50, meanTurns: 5, directorTokens: 800, executorTokens: 1000, failures: 0 });

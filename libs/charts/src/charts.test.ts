@@ -1,5 +1,17 @@
 import type { EvalReport } from '@flowsteer/contracts';
-import { evalChartRows, evalReportSpecs, renderStack, renderSvg, trainingCurvesSpec, trainingRows } from './index';
+import {
+  evalChartRows,
+  evalReportSpecs,
+  renderStack,
+  renderSvg,
+  reportExecutor,
+  trainingCurvesSpec,
+  trainingRows,
+  transferDirectors,
+  transferMarkdown,
+  transferRows,
+  transferSpec,
+} from './index';
 
 const report: EvalReport = {
   name: 'unit',
@@ -61,5 +73,45 @@ describe('charts (Vega-Lite rendered to SVG)', () => {
 
   it('says so when there is nothing to draw yet', async () => {
     expect(texts(await renderSvg(trainingCurvesSpec('run', [])))).toContain('no finished step yet');
+  });
+});
+
+describe('the backend-transfer figure (one director, several executors)', () => {
+  const run = (executor: string, alone: number, steered: number, director = 'policy'): EvalReport => ({
+    name: `transfer-${executor}`,
+    markdown: '',
+    backends: { director, executor, policyVersion: 'step-40' },
+    rows: [
+      { dataset: 'gsm8k', method: 'direct', n: 8, metrics: { accuracy: alone } },
+      { dataset: 'gsm8k', method: 'fixed', n: 8, metrics: { accuracy: 1 } },
+      { dataset: 'gsm8k', method: 'flowsteer', n: 8, metrics: { accuracy: steered } },
+    ],
+  });
+
+  it('pairs each executor’s score alone with its score under the director, and tabulates the gain', () => {
+    const reports = [run('qwen-small', 40, 55), run('gpt-mini', 70, 68)];
+    expect(transferRows(reports)).toEqual([
+      { dataset: 'gsm8k', executor: 'qwen-small', method: 'Executor alone', value: 40, n: 8 },
+      { dataset: 'gsm8k', executor: 'qwen-small', method: 'FlowSteer', value: 55, n: 8 },
+      { dataset: 'gsm8k', executor: 'gpt-mini', method: 'Executor alone', value: 70, n: 8 },
+      { dataset: 'gsm8k', executor: 'gpt-mini', method: 'FlowSteer', value: 68, n: 8 },
+    ]);
+    const table = transferMarkdown(reports).split('\n');
+    expect(table).toContain('| gsm8k | qwen-small | 40.0 | 55.0 | +15.0 |');
+    expect(table).toContain('| gsm8k | gpt-mini | 70.0 | 68.0 | -2.0 |');
+  });
+
+  it('names every director when the reports mix them, and renders to SVG with each executor', async () => {
+    const reports = [run('qwen-small', 40, 55), run('gpt-mini', 70, 68, 'other-policy')];
+    expect(transferDirectors(reports)).toEqual(['policy (step-40)', 'other-policy (step-40)']);
+    const labels = texts(await renderStack([transferSpec(reports)]));
+    expect(labels).toEqual(expect.arrayContaining(['qwen-small', 'gpt-mini', 'FlowSteer', 'Executor alone', 'director: policy (step-40), other-policy (step-40)']));
+  });
+
+  it('falls back to the report name for reports written before backends were recorded, and shows a missing baseline as a dash', () => {
+    const { backends: _b, ...old } = run('x', 10, 20);
+    const noBaseline = { ...old, rows: old.rows.filter((r) => r.method !== 'direct') };
+    expect(reportExecutor(noBaseline)).toBe('transfer-x');
+    expect(transferMarkdown([noBaseline])).toContain('| gsm8k | transfer-x | – | 20.0 | – |');
   });
 });

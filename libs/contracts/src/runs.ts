@@ -50,6 +50,8 @@ export interface EvalReportRow {
 
 export interface EvalReport {
   name: string;
+  /** Who ran the sessions: the director backend (and policy version) and the executor backend. */
+  backends?: { director: string; executor: string; policyVersion?: string };
   rows: EvalReportRow[];
   /** The results table as markdown. */
   markdown: string;

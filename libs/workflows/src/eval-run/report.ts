@@ -52,6 +52,7 @@ export function buildReport(input: EvalRunInput, plan: EvalDatasetPlan[], method
   const paper = paperReferenceFor(datasets);
   return {
     name: input.name,
+    backends: { director: input.director, executor: input.executor, ...(input.policyVersion ? { policyVersion: input.policyVersion } : {}) },
     rows,
     byTaskType,
     paper,
