@@ -22,7 +22,19 @@ const forbiddenInPureCode = {
 };
 
 module.exports = tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.flowsteer/**', '.venv/**', '.nx/**', '.flowsteer-tools/**', 'test-artifacts/**', 'coverage/**', '**/*.js'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.flowsteer/**',
+      '.venv/**',
+      '.nx/**',
+      '.flowsteer-tools/**',
+      'test-artifacts/**',
+      'coverage/**',
+      '**/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -54,7 +66,9 @@ module.exports = tseslint.config(
     // type-aware: a promise nobody awaits or catches is a lost error (or an unhandled rejection)
     files: ['**/*.ts'],
     // the lint tests lint virtual files (libs/*/src/*-example.ts, never on disk) through the default project
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['libs/*/src/*-example.ts'] }, tsconfigRootDir: __dirname } },
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['libs/*/src/*-example.ts'] }, tsconfigRootDir: __dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: true, attributes: false } }],
@@ -66,7 +80,16 @@ module.exports = tseslint.config(
     rules: { 'no-restricted-imports': ['error', forbiddenInPureCode] },
   },
   {
-    files: ['**/*.test.ts', '**/test-support/**/*.ts', 'apps/worker-e2e/**/*.ts', 'jest/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'temporal/**/*.ts'],
+    files: [
+      '**/*.test.ts',
+      '**/test-support/**/*.ts',
+      'apps/worker-e2e/**/*.ts',
+      'jest/**/*.ts',
+      'tools/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+      'temporal/**/*.ts',
+    ],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 );

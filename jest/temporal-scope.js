@@ -29,7 +29,8 @@ const SERVER_FREE_DIRS = [
 ];
 
 /** Signs in a test file's own text that it talks to a Temporal server. */
-const SERVER_SIGNS = /process\.env\.TEMPORAL_ADDRESS|^import [^\n]* from '@temporalio\/(client|worker)'|NativeConnection|(session|eval|training)-harness|worker-process|WorkflowTestBed|test-support\/test-app/m;
+const SERVER_SIGNS =
+  /process\.env\.TEMPORAL_ADDRESS|^import [^\n]* from '@temporalio\/(client|worker)'|NativeConnection|(session|eval|training)-harness|worker-process|WorkflowTestBed|test-support\/test-app/m;
 
 /** Pure: whether a test file at `rel` (relative to the repository, `/`-separated) with this text may need the server. */
 function fileNeedsTemporal(rel, text) {

@@ -11,6 +11,9 @@ bash scripts/setup.sh
 printf '\n== lint (module boundaries included)\n'
 npm run --silent lint
 
+printf '\n== format (Prettier, .prettierrc.json; npm run format fixes it)\n'
+npx prettier --check --log-level warn '**/*.{ts,js,cjs,mjs}'
+
 printf '\n== type-check\n'
 npx tsc -p tsconfig.json
 

@@ -46,7 +46,13 @@ async function main(): Promise<void> {
   const api = spawn(process.execPath, [require.resolve('tsx/cli'), 'apps/api/src/main.ts'], {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, TEMPORAL_ADDRESS: address, FLOWSTEER_API_PORT: String(port), FLOWSTEER_API_TOKENS: `load:operator:${token}`, FLOWSTEER_API_TASK_QUEUE: `api-load-${Date.now().toString(36)}` },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: address,
+      FLOWSTEER_API_PORT: String(port),
+      FLOWSTEER_API_TOKENS: `load:operator:${token}`,
+      FLOWSTEER_API_TASK_QUEUE: `api-load-${Date.now().toString(36)}`,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -75,9 +81,13 @@ async function main(): Promise<void> {
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     console.log(`session starts: ${n} at concurrency ${concurrency} in ${seconds.toFixed(2)} s`);
     console.log(`throughput: ${(n / seconds).toFixed(1)} starts/s`);
-    console.log(`latency: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? NaN)}`);
+    console.log(
+      `latency: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? NaN)}`,
+    );
     console.log(`statuses: ${[...statuses].map(([s, c]) => `${s}x${c}`).join(', ')}`);
-    console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} CPU(s), Temporal ${server ? 'throw-away dev server (SQLite)' : address}`);
+    console.log(
+      `node ${process.version}, ${(await import('node:os')).cpus().length} CPU(s), Temporal ${server ? 'throw-away dev server (SQLite)' : address}`,
+    );
     if ((statuses.get(201) ?? 0) !== n) process.exitCode = 1;
   } finally {
     if (api.pid) process.kill(-api.pid, 'SIGTERM');

@@ -26,7 +26,13 @@ import { TASK_QUEUES, canvasQuery, type SessionInput, type SessionResult } from 
 import { startFakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
-import { backendsYaml, comparableResult, scriptedDirectorReply, scriptedExecutorReply, scriptedSessionInput } from '../../apps/worker-e2e/src/support/scripted-session';
+import {
+  backendsYaml,
+  comparableResult,
+  scriptedDirectorReply,
+  scriptedExecutorReply,
+  scriptedSessionInput,
+} from '../../apps/worker-e2e/src/support/scripted-session';
 import { killHard, spawnWorkerProcess, writeWorkflowBundle } from '../../apps/worker-e2e/src/support/worker-process';
 
 const { values: args } = parseArgs({
@@ -56,7 +62,12 @@ function cluster(verb: string[], env: NodeJS.ProcessEnv): { code: number; out: s
 
 function envFile(env: NodeJS.ProcessEnv): Record<string, string> {
   const out = execFileSync('bash', [CLUSTER, 'env'], { cwd: ROOT, env, encoding: 'utf8' });
-  return Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 async function main(): Promise<void> {
@@ -75,7 +86,12 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'flowsteer-cluster-e2e-'));
   const backends = join(tmp, 'backends.yaml');
   writeFileSync(backends, backendsYaml(director.baseURL, executor.baseURL, { concurrency: 32, timeoutMs: 30_000 }));
-  const env: NodeJS.ProcessEnv = { ...process.env, FLOWSTEER_CLUSTER_HOME: HOME, FLOWSTEER_CLUSTER_PORT_BASE: args['port-base'], FLOWSTEER_BACKENDS: backends };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FLOWSTEER_CLUSTER_HOME: HOME,
+    FLOWSTEER_CLUSTER_PORT_BASE: args['port-base'],
+    FLOWSTEER_BACKENDS: backends,
+  };
   const tag = Date.now().toString(36);
   let connection: Connection | undefined;
   try {
@@ -103,8 +119,14 @@ async function main(): Promise<void> {
     for (let i = 0; i < N; i++) {
       const input = scriptedSessionInput(i);
       const res = await http<{ id: string }>('POST', '/v1/sessions', {
-        problem: input.task.problem, taskType: input.task.taskType, answers: input.task.answers, director: 'director', executor: 'executor',
-        limits: { maxTurns: 20 }, run: `e2e-${tag}`, idSuffix: `e2e-${tag}-${i}`,
+        problem: input.task.problem,
+        taskType: input.task.taskType,
+        answers: input.task.answers,
+        director: 'director',
+        executor: 'executor',
+        limits: { maxTurns: 20 },
+        run: `e2e-${tag}`,
+        idSuffix: `e2e-${tag}-${i}`,
       });
       if (res.status !== 201) throw new Error(`POST /v1/sessions answered ${res.status}: ${JSON.stringify(res.body)}`);
       ids.push(res.body.id);
@@ -142,9 +164,15 @@ async function main(): Promise<void> {
     const clusterResults: SessionResult[] = [];
     for (const id of ids) {
       for (;;) {
-        const res = await http<{ executionStatus: string; attributes: { status?: string }; result?: SessionResult; error?: string }>('GET', `/v1/sessions/${id}`);
+        const res = await http<{ executionStatus: string; attributes: { status?: string }; result?: SessionResult; error?: string }>(
+          'GET',
+          `/v1/sessions/${id}`,
+        );
         if (res.status === 200 && res.body.executionStatus !== 'RUNNING') {
-          check(res.body.executionStatus === 'COMPLETED' && !!res.body.result, `${id} completed through the API (${res.body.executionStatus}, ${res.body.attributes.status ?? res.body.error})`);
+          check(
+            res.body.executionStatus === 'COMPLETED' && !!res.body.result,
+            `${id} completed through the API (${res.body.executionStatus}, ${res.body.attributes.status ?? res.body.error})`,
+          );
           if (res.body.result) clusterResults.push(res.body.result);
           break;
         }
@@ -160,7 +188,10 @@ async function main(): Promise<void> {
       listed = res.body?.sessions?.length ?? 0;
       if (listed < N) await sleep(1000);
     }
-    check(listed === N, `GET /v1/sessions?run=e2e-${tag} lists ${listed}/${N} sessions (FlowSteerRun search attribute on PostgreSQL visibility)`);
+    check(
+      listed === N,
+      `GET /v1/sessions?run=e2e-${tag} lists ${listed}/${N} sessions (FlowSteerRun search attribute on PostgreSQL visibility)`,
+    );
 
     // ---- where the work ran
     const queues: Record<string, number> = {};
@@ -183,8 +214,16 @@ async function main(): Promise<void> {
         }
       }
     }
-    Object.assign(figures, { activitiesByQueue: queues, tasksByIdentity: identities, workflowTaskTimeouts: wftTimeouts, activityAttemptsAfterFirst: activityRetries });
-    check(Object.keys(identities).some((i) => i.includes('canvas-1')) && Object.keys(identities).some((i) => i.includes('canvas-2')), 'both canvas workers did work');
+    Object.assign(figures, {
+      activitiesByQueue: queues,
+      tasksByIdentity: identities,
+      workflowTaskTimeouts: wftTimeouts,
+      activityAttemptsAfterFirst: activityRetries,
+    });
+    check(
+      Object.keys(identities).some((i) => i.includes('canvas-1')) && Object.keys(identities).some((i) => i.includes('canvas-2')),
+      'both canvas workers did work',
+    );
     const sandboxActivities = queues['flowsteer-sandbox'] ?? 0;
     figures.sandboxQueueActivities = sandboxActivities;
     // scoring (and any code run) goes to the sandbox pool (canvas workers do not even register those activities)
@@ -195,8 +234,13 @@ async function main(): Promise<void> {
     const devArtifacts = join(tmp, 'dev-artifacts');
     const devQueue = `${TASK_QUEUES.canvas}-e2e-dev-${tag}`;
     const worker = spawnWorkerProcess(`e2e-dev@${process.pid}`, {
-      TEMPORAL_ADDRESS: dev.address, FLOWSTEER_TASK_QUEUE: devQueue, FLOWSTEER_BACKENDS: backends, FLOWSTEER_ARTIFACTS: devArtifacts,
-      FLOWSTEER_WORKFLOW_BUNDLE: await writeWorkflowBundle(tmp), FLOWSTEER_WORKER_ROLES: 'canvas,sandbox', FLOWSTEER_WORKER_VERSIONING: 'false',
+      TEMPORAL_ADDRESS: dev.address,
+      FLOWSTEER_TASK_QUEUE: devQueue,
+      FLOWSTEER_BACKENDS: backends,
+      FLOWSTEER_ARTIFACTS: devArtifacts,
+      FLOWSTEER_WORKFLOW_BUNDLE: await writeWorkflowBundle(tmp),
+      FLOWSTEER_WORKER_ROLES: 'canvas,sandbox',
+      FLOWSTEER_WORKER_VERSIONING: 'false',
     });
     let devResults: SessionResult[] = [];
     const devStarted = Date.now();
@@ -205,7 +249,11 @@ async function main(): Promise<void> {
       const devConn = await Connection.connect({ address: dev.address });
       try {
         const devClient = new Client({ connection: devConn });
-        devResults = (await Promise.all(inputs.map((input, i) => devClient.workflow.execute('canvasSession', { taskQueue: devQueue, workflowId: `session-e2e-dev-${tag}-${i}`, args: [input] })))) as SessionResult[];
+        devResults = (await Promise.all(
+          inputs.map((input, i) =>
+            devClient.workflow.execute('canvasSession', { taskQueue: devQueue, workflowId: `session-e2e-dev-${tag}-${i}`, args: [input] }),
+          ),
+        )) as SessionResult[];
       } finally {
         await devConn.close();
       }
@@ -221,9 +269,15 @@ async function main(): Promise<void> {
       const a = await comparableResult(r, clusterStore);
       const b = devResults[i] ? await comparableResult(devResults[i] as SessionResult, devStore) : undefined;
       if (JSON.stringify(a) === JSON.stringify(b)) same++;
-      else console.log(`session ${i} differs:\n cluster ${JSON.stringify({ ...a, events: a.events.length, transcript: a.transcript.length })}\n dev     ${JSON.stringify(b ? { ...b, events: b.events.length, transcript: b.transcript.length } : null)}`);
+      else
+        console.log(
+          `session ${i} differs:\n cluster ${JSON.stringify({ ...a, events: a.events.length, transcript: a.transcript.length })}\n dev     ${JSON.stringify(b ? { ...b, events: b.events.length, transcript: b.transcript.length } : null)}`,
+        );
     }
-    check(same === N, `${same}/${N} sessions give the same results as on the dev server (status, answer, DSL, turns, score, events, transcript, call counts)`);
+    check(
+      same === N,
+      `${same}/${N} sessions give the same results as on the dev server (status, answer, DSL, turns, score, events, transcript, call counts)`,
+    );
     figures.results = clusterResults.map((r) => ({ status: r.status, answer: r.answer, turns: r.turns, primary: r.score?.primary }));
     const end = cluster(['status'], env);
     check(end.code === 0, 'status at the end: every process up, every queue polled');

@@ -73,8 +73,16 @@ async function main(): Promise<void> {
   const backends = join(mkdtempSync(join(tmpdir(), 'flowsteer-cluster-training-')), 'backends.yaml');
   // the embedded GGUF by absolute path: each worker of the topology has a FLOWSTEER_HOME of its own
   const gguf = join(ROOT, '.flowsteer', 'models', 'SmolLM2-135M-Instruct.Q4_1.gguf');
-  writeFileSync(backends, `defaults: { director: local, executor: local }\nbackends:\n  local: { kind: local, modelPath: ${JSON.stringify(gguf)} }\nmodels:\n  local: { path: ${JSON.stringify(gguf)} }\n`);
-  const env: NodeJS.ProcessEnv = { ...process.env, FLOWSTEER_CLUSTER_HOME: HOME, FLOWSTEER_CLUSTER_PORT_BASE: args['port-base'], FLOWSTEER_BACKENDS: backends };
+  writeFileSync(
+    backends,
+    `defaults: { director: local, executor: local }\nbackends:\n  local: { kind: local, modelPath: ${JSON.stringify(gguf)} }\nmodels:\n  local: { path: ${JSON.stringify(gguf)} }\n`,
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FLOWSTEER_CLUSTER_HOME: HOME,
+    FLOWSTEER_CLUSTER_PORT_BASE: args['port-base'],
+    FLOWSTEER_BACKENDS: backends,
+  };
   const figures: Record<string, unknown> = {};
   let connection: Connection | undefined;
   const started = Date.now();
@@ -90,7 +98,11 @@ async function main(): Promise<void> {
     const api = e.FLOWSTEER_API_URL as string;
     const token = readFileSync(e.FLOWSTEER_API_TOKEN_FILE as string, 'utf8').trim();
     const http = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-      const res = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const res = await fetch(`${api}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
       return { status: res.status, body: (await res.json().catch(() => ({}))) as T };
     };
     const name = `cluster-step-${Date.now().toString(36)}`;
@@ -121,23 +133,39 @@ async function main(): Promise<void> {
       await sleep(5_000);
     }
     figures.trainingSeconds = Math.round((Date.now() - trainStarted) / 1000);
-    check(detail.executionStatus === 'COMPLETED' && detail.result?.status === 'finished', `the run finished: ${detail.executionStatus} ${detail.result?.status ?? detail.error ?? ''}`);
+    check(
+      detail.executionStatus === 'COMPLETED' && detail.result?.status === 'finished',
+      `the run finished: ${detail.executionStatus} ${detail.result?.status ?? detail.error ?? ''}`,
+    );
     check(detail.result?.step === 1, `it applied step 1 (policy ${detail.result?.policyVersion})`);
     figures.history = detail.result?.history;
     const metrics = detail.result?.history?.[0]?.metrics ?? {};
-    check((metrics.usableRollouts ?? 0) > 0 && !metrics.skipped, `the step learned from ${metrics.usableRollouts ?? 0} usable rollout(s) (failed ${metrics.failedRollouts ?? 0})`);
+    check(
+      (metrics.usableRollouts ?? 0) > 0 && !metrics.skipped,
+      `the step learned from ${metrics.usableRollouts ?? 0} usable rollout(s) (failed ${metrics.failedRollouts ?? 0})`,
+    );
 
     connection = await Connection.connect({ address: e.TEMPORAL_ADDRESS as string });
     const client = new Client({ connection, namespace: e.TEMPORAL_NAMESPACE ?? 'default' });
     const run = await activityWorkers(client, id);
     const rollouts: Record<string, string[]> = {};
     for (let g = 0; g < Number(args.group); g++) {
-      for (const [type, ids] of Object.entries(await activityWorkers(client, `${id}-s1-p0-g${g}`))) rollouts[type] = [...new Set([...(rollouts[type] ?? []), ...ids])];
+      for (const [type, ids] of Object.entries(await activityWorkers(client, `${id}-s1-p0-g${g}`)))
+        rollouts[type] = [...new Set([...(rollouts[type] ?? []), ...ids])];
     }
     figures.workers = { run, rollouts };
-    check((run.learnerStep ?? []).length > 0 && run.learnerStep!.every((w) => w.startsWith('flowsteer-learner@')), `learnerStep ran on the learner pool: ${run.learnerStep}`);
-    check((rollouts.policyTurn ?? []).every((w) => w.startsWith('flowsteer-canvas@')) && (rollouts.policyTurn ?? []).length > 0, `director turns ran on the canvas pool: ${rollouts.policyTurn}`);
-    check((rollouts.scoreSession ?? []).every((w) => w.startsWith('flowsteer-sandbox@')) && (rollouts.scoreSession ?? []).length > 0, `scoring ran on the sandbox pool: ${rollouts.scoreSession}`);
+    check(
+      (run.learnerStep ?? []).length > 0 && run.learnerStep!.every((w) => w.startsWith('flowsteer-learner@')),
+      `learnerStep ran on the learner pool: ${run.learnerStep}`,
+    );
+    check(
+      (rollouts.policyTurn ?? []).every((w) => w.startsWith('flowsteer-canvas@')) && (rollouts.policyTurn ?? []).length > 0,
+      `director turns ran on the canvas pool: ${rollouts.policyTurn}`,
+    );
+    check(
+      (rollouts.scoreSession ?? []).every((w) => w.startsWith('flowsteer-sandbox@')) && (rollouts.scoreSession ?? []).length > 0,
+      `scoring ran on the sandbox pool: ${rollouts.scoreSession}`,
+    );
     const checkpoint = detail.result?.checkpointPath ?? '';
     const onDisk = checkpoint.startsWith('/') ? checkpoint : join(HOME, 'artifacts', checkpoint);
     check(existsSync(join(onDisk, 'checkpoint.json')), `the learner's checkpoint is in the shared artifacts folder: ${onDisk}`);

@@ -15,7 +15,11 @@ export interface FloorCall {
  * takes (`latencyOf(activity type)`, e.g. the fake servers' scripted latency) and whether the
  * measured sessions run that type locally (`localTypes`).
  */
-export function activityShape(events: readonly HistoryEvent[], latencyOf: (activityType: string) => number, localTypes: ReadonlySet<string> = new Set()): FloorCall[][] {
+export function activityShape(
+  events: readonly HistoryEvent[],
+  latencyOf: (activityType: string) => number,
+  localTypes: ReadonlySet<string> = new Set(),
+): FloorCall[][] {
   const groups = new Map<string, FloorCall[]>();
   for (const e of events) {
     const s = e.activityTaskScheduledEventAttributes;

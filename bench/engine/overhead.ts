@@ -50,7 +50,14 @@ import {
   type CanvasState,
   type OperatorCall,
 } from '@flowsteer/canvas';
-import { CANVAS_SESSION_WORKFLOW, TASK_QUEUES, isOperatorSuspension, previewOf, type SessionInput, type SessionResult } from '@flowsteer/contracts';
+import {
+  CANVAS_SESSION_WORKFLOW,
+  TASK_QUEUES,
+  isOperatorSuspension,
+  previewOf,
+  type SessionInput,
+  type SessionResult,
+} from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, createLlmActivities, defaultLocalBackend } from '@flowsteer/llm';
 import { startFakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
 import { createOperatorActivities } from '@flowsteer/operators';
@@ -120,7 +127,13 @@ function problem(mode: string, n: number, i: number, script = 'short'): string {
 function sessionInput(text: string, maxTurns = 20, llmCalls: 'local' | 'activity' = LLM_CALLS): SessionInput {
   const m = /What is (\d+) times (\d+)/.exec(text) as RegExpExecArray;
   return {
-    task: { dataset: 'bench', id: text.split('#')[1] as string, taskType: 'math', problem: text, answers: [String(Number(m[1]) * Number(m[2]))] },
+    task: {
+      dataset: 'bench',
+      id: text.split('#')[1] as string,
+      taskType: 'math',
+      problem: text,
+      answers: [String(Number(m[1]) * Number(m[2]))],
+    },
     directorBackend: 'director',
     executorBackend: 'executor',
     limits: { maxTurns, llmCalls },
@@ -130,7 +143,10 @@ function sessionInput(text: string, maxTurns = 20, llmCalls: 'local' | 'activity
 /** Per-turn overhead (ms) of one session: turn windows between director requests, minus LLM time. */
 function turnOverheads(session: string, endAt: number): number[] {
   const mine = calls.filter((c) => c.session === session);
-  const turns = mine.filter((c) => c.role === 'director').map((c) => c.start).sort((a, b) => a - b);
+  const turns = mine
+    .filter((c) => c.role === 'director')
+    .map((c) => c.start)
+    .sort((a, b) => a - b);
   return turns.map((from, k) => {
     const to = turns[k + 1] ?? endAt;
     return to - from - unionWithin(mine, from, to);
@@ -170,10 +186,16 @@ interface Activities {
 }
 
 async function loopSession(input: SessionInput, acts: Activities): Promise<{ answer: string; turns: number }> {
-  let state = openCanvas({ problem: input.task.problem, taskType: input.task.taskType, maxTurns: input.limits.maxTurns }).state as CanvasState;
+  let state = openCanvas({ problem: input.task.problem, taskType: input.task.taskType, maxTurns: input.limits.maxTurns })
+    .state as CanvasState;
   while (!isTerminal(state)) {
     const req = buildDirectorRequest(state, { mode: 'compact', constraint: 'gbnf' });
-    const reply = await acts.policyTurn({ backend: input.directorBackend, messages: req.messages, ...(req.constraint ? { constraint: req.constraint } : {}), maxTokens: req.maxTokens });
+    const reply = await acts.policyTurn({
+      backend: input.directorBackend,
+      messages: req.messages,
+      ...(req.constraint ? { constraint: req.constraint } : {}),
+      maxTokens: req.maxTokens,
+    });
     const turn = takeTurn(state, reply.text, { actor: 'director' });
     state = turn.state;
     if (turn.execute) {
@@ -196,7 +218,8 @@ async function runCall(call: OperatorCall, executorBackend: string, acts: Activi
     const { callId: _c, cacheKey: _k, summary: _s, ...rest } = call as OperatorCall & { cacheKey?: string; summary?: string };
     const outcome = await acts.runOperator({ ...(rest as unknown as Parameters<Activities['runOperator']>[0]), executorBackend });
     // this loop has no sandbox queue: an operator that needs code run counts as a failed call
-    if (isOperatorSuspension(outcome)) return { callId: call.callId, error: `${call.operator} needs a code run; this bench loop has no sandbox` };
+    if (isOperatorSuspension(outcome))
+      return { callId: call.callId, error: `${call.operator} needs a code run; this bench loop has no sandbox` };
     return { callId: call.callId, outcome: { text: outcome.text, passed: outcome.passed, feedback: outcome.feedback } };
   } catch (err) {
     return { callId: call.callId, error: (err as Error).message };
@@ -237,7 +260,9 @@ async function main(): Promise<void> {
   const server = args.address ? undefined : await startTestServer();
   const address = args.address ?? (server?.address as string);
   const namespace = args.address ? args.namespace : 'default';
-  const where = args.address ? `the server at ${address} (namespace ${namespace})` : `SQLite ${dbDir ? `in ${args['db-dir']}` : 'on disk (.flowsteer/test-runs)'}`;
+  const where = args.address
+    ? `the server at ${address} (namespace ${namespace})`
+    : `SQLite ${dbDir ? `in ${args['db-dir']}` : 'on disk (.flowsteer/test-runs)'}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
@@ -285,8 +310,13 @@ async function main(): Promise<void> {
       const floor = await runFloor(client, floorQueue, shapeId, n);
       const ours = mean(temporal.overheads);
       const floorPerTurn = floor.overheadMs / (temporal.turns[0] || 1);
-      if (JSON.stringify(loop.answers) !== JSON.stringify(temporal.answers) || JSON.stringify(loop.turns) !== JSON.stringify(temporal.turns)) {
-        throw new Error(`the two modes disagree at N=${n}: answers ${loop.answers} vs ${temporal.answers}, turns ${loop.turns} vs ${temporal.turns}`);
+      if (
+        JSON.stringify(loop.answers) !== JSON.stringify(temporal.answers) ||
+        JSON.stringify(loop.turns) !== JSON.stringify(temporal.turns)
+      ) {
+        throw new Error(
+          `the two modes disagree at N=${n}: answers ${loop.answers} vs ${temporal.answers}, turns ${loop.turns} vs ${temporal.turns}`,
+        );
       }
       const turnsDone = n * (temporal.turns[0] ?? 0);
       points.push(
@@ -308,10 +338,32 @@ async function main(): Promise<void> {
       });
     }
     const replayMs = await replayTwentyTurns(client, taskQueue, code);
-    console.log(`\nengine overhead: ${where}, LLM calls ${LLM_CALLS}, executor ${EXECUTOR_MS} ms, director ${DIRECTOR_MS} ms, LLM client concurrency ${CONCURRENCY}/backend, worker options ${JSON.stringify(options)}`);
+    console.log(
+      `\nengine overhead: ${where}, LLM calls ${LLM_CALLS}, executor ${EXECUTOR_MS} ms, director ${DIRECTOR_MS} ms, LLM client concurrency ${CONCURRENCY}/backend, worker options ${JSON.stringify(options)}`,
+    );
     console.table(rows);
-    console.log(`replay of a 20-turn session (Worker.runReplayHistory, bundle pre-built): ${replayMs.map((m) => m.toFixed(0)).join(' / ')} ms (first / warm median of 5)`);
-    if (args.json) writeFileSync(args.json, JSON.stringify({ where, llmCalls: LLM_CALLS, executorMs: EXECUTOR_MS, directorMs: DIRECTOR_MS, concurrency: CONCURRENCY, options, rows, points, replayMs }, null, 2) + '\n');
+    console.log(
+      `replay of a 20-turn session (Worker.runReplayHistory, bundle pre-built): ${replayMs.map((m) => m.toFixed(0)).join(' / ')} ms (first / warm median of 5)`,
+    );
+    if (args.json)
+      writeFileSync(
+        args.json,
+        JSON.stringify(
+          {
+            where,
+            llmCalls: LLM_CALLS,
+            executorMs: EXECUTOR_MS,
+            directorMs: DIRECTOR_MS,
+            concurrency: CONCURRENCY,
+            options,
+            rows,
+            points,
+            replayMs,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
   } finally {
     floorWorker.shutdown();
     await floorRunning;
@@ -342,13 +394,23 @@ async function runLoop(acts: Activities, mode: string, n: number): Promise<ModeR
   return collect(done, performance.now() - t0);
 }
 
-async function runTemporal(client: Client, taskQueue: string, mode: string, n: number, llmCalls: 'local' | 'activity' = LLM_CALLS): Promise<ModeResult & { sampleId: string }> {
+async function runTemporal(
+  client: Client,
+  taskQueue: string,
+  mode: string,
+  n: number,
+  llmCalls: 'local' | 'activity' = LLM_CALLS,
+): Promise<ModeResult & { sampleId: string }> {
   const t0 = performance.now();
   const done = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
       const text = problem(mode, n, i);
       const start = performance.now();
-      const handle = await client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-bench-${mode}-${n}-${i}-${Date.now()}`, args: [sessionInput(text, 20, llmCalls)] });
+      const handle = await client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+        taskQueue,
+        workflowId: `session-bench-${mode}-${n}-${i}-${Date.now()}`,
+        args: [sessionInput(text, 20, llmCalls)],
+      });
       const r = (await handle.result()) as SessionResult;
       const end = performance.now();
       return { answer: r.answer, turns: r.turns, wall: end - start, overheads: turnOverheads(text, end), id: handle.workflowId };
@@ -361,9 +423,18 @@ async function runTemporal(client: Client, taskQueue: string, mode: string, n: n
  * N floor sessions with the activity shape of one of the N sessions just run (they all run the
  * same script): mean wall time minus the activities' own latency on the critical path.
  */
-async function runFloor(client: Client, floorQueue: string, sampleId: string, n: number): Promise<{ overheadMs: number; activities: number; batchMs: number }> {
+async function runFloor(
+  client: Client,
+  floorQueue: string,
+  sampleId: string,
+  n: number,
+): Promise<{ overheadMs: number; activities: number; batchMs: number }> {
   const history = await client.workflow.getHandle(sampleId).fetchHistory();
-  const shape = activityShape(history.events ?? [], (type) => (type === 'policyTurn' ? DIRECTOR_MS : type === 'runOperator' ? EXECUTOR_MS : 0), LLM_CALLS === 'local' ? LLM_TYPES : new Set());
+  const shape = activityShape(
+    history.events ?? [],
+    (type) => (type === 'policyTurn' ? DIRECTOR_MS : type === 'runOperator' ? EXECUTOR_MS : 0),
+    LLM_CALLS === 'local' ? LLM_TYPES : new Set(),
+  );
   const t0 = performance.now();
   const walls = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
@@ -376,11 +447,21 @@ async function runFloor(client: Client, floorQueue: string, sampleId: string, n:
 }
 
 function collect(done: Array<{ answer: string; turns: number; wall: number; overheads: number[] }>, batchMs: number): ModeResult {
-  return { walls: done.map((d) => d.wall), overheads: done.flatMap((d) => d.overheads), batchMs, answers: done.map((d) => d.answer), turns: done.map((d) => d.turns) };
+  return {
+    walls: done.map((d) => d.wall),
+    overheads: done.flatMap((d) => d.overheads),
+    batchMs,
+    answers: done.map((d) => d.answer),
+    turns: done.map((d) => d.turns),
+  };
 }
 
 async function replayTwentyTurns(client: Client, taskQueue: string, code: string): Promise<number[]> {
-  const handle = await client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-bench-replay-${Date.now()}`, args: [sessionInput(problem('replay', 1, 0, 'twenty'))] });
+  const handle = await client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+    taskQueue,
+    workflowId: `session-bench-replay-${Date.now()}`,
+    args: [sessionInput(problem('replay', 1, 0, 'twenty'))],
+  });
   const result = (await handle.result()) as SessionResult;
   if (result.turns !== 20) throw new Error(`the replay session took ${result.turns} turns, not 20`);
   const history = await handle.fetchHistory();

@@ -40,7 +40,12 @@ const spec = {
     height: 220,
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'N', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: [...new Set(rows.map((r) => r.N))], title: 'N (concurrent sessions)' } },
+      x: {
+        field: 'N',
+        type: 'quantitative',
+        scale: { type: 'log', base: 2 },
+        axis: { values: [...new Set(rows.map((r) => r.N))], title: 'N (concurrent sessions)' },
+      },
       y: { field: 'value', type: 'quantitative', title: null, scale: { type: 'log' } },
       color: { field: 'series', type: 'nominal', title: null },
     },

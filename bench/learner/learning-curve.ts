@@ -25,7 +25,9 @@ const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ?
 console.log('| step | rollouts | reward mean ± s.e. | R_div mean ± s.e. | correctness | clipped fraction | ratio mean |');
 console.log('|---|---|---|---|---|---|---|');
 for (const { step, metrics: m } of steps) {
-  console.log(`| ${step} | ${m.usableRollouts ?? m.rollouts ?? 'n/a'} | ${fmt(m.rewardMean)} ± ${fmt(m.rewardSe)} | ${fmt(m.diversityMean)} ± ${fmt(m.diversitySe)} | ${fmt(m.correctnessMean)} | ${fmt(m.clippedFraction)} | ${fmt(m.ratioMean)} |`);
+  console.log(
+    `| ${step} | ${m.usableRollouts ?? m.rollouts ?? 'n/a'} | ${fmt(m.rewardMean)} ± ${fmt(m.rewardSe)} | ${fmt(m.diversityMean)} ± ${fmt(m.diversitySe)} | ${fmt(m.correctnessMean)} | ${fmt(m.clippedFraction)} | ${fmt(m.ratioMean)} |`,
+  );
 }
 
 /** Mean and standard error of a window of steps, pooling their per-step standard errors. */
@@ -42,9 +44,13 @@ if (steps.length >= 2 * k) {
     const last = pooled(steps.slice(-k), key);
     const diff = last.mean - first.mean;
     const se = Math.sqrt(first.se ** 2 + last.se ** 2);
-    console.log(`${key}: first ${k} steps ${fmt(first.mean)} ± ${fmt(first.se)}, last ${k} ${fmt(last.mean)} ± ${fmt(last.se)}; difference ${fmt(diff)} = ${fmt(diff / se)} s.e. → ${diff > 2 * se ? 'rises by more than two standard errors' : 'no rise beyond two standard errors'}`);
+    console.log(
+      `${key}: first ${k} steps ${fmt(first.mean)} ± ${fmt(first.se)}, last ${k} ${fmt(last.mean)} ± ${fmt(last.se)}; difference ${fmt(diff)} = ${fmt(diff / se)} s.e. → ${diff > 2 * se ? 'rises by more than two standard errors' : 'no rise beyond two standard errors'}`,
+    );
   }
 } else {
   console.log(`only ${steps.length} steps: need ${2 * k} to compare the first and the last ${k}`);
 }
-void renderSvg(trainingCurvesSpec(`CWRPO learning curve (${steps.length} steps)`, steps)).then((svg) => writeFileSync(join(dir, 'curve.svg'), svg));
+void renderSvg(trainingCurvesSpec(`CWRPO learning curve (${steps.length} steps)`, steps)).then((svg) =>
+  writeFileSync(join(dir, 'curve.svg'), svg),
+);

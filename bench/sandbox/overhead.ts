@@ -45,7 +45,9 @@ function plainPython(python: string): Promise<number> {
     const t0 = process.hrtime.bigint();
     const child = spawn(python, ['-c', 'pass'], { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' } });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - t0) / 1e6) : reject(new Error(`python exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(Number(process.hrtime.bigint() - t0) / 1e6) : reject(new Error(`python exited ${code}`)),
+    );
   });
 }
 
@@ -122,7 +124,9 @@ async function main(): Promise<void> {
   const lines = [
     `sandbox overhead benchmark: ${RUNS} runs each, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${new Date().toISOString()}`,
   ];
-  const creators: { name: string; create: Create }[] = [{ name: 'this', create: (mechanism) => SandboxRunner.create({ mechanism, log: () => undefined }) }];
+  const creators: { name: string; create: Create }[] = [
+    { name: 'this', create: (mechanism) => SandboxRunner.create({ mechanism, log: () => undefined }) },
+  ];
   if (BASELINE) {
     const lib = (await import(resolve(BASELINE))) as { SandboxRunner: typeof SandboxRunner };
     creators.push({ name: 'baseline', create: (mechanism) => lib.SandboxRunner.create({ mechanism, log: () => undefined }) });

@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   const runner = await lib.SandboxRunner.create({ log: () => undefined });
   console.log(`scorers from ${impl}; isolation ${runner.isolation.label}; concurrency ${runner.isolation.concurrency}`);
   const report = (name: string, pass: number, total: number, fails: string[], paths: Record<string, number>, ms: number) =>
-    console.log(`${name}: ${pass}/${total} pass (${(ms / 1000).toFixed(1)} s)${Object.keys(paths).length ? ` paths ${JSON.stringify(paths)}` : ''}${fails.length ? `\n  failing: ${fails.join('; ')}` : ''}`);
+    console.log(
+      `${name}: ${pass}/${total} pass (${(ms / 1000).toFixed(1)} s)${Object.keys(paths).length ? ` paths ${JSON.stringify(paths)}` : ''}${fails.length ? `\n  failing: ${fails.join('; ')}` : ''}`,
+    );
   const count = (paths: Record<string, number>, p: unknown) => {
     const k = typeof p === 'string' ? p : 'single-run';
     paths[k] = (paths[k] ?? 0) + 1;

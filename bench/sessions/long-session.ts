@@ -114,9 +114,29 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { turns: TURNS, nodes: NODES, executorBytes: Number(args.bytes) };
   try {
     const problemFile = join(tmp, 'probe.jsonl');
-    writeFileSync(problemFile, `${JSON.stringify({ id: 'probe', problem: 'Report the checked result of the computation.', answer: '42', taskType: 'qa' })}\n`);
+    writeFileSync(
+      problemFile,
+      `${JSON.stringify({ id: 'probe', problem: 'Report the checked result of the computation.', answer: '42', taskType: 'qa' })}\n`,
+    );
     const started = Date.now();
-    const solve = spawn(process.execPath, [join(ROOT, 'apps/cli/bin/flowsteer.js'), 'solve', '--file', problemFile, '--max-turns', String(TURNS), '--director', 'director', '--executor', 'executor', '--task-type', 'qa'], { cwd: ROOT, env });
+    const solve = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'apps/cli/bin/flowsteer.js'),
+        'solve',
+        '--file',
+        problemFile,
+        '--max-turns',
+        String(TURNS),
+        '--director',
+        'director',
+        '--executor',
+        'executor',
+        '--task-type',
+        'qa',
+      ],
+      { cwd: ROOT, env },
+    );
     const progress: number[] = [];
     let solveOut = '';
     solve.stdout.on('data', (d: Buffer) => {
@@ -154,7 +174,9 @@ async function main(): Promise<void> {
           await sleep(100);
         }
         figures.kill = { atTurn: atKill, resumedAfterMs: Date.now() - killedAt, replacementReadyAfterMs: readyAfterMs };
-        console.log(`SIGKILL at turn ${atKill}: replacement worker polling after ${(readyAfterMs / 1000).toFixed(1)} s, next turn ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
+        console.log(
+          `SIGKILL at turn ${atKill}: replacement worker polling after ${(readyAfterMs / 1000).toFixed(1)} s, next turn ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`,
+        );
       }
       const description = await handle.describe();
       if (description.status.name !== 'RUNNING') break;
@@ -165,7 +187,16 @@ async function main(): Promise<void> {
     const result = (await handle.result()) as SessionResult;
     const runs = await workflowChainHistories(client, workflowId);
     const runSizes = runs.map((r) => ({ events: r.history.events?.length ?? 0, bytes: Buffer.byteLength(JSON.stringify(r.history)) }));
-    const wftTimeouts = runs.flatMap((r, run) => (r.history.events ?? []).filter((e) => e.workflowTaskTimedOutEventAttributes).map((e) => ({ run, eventId: Number(e.eventId), type: e.workflowTaskTimedOutEventAttributes?.timeoutType, at: e.eventTime?.seconds ? new Date(Number(e.eventTime.seconds) * 1000).toISOString() : undefined })));
+    const wftTimeouts = runs.flatMap((r, run) =>
+      (r.history.events ?? [])
+        .filter((e) => e.workflowTaskTimedOutEventAttributes)
+        .map((e) => ({
+          run,
+          eventId: Number(e.eventId),
+          type: e.workflowTaskTimedOutEventAttributes?.timeoutType,
+          at: e.eventTime?.seconds ? new Date(Number(e.eventTime.seconds) * 1000).toISOString() : undefined,
+        })),
+    );
     const gaps = progress.slice(1).map((t, i) => t - (progress[i] as number));
     const turnMs = (from: number, to: number) => {
       const xs: number[] = [];
@@ -179,7 +210,11 @@ async function main(): Promise<void> {
     const early = turnMs(2 * NODES + 2, 2 * NODES + 12);
     const late = turnMs(TURNS - 11, TURNS - 1);
     const log = join(server.home, 'logs', 'temporal.log');
-    const warnings = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => /history (size|count) exceeds|exceeds (warn|error) limit/i.test(l)).length : -1;
+    const warnings = existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => /history (size|count) exceeds|exceeds (warn|error) limit/i.test(l)).length
+      : -1;
     Object.assign(figures, {
       status: result.status,
       solveExit: code,
@@ -201,14 +236,27 @@ async function main(): Promise<void> {
     const cliEnv = { ...env };
     const show = await flowsteer(['show', workflowId], cliEnv);
     const replay = await flowsteer(['replay', workflowId], cliEnv);
-    const fork = FORK_AT > 0 ? await flowsteer(['fork', workflowId, '--turn', String(FORK_AT), '--max-turns', String(FORK_AT + 2)], cliEnv) : undefined;
+    const fork =
+      FORK_AT > 0
+        ? await flowsteer(['fork', workflowId, '--turn', String(FORK_AT), '--max-turns', String(FORK_AT + 2)], cliEnv)
+        : undefined;
     let forkResult: SessionResult | undefined;
     const forkId = fork ? /-> (\S+)/.exec(fork.out)?.[1] : undefined;
     if (forkId) forkResult = (await client.workflow.getHandle(forkId).result()) as SessionResult;
     Object.assign(figures, {
       show: { exit: show.code, ms: show.ms, transcriptLines: show.out.split('\n').filter((l) => /^turn \d+ /.test(l)).length },
       replay: { exit: replay.code, ms: replay.ms, line: replay.out.split('\n').find((l) => l.startsWith('replay')) },
-      fork: fork ? { exit: fork.code, ms: fork.ms, ...(fork.code !== 0 ? { output: fork.out.slice(-600) } : {}), id: forkId, status: forkResult?.status, turns: forkResult?.turns, sameDsl: forkResult?.dsl === result.dsl } : null,
+      fork: fork
+        ? {
+            exit: fork.code,
+            ms: fork.ms,
+            ...(fork.code !== 0 ? { output: fork.out.slice(-600) } : {}),
+            id: forkId,
+            status: forkResult?.status,
+            turns: forkResult?.turns,
+            sameDsl: forkResult?.dsl === result.dsl,
+          }
+        : null,
     });
     const store = new ArtifactStore(artifacts);
     figures.storedSegments = result.segments.length;
@@ -245,7 +293,12 @@ async function executorOutage(client: Client, env: NodeJS.ProcessEnv, executor: 
         },
       ],
     })) as SessionResult;
-    return { status: result.status, reason: result.reason, sec: Math.round((Date.now() - started) / 1000), executorFailedCalls: result.ledger.executor.failedCalls };
+    return {
+      status: result.status,
+      reason: result.reason,
+      sec: Math.round((Date.now() - started) / 1000),
+      executorFailedCalls: result.ledger.executor.failedCalls,
+    };
   } finally {
     await killHard(worker);
   }

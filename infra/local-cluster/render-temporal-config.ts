@@ -48,22 +48,30 @@ function main(): void {
   const valuesFile = resolve(need('values'));
   const out = resolve(need('out'));
   const dynamicConfigFile = join(out, 'dynamicconfig.yaml');
-  const r = renderTemporalConfig(parse(readFileSync(valuesFile, 'utf8')) as ChartValues, {
-    pgPort: port('pg-port'),
-    password: readFileSync(need('password-file'), 'utf8').trim(),
-    passwordSource: need('password-file'),
-    frontendPort: port('frontend-port'),
-    httpPort: port('http-port'),
-    historyPort: port('history-port'),
-    matchingPort: port('matching-port'),
-    workerPort: port('worker-port'),
-    membershipBase: port('membership-base'),
-    metricsPort: port('metrics-port'),
-    dynamicConfigFile,
-  }, valuesFile);
+  const r = renderTemporalConfig(
+    parse(readFileSync(valuesFile, 'utf8')) as ChartValues,
+    {
+      pgPort: port('pg-port'),
+      password: readFileSync(need('password-file'), 'utf8').trim(),
+      passwordSource: need('password-file'),
+      frontendPort: port('frontend-port'),
+      httpPort: port('http-port'),
+      historyPort: port('history-port'),
+      matchingPort: port('matching-port'),
+      workerPort: port('worker-port'),
+      membershipBase: port('membership-base'),
+      metricsPort: port('metrics-port'),
+      dynamicConfigFile,
+    },
+    valuesFile,
+  );
   mkdirSync(out, { recursive: true });
   writeFileSync(dynamicConfigFile, `# Rendered from ${valuesFile} (server.dynamicConfig), verbatim.\n${stringify(r.dynamicConfig)}`);
-  writeFileSync(join(out, 'local.yaml'), `# Rendered from ${valuesFile} by infra/local-cluster/render-temporal-config.ts; do not edit.\n# Loopback overrides:\n${r.overrides.map((o) => `#  - ${o}`).join('\n')}\n${stringify(r.config)}`, { mode: 0o600 });
+  writeFileSync(
+    join(out, 'local.yaml'),
+    `# Rendered from ${valuesFile} by infra/local-cluster/render-temporal-config.ts; do not edit.\n# Loopback overrides:\n${r.overrides.map((o) => `#  - ${o}`).join('\n')}\n${stringify(r.config)}`,
+    { mode: 0o600 },
+  );
   console.log(`temporal config: ${join(out, 'local.yaml')} (${r.summary})`);
   for (const o of r.overrides) console.log(`  override: ${o}`);
 }

@@ -5,12 +5,22 @@ import { renderTemporalConfig, type ChartValues, type LocalSettings } from './te
 
 const VALUES = join(__dirname, '..', 'temporal', 'values.postgresql.yaml');
 const local: LocalSettings = {
-  pgPort: 27200, password: 'pw', passwordSource: 'secrets/pw', frontendPort: 27201, httpPort: 27202, historyPort: 27203,
-  matchingPort: 27204, workerPort: 27205, membershipBase: 27206, metricsPort: 27210, dynamicConfigFile: '/x/dynamicconfig.yaml',
+  pgPort: 27200,
+  password: 'pw',
+  passwordSource: 'secrets/pw',
+  frontendPort: 27201,
+  httpPort: 27202,
+  historyPort: 27203,
+  matchingPort: 27204,
+  workerPort: 27205,
+  membershipBase: 27206,
+  metricsPort: 27210,
+  dynamicConfigFile: '/x/dynamicconfig.yaml',
 };
 const chartValues = () => parse(readFileSync(VALUES, 'utf8')) as ChartValues;
 type Sql = Record<string, unknown>;
-const store = (config: Record<string, unknown>, name: string) => ((config.persistence as { datastores: Record<string, { sql: Sql }> }).datastores[name] as { sql: Sql }).sql;
+const store = (config: Record<string, unknown>, name: string) =>
+  ((config.persistence as { datastores: Record<string, { sql: Sql }> }).datastores[name] as { sql: Sql }).sql;
 
 describe('the local cluster renders the Temporal config from the chart values', () => {
   it('takes shards, stores, pool sizes and the dynamic config from values.postgresql.yaml', () => {
@@ -22,8 +32,15 @@ describe('the local cluster renders the Temporal config from the chart values', 
     for (const name of ['default', 'visibility']) {
       const chart = (values.server.config.persistence[name] as { sql: Sql }).sql;
       expect(store(r.config, name)).toEqual({
-        pluginName: chart.driver, databaseName: chart.database, user: chart.user, maxConns: chart.maxConns, maxIdleConns: chart.maxIdleConns, maxConnLifetime: chart.maxConnLifetime,
-        connectAddr: '127.0.0.1:27200', connectProtocol: 'tcp', password: 'pw',
+        pluginName: chart.driver,
+        databaseName: chart.database,
+        user: chart.user,
+        maxConns: chart.maxConns,
+        maxIdleConns: chart.maxIdleConns,
+        maxConnLifetime: chart.maxConnLifetime,
+        connectAddr: '127.0.0.1:27200',
+        connectProtocol: 'tcp',
+        password: 'pw',
       });
     }
     expect(r.dynamicConfig).toEqual(values.server.dynamicConfig);
@@ -45,7 +62,8 @@ describe('the local cluster renders the Temporal config from the chart values', 
     const r = renderTemporalConfig(chartValues(), local);
     expect(r.overrides.join('\n')).toMatch(/default: .*5432 -> 127\.0\.0\.1:27200; .*TLS on -> off/);
     expect(r.overrides.join('\n')).toMatch(/visibility: .*TLS on -> off/);
-    for (const s of Object.values(r.config.services as Record<string, { rpc: { bindOnIP: string } }>)) expect(s.rpc.bindOnIP).toBe('127.0.0.1');
+    for (const s of Object.values(r.config.services as Record<string, { rpc: { bindOnIP: string } }>))
+      expect(s.rpc.bindOnIP).toBe('127.0.0.1');
   });
 
   it('refuses a values file whose store is not SQL', () => {

@@ -60,7 +60,9 @@ export function renderTemporalConfig(values: ChartValues, local: LocalSettings, 
     const store = cfg.persistence[name] as StoreValues | undefined;
     if (!store?.sql || store.driver !== 'sql') throw new Error(`${source}: server.config.persistence.${name} is not a sql store`);
     const sql = store.sql;
-    overrides.push(`${name}: ${sql.host}:${sql.port} -> 127.0.0.1:${local.pgPort}; password from the chart's Secret -> generated (${local.passwordSource}); TLS ${sql.tls?.enabled ? 'on' : 'off'} -> off`);
+    overrides.push(
+      `${name}: ${sql.host}:${sql.port} -> 127.0.0.1:${local.pgPort}; password from the chart's Secret -> generated (${local.passwordSource}); TLS ${sql.tls?.enabled ? 'on' : 'off'} -> off`,
+    );
     return {
       sql: {
         pluginName: sql.driver,
@@ -90,7 +92,11 @@ export function renderTemporalConfig(values: ChartValues, local: LocalSettings, 
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
       metrics: {
-        prometheus: { framework: 'tally', timerType: values.server.metrics?.prometheus?.timerType ?? 'histogram', listenAddress: `127.0.0.1:${local.metricsPort}` },
+        prometheus: {
+          framework: 'tally',
+          timerType: values.server.metrics?.prometheus?.timerType ?? 'histogram',
+          listenAddress: `127.0.0.1:${local.metricsPort}`,
+        },
       },
     },
     services: {
@@ -104,7 +110,9 @@ export function renderTemporalConfig(values: ChartValues, local: LocalSettings, 
       failoverVersionIncrement: 10,
       masterClusterName: 'active',
       currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${local.frontendPort}` } },
+      clusterInformation: {
+        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${local.frontendPort}` },
+      },
     },
     dcRedirectionPolicy: { policy: 'noop' },
     archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } },

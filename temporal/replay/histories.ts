@@ -32,7 +32,10 @@ export function loadRecordedHistories(dir = HISTORIES_DIR): RecordedHistory[] {
 export async function replayAll(histories: RecordedHistory[], workflowsPath?: string): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
   const iterable = histories.map(({ workflowId, history }) => ({ workflowId, history }));
-  for await (const result of Worker.runReplayHistories({ ...workerWorkflowOptions(workflowsPath), replayName: 'flowsteer-replay' }, iterable)) {
+  for await (const result of Worker.runReplayHistories(
+    { ...workerWorkflowOptions(workflowsPath), replayName: 'flowsteer-replay' },
+    iterable,
+  )) {
     results.push(result);
   }
   return results;

@@ -27,7 +27,11 @@ async function main(): Promise<void> {
     const client = new Client({ connection: clientConnection });
     const workflowId = name;
     const history = await worker.runUntil(async () => {
-      const handle = await client.workflow.start(workflowType, { taskQueue: TASK_QUEUES.canvas, workflowId, args: [JSON.parse(inputJson)] });
+      const handle = await client.workflow.start(workflowType, {
+        taskQueue: TASK_QUEUES.canvas,
+        workflowId,
+        args: [JSON.parse(inputJson)],
+      });
       await handle.result();
       return handle.fetchHistory();
     });

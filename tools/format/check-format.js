@@ -2,8 +2,8 @@
 // `npm run format:check`: the .editorconfig rules over every text file git tracks or would add
 // (UTF-8 without BOM, LF line ends, a final newline, no trailing whitespace outside Markdown, no tab
 // indentation outside Makefiles). It changes nothing; it names each file and line that breaks a rule.
-// Pass paths to check only those. Prettier's settings are in .prettierrc.json; Prettier itself is
-// not a dependency yet (see CONTRIBUTING.md).
+// Pass paths to check only those. It needs no installed package, so CI runs it before setup; the
+// code's layout is Prettier's (.prettierrc.json), checked by `npm run format:check` and scripts/test.sh.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
@@ -11,7 +11,12 @@ const { resolve } = require('node:path');
 
 const root = resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
-const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...args], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...args], {
+  cwd: root,
+  encoding: 'utf8',
+})
+  .split('\0')
+  .filter(Boolean);
 
 const problems = [];
 for (const file of files) {

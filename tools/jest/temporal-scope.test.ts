@@ -13,14 +13,26 @@ const CLIENT_IMPORT = `import { Client } from '@temporalio/${'client'}';`;
 
 describe('which jest runs start a Temporal server (jest/temporal-scope.js)', () => {
   it('a unit-test folder runs without one', () => {
-    expect(scope.needsTemporal([join(ROOT, 'libs/canvas/src/decider/fork.test.ts'), join(ROOT, 'libs/cwrpo/src/reward.test.ts')])).toBe(false);
-    expect(scope.needsTemporal([join(ROOT, 'libs/workflows/src/cwrpo-training/rewards.test.ts'), join(ROOT, 'libs/workflows/src/eval-run/aggregate.test.ts')])).toBe(false);
+    expect(scope.needsTemporal([join(ROOT, 'libs/canvas/src/decider/fork.test.ts'), join(ROOT, 'libs/cwrpo/src/reward.test.ts')])).toBe(
+      false,
+    );
+    expect(
+      scope.needsTemporal([
+        join(ROOT, 'libs/workflows/src/cwrpo-training/rewards.test.ts'),
+        join(ROOT, 'libs/workflows/src/eval-run/aggregate.test.ts'),
+      ]),
+    ).toBe(false);
     // a workflow test runs a test worker (WorkflowTestBed): it gets the server
     expect(scope.needsTemporal([join(ROOT, 'libs/workflows/src/canvas-session/canvas-session.workflow.test.ts')])).toBe(true);
   });
 
   it('any file outside the unit-test folders gets one', () => {
-    expect(scope.needsTemporal([join(ROOT, 'libs/canvas/src/decider/fork.test.ts'), join(ROOT, 'apps/worker-e2e/src/canvas-session/canvas-session.test.ts')])).toBe(true);
+    expect(
+      scope.needsTemporal([
+        join(ROOT, 'libs/canvas/src/decider/fork.test.ts'),
+        join(ROOT, 'apps/worker-e2e/src/canvas-session/canvas-session.test.ts'),
+      ]),
+    ).toBe(true);
     expect(scope.fileNeedsTemporal('apps/cli/src/solve/problems.test.ts', 'plain unit test')).toBe(true);
     expect(scope.fileNeedsTemporal('apps/worker-e2e/src/eval-run/x.test.ts', 'plain unit test')).toBe(true);
   });
@@ -28,7 +40,9 @@ describe('which jest runs start a Temporal server (jest/temporal-scope.js)', () 
   it('a file in a unit-test folder that shows a sign of Temporal gets one', () => {
     expect(scope.fileNeedsTemporal('libs/llm/src/x.test.ts', `const address = ${ENV};`)).toBe(true);
     expect(scope.fileNeedsTemporal('libs/llm/src/x.test.ts', `${CLIENT_IMPORT}\n`)).toBe(true);
-    expect(scope.fileNeedsTemporal('libs/llm/src/x.test.ts', "import { startSessionHarness } from '../test-support/session-" + "harness';")).toBe(true);
+    expect(
+      scope.fileNeedsTemporal('libs/llm/src/x.test.ts', "import { startSessionHarness } from '../test-support/session-" + "harness';"),
+    ).toBe(true);
     expect(scope.fileNeedsTemporal('libs/llm/src/x.test.ts', null)).toBe(true);
   });
 

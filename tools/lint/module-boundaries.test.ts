@@ -45,12 +45,18 @@ describe('module boundaries (DESIGN §3)', () => {
   });
 
   it('rejects Node built-ins in pure libraries', async () => {
-    const messages = await lintAs('libs/canvas/src/forbidden-example.ts', "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n");
+    const messages = await lintAs(
+      'libs/canvas/src/forbidden-example.ts',
+      "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n",
+    );
     expect(messages.some((m) => m.startsWith('no-restricted-imports'))).toBe(true);
   });
 
   it('rejects the Temporal client in workflow code', async () => {
-    const messages = await lintAs('libs/workflows/src/forbidden-example.ts', "import { Client } from '@temporalio/client';\nexport const c = Client;\n");
+    const messages = await lintAs(
+      'libs/workflows/src/forbidden-example.ts',
+      "import { Client } from '@temporalio/client';\nexport const c = Client;\n",
+    );
     expect(messages.length).toBeGreaterThan(0);
   });
 

@@ -62,12 +62,17 @@ program
 
 program
   .command('train')
-  .description('CWRPO training run train-<name>: live progress per step; metrics.jsonl, plot.svg and TensorBoard logs in .flowsteer/runs/<name>/')
+  .description(
+    'CWRPO training run train-<name>: live progress per step; metrics.jsonl, plot.svg and TensorBoard logs in .flowsteer/runs/<name>/',
+  )
   .requiredOption('-c, --config <file>', 'training config (YAML): see apps/cli/train-configs/')
-  .option('--name <name>', 'run name (default: the config\'s name)')
+  .option('--name <name>', "run name (default: the config's name)")
   .option('--out <dir>', 'where metrics.jsonl, plot.svg and the TensorBoard events go (default .flowsteer/runs/<name>)')
   .option('--detach', 'start the run and return; a later `flowsteer train` with the same config follows it')
-  .option('--dry-run', 'check the model name, backends (reachable, serving the model), token ids and the workflow and learner queues; start nothing')
+  .option(
+    '--dry-run',
+    'check the model name, backends (reachable, serving the model), token ids and the workflow and learner queues; start nothing',
+  )
   .option('--interval <seconds>', 'progress poll interval', '2')
   .action(action((opts: TrainOptions) => train(opts)));
 
@@ -91,8 +96,14 @@ program
 
 program
   .command('eval')
-  .description("evaluation run: FlowSteer sessions (and baselines) over seeded samples of benchmarks, live progress, the paper's results table and report files")
-  .option('--datasets <names>', 'comma-separated benchmarks (gsm8k,math,hotpotqa,squad_v2,mbpp,humaneval,mathqa,aime2025,triviaqa,nq,apps,ds1000)', 'gsm8k')
+  .description(
+    "evaluation run: FlowSteer sessions (and baselines) over seeded samples of benchmarks, live progress, the paper's results table and report files",
+  )
+  .option(
+    '--datasets <names>',
+    'comma-separated benchmarks (gsm8k,math,hotpotqa,squad_v2,mbpp,humaneval,mathqa,aime2025,triviaqa,nq,apps,ds1000)',
+    'gsm8k',
+  )
   .option('--per-dataset <n>', 'items sampled per dataset (the paper: 128)', '128')
   .option('--seed <n>', 'sampling seed (the paper: 42)', '42')
   .option('--baselines', 'also run the baselines: the executor alone (one call) and a fixed hand-written workflow')
@@ -107,12 +118,16 @@ program
   .action(action((opts: EvalOptions) => evalCommand(opts)));
 program
   .command('transfer <reports...>')
-  .description('backend-transfer figure: evaluation reports of one director with several executors (report.json files or their folders) as a table and an SVG chart')
+  .description(
+    'backend-transfer figure: evaluation reports of one director with several executors (report.json files or their folders) as a table and an SVG chart',
+  )
   .option('--out <file>', 'where the SVG goes', 'transfer.svg')
   .action(action((reports: string[], opts: TransferOptions) => transfer(reports, opts)));
 program
   .command('score')
-  .description('score a predictions file offline: per-line scores as JSONL and a summary table (canonical, lenient, symbolic and FlowSteer-compatible metrics)')
+  .description(
+    'score a predictions file offline: per-line scores as JSONL and a summary table (canonical, lenient, symbolic and FlowSteer-compatible metrics)',
+  )
   .option('-f, --file <path>', 'JSONL lines {"dataset"|"metric", "prediction", "answers"|"answer", "id"?, "options"?, "human_answers"?}')
   .option('--json', 'no readable summary on stderr (the JSON summary line is always printed)')
   .option('--no-symbolic', 'skip the symbolic (sympy) check of MATH/AIME/MathQA lines (it runs in the code sandbox)')

@@ -23,7 +23,9 @@ export function temporalAddress(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function temporalUiUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.FLOWSTEER_TEMPORAL_UI_URL ?? `http://${env.FLOWSTEER_TEMPORAL_HOST ?? '127.0.0.1'}:${env.FLOWSTEER_TEMPORAL_UI_PORT ?? '8233'}`;
+  return (
+    env.FLOWSTEER_TEMPORAL_UI_URL ?? `http://${env.FLOWSTEER_TEMPORAL_HOST ?? '127.0.0.1'}:${env.FLOWSTEER_TEMPORAL_UI_PORT ?? '8233'}`
+  );
 }
 
 export function temporalNamespace(env: NodeJS.ProcessEnv = process.env): string {

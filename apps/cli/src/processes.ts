@@ -36,17 +36,22 @@ export type WorkerRole = 'canvas' | 'sandbox';
  */
 export function spawnWorker(role: WorkerRole, env = process.env): number {
   const paths = runtimePaths(env);
-  const files = role === 'canvas' ? { pid: paths.workerPid, log: paths.workerLog } : { pid: paths.sandboxWorkerPid, log: paths.sandboxWorkerLog };
+  const files =
+    role === 'canvas' ? { pid: paths.workerPid, log: paths.workerLog } : { pid: paths.sandboxWorkerPid, log: paths.sandboxWorkerLog };
   mkdirSync(paths.logs, { recursive: true });
   mkdirSync(dirname(files.pid), { recursive: true });
   const log = openSync(files.log, 'a');
   const base = role === 'canvas' ? env : sandboxWorkerEnv(env);
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(WORKSPACE_ROOT, 'apps', 'worker', 'src', 'main.ts')], {
-    cwd: WORKSPACE_ROOT,
-    env: { ...base, FLOWSTEER_WORKER_ROLES: role, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.json') },
-    detached: true,
-    stdio: ['ignore', log, log],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), join(WORKSPACE_ROOT, 'apps', 'worker', 'src', 'main.ts')],
+    {
+      cwd: WORKSPACE_ROOT,
+      env: { ...base, FLOWSTEER_WORKER_ROLES: role, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.json') },
+      detached: true,
+      stdio: ['ignore', log, log],
+    },
+  );
   if (child.pid === undefined) throw new CliError(`could not start the ${role} worker process`);
   child.unref();
   writeFileSync(files.pid, String(child.pid));
@@ -56,7 +61,8 @@ export function spawnWorker(role: WorkerRole, env = process.env): number {
 /** Variables the sandbox worker may see: what it needs to reach Temporal, run Python and find its files. */
 const SANDBOX_ENV_ALLOWED = /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|TERM|NODE_ENV|TEMPORAL_[A-Z_]+|FLOWSTEER_[A-Z_]+)$/;
 /** ... minus the FlowSteer settings that name backends, models or secrets. */
-const SANDBOX_ENV_DENIED = /^FLOWSTEER_(BACKENDS|API_[A-Z_]*|LOCAL_[A-Z_]*|DIRECTOR_BACKEND|EXECUTOR_BACKEND|OWNER)$|KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/;
+const SANDBOX_ENV_DENIED =
+  /^FLOWSTEER_(BACKENDS|API_[A-Z_]*|LOCAL_[A-Z_]*|DIRECTOR_BACKEND|EXECUTOR_BACKEND|OWNER)$|KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/;
 /** The Temporal client's own TLS files are allowed: the worker needs them to connect. */
 const SANDBOX_ENV_TEMPORAL_TLS = /^TEMPORAL_TLS_(CERT|KEY|CA|SERVER_NAME)$/;
 

@@ -32,14 +32,25 @@ describe('sandboxWorkerEnv', () => {
       LD_PRELOAD: '/tmp/evil.so',
     });
     expect(Object.keys(env).sort()).toEqual(
-      ['FLOWSTEER_HOME', 'FLOWSTEER_SANDBOX_MECHANISM', 'FLOWSTEER_TASK_QUEUE', 'HOME', 'LANG', 'PATH', 'TEMPORAL_ADDRESS', 'TEMPORAL_TLS_KEY'].sort(),
+      [
+        'FLOWSTEER_HOME',
+        'FLOWSTEER_SANDBOX_MECHANISM',
+        'FLOWSTEER_TASK_QUEUE',
+        'HOME',
+        'LANG',
+        'PATH',
+        'TEMPORAL_ADDRESS',
+        'TEMPORAL_TLS_KEY',
+      ].sort(),
     );
   });
 });
 
 describe('pollerLine', () => {
   it('says what a worker polls for and which build it runs', () => {
-    expect(pollerLine({ identity: 'w@h:1', workflow: true, activity: true, buildId: '1.4.0', deploymentName: 'flowsteer' })).toBe('w@h:1 (workflow+activity, build 1.4.0 of flowsteer)');
+    expect(pollerLine({ identity: 'w@h:1', workflow: true, activity: true, buildId: '1.4.0', deploymentName: 'flowsteer' })).toBe(
+      'w@h:1 (workflow+activity, build 1.4.0 of flowsteer)',
+    );
     expect(pollerLine({ identity: 'w@h:2', workflow: false, activity: true })).toBe('w@h:2 (activity, unversioned)');
   });
 });
@@ -66,7 +77,10 @@ describe('flowsteer up: the sandbox worker process', () => {
         await new Promise((r) => setTimeout(r, 500));
       }
       const log = () => readFileSync(runtimePaths(env).sandboxWorkerLog, 'utf8');
-      expect({ pollers, log: pollers.some((p) => p.endsWith(`:${pid}`)) ? '' : log() }).toEqual({ pollers: [expect.stringMatching(new RegExp(`:${pid}$`))], log: '' });
+      expect({ pollers, log: pollers.some((p) => p.endsWith(`:${pid}`)) ? '' : log() }).toEqual({
+        pollers: [expect.stringMatching(new RegExp(`:${pid}$`))],
+        log: '',
+      });
       expect(await pollersOf(client, env.FLOWSTEER_TASK_QUEUE as string)).toEqual([]); // it serves no canvas work
       // what `flowsteer status` prints of it: activity tasks only, with its build id
       const [described] = (await describePollers(client, queue)).filter((p) => p.identity.endsWith(`:${pid}`));

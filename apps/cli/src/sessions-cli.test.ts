@@ -39,7 +39,14 @@ describe('flowsteer show / replay / fork', () => {
     await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, {
       taskQueue: h.taskQueue,
       workflowId: sessionId,
-      args: [{ task: { dataset: 'adhoc', id: 'cli', taskType: 'math', problem: 'What is 6 times 7?', answers: ['42'] }, directorBackend: 'director', executorBackend: 'executor', limits: { maxTurns: 4 } }],
+      args: [
+        {
+          task: { dataset: 'adhoc', id: 'cli', taskType: 'math', problem: 'What is 6 times 7?', answers: ['42'] },
+          directorBackend: 'director',
+          executorBackend: 'executor',
+          limits: { maxTurns: 4 },
+        },
+      ],
     });
   });
   afterAll(async () => {
@@ -63,7 +70,8 @@ describe('flowsteer show / replay / fork', () => {
     expect(h.director.requests.length + h.executor.requests.length).toBe(before);
   });
 
-  const customCalls = (from: number) => h.executor.requests.slice(from).filter((r) => JSON.stringify(r.body).includes('Multiply the two numbers.')).length;
+  const customCalls = (from: number) =>
+    h.executor.requests.slice(from).filter((r) => JSON.stringify(r.body).includes('Multiply the two numbers.')).length;
 
   it('fork starts a new session from the canvas of turn K, reusing the nodes its executor already ran', async () => {
     h.director.enqueue(reply.text('<action>add</action><operator>Review</operator>'), reply.text('Check the product.'));
@@ -85,7 +93,9 @@ describe('flowsteer show / replay / fork', () => {
   it('a fork under another executor runs the inherited nodes again (the cache key names the executor)', async () => {
     h.director.enqueue(reply.text('<action>add</action><operator>Review</operator>'), reply.text('Check the product.'));
     const executorBefore = h.executor.requests.length;
-    const { code, out, err } = flowsteer(['fork', sessionId, '--turn', '2', '--executor', 'executor-b'], { FLOWSTEER_TASK_QUEUE: h.taskQueue });
+    const { code, out, err } = flowsteer(['fork', sessionId, '--turn', '2', '--executor', 'executor-b'], {
+      FLOWSTEER_TASK_QUEUE: h.taskQueue,
+    });
     expect(err).toBe('');
     expect(code).toBe(0);
     const forkId = /-> (\S+)/.exec(out)?.[1] as string;

@@ -33,7 +33,8 @@ export interface QueuePoller {
 /** The workers currently polling a task queue, for workflow and activity tasks or one kind only. */
 export async function describePollers(client: Client, taskQueue: string, type?: 'workflow' | 'activity'): Promise<QueuePoller[]> {
   const { TaskQueueType, TaskQueueKind } = temporal.api.enums.v1;
-  const kinds = type === 'workflow' ? (['workflow'] as const) : type === 'activity' ? (['activity'] as const) : (['workflow', 'activity'] as const);
+  const kinds =
+    type === 'workflow' ? (['workflow'] as const) : type === 'activity' ? (['activity'] as const) : (['workflow', 'activity'] as const);
   const byIdentity = new Map<string, QueuePoller>();
   for (const kind of kinds) {
     const response = await client.workflowService.describeTaskQueue({

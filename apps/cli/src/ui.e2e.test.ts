@@ -1,7 +1,15 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { CANVAS_SESSION_WORKFLOW, canvasQuery, pauseSignal, resumeSignal, sessionStartOptions, sessionStaticSummary, type SessionResult } from '@flowsteer/contracts';
+import {
+  CANVAS_SESSION_WORKFLOW,
+  canvasQuery,
+  pauseSignal,
+  resumeSignal,
+  sessionStartOptions,
+  sessionStaticSummary,
+  type SessionResult,
+} from '@flowsteer/contracts';
 import { startSessionHarness, type SessionHarness } from '../../worker-e2e/src/support/session-harness';
 import { scriptedDirectorReply, scriptedSessionInput } from '../../worker-e2e/src/support/scripted-session';
 
@@ -26,7 +34,9 @@ jest.setTimeout(120_000);
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install it with \`bash scripts/install-chromium.sh\` (or set FLOWSTEER_SKIP_UI_TEST=1 to skip this test)`);
+      throw new Error(
+        `${CHROMIUM} is missing: install it with \`bash scripts/install-chromium.sh\` (or set FLOWSTEER_SKIP_UI_TEST=1 to skip this test)`,
+      );
     }
     h = await startSessionHarness('42');
     h.director.setFallback((req) => scriptedDirectorReply(req));
@@ -39,10 +49,15 @@ jest.setTimeout(120_000);
 
   it('finds the session by FlowSteerDataset, opens it and reads its canvas query', async () => {
     const uiUrl = process.env.FLOWSTEER_TEST_TEMPORAL_UI;
-    if (!uiUrl) throw new Error('FLOWSTEER_TEST_TEMPORAL_UI is not set: run this test through jest (its global setup starts the server and its UI)');
+    if (!uiUrl)
+      throw new Error('FLOWSTEER_TEST_TEMPORAL_UI is not set: run this test through jest (its global setup starts the server and its UI)');
     const input = { ...scriptedSessionInput(1), task: { ...scriptedSessionInput(1).task, dataset } };
     const workflowId = `session-${dataset}-${input.task.id}`;
-    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, ...sessionStartOptions(input, 'ui'), workflowId });
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      ...sessionStartOptions(input, 'ui'),
+      workflowId,
+    });
     const summary = sessionStaticSummary(input);
     const result = (await handle.result()) as SessionResult;
     expect(result.status).toBe('finished');
@@ -68,7 +83,11 @@ jest.setTimeout(120_000);
 
       // the details page shows the summary given at start and the current details the session keeps
       // up to date: turn, status, the workflow and the node table (UI 2.50 has no summary column in the list)
-      await page.getByRole('link', { name: /^User Metadata/ }).or(page.getByRole('tab', { name: /^User Metadata/ })).first().click();
+      await page
+        .getByRole('link', { name: /^User Metadata/ })
+        .or(page.getByRole('tab', { name: /^User Metadata/ }))
+        .first()
+        .click();
       // the UI renders each Markdown text in its own frame
       await inSomeFrame(page, `${input.task.dataset}/${input.task.id}`);
       expect(summary).toContain(`${input.task.dataset}/${input.task.id}`);
@@ -78,7 +97,11 @@ jest.setTimeout(120_000);
       await page.screenshot({ path: join(ARTIFACTS, 'details.png'), fullPage: true });
 
       // the Queries tab: pick `canvas`, read the answer
-      await page.getByRole('link', { name: /^Queries/ }).or(page.getByRole('tab', { name: /^Queries/ })).first().click();
+      await page
+        .getByRole('link', { name: /^Queries/ })
+        .or(page.getByRole('tab', { name: /^Queries/ }))
+        .first()
+        .click();
       await page.waitForURL(/\/query/);
       await selectQueryType(page, 'canvas');
       await page.getByRole('button', { name: /Run Query/i }).click();
@@ -90,13 +113,17 @@ jest.setTimeout(120_000);
     }
   });
 
-  it('shows a running session\'s current canvas table on its details page', async () => {
+  it("shows a running session's current canvas table on its details page", async () => {
     const uiUrl = process.env.FLOWSTEER_TEST_TEMPORAL_UI as string;
     // a slower director, so the session is still running when it is paused after its first executions
     h.director.setFallback((req) => scriptedDirectorReply(req, { delayMs: 400 }));
     const input = { ...scriptedSessionInput(2), task: { ...scriptedSessionInput(2).task, dataset } };
     const workflowId = `session-${dataset}-running`;
-    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, ...sessionStartOptions(input, 'ui'), workflowId });
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      ...sessionStartOptions(input, 'ui'),
+      workflowId,
+    });
     await retryUntil(async () => {
       const view = await handle.query(canvasQuery);
       if (!(view.state as { lastExecution?: unknown }).lastExecution) throw new Error('no execution yet');
@@ -109,7 +136,11 @@ jest.setTimeout(120_000);
     const page = await (browser as Browser).newPage({ viewport: { width: 1400, height: 1000 } });
     try {
       await page.goto(`${uiUrl}/namespaces/default/workflows/${workflowId}`);
-      await page.getByRole('link', { name: /^User Metadata/ }).or(page.getByRole('tab', { name: /^User Metadata/ })).first().click();
+      await page
+        .getByRole('link', { name: /^User Metadata/ })
+        .or(page.getByRole('tab', { name: /^User Metadata/ }))
+        .first()
+        .click();
       await inSomeFrame(page, '· paused');
       await inSomeFrame(page, 'last execution');
       await inSomeFrame(page, 'node_1', 'td');

@@ -49,4 +49,3 @@ export async function createActivities(deps: ActivityDeps) {
     ...createTrainingActivities({ artifactsDir: deps.artifactsDir, llm, ...deps.training }),
   };
 }
-

@@ -11,5 +11,9 @@ export async function awaitWorkflowResult<T>(workflowId: string): Promise<T> {
   const ctx = Context.current();
   const waiting = ctx.client.workflow.getHandle(workflowId).result() as Promise<T>;
   waiting.catch(() => undefined); // settles after a cancellation too: nobody else listens then
-  return withHeartbeat(() => workflowId, () => Promise.race([waiting, ctx.cancelled]), { everyMs: 10_000 });
+  return withHeartbeat(
+    () => workflowId,
+    () => Promise.race([waiting, ctx.cancelled]),
+    { everyMs: 10_000 },
+  );
 }

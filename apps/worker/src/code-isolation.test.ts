@@ -41,12 +41,18 @@ describe('the canvas worker has no code runner', () => {
     // runner. The Test operator may import libs/sandbox's verdict logic (it builds the harness programs
     // and reads their results; the runs themselves happen on the sandbox queue): only that name.
     const canvasSide = [
-      ...['activities.ts', 'session-activities.ts', 'eval-activities.ts', 'training-activities.ts'].map((f) => join(WORKSPACE_ROOT, 'apps', 'worker', 'src', f)),
+      ...['activities.ts', 'session-activities.ts', 'eval-activities.ts', 'training-activities.ts'].map((f) =>
+        join(WORKSPACE_ROOT, 'apps', 'worker', 'src', f),
+      ),
       ...sources(join(WORKSPACE_ROOT, 'libs', 'operators', 'src')),
       ...sources(join(WORKSPACE_ROOT, 'libs', 'llm', 'src')),
     ];
     const VERDICT_ONLY = /import\s*\{\s*codeTestsVerdict\s*\}\s*from\s*'@flowsteer\/sandbox'/g;
-    const importers = canvasSide.filter((f) => /(?:from|require\()\s*'(?:@flowsteer\/sandbox|\.\/sandbox-activities|\.\/code-scorer)'/.test(readFileSync(f, 'utf8').replace(VERDICT_ONLY, '')));
+    const importers = canvasSide.filter((f) =>
+      /(?:from|require\()\s*'(?:@flowsteer\/sandbox|\.\/sandbox-activities|\.\/code-scorer)'/.test(
+        readFileSync(f, 'utf8').replace(VERDICT_ONLY, ''),
+      ),
+    );
     expect(importers.map((f) => relative(WORKSPACE_ROOT, f))).toEqual([]);
   });
 });

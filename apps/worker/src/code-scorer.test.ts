@@ -22,7 +22,8 @@ describe('code scorer (held-out tests through the sandbox)', () => {
   it('passes a correct MBPP answer in a markdown fence and fails a wrong one', async () => {
     const score = createCodeScorer((req) => sandbox.run(req));
     const task = find('mbpp', '11');
-    const good = '```python\ndef remove_Occ(s, ch):\n    s = s.replace(ch, "", 1)\n    i = s.rfind(ch)\n    return s if i < 0 else s[:i] + s[i + 1:]\n```';
+    const good =
+      '```python\ndef remove_Occ(s, ch):\n    s = s.replace(ch, "", 1)\n    i = s.rfind(ch)\n    return s if i < 0 else s[:i] + s[i + 1:]\n```';
     expect(await score(task, good)).toMatchObject({ primary: 1, metrics: { 'pass@1': 1 } });
     expect(await score(task, 'def remove_Occ(s, ch):\n    return s')).toMatchObject({ primary: 0, metrics: { 'pass@1': 0 } });
   });
@@ -30,7 +31,8 @@ describe('code scorer (held-out tests through the sandbox)', () => {
   it('scores HumanEval with the problem prompt and check(entry_point)', async () => {
     const score = createCodeScorer((req) => sandbox.run(req));
     const task = find('humaneval', 'HumanEval/0');
-    const good = 'def has_close_elements(numbers, threshold):\n    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n';
+    const good =
+      'def has_close_elements(numbers, threshold):\n    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n';
     expect((await score(task, good)).primary).toBe(1);
     expect((await score(task, 'def has_close_elements(numbers, threshold):\n    return False\n')).primary).toBe(0);
   });
@@ -40,7 +42,7 @@ describe('code scorer (held-out tests through the sandbox)', () => {
     expect(await score(find('mbpp', '11'), 'I cannot solve this.')).toMatchObject({ primary: 0 });
   });
 
-  it('FlowSteer-compatible pass@1 is the workflow\'s own Test verdict, next to canonical pass@1', async () => {
+  it("FlowSteer-compatible pass@1 is the workflow's own Test verdict, next to canonical pass@1", async () => {
     const score = createCodeScorer((req) => sandbox.run(req));
     const task = find('mbpp', '11');
     const wrong = 'def remove_Occ(s, ch):\n    return s';
@@ -70,7 +72,8 @@ describe('code scorer: DS-1000 with its own harness semantics', () => {
   it('passes every reference solution (test_execution, and test_string where the item has one)', async () => {
     const score = createCodeScorer((req) => sandbox.run(req));
     expect(tasks).toHaveLength(3);
-    for (const t of tasks) expect({ id: t.id, ...(await score(t, t.answers[0] ?? '')) }).toMatchObject({ id: t.id, primary: 1, metrics: { 'pass@1': 1 } });
+    for (const t of tasks)
+      expect({ id: t.id, ...(await score(t, t.answers[0] ?? '')) }).toMatchObject({ id: t.id, primary: 1, metrics: { 'pass@1': 1 } });
   });
 
   it('fails a wrong result, and a right result that breaks the surface constraint (test_string: no loops)', async () => {

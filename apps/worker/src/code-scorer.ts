@@ -31,14 +31,25 @@ async function canonicalCodeScore(runCode: RunCode, task: BenchTask, answer: str
   const spec = task.code ?? {};
   if (task.dataset === 'ds1000') {
     // DS-1000's harness post-processes the raw answer itself (test_ds1000.py `postprocess`), so no extractCode here
-    const out = await scoreDs1000(runCode, { code_context: spec.tests ?? '', metadata: { problem_id: Number(task.id), library: String(task.meta?.library ?? task.stratum ?? '') } }, answer);
+    const out = await scoreDs1000(
+      runCode,
+      {
+        code_context: spec.tests ?? '',
+        metadata: { problem_id: Number(task.id), library: String(task.meta?.library ?? task.stratum ?? '') },
+      },
+      answer,
+    );
     return { metrics: { 'pass@1': out.passed ? 1 : 0 }, primary: out.passed ? 1 : 0, ...note(out.error) };
   }
   const code = extractCode(answer);
   if (!code.trim()) return { metrics: { 'pass@1': 0 }, primary: 0, note: 'the answer holds no code' };
   switch (task.dataset) {
     case 'humaneval': {
-      const out = await scoreHumanEval(runCode, { task_id: task.id, prompt: spec.starterCode ?? '', entry_point: spec.entryPoint ?? '', test: spec.tests ?? '' }, code);
+      const out = await scoreHumanEval(
+        runCode,
+        { task_id: task.id, prompt: spec.starterCode ?? '', entry_point: spec.entryPoint ?? '', test: spec.tests ?? '' },
+        code,
+      );
       return { metrics: { 'pass@1': out.passed ? 1 : 0 }, primary: out.passed ? 1 : 0, ...note(out.error) };
     }
     case 'mbpp': {
@@ -58,7 +69,10 @@ async function canonicalCodeScore(runCode: RunCode, task: BenchTask, answer: str
         },
         code,
       );
-      return { metrics: { 'pass@1': out.strict ? 1 : 0, strict_accuracy: out.strict ? 1 : 0, test_case_average: out.passRate }, primary: out.strict ? 1 : 0 };
+      return {
+        metrics: { 'pass@1': out.strict ? 1 : 0, strict_accuracy: out.strict ? 1 : 0, test_case_average: out.passRate },
+        primary: out.strict ? 1 : 0,
+      };
     }
     default:
       return { metrics: {}, primary: 0, note: `no sandbox scorer for dataset "${task.dataset}"` };

@@ -66,7 +66,10 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
 export function roleWarnings(config: Pick<WorkerConfig, 'roles'>, env: NodeJS.ProcessEnv): string[] {
   if (!config.roles.includes('sandbox')) return [];
   const out: string[] = [];
-  if (config.roles.includes('canvas')) out.push('this process serves the canvas and the sandbox roles: candidate code runs next to the LLM backends; run FLOWSTEER_WORKER_ROLES=sandbox as a process of its own');
+  if (config.roles.includes('canvas'))
+    out.push(
+      'this process serves the canvas and the sandbox roles: candidate code runs next to the LLM backends; run FLOWSTEER_WORKER_ROLES=sandbox as a process of its own',
+    );
   const keys = Object.keys(env).filter((k) => /_API_KEY$/i.test(k) || k === 'FLOWSTEER_BACKENDS');
   if (keys.length) out.push(`the sandbox role runs with backend settings in its environment (${keys.join(', ')}): start it without them`);
   return out;
@@ -74,10 +77,15 @@ export function roleWarnings(config: Pick<WorkerConfig, 'roles'>, env: NodeJS.Pr
 
 function rolesFrom(value: string | undefined): WorkerRole[] {
   // canvas only by default: candidate code runs in a process of its own (FLOWSTEER_WORKER_ROLES=sandbox)
-  const names = (value || 'canvas').split(',').map((r) => r.trim()).filter(Boolean);
+  const names = (value || 'canvas')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = names.filter((r) => !ROLES.includes(r as WorkerRole));
   if (unknown.length || !names.length) {
-    throw new Error(`FLOWSTEER_WORKER_ROLES="${value}": ${unknown.length ? `unknown role ${unknown.join(', ')}` : 'no role'}; use canvas, sandbox or both`);
+    throw new Error(
+      `FLOWSTEER_WORKER_ROLES="${value}": ${unknown.length ? `unknown role ${unknown.join(', ')}` : 'no role'}; use canvas, sandbox or both`,
+    );
   }
   return [...new Set(names)] as WorkerRole[];
 }
@@ -102,10 +110,15 @@ function deploymentFrom(env: NodeJS.ProcessEnv): WorkerDeploymentOptions | undef
   if (!TRUE.includes(flag)) throw new Error(`FLOWSTEER_WORKER_VERSIONING="${env.FLOWSTEER_WORKER_VERSIONING}" must be true or false`);
   const deploymentName = env.FLOWSTEER_WORKER_DEPLOYMENT_NAME?.trim() || 'flowsteer';
   const buildId = env.FLOWSTEER_WORKER_BUILD_ID?.trim();
-  if (!buildId) throw new Error('FLOWSTEER_WORKER_VERSIONING is on but FLOWSTEER_WORKER_BUILD_ID is empty: give each release its own build id (for example the image tag)');
+  if (!buildId)
+    throw new Error(
+      'FLOWSTEER_WORKER_VERSIONING is on but FLOWSTEER_WORKER_BUILD_ID is empty: give each release its own build id (for example the image tag)',
+    );
   const behavior = (env.FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR?.trim() || 'PINNED').toUpperCase();
   if (behavior !== 'PINNED' && behavior !== 'AUTO_UPGRADE') {
-    throw new Error(`FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR="${env.FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR}" must be PINNED or AUTO_UPGRADE`);
+    throw new Error(
+      `FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR="${env.FLOWSTEER_WORKER_DEFAULT_VERSIONING_BEHAVIOR}" must be PINNED or AUTO_UPGRADE`,
+    );
   }
   return { version: { deploymentName, buildId }, useWorkerVersioning: true, defaultVersioningBehavior: behavior };
 }

@@ -27,11 +27,7 @@ export function directMessages(task: BenchTask): ChatMessage[] {
  * the same sample), the direct-answer baseline, outcomes of sessions started earlier, artifact reads
  * and the report writer.
  */
-export function createEvalActivities(deps: {
-  llm: LlmClient;
-  store: ArtifactStore;
-  reportsDir: string;
-}): EvalActivities {
+export function createEvalActivities(deps: { llm: LlmClient; store: ArtifactStore; reportsDir: string }): EvalActivities {
   const samples = new Map<string, { tasks: BenchTask[]; plan: EvalDatasetPlan }>();
 
   function sample(dataset: string, perDataset: number, seed: number) {
@@ -46,7 +42,12 @@ export function createEvalActivities(deps: {
       throw ApplicationFailure.nonRetryable(`dataset "${dataset}": ${(err as Error).message}`, type);
     }
     const tasks = sampleTasks(loaded.tasks, { perDataset, seed });
-    const plan = { dataset, total: tasks.length, skipped: loaded.problems.slice(0, 5).map(formatProblem), skippedCount: loaded.problems.length };
+    const plan = {
+      dataset,
+      total: tasks.length,
+      skipped: loaded.problems.slice(0, 5).map(formatProblem),
+      skippedCount: loaded.problems.length,
+    };
     const entry = { tasks, plan };
     samples.set(key, entry);
     return entry;
@@ -81,7 +82,15 @@ export function createEvalActivities(deps: {
 
     async sessionOutcome({ workflowId }): Promise<SessionSummary> {
       const r = await awaitWorkflowResult<SessionResult>(workflowId);
-      return { sessionId: r.sessionId, status: r.status, answer: r.answer, turns: r.turns, score: r.score, totals: r.totals, ...(r.error ? { error: r.error } : {}) };
+      return {
+        sessionId: r.sessionId,
+        status: r.status,
+        answer: r.answer,
+        turns: r.turns,
+        score: r.score,
+        totals: r.totals,
+        ...(r.error ? { error: r.error } : {}),
+      };
     },
 
     async loadArtifact({ ref }) {
@@ -104,5 +113,3 @@ async function readArtifact(store: ArtifactStore, ref: string): Promise<unknown>
     throw err;
   }
 }
-
-

@@ -9,7 +9,12 @@ import type { EvalReport, EvalReportFiles } from '@flowsteer/contracts';
  * dataset against the baselines and the paper; tokens and turns per task type), a Vega-Lite chart
  * (libs/charts). Files are written then renamed, so a retry never leaves half a file.
  */
-export async function writeEvalReportFiles(reportsDir: string, runId: string, report: EvalReport, items: unknown[]): Promise<EvalReportFiles> {
+export async function writeEvalReportFiles(
+  reportsDir: string,
+  runId: string,
+  report: EvalReport,
+  items: unknown[],
+): Promise<EvalReportFiles> {
   const dir = join(reportsDir, runId.replace(/[^A-Za-z0-9._-]+/g, '_'));
   mkdirSync(dir, { recursive: true });
   const files = { dir, markdown: join(dir, 'report.md'), json: join(dir, 'report.json'), svg: join(dir, 'report.svg') };

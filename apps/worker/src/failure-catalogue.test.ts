@@ -21,7 +21,9 @@ describe('the failure catalogue (libs/contracts/src/failures.ts)', () => {
     .map((f) => ({ file: relative(WORKSPACE_ROOT, f), text: readFileSync(f, 'utf8') }));
 
   it.each(Object.entries(FAILURE))('%s (%s) is thrown somewhere, not only listed', (key, type) => {
-    const throwers = files.filter(({ text }) => text.includes(`FAILURE.${key}`) || text.includes(`'${type}'`) || text.includes(`"${type}"`));
+    const throwers = files.filter(
+      ({ text }) => text.includes(`FAILURE.${key}`) || text.includes(`'${type}'`) || text.includes(`"${type}"`),
+    );
     // the retry lists of libs/workflows read the catalogue through the *_NON_RETRYABLE arrays, so a hit is a thrower
     expect(throwers.map((t) => t.file)).not.toEqual([]);
   });
@@ -33,13 +35,18 @@ describe('the failure catalogue (libs/contracts/src/failures.ts)', () => {
 
   it('retry lists name catalogue types only', () => {
     const catalogue = new Set<string>(Object.values(FAILURE));
-    for (const type of [...SESSION_NON_RETRYABLE, ...EVAL_NON_RETRYABLE, ...TRAINING_NON_RETRYABLE, ...LEARNER_NON_RETRYABLE]) expect(catalogue.has(type)).toBe(true);
+    for (const type of [...SESSION_NON_RETRYABLE, ...EVAL_NON_RETRYABLE, ...TRAINING_NON_RETRYABLE, ...LEARNER_NON_RETRYABLE])
+      expect(catalogue.has(type)).toBe(true);
   });
 
   it('no workflow names a failure type outside the catalogue in nonRetryableErrorTypes', () => {
-    const literalLists = files.filter(({ file }) => file.startsWith(join('libs', 'workflows'))).flatMap(({ file, text }) =>
-      [...text.matchAll(/nonRetryableErrorTypes:\s*\[([^\]]*)\]/g)].filter(([, body = '']) => /['"]/.test(body)).map(([m]) => `${file}: ${m}`),
-    );
+    const literalLists = files
+      .filter(({ file }) => file.startsWith(join('libs', 'workflows')))
+      .flatMap(({ file, text }) =>
+        [...text.matchAll(/nonRetryableErrorTypes:\s*\[([^\]]*)\]/g)]
+          .filter(([, body = '']) => /['"]/.test(body))
+          .map(([m]) => `${file}: ${m}`),
+      );
     expect(literalLists).toEqual([]);
   });
 });

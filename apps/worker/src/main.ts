@@ -36,8 +36,13 @@ async function main(): Promise<void> {
 }
 
 function describe(config: WorkerConfig, workers: Worker[]): string {
-  const parts = [`flowsteer worker ${config.identity} serving ${workers.map((w) => w.options.taskQueue).join(' + ')} on ${config.address} (namespace ${config.namespace})`];
-  if (config.deployment) parts.push(`version ${config.deployment.version.deploymentName}.${config.deployment.version.buildId} (${config.deployment.defaultVersioningBehavior})`);
+  const parts = [
+    `flowsteer worker ${config.identity} serving ${workers.map((w) => w.options.taskQueue).join(' + ')} on ${config.address} (namespace ${config.namespace})`,
+  ];
+  if (config.deployment)
+    parts.push(
+      `version ${config.deployment.version.deploymentName}.${config.deployment.version.buildId} (${config.deployment.defaultVersioningBehavior})`,
+    );
   if (config.metricsBindAddress) parts.push(`metrics http://${config.metricsBindAddress}/metrics`);
   if (config.tls) parts.push('TLS');
   return parts.join(', ');

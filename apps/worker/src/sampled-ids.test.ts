@@ -18,7 +18,8 @@ import { WORKSPACE_ROOT } from '@flowsteer/temporal-runtime';
 const modelPath = defaultLocalModelPath();
 const python = join(WORKSPACE_ROOT, '.venv', 'bin', 'python');
 const present = existsSync(modelPath) && existsSync(python);
-if (!present) console.warn(`SKIPPED sampled-ids test: needs ${modelPath} (bash libs/llm/setup/fetch-model.sh) and ${python} (apps/learner/setup.sh)`);
+if (!present)
+  console.warn(`SKIPPED sampled-ids test: needs ${modelPath} (bash libs/llm/setup/fetch-model.sh) and ${python} (apps/learner/setup.sh)`);
 const itWithModel = present ? it : it.skip;
 
 jest.setTimeout(300_000);
@@ -44,17 +45,46 @@ describe('sampled token ids are the learner token ids (embedded model)', () => {
       { role: 'system', content: 'You build workflows. Reply with one action tag.' },
       { role: 'user', content: 'Problem: what is 6 times 7? The canvas is empty. Your action?' },
     ];
-    const turn = await llm.policyTurn({ backend: 'local', messages, constraint: { kind: 'gbnf', grammar: 'root ::= "<action>" ("add" | "delete" | "finish") "</action>"' }, temperature: 0.8, seed: 7, maxTokens: 24, logprobs: true, record: true });
+    const turn = await llm.policyTurn({
+      backend: 'local',
+      messages,
+      constraint: { kind: 'gbnf', grammar: 'root ::= "<action>" ("add" | "delete" | "finish") "</action>"' },
+      temperature: 0.8,
+      seed: 7,
+      maxTokens: 24,
+      logprobs: true,
+      record: true,
+    });
     expect(turn.sampleRef).toBeDefined();
-    const sample = await store.getJson<{ completion: string; promptTokenIds?: number[]; completionTokenIds?: number[]; logprobs?: TokenLogprob[] }>(turn.sampleRef as string);
+    const sample = await store.getJson<{
+      completion: string;
+      promptTokenIds?: number[];
+      completionTokenIds?: number[];
+      logprobs?: TokenLogprob[];
+    }>(turn.sampleRef as string);
     expect(sample.promptTokenIds?.length).toBe(turn.promptTokens);
     expect(sample.completionTokenIds?.length).toBe(sample.logprobs?.length);
     expect(sample.completionTokenIds?.length).toBe(turn.completionTokens);
 
     const [trainingSample] = sampledTurnSamples(
       {
-        id: 's', problemId: 'p', dataset: 'd', taskType: 'math', policyVersion: 'base', finalDsl: '', reward: computeReward('', 0),
-        turns: [{ prompt: '', completion: sample.completion, promptTokenIds: sample.promptTokenIds as number[], completionTokenIds: sample.completionTokenIds as number[], completionLogprobs: (sample.logprobs ?? []).map((l) => l.logprob), feedback: '' }],
+        id: 's',
+        problemId: 'p',
+        dataset: 'd',
+        taskType: 'math',
+        policyVersion: 'base',
+        finalDsl: '',
+        reward: computeReward('', 0),
+        turns: [
+          {
+            prompt: '',
+            completion: sample.completion,
+            promptTokenIds: sample.promptTokenIds as number[],
+            completionTokenIds: sample.completionTokenIds as number[],
+            completionLogprobs: (sample.logprobs ?? []).map((l) => l.logprob),
+            feedback: '',
+          },
+        ],
       },
       { advantage: 1, groupKey: 'p' },
     );

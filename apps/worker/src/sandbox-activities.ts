@@ -1,5 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { FAILURE, type CodeActivities, type CodeRunRequest, type CodeRunRequestValue, type CodeRunResult, type CodeRunResultValue, type SessionActivities } from '@flowsteer/contracts';
+import {
+  FAILURE,
+  type CodeActivities,
+  type CodeRunRequest,
+  type CodeRunRequestValue,
+  type CodeRunResult,
+  type CodeRunResultValue,
+  type SessionActivities,
+} from '@flowsteer/contracts';
 import { createSandboxActivities, createSandbox, isolationWarnings, type SandboxRunner } from '@flowsteer/sandbox';
 import type { ArtifactStore } from '@flowsteer/artifacts';
 import { createCodeScorer } from './code-scorer';
@@ -23,7 +31,9 @@ export interface SandboxWorkerActivityDeps {
  * arrive by reference; Kubernetes mounts it read-only here) and never writes it: results go back
  * inline, bounded by the run's `maxOutputBytes`.
  */
-export async function createSandboxWorkerActivities(deps: SandboxWorkerActivityDeps): Promise<CodeActivities & Pick<SessionActivities, 'scoreSession'>> {
+export async function createSandboxWorkerActivities(
+  deps: SandboxWorkerActivityDeps,
+): Promise<CodeActivities & Pick<SessionActivities, 'scoreSession'>> {
   const runner = deps.sandbox === undefined ? await createSandboxOrExplain() : deps.sandbox;
   const sandbox = runner ? createSandboxActivities({ runner }) : undefined;
   const { store } = deps;
@@ -36,10 +46,12 @@ export async function createSandboxWorkerActivities(deps: SandboxWorkerActivityD
         throw ApplicationFailure.create({
           type: FAILURE.sandboxUnavailable,
           nonRetryable: true,
-          message: 'sandbox unavailable: this sandbox worker found no isolation mechanism at start (see its log); candidate code cannot run here',
+          message:
+            'sandbox unavailable: this sandbox worker found no isolation mechanism at start (see its log); candidate code cannot run here',
         });
       }
-      const request = 'ref' in value && typeof value.ref === 'string' ? await store.getJson<CodeRunRequest>(value.ref) : (value as CodeRunRequest);
+      const request =
+        'ref' in value && typeof value.ref === 'string' ? await store.getJson<CodeRunRequest>(value.ref) : (value as CodeRunRequest);
       return sandbox.runCode(request);
     },
     scoreSession,
@@ -49,7 +61,8 @@ export async function createSandboxWorkerActivities(deps: SandboxWorkerActivityD
 async function createSandboxOrExplain(): Promise<SandboxRunner | null> {
   try {
     const sandbox = await createSandbox();
-    for (const w of isolationWarnings({ ...sandbox.isolation, memoryPerRun: sandbox.memoryCgroups !== undefined })) console.error(`[sandbox] WARNING ${w}`);
+    for (const w of isolationWarnings({ ...sandbox.isolation, memoryPerRun: sandbox.memoryCgroups !== undefined }))
+      console.error(`[sandbox] WARNING ${w}`);
     return sandbox;
   } catch (err) {
     console.error(`code execution disabled on this sandbox worker: ${(err as Error).message}`);

@@ -35,10 +35,15 @@ interface DirectorSample {
 }
 
 export function flattenScore(scored: ScoreResult): Record<string, number> {
-  const prefixed = (family: string, m: Record<string, number> | undefined) => Object.entries(m ?? {}).map(([k, v]) => [`${family}_${k}`, v] as const);
+  const prefixed = (family: string, m: Record<string, number> | undefined) =>
+    Object.entries(m ?? {}).map(([k, v]) => [`${family}_${k}`, v] as const);
   return {
     ...scored.metrics,
-    ...Object.fromEntries([...prefixed('lenient', scored.lenient), ...prefixed('symbolic', scored.symbolic), ...prefixed('flowsteer', scored.flowsteer)]),
+    ...Object.fromEntries([
+      ...prefixed('lenient', scored.lenient),
+      ...prefixed('symbolic', scored.symbolic),
+      ...prefixed('flowsteer', scored.flowsteer),
+    ]),
   };
 }
 
@@ -74,7 +79,12 @@ export const temporalSessionSource: SessionSource = {
 
 const MAX_FORK_DEPTH = 32;
 
-export function createSessionActivities(options: { store: ArtifactStore; scoreCode?: CodeScorer; runCode?: RunCode; sessions?: SessionSource }): SessionActivities {
+export function createSessionActivities(options: {
+  store: ArtifactStore;
+  scoreCode?: CodeScorer;
+  runCode?: RunCode;
+  sessions?: SessionSource;
+}): SessionActivities {
   const { store } = options;
   const sessions = options.sessions ?? temporalSessionSource;
 
@@ -84,7 +94,8 @@ export function createSessionActivities(options: { store: ArtifactStore; scoreCo
 
   /** The canvas of `sessionId` after director turn `turn` (following the chain of forks it came from). */
   async function canvasAt(sessionId: string, turn: number, depth: number): Promise<{ state: CanvasState; availableTurns: number }> {
-    if (depth > MAX_FORK_DEPTH) throw ApplicationFailure.nonRetryable(`fork chain of ${sessionId} is deeper than ${MAX_FORK_DEPTH}`, 'InvalidSessionInput');
+    if (depth > MAX_FORK_DEPTH)
+      throw ApplicationFailure.nonRetryable(`fork chain of ${sessionId} is deeper than ${MAX_FORK_DEPTH}`, 'InvalidSessionInput');
     const current = await sessions.runEvents(sessionId);
     const segments = await readSegments(current.segments);
     const events = [...segments.flatMap((s) => s.events), ...current.events] as CanvasEvent[];
@@ -105,7 +116,8 @@ export function createSessionActivities(options: { store: ArtifactStore; scoreCo
       // a bare final answer ("18", "\\frac12") is read as the answer line the official grader expects
       const first = scoreAnswer(task, asAnswerLine(task, answer));
       if (first.needsSandbox) {
-        if (!options.scoreCode) return { metrics: {}, primary: 0, note: `not scored: ${first.needsSandbox.reason}; this worker has no code scorer` };
+        if (!options.scoreCode)
+          return { metrics: {}, primary: 0, note: `not scored: ${first.needsSandbox.reason}; this worker has no code scorer` };
         return options.scoreCode(task, answer, workflowTestPassed);
       }
       const { scored, note } = await addSymbolic(first, options.runCode);
@@ -126,8 +138,10 @@ export function createSessionActivities(options: { store: ArtifactStore; scoreCo
         const { state, availableTurns } = await canvasAt(sessionId, turn, 0);
         return { state, availableTurns };
       } catch (err) {
-        if (err instanceof RangeError || err instanceof ArtifactRefError) throw ApplicationFailure.nonRetryable(`cannot fork ${sessionId} at turn ${turn}: ${err.message}`, 'InvalidSessionInput');
-        if ((err as { name?: string }).name === 'WorkflowNotFoundError') throw ApplicationFailure.nonRetryable(`cannot fork ${sessionId}: no such session`, 'InvalidSessionInput');
+        if (err instanceof RangeError || err instanceof ArtifactRefError)
+          throw ApplicationFailure.nonRetryable(`cannot fork ${sessionId} at turn ${turn}: ${err.message}`, 'InvalidSessionInput');
+        if ((err as { name?: string }).name === 'WorkflowNotFoundError')
+          throw ApplicationFailure.nonRetryable(`cannot fork ${sessionId}: no such session`, 'InvalidSessionInput');
         throw err;
       }
     },
@@ -142,7 +156,9 @@ export function createSessionActivities(options: { store: ArtifactStore; scoreCo
             prompt: sample.messages.map((m) => m.content).join('\n'),
             completion: sample.completion,
             ...(sample.logprobs ? { completionLogprobs: sample.logprobs.map((l) => l.logprob) } : {}),
-            ...(sample.promptTokenIds && sample.completionTokenIds ? { promptTokenIds: sample.promptTokenIds, completionTokenIds: sample.completionTokenIds } : {}),
+            ...(sample.promptTokenIds && sample.completionTokenIds
+              ? { promptTokenIds: sample.promptTokenIds, completionTokenIds: sample.completionTokenIds }
+              : {}),
             feedback: entry.feedback,
           });
         }

@@ -29,7 +29,13 @@ function unavailable(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, FAILURE.tokenizerUnavailable);
 }
 
-export async function createTokenizer(kind: RetokenizingTokenizer, director: Backend, modelFile?: string, env: NodeJS.ProcessEnv = process.env, modelName?: string): Promise<TextTokenizer> {
+export async function createTokenizer(
+  kind: RetokenizingTokenizer,
+  director: Backend,
+  modelFile?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  modelName?: string,
+): Promise<TextTokenizer> {
   const resolved = resolveTokenizerKind(kind, director);
   if (resolved === 'utf8-bytes') return { kind: resolved, tokenize: async (text) => Array.from(Buffer.from(text, 'utf8')) };
   if (resolved === 'llama-cpp') {
@@ -42,7 +48,8 @@ export async function createTokenizer(kind: RetokenizingTokenizer, director: Bac
     const model = await loadVocabulary(file);
     return { kind: resolved, tokenize: async (text) => Array.from(model.tokenize(text, false)) };
   }
-  if (director.kind !== 'openai-compatible') throw unavailable(`tokenizer vllm needs an OpenAI-compatible director backend; "${director.name}" is ${director.kind}`);
+  if (director.kind !== 'openai-compatible')
+    throw unavailable(`tokenizer vllm needs an OpenAI-compatible director backend; "${director.name}" is ${director.kind}`);
   const root = director.baseURL.replace(/\/+$/, '').replace(/\/v1$/, '');
   const key = director.apiKeyEnv ? env[director.apiKeyEnv] : undefined;
   return {
@@ -56,12 +63,13 @@ export async function createTokenizer(kind: RetokenizingTokenizer, director: Bac
       if (res.status === 404 || res.status === 405) {
         throw unavailable(
           `the director's server (backend "${director.name}") has no POST /tokenize (vLLM has one; the learner's CPU policy server has not): ` +
-            'set the config\'s tokenizer to llama-cpp (a model with a GGUF), or serve the policy with vLLM',
+            "set the config's tokenizer to llama-cpp (a model with a GGUF), or serve the policy with vLLM",
         );
       }
       if (!res.ok) throw new Error(`POST ${root}/tokenize answered HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
       const body = (await res.json()) as { tokens?: unknown };
-      if (!Array.isArray(body.tokens) || !body.tokens.every((t) => Number.isInteger(t))) throw new Error(`POST ${root}/tokenize returned no token list`);
+      if (!Array.isArray(body.tokens) || !body.tokens.every((t) => Number.isInteger(t)))
+        throw new Error(`POST ${root}/tokenize returned no token list`);
       return body.tokens as number[];
     },
   };
@@ -98,8 +106,11 @@ async function importEsm<T>(name: string): Promise<T> {
     return (await native(url)) as T;
   } catch (err) {
     if (!String((err as { code?: unknown })?.code ?? '').startsWith('ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING')) throw err;
-    const constant = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-    const script = new vm.Script('(s) => import(s)', { importModuleDynamically: constant as unknown as vm.ScriptOptions['importModuleDynamically'] });
+    const constant = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants
+      ?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+    const script = new vm.Script('(s) => import(s)', {
+      importModuleDynamically: constant as unknown as vm.ScriptOptions['importModuleDynamically'],
+    });
     return (await (script.runInThisContext() as (s: string) => Promise<unknown>)(url)) as T;
   }
 }

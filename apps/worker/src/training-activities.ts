@@ -5,7 +5,19 @@ import { ApplicationFailure } from '@temporalio/common';
 import { BenchDataMissingError, deriveSeed, loadDataset, mulberry32, seededShuffle } from '@flowsteer/bench';
 import { CwrpoError, rolloutOutcomeOf, sampledTurnSamples, trajectoryToSample } from '@flowsteer/cwrpo';
 import { ArtifactRefError, ArtifactStore } from '@flowsteer/artifacts';
-import { FAILURE, TASK_QUEUES, type BenchTask, type PolicyPublication, type RolloutOutcome, type SessionResult, type TrainingActivities, type Trajectory, type TrainingSample, type BuildTrainingBatchInput, type BuildTrainingBatchResult } from '@flowsteer/contracts';
+import {
+  FAILURE,
+  TASK_QUEUES,
+  type BenchTask,
+  type PolicyPublication,
+  type RolloutOutcome,
+  type SessionResult,
+  type TrainingActivities,
+  type Trajectory,
+  type TrainingSample,
+  type BuildTrainingBatchInput,
+  type BuildTrainingBatchResult,
+} from '@flowsteer/contracts';
 import { UnknownModelError, preloadLocalBackend, registerLocalAdapter, type LlmClient, type ModelEntry } from '@flowsteer/llm';
 import { createTokenizer, type TextTokenizer } from './tokenizers';
 import { awaitWorkflowResult } from './await-result';
@@ -35,7 +47,10 @@ export function publishedAdapterRecord(artifactsDir: string, backend: string, na
 export function publishedAdapterResolver(artifactsDir: string): (backend: string, name: string) => string | undefined {
   return (backend, name) => {
     try {
-      const record = JSON.parse(readFileSync(publishedAdapterRecord(artifactsDir, backend, name), 'utf8')) as { name?: string; path?: string };
+      const record = JSON.parse(readFileSync(publishedAdapterRecord(artifactsDir, backend, name), 'utf8')) as {
+        name?: string;
+        path?: string;
+      };
       return record.name === name && typeof record.path === 'string' ? record.path : undefined;
     } catch {
       return undefined;
@@ -127,11 +142,16 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
 
   function readTrajectory(item: BuildTrainingBatchInput['items'][number]): Trajectory {
     const file = trajectoryFile(store, item.trajectoryRef);
-    if (!existsSync(file)) throw ApplicationFailure.nonRetryable(`trajectory ${item.trajectoryRef} is not in the artifact store`, FAILURE.trajectoryMissing);
+    if (!existsSync(file))
+      throw ApplicationFailure.nonRetryable(`trajectory ${item.trajectoryRef} is not in the artifact store`, FAILURE.trajectoryMissing);
     return { ...(JSON.parse(readFileSync(file, 'utf8')) as Trajectory), reward: item.reward };
   }
 
-  function writeBatch(input: BuildTrainingBatchInput, samples: TrainingSample[], tokenizer: BuildTrainingBatchResult['tokenizer']): BuildTrainingBatchResult {
+  function writeBatch(
+    input: BuildTrainingBatchInput,
+    samples: TrainingSample[],
+    tokenizer: BuildTrainingBatchResult['tokenizer'],
+  ): BuildTrainingBatchResult {
     const batchPath = join('runs', safe(input.runId), 'batches', `step-${input.step}.json`);
     writeJsonAtomic(join(deps.artifactsDir, batchPath), { runId: input.runId, step: input.step, tokenizer, samples });
     return {
@@ -149,7 +169,13 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
     const samples: TrainingSample[] = [];
     for (const item of input.items) {
       try {
-        samples.push(...sampledTurnSamples(readTrajectory(item), { advantage: item.advantage, groupKey: item.groupKey, reward: item.reward.total }, input.maxSampleTokens ? { maxTokens: input.maxSampleTokens } : {}));
+        samples.push(
+          ...sampledTurnSamples(
+            readTrajectory(item),
+            { advantage: item.advantage, groupKey: item.groupKey, reward: item.reward.total },
+            input.maxSampleTokens ? { maxTokens: input.maxSampleTokens } : {},
+          ),
+        );
       } catch (err) {
         if (!(err instanceof CwrpoError)) throw err;
         throw ApplicationFailure.nonRetryable(
@@ -187,7 +213,9 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
       model(input.baseModel);
       if (input.tokenizer === 'sampled') return sampledBatch(input);
       const log = Context.current().log;
-      log.warn(`buildTrainingBatch: re-tokenising trajectory text with tokenizer ${input.tokenizer} (inexact: not the ids the director sampled; tokenizer: sampled is exact)`);
+      log.warn(
+        `buildTrainingBatch: re-tokenising trajectory text with tokenizer ${input.tokenizer} (inexact: not the ids the director sampled; tokenizer: sampled is exact)`,
+      );
       const tokenizerFile = deps.llm.registry.models.tokenizerFile(input.baseModel);
       const key = `${input.tokenizer}|${director.name}|${input.baseModel}`;
       let tp = tokenizers.get(key);
@@ -202,11 +230,17 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
         const trajectory = readTrajectory(item);
         // the cwrpo conversion takes a synchronous tokenizer: tokenise every text first
         const texts = new Map<string, number[]>();
-        for (const t of trajectory.turns) for (const s of [t.prompt, t.completion, t.feedback]) if (!texts.has(s)) texts.set(s, s ? await tokenizer.tokenize(s) : []);
-        const sample = trajectoryToSample(trajectory, { advantage: item.advantage, groupKey: item.groupKey, reward: item.reward.total }, (s) => texts.get(s) ?? [], {
-          ...(input.prompts ? { prompts: input.prompts } : {}),
-          ...(input.maxSampleTokens ? { maxTokens: input.maxSampleTokens } : {}),
-        });
+        for (const t of trajectory.turns)
+          for (const s of [t.prompt, t.completion, t.feedback]) if (!texts.has(s)) texts.set(s, s ? await tokenizer.tokenize(s) : []);
+        const sample = trajectoryToSample(
+          trajectory,
+          { advantage: item.advantage, groupKey: item.groupKey, reward: item.reward.total },
+          (s) => texts.get(s) ?? [],
+          {
+            ...(input.prompts ? { prompts: input.prompts } : {}),
+            ...(input.maxSampleTokens ? { maxTokens: input.maxSampleTokens } : {}),
+          },
+        );
         samples.push(sample);
         beat({ tokenised: i + 1, of: input.items.length });
       }
@@ -222,13 +256,26 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
         const ggufAdapter = join(adapterPath, LLAMA_CPP_ADAPTER_FILE);
         const name = adapterName ?? policyVersion;
         if (!existsSync(ggufAdapter)) {
-          return { policyVersion, published: false, reason: `no llama.cpp adapter ${ggufAdapter} (the learner writes one only for a llama-architecture GGUF base): rollouts keep the embedded model's weights` };
+          return {
+            policyVersion,
+            published: false,
+            reason: `no llama.cpp adapter ${ggufAdapter} (the learner writes one only for a llama-architecture GGUF base): rollouts keep the embedded model's weights`,
+          };
         }
         if (!insideRoot(store.root, ggufAdapter)) {
-          return { policyVersion, published: false, reason: `the adapter ${ggufAdapter} is outside this worker's artifact store: the embedded model loads adapters from the store only` };
+          return {
+            policyVersion,
+            published: false,
+            reason: `the adapter ${ggufAdapter} is outside this worker's artifact store: the embedded model loads adapters from the store only`,
+          };
         }
         registerLocalAdapter(director.name, name, ggufAdapter);
-        writeJsonAtomic(publishedAdapterRecord(deps.artifactsDir, director.name, name), { backend: director.name, name, path: ggufAdapter, policyVersion });
+        writeJsonAtomic(publishedAdapterRecord(deps.artifactsDir, director.name, name), {
+          backend: director.name,
+          name,
+          path: ggufAdapter,
+          policyVersion,
+        });
         await preloadLocalBackend(director, name); // a file llama.cpp refuses fails here, not in a rollout
         return { policyVersion, published: true, adapterName: name, url: `local:${ggufAdapter}` };
       }
@@ -241,7 +288,13 @@ export function createTrainingActivities(deps: TrainingActivityDeps): TrainingAc
         body: JSON.stringify({ lora_name: name, lora_path: adapterPath, load_inplace: true }),
       });
       if (res.status === 404 || res.status === 405 || res.status === 501) {
-        return { policyVersion, published: false, adapterName: name, url, reason: `the director's server has no adapter endpoint (POST ${url} answered HTTP ${res.status}): rollouts keep the weights it serves` };
+        return {
+          policyVersion,
+          published: false,
+          adapterName: name,
+          url,
+          reason: `the director's server has no adapter endpoint (POST ${url} answered HTTP ${res.status}): rollouts keep the weights it serves`,
+        };
       }
       // other failures (server down, restarting, overloaded) are retried by Temporal
       if (!res.ok) throw new Error(`POST ${url} answered HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);

@@ -94,17 +94,25 @@ describe('worker process with deployment settings (versioning, slots, metrics)',
 
   it('a training run declares AUTO_UPGRADE, so a run of days follows new versions', async () => {
     const workflowId = `train-versioned-${tag}`;
-    const handle = await client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue, workflowId, args: [{ name: `versioned-${tag}`, config: {} }] });
+    const handle = await client.workflow.start(CWRPO_TRAINING_WORKFLOW, {
+      taskQueue,
+      workflowId,
+      args: [{ name: `versioned-${tag}`, config: {} }],
+    });
     await expect(handle.result()).rejects.toThrow(); // an empty config is refused in its first workflow task
     const { raw } = await handle.describe();
-    expect(raw.workflowExecutionInfo?.versioningInfo?.behavior).toBe(temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE);
+    expect(raw.workflowExecutionInfo?.versioningInfo?.behavior).toBe(
+      temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_AUTO_UPGRADE,
+    );
   });
 
   it('serves the SDK metrics for Prometheus, including the slots it was given', async () => {
     let text = '';
     await until(
       async () => {
-        text = await fetch(metricsUrl).then((r) => r.text()).catch(() => '');
+        text = await fetch(metricsUrl)
+          .then((r) => r.text())
+          .catch(() => '');
         return /temporal_workflow_completed\{[^}]*task_queue="flowsteer-canvas-versioned/.test(text);
       },
       30_000,
@@ -128,7 +136,8 @@ describe('worker process with deployment settings (versioning, slots, metrics)',
   async function until(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
     const deadline = Date.now() + ms;
     while (!(await check())) {
-      if (worker.exitCode !== null) throw new Error(`the worker exited (${worker.exitCode}) while waiting for ${what}:\n${output.slice(-2000)}`);
+      if (worker.exitCode !== null)
+        throw new Error(`the worker exited (${worker.exitCode}) while waiting for ${what}:\n${output.slice(-2000)}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker output:\n${output.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -139,7 +148,12 @@ describe('worker process refuses a bad deployment setting', () => {
   it('exits 1 at start, naming the variable', async () => {
     const proc = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(WORKSPACE_ROOT, 'apps/worker/src/main.ts')], {
       cwd: WORKSPACE_ROOT,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.json'), FLOWSTEER_WORKER_VERSIONING: 'true', FLOWSTEER_WORKER_BUILD_ID: '' },
+      env: {
+        ...process.env,
+        TSX_TSCONFIG_PATH: join(WORKSPACE_ROOT, 'tsconfig.json'),
+        FLOWSTEER_WORKER_VERSIONING: 'true',
+        FLOWSTEER_WORKER_BUILD_ID: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';

@@ -7,29 +7,41 @@ import { workerWorkflowOptions } from '@flowsteer/temporal-runtime';
 import type { WorkerConfig } from './config';
 
 /** What building a worker needs of the config (the connection is already made; tests omit the rest). */
-export type WorkerBuildConfig = Pick<WorkerConfig, 'namespace' | 'identity'> & Partial<Pick<WorkerConfig, 'address' | 'slots' | 'deployment' | 'workflowBundlePath'>>;
+export type WorkerBuildConfig = Pick<WorkerConfig, 'namespace' | 'identity'> &
+  Partial<Pick<WorkerConfig, 'address' | 'slots' | 'deployment' | 'workflowBundlePath'>>;
 
 /** Options every FlowSteer worker shares: identity, slots, versioning. */
-function commonOptions(connection: NativeConnection, config: WorkerBuildConfig): Pick<WorkerOptions, 'connection' | 'namespace' | 'identity' | 'workerDeploymentOptions' | 'maxConcurrentActivityTaskExecutions'> {
+function commonOptions(
+  connection: NativeConnection,
+  config: WorkerBuildConfig,
+): Pick<WorkerOptions, 'connection' | 'namespace' | 'identity' | 'workerDeploymentOptions' | 'maxConcurrentActivityTaskExecutions'> {
   return {
     connection,
     namespace: config.namespace,
     identity: config.identity,
     ...(config.deployment ? { workerDeploymentOptions: config.deployment } : {}),
-    ...(config.slots?.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: config.slots.maxConcurrentActivityTaskExecutions } : {}),
+    ...(config.slots?.maxConcurrentActivityTaskExecutions
+      ? { maxConcurrentActivityTaskExecutions: config.slots.maxConcurrentActivityTaskExecutions }
+      : {}),
   };
 }
 
 /** Builds (does not run) the canvas worker: workflows from the bundle, activities in-process. */
-export async function createCanvasWorker(connection: NativeConnection, config: WorkerBuildConfig & Pick<WorkerConfig, 'taskQueue'>, deps: Partial<ActivityDeps> = {}): Promise<Worker> {
-  const workflows = config.workflowBundlePath
-    ? { workflowBundle: { codePath: config.workflowBundlePath } }
-    : workerWorkflowOptions();
+export async function createCanvasWorker(
+  connection: NativeConnection,
+  config: WorkerBuildConfig & Pick<WorkerConfig, 'taskQueue'>,
+  deps: Partial<ActivityDeps> = {},
+): Promise<Worker> {
+  const workflows = config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : workerWorkflowOptions();
   return Worker.create({
     ...commonOptions(connection, config),
     ...config.slots,
     taskQueue: config.taskQueue,
-    activities: await createActivities({ identity: config.identity, artifactsDir: defaultArtifactsDir(process.env, WORKSPACE_ROOT), ...deps }),
+    activities: await createActivities({
+      identity: config.identity,
+      artifactsDir: defaultArtifactsDir(process.env, WORKSPACE_ROOT),
+      ...deps,
+    }),
     ...workflows,
   });
 }

@@ -104,7 +104,8 @@ export class ArtifactStore {
    * an empty, `.` or `..` segment, a NUL, a backslash, or resolves (through links) outside the root.
    */
   resolve(ref: string): string {
-    if (typeof ref !== 'string' || !ref.startsWith(ARTIFACT_SCHEME)) throw new ArtifactRefError(`not an artifact reference: ${describe(ref)}`, 'invalid');
+    if (typeof ref !== 'string' || !ref.startsWith(ARTIFACT_SCHEME))
+      throw new ArtifactRefError(`not an artifact reference: ${describe(ref)}`, 'invalid');
     const rel = ref.slice(ARTIFACT_SCHEME.length);
     const segments = rel.split('/');
     if (!rel || rel.length > 512 || /[\0\\]/.test(rel) || isAbsolute(rel) || segments.some((s) => s === '' || s === '.' || s === '..')) {
@@ -125,7 +126,8 @@ export class ArtifactStore {
     try {
       return await readFile(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ArtifactRefError(`artifact ${ref} is not in the store at ${this.root}`, 'missing');
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new ArtifactRefError(`artifact ${ref} is not in the store at ${this.root}`, 'missing');
       throw err;
     }
   }
@@ -133,13 +135,15 @@ export class ArtifactStore {
   /** Lexically inside the root, and no existing ancestor is a link that leads out of it. */
   private assertInside(file: string, ref: string): void {
     const lexical = relative(this.root, file);
-    if (lexical.startsWith('..') || isAbsolute(lexical)) throw new ArtifactRefError(`artifact reference leaves the store: ${describe(ref)}`, 'invalid');
+    if (lexical.startsWith('..') || isAbsolute(lexical))
+      throw new ArtifactRefError(`artifact reference leaves the store: ${describe(ref)}`, 'invalid');
     if (!existsSync(this.root)) return;
     const realRoot = realpathSync(this.root);
     let probe = file;
     while (!existsSync(probe) && probe !== this.root) probe = dirname(probe);
     const real = realpathSync(probe);
-    if (real !== realRoot && !real.startsWith(realRoot + sep)) throw new ArtifactRefError(`artifact reference leaves the store through a link: ${describe(ref)}`, 'invalid');
+    if (real !== realRoot && !real.startsWith(realRoot + sep))
+      throw new ArtifactRefError(`artifact reference leaves the store through a link: ${describe(ref)}`, 'invalid');
   }
 }
 

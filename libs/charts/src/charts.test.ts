@@ -50,14 +50,24 @@ describe('charts (Vega-Lite rendered to SVG)', () => {
     const svg = await renderStack(evalReportSpecs(report));
     expect(svg.startsWith('<svg')).toBe(true);
     const labels = texts(svg);
-    for (const t of ['gsm8k', 'hotpotqa', 'math', 'FlowSteer (paper)', 'Tokens per item by task type (director + executor)', 'Director turns per item by task type']) {
+    for (const t of [
+      'gsm8k',
+      'hotpotqa',
+      'math',
+      'FlowSteer (paper)',
+      'Tokens per item by task type (director + executor)',
+      'Director turns per item by task type',
+    ]) {
       expect(labels).toContain(t);
     }
     expect(svg).not.toMatch(/NaN|undefined/);
   });
 
   it('training curves: reward with a standard-error band, and only the metrics present', async () => {
-    const points = [1, 2, 3].map((step) => ({ step, metrics: { rewardMean: step / 10, rewardStd: 0.4, usableRollouts: 16, diversityMean: 0.2 * step, clippedFraction: 0.05 } }));
+    const points = [1, 2, 3].map((step) => ({
+      step,
+      metrics: { rewardMean: step / 10, rewardStd: 0.4, usableRollouts: 16, diversityMean: 0.2 * step, clippedFraction: 0.05 },
+    }));
     const rows = trainingRows(points);
     const reward = rows.filter((r) => r.panel.startsWith('reward'));
     expect(reward).toHaveLength(3);
@@ -105,7 +115,15 @@ describe('the backend-transfer figure (one director, several executors)', () => 
     const reports = [run('qwen-small', 40, 55), run('gpt-mini', 70, 68, 'other-policy')];
     expect(transferDirectors(reports)).toEqual(['policy (step-40)', 'other-policy (step-40)']);
     const labels = texts(await renderStack([transferSpec(reports)]));
-    expect(labels).toEqual(expect.arrayContaining(['qwen-small', 'gpt-mini', 'FlowSteer', 'Executor alone', 'director: policy (step-40), other-policy (step-40)']));
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'qwen-small',
+        'gpt-mini',
+        'FlowSteer',
+        'Executor alone',
+        'director: policy (step-40), other-policy (step-40)',
+      ]),
+    );
   });
 
   it('falls back to the report name for reports written before backends were recorded, and shows a missing baseline as a dash', () => {

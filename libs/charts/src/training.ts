@@ -28,7 +28,12 @@ export function trainingRows(points: readonly TrainingPoint[]): { panel: string;
       const std = p.std ? metrics[p.std] : undefined;
       const n = p.n ? metrics[p.n] : undefined;
       const given = p.se ? metrics[p.se] : undefined;
-      const se = given !== undefined && Number.isFinite(given) ? given : std !== undefined && n !== undefined && n > 0 && Number.isFinite(std) ? std / Math.sqrt(n) : undefined;
+      const se =
+        given !== undefined && Number.isFinite(given)
+          ? given
+          : std !== undefined && n !== undefined && n > 0 && Number.isFinite(std)
+            ? std / Math.sqrt(n)
+            : undefined;
       rows.push({ panel: p.title, step, value, ...(se !== undefined ? { lo: value - se, hi: value + se } : {}) });
     }
   }
@@ -39,21 +44,38 @@ export function trainingRows(points: readonly TrainingPoint[]): { panel: string;
 export function trainingCurvesSpec(title: string, points: readonly TrainingPoint[]): ChartSpec {
   const rows = trainingRows(points);
   if (rows.length === 0) {
-    return { title, data: { values: [{ text: 'no finished step yet' }] }, mark: { type: 'text', fontSize: 14 }, encoding: { text: { field: 'text' } } } as ChartSpec;
+    return {
+      title,
+      data: { values: [{ text: 'no finished step yet' }] },
+      mark: { type: 'text', fontSize: 14 },
+      encoding: { text: { field: 'text' } },
+    } as ChartSpec;
   }
   const x = { field: 'step', type: 'quantitative', axis: { tickMinStep: 1, format: 'd', title: 'step' } } as const;
   return {
     title,
     data: { values: rows },
-    facet: { field: 'panel', type: 'nominal', title: null, sort: PANELS.map((p) => p.title), header: { labelFontSize: 12, labelFontWeight: 'bold' } },
+    facet: {
+      field: 'panel',
+      type: 'nominal',
+      title: null,
+      sort: PANELS.map((p) => p.title),
+      header: { labelFontSize: 12, labelFontWeight: 'bold' },
+    },
     columns: 3,
     resolve: { scale: { y: 'independent' } },
     spec: {
       width: 260,
       height: 150,
       layer: [
-        { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: null }, y2: { field: 'hi' } } },
-        { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } } } },
+        {
+          mark: { type: 'area', opacity: 0.2 },
+          encoding: { x, y: { field: 'lo', type: 'quantitative', title: null }, y2: { field: 'hi' } },
+        },
+        {
+          mark: { type: 'line', point: true },
+          encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } } },
+        },
       ],
     },
   } as ChartSpec;

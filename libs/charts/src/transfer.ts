@@ -35,7 +35,9 @@ export function transferRows(reports: readonly EvalReport[]): TransferRow[] {
 
 /** The directors of the reports: a transfer figure is about one, so more than one is worth saying. */
 export function transferDirectors(reports: readonly EvalReport[]): string[] {
-  const seen = reports.map((r) => (r.backends ? `${r.backends.director}${r.backends.policyVersion ? ` (${r.backends.policyVersion})` : ''}` : 'unknown'));
+  const seen = reports.map((r) =>
+    r.backends ? `${r.backends.director}${r.backends.policyVersion ? ` (${r.backends.policyVersion})` : ''}` : 'unknown',
+  );
   return [...new Set(seen)];
 }
 

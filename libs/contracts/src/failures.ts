@@ -42,13 +42,26 @@ export type FailureType = (typeof FAILURE)[keyof typeof FAILURE];
 export const LLM_FAILURE_PREFIX = 'LlmError.';
 
 /** Non-retryable types of the session's activities (director turns, operators, code). */
-export const SESSION_NON_RETRYABLE: readonly FailureType[] = [FAILURE.unknownOperator, FAILURE.badOperatorInput, FAILURE.emptyOperatorOutput, FAILURE.sandboxUnavailable, FAILURE.sandboxBadRequest];
+export const SESSION_NON_RETRYABLE: readonly FailureType[] = [
+  FAILURE.unknownOperator,
+  FAILURE.badOperatorInput,
+  FAILURE.emptyOperatorOutput,
+  FAILURE.sandboxUnavailable,
+  FAILURE.sandboxBadRequest,
+];
 
 /** Non-retryable types of the evaluation run's activities. */
 export const EVAL_NON_RETRYABLE: readonly FailureType[] = [FAILURE.invalidEvalInput, FAILURE.benchDataMissing];
 
 /** Non-retryable types of the training run's TypeScript activities. */
-export const TRAINING_NON_RETRYABLE: readonly FailureType[] = [FAILURE.invalidTrainingInput, FAILURE.unknownModel, FAILURE.benchDataMissing, FAILURE.trajectoryMissing, FAILURE.tokenizerUnavailable, FAILURE.rolloutsWithoutTokenIds];
+export const TRAINING_NON_RETRYABLE: readonly FailureType[] = [
+  FAILURE.invalidTrainingInput,
+  FAILURE.unknownModel,
+  FAILURE.benchDataMissing,
+  FAILURE.trajectoryMissing,
+  FAILURE.tokenizerUnavailable,
+  FAILURE.rolloutsWithoutTokenIds,
+];
 
 /** Non-retryable types of the Python learner step. */
 export const LEARNER_NON_RETRYABLE: readonly FailureType[] = [FAILURE.learnerInput];

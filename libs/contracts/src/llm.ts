@@ -12,9 +12,7 @@ export interface ChatMessage {
 }
 
 /** Constrains decoding where the backend can (the embedded model always can). */
-export type OutputConstraint =
-  | { kind: 'gbnf'; grammar: string }
-  | { kind: 'json-schema'; schema: Record<string, unknown> };
+export type OutputConstraint = { kind: 'gbnf'; grammar: string } | { kind: 'json-schema'; schema: Record<string, unknown> };
 
 export interface ChatRequest {
   /** Name of a configured backend, e.g. "local" or "openai-gpt4o-mini". */
@@ -133,7 +131,12 @@ export interface LlmActivities {
   chat(req: ChatRequest): Promise<ChatResult>;
 }
 
-export function sumLedger(entries: readonly LedgerEntry[]): { promptTokens: number; completionTokens: number; costUsd: number; calls: number } {
+export function sumLedger(entries: readonly LedgerEntry[]): {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  calls: number;
+} {
   return entries.reduce(
     (acc, e) => ({
       promptTokens: acc.promptTokens + e.promptTokens,

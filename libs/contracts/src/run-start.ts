@@ -22,7 +22,9 @@ export const evalRunStartSchema = z
     policyVersion: labelSchema.optional(),
     baselines: z.boolean().default(false).describe('also run the baselines (direct answer, fixed workflows) for the results table'),
     concurrency: z.number().int().min(1).max(256).default(4).describe('sessions running at once'),
-    llmCalls: llmCallsSchema.default('local').describe("how the run's sessions make their LLM calls (llmCallsSchema): local activities by default"),
+    llmCalls: llmCallsSchema
+      .default('local')
+      .describe("how the run's sessions make their LLM calls (llmCallsSchema): local activities by default"),
   })
   .strict();
 export type EvalRunStart = z.output<typeof evalRunStartSchema>;

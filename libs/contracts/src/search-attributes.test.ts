@@ -3,9 +3,16 @@ import { TASK_QUEUES } from './task-queues';
 
 describe('search attributes', () => {
   it('registers every attribute the design names, each with a Temporal type', () => {
-    expect(Object.keys(SEARCH_ATTRIBUTES).sort()).toEqual(
-      ['FlowSteerDataset', 'FlowSteerOwner', 'FlowSteerPolicyVersion', 'FlowSteerRun', 'FlowSteerScore', 'FlowSteerStatus', 'FlowSteerTaskType', 'FlowSteerTurns'],
-    );
+    expect(Object.keys(SEARCH_ATTRIBUTES).sort()).toEqual([
+      'FlowSteerDataset',
+      'FlowSteerOwner',
+      'FlowSteerPolicyVersion',
+      'FlowSteerRun',
+      'FlowSteerScore',
+      'FlowSteerStatus',
+      'FlowSteerTaskType',
+      'FlowSteerTurns',
+    ]);
     expect(SEARCH_ATTRIBUTES.FlowSteerScore).toBe('Double');
     expect(SEARCH_ATTRIBUTES.FlowSteerTurns).toBe('Int');
   });

@@ -2,7 +2,14 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { z } from 'zod/v4';
 import { backendNameSchema, datasetNameSchema, labelSchema, promptModeSchema } from './names';
 import { SA } from './search-attributes';
-import { DEFAULT_MAX_PROBLEM_BYTES, DEFAULT_SANDBOX_START_TIMEOUT_SEC, MAX_PROBLEM_BYTES_CEILING, MAX_TURNS, TERMINAL_SESSION_STATUSES, type SessionInput } from './session';
+import {
+  DEFAULT_MAX_PROBLEM_BYTES,
+  DEFAULT_SANDBOX_START_TIMEOUT_SEC,
+  MAX_PROBLEM_BYTES_CEILING,
+  MAX_TURNS,
+  TERMINAL_SESSION_STATUSES,
+  type SessionInput,
+} from './session';
 import { pluginFileSchema } from './plugins';
 import { utf8Bytes } from './text';
 import { sessionStaticDetails, sessionStaticSummary } from './ui-text';
@@ -59,21 +66,37 @@ export function sessionInputProblems(input: SessionInput, options: { maxProblemB
     problems.push(`limits.maxTurns must be a whole number from 1 to ${MAX_TURNS} (got ${JSON.stringify(limits?.maxTurns)})`);
   }
   const positive = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0);
-  if (!positive(limits?.outageBudgetSec) || !positive(limits?.outageRetrySec)) problems.push('limits.outageBudgetSec and limits.outageRetrySec must be positive numbers of seconds');
-  if (!positive(limits?.directorTimeoutSec) || !positive(limits?.operatorTimeoutSec)) problems.push('limits.directorTimeoutSec and limits.operatorTimeoutSec must be positive');
+  if (!positive(limits?.outageBudgetSec) || !positive(limits?.outageRetrySec))
+    problems.push('limits.outageBudgetSec and limits.outageRetrySec must be positive numbers of seconds');
+  if (!positive(limits?.directorTimeoutSec) || !positive(limits?.operatorTimeoutSec))
+    problems.push('limits.directorTimeoutSec and limits.operatorTimeoutSec must be positive');
   if (!positive(limits?.sandboxStartTimeoutSec)) problems.push('limits.sandboxStartTimeoutSec must be a positive number of seconds');
   const budget = limits?.historyBudget;
-  if (budget && (!positive(budget.maxEvents) || !positive(budget.maxBytes) || (budget.maxEvents ?? 1000) < 50 || (budget.maxBytes ?? 1e6) < 64 * 1024)) {
+  if (
+    budget &&
+    (!positive(budget.maxEvents) || !positive(budget.maxBytes) || (budget.maxEvents ?? 1000) < 50 || (budget.maxBytes ?? 1e6) < 64 * 1024)
+  ) {
     problems.push('limits.historyBudget needs maxEvents >= 50 and maxBytes >= 65536');
   }
-  if (input.startFrom && (typeof input.startFrom.sessionId !== 'string' || !input.startFrom.sessionId || !Number.isInteger(input.startFrom.turn) || input.startFrom.turn < 0)) {
+  if (
+    input.startFrom &&
+    (typeof input.startFrom.sessionId !== 'string' ||
+      !input.startFrom.sessionId ||
+      !Number.isInteger(input.startFrom.turn) ||
+      input.startFrom.turn < 0)
+  ) {
     problems.push('startFrom needs the sessionId of the session to fork and a whole turn number >= 0');
   }
   if (input.plugins !== undefined) {
     const plugins = pluginFileSchema.shape.operators.safeParse(input.plugins);
     if (!plugins.success) problems.push(`plugins: ${plugins.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  if (typeof input.directorBackend !== 'string' || !input.directorBackend || typeof input.executorBackend !== 'string' || !input.executorBackend) {
+  if (
+    typeof input.directorBackend !== 'string' ||
+    !input.directorBackend ||
+    typeof input.executorBackend !== 'string' ||
+    !input.executorBackend
+  ) {
     problems.push('directorBackend and executorBackend must name configured backends');
   }
   return problems;
@@ -113,19 +136,36 @@ export const sessionLimitsSchema = z
     operatorTimeoutSec: z.number().int().min(1).max(3600).optional().describe('per-operator activity timeout'),
     directorTimeoutSec: z.number().int().min(1).max(3600).optional().describe('per-director-turn activity timeout'),
     historyBudget: z
-      .object({ maxEvents: z.number().int().min(50).max(50_000).optional(), maxBytes: z.number().int().min(65_536).max(40 * 1024 * 1024).optional() })
+      .object({
+        maxEvents: z.number().int().min(50).max(50_000).optional(),
+        maxBytes: z
+          .number()
+          .int()
+          .min(65_536)
+          .max(40 * 1024 * 1024)
+          .optional(),
+      })
       .strict()
       .optional()
       .describe('continue as new before one run of the session passes either bound (default 3000 events / 3 MB)'),
-    outageBudgetSec: z.number().positive().max(7 * 24 * 3600).optional().describe('how long to wait through a backend outage before ending backend-unavailable (default 1800)'),
+    outageBudgetSec: z
+      .number()
+      .positive()
+      .max(7 * 24 * 3600)
+      .optional()
+      .describe('how long to wait through a backend outage before ending backend-unavailable (default 1800)'),
     outageRetrySec: z.number().positive().max(3600).optional().describe('first wait during an outage, doubling to 5 minutes (default 15)'),
     sandboxStartTimeoutSec: z
       .number()
       .positive()
       .max(3600)
       .optional()
-      .describe(`how long a code run or code scoring may wait for a sandbox worker to pick it up before the session fails (default ${DEFAULT_SANDBOX_START_TIMEOUT_SEC})`),
-    llmCalls: llmCallsSchema.optional().describe('how director and executor calls run (default "activity"; "local" for bulk sessions, see llmCallsSchema)'),
+      .describe(
+        `how long a code run or code scoring may wait for a sandbox worker to pick it up before the session fails (default ${DEFAULT_SANDBOX_START_TIMEOUT_SEC})`,
+      ),
+    llmCalls: llmCallsSchema
+      .optional()
+      .describe('how director and executor calls run (default "activity"; "local" for bulk sessions, see llmCallsSchema)'),
   })
   .strict();
 
@@ -136,7 +176,13 @@ export const sessionLimitsSchema = z
  */
 export const sessionStartRequestSchema = z
   .object({
-    problem: z.string().trim().min(1, 'must not be empty').max(MAX_PROBLEM_BYTES_CEILING).optional().describe('problem text (or give dataset + item)'),
+    problem: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(MAX_PROBLEM_BYTES_CEILING)
+      .optional()
+      .describe('problem text (or give dataset + item)'),
     taskType: taskTypeSchema.default('math').describe('task type of an ad-hoc problem'),
     answers: z.array(z.string().max(10_000)).max(50).optional().describe('gold answers of an ad-hoc problem (then it is scored)'),
     dataset: datasetNameSchema.optional().describe('benchmark name (gsm8k, math, hotpotqa, ...)'),
@@ -155,9 +201,12 @@ export const sessionStartRequestSchema = z
   .superRefine((body, ctx) => {
     const hasProblem = body.problem !== undefined;
     const hasItem = body.dataset !== undefined || body.item !== undefined;
-    if (hasProblem === hasItem) ctx.addIssue({ code: 'custom', path: ['problem'], message: 'give exactly one of "problem" or "dataset" + "item"' });
-    if (body.dataset !== undefined && body.item === undefined) ctx.addIssue({ code: 'custom', path: ['item'], message: 'required with "dataset"' });
-    if (body.item !== undefined && body.dataset === undefined) ctx.addIssue({ code: 'custom', path: ['dataset'], message: 'required with "item"' });
+    if (hasProblem === hasItem)
+      ctx.addIssue({ code: 'custom', path: ['problem'], message: 'give exactly one of "problem" or "dataset" + "item"' });
+    if (body.dataset !== undefined && body.item === undefined)
+      ctx.addIssue({ code: 'custom', path: ['item'], message: 'required with "dataset"' });
+    if (body.item !== undefined && body.dataset === undefined)
+      ctx.addIssue({ code: 'custom', path: ['dataset'], message: 'required with "item"' });
   });
 export type SessionStartRequest = z.output<typeof sessionStartRequestSchema>;
 

@@ -117,7 +117,15 @@ export interface SessionSegment {
   transcript: TranscriptEntry[];
 }
 
-export type SessionStatus = 'running' | 'paused' | 'waiting-for-backend' | 'finished' | 'turn-limit' | 'cancelled' | 'backend-unavailable' | 'failed';
+export type SessionStatus =
+  | 'running'
+  | 'paused'
+  | 'waiting-for-backend'
+  | 'finished'
+  | 'turn-limit'
+  | 'cancelled'
+  | 'backend-unavailable'
+  | 'failed';
 
 /** Statuses a session ends with (the rest are states of a running session). */
 export const TERMINAL_SESSION_STATUSES: readonly SessionStatus[] = ['finished', 'turn-limit', 'cancelled', 'backend-unavailable', 'failed'];

@@ -17,5 +17,7 @@ export type TaskQueueName = (typeof TASK_QUEUES)[keyof typeof TASK_QUEUES];
  * session's code runs reach the sandbox workers deployed next to its canvas workers.
  */
 export function sandboxQueueFor(canvasQueue: string): string {
-  return canvasQueue.startsWith(TASK_QUEUES.canvas) ? `${TASK_QUEUES.sandbox}${canvasQueue.slice(TASK_QUEUES.canvas.length)}` : TASK_QUEUES.sandbox;
+  return canvasQueue.startsWith(TASK_QUEUES.canvas)
+    ? `${TASK_QUEUES.sandbox}${canvasQueue.slice(TASK_QUEUES.canvas.length)}`
+    : TASK_QUEUES.sandbox;
 }

@@ -31,11 +31,21 @@ export const INLINE_TEXT_MAX_BYTES = 1024;
 export const TEXT_PREVIEW_CHARS = 600;
 
 export function isStoredText(value: unknown): value is StoredText {
-  return typeof value === 'object' && value !== null && typeof (value as StoredText).ref === 'string' && typeof (value as StoredText).preview === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as StoredText).ref === 'string' &&
+    typeof (value as StoredText).preview === 'string'
+  );
 }
 
 export function isJoinedText(value: unknown): value is JoinedText {
-  return typeof value === 'object' && value !== null && Array.isArray((value as JoinedText).join) && typeof (value as JoinedText).sep === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as JoinedText).join) &&
+    typeof (value as JoinedText).sep === 'string'
+  );
 }
 
 export function isTextValue(value: unknown): value is TextValue {

@@ -16,7 +16,10 @@ export const learnerLoraSchema = z
     r: z.number().int().min(1).max(1024),
     alpha: z.number().positive().max(4096),
     dropout: z.number().min(0).max(1),
-    targetModules: z.array(z.string().regex(/^[A-Za-z0-9_.]{1,64}$/, 'a module name such as q_proj')).min(1).max(64),
+    targetModules: z
+      .array(z.string().regex(/^[A-Za-z0-9_.]{1,64}$/, 'a module name such as q_proj'))
+      .min(1)
+      .max(64),
   })
   .partial()
   .strict();
@@ -63,7 +66,12 @@ export type LearnerLoraSettings = z.output<typeof learnerLoraSchema>;
  * coefficient and clip range are top-level keys of the config (one place each); the schedule's
  * horizon (`maxSteps`) is the config's `steps`.
  */
-export const trainingLearnerSchema = learnerHyperparametersSchema.omit({ learningRate: true, klBeta: true, clipEpsilon: true, maxSteps: true });
+export const trainingLearnerSchema = learnerHyperparametersSchema.omit({
+  learningRate: true,
+  klBeta: true,
+  clipEpsilon: true,
+  maxSteps: true,
+});
 
 /**
  * Where the learner's token ids come from:
@@ -87,14 +95,22 @@ const positive = (max: number) => z.number().int().min(1).max(max);
 export const trainingConfigSchema = z
   .object({
     datasets: z.array(datasetNameSchema).min(1, 'name at least one dataset').max(12),
-    groupSize: z.number().int().min(2, 'G must be at least 2: advantages are relative to the group').max(64).default(8).describe('rollouts per problem (G)'),
+    groupSize: z
+      .number()
+      .int()
+      .min(2, 'G must be at least 2: advantages are relative to the group')
+      .max(64)
+      .default(8)
+      .describe('rollouts per problem (G)'),
     problemsPerStep: positive(1024).default(8),
     steps: positive(100_000),
     seed: z.number().int().min(0).default(42),
     director: backendNameSchema.describe('director backend serving the policy being trained (LoRA hot-swap)'),
     executor: backendNameSchema.default('local'),
     maxTurns: positive(100).default(20),
-    llmCalls: llmCallsSchema.default('local').describe("how the rollouts make their LLM calls (llmCallsSchema): local activities by default"),
+    llmCalls: llmCallsSchema
+      .default('local')
+      .describe('how the rollouts make their LLM calls (llmCallsSchema): local activities by default'),
     baseModel: modelNameSchema.describe("the learner's base model: a name from the server's `models:` configuration"),
     temperature: z.number().min(0).max(2).optional().describe('director sampling temperature of the rollouts'),
     promptMode: promptModeSchema.optional(),
@@ -102,20 +118,46 @@ export const trainingConfigSchema = z
     klBeta: z.number().min(0).max(10).optional().describe('KL coefficient to the reference policy'),
     clipEpsilon: z.number().positive().max(1).optional().describe('PPO-style ratio clip range'),
     learner: trainingLearnerSchema.optional().describe("the learner's other hyperparameters"),
-    tokenizer: z.enum(TRAINING_TOKENIZERS).optional().describe('where token ids come from: sampled (default, exact) or a re-tokenising tokenizer'),
+    tokenizer: z
+      .enum(TRAINING_TOKENIZERS)
+      .optional()
+      .describe('where token ids come from: sampled (default, exact) or a re-tokenising tokenizer'),
     maxSampleTokens: positive(1_000_000).optional().describe('truncate each sample to this many tokens (head + tail)'),
     prompts: z.enum(['all', 'first', 'none']).optional().describe('which director prompts a sample keeps'),
-    outageBudgetSec: z.number().positive().max(7 * 24 * 3600).optional().describe('how long a rollout waits through a backend outage before it ends backend-unavailable and is dropped from its step (default 1800)'),
-    outageRetrySec: z.number().positive().max(3600).optional().describe("a rollout's first wait during an outage, doubling to 5 minutes (default 15)"),
-    maxUnavailableInARow: positive(100_000).optional().describe('stop the run when this many rollouts in a row end backend-unavailable (default: one step of rollouts, groupSize x problemsPerStep)'),
+    outageBudgetSec: z
+      .number()
+      .positive()
+      .max(7 * 24 * 3600)
+      .optional()
+      .describe(
+        'how long a rollout waits through a backend outage before it ends backend-unavailable and is dropped from its step (default 1800)',
+      ),
+    outageRetrySec: z
+      .number()
+      .positive()
+      .max(3600)
+      .optional()
+      .describe("a rollout's first wait during an outage, doubling to 5 minutes (default 15)"),
+    maxUnavailableInARow: positive(100_000)
+      .optional()
+      .describe(
+        'stop the run when this many rollouts in a row end backend-unavailable (default: one step of rollouts, groupSize x problemsPerStep)',
+      ),
     concurrency: positive(4096).optional().describe("rollouts running at once (default: all of a step's)"),
-    grouping: z.enum(['problem', 'dataset']).optional().describe('advantage groups: per problem (paper, default) or per dataset (reference code)'),
+    grouping: z
+      .enum(['problem', 'dataset'])
+      .optional()
+      .describe('advantage groups: per problem (paper, default) or per dataset (reference code)'),
     referenceCompatReward: z.boolean().optional().describe('reference-compatible reward (loops earn no structure)'),
     continueAsNewEvery: positive(1000).optional().describe('steps per workflow execution before continue-as-new (default 5)'),
-    learnerTimeoutMinutes: positive(24 * 60).optional().describe('learnerStep start-to-close (default 120)'),
+    learnerTimeoutMinutes: positive(24 * 60)
+      .optional()
+      .describe('learnerStep start-to-close (default 120)'),
     learnerHeartbeatSeconds: positive(3600).optional().describe('learnerStep heartbeat timeout (default 300)'),
     learnerMaxAttempts: positive(20).optional().describe('learnerStep attempts (default 5)'),
-    adapterName: resourceNameSchema('an adapter').optional().describe("the name the inference server serves the policy under (default: the director backend's model)"),
+    adapterName: resourceNameSchema('an adapter')
+      .optional()
+      .describe("the name the inference server serves the policy under (default: the director backend's model)"),
     publish: z.boolean().optional().describe('false: never publish (rollouts keep the base weights); default true'),
   })
   .strict();

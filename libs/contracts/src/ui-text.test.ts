@@ -12,7 +12,9 @@ const input = (problem: string, extra: Partial<SessionInput> = {}): SessionInput
 
 describe('UI texts of a session', () => {
   it('summarises dataset, item, backends and the problem in one line', () => {
-    expect(sessionStaticSummary(input('Write a function\nthat removes   the first char.'))).toBe('mbpp/11 · local → vllm · Write a function that removes the first char.');
+    expect(sessionStaticSummary(input('Write a function\nthat removes   the first char.'))).toBe(
+      'mbpp/11 · local → vllm · Write a function that removes the first char.',
+    );
     expect(sessionStaticSummary(input('p', { startFrom: { sessionId: 'session-a', turn: 3 } }))).toContain('fork of session-a@3');
   });
 

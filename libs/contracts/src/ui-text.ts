@@ -36,7 +36,9 @@ export function sessionStaticDetails(input: SessionInput): string {
     `**${task.dataset}** item \`${oneLine(task.id, 80)}\` · task type ${task.taskType}`,
     `director \`${input.directorBackend}\`${input.directorModel ? ` (model \`${oneLine(input.directorModel, 80)}\`)` : ''} → executor \`${input.executorBackend}\``,
     `limits: ${limits.maxTurns} turns${limits.outageBudgetSec ? `, outage budget ${limits.outageBudgetSec} s` : ''}`,
-    ...(input.run ? [`run \`${oneLine(input.run, 80)}\`${input.policyVersion ? ` · policy ${oneLine(input.policyVersion, 60)}` : ''}`] : []),
+    ...(input.run
+      ? [`run \`${oneLine(input.run, 80)}\`${input.policyVersion ? ` · policy ${oneLine(input.policyVersion, 60)}` : ''}`]
+      : []),
     ...(input.startFrom ? [`forked from \`${input.startFrom.sessionId}\` at turn ${input.startFrom.turn}`] : []),
     ...(input.fixedWorkflow ? [`fixed workflow \`${oneLine(input.fixedWorkflow.dsl, 200)}\``] : []),
     '',

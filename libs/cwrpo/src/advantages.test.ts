@@ -61,18 +61,23 @@ describe('groupAdvantages', () => {
     fc.assert(
       fc.property(rewards, (rs) => {
         const a = groupAdvantages(rs);
-        rs.forEach((r, i) => rs.forEach((s, j) => {
-          if (r < s) expect(a[i] as number).toBeLessThanOrEqual(a[j] as number);
-        }));
+        rs.forEach((r, i) =>
+          rs.forEach((s, j) => {
+            if (r < s) expect(a[i] as number).toBeLessThanOrEqual(a[j] as number);
+          }),
+        );
       }),
     );
   });
 
   it('has unit deviation when epsilon is 0 and rewards differ', () => {
     fc.assert(
-      fc.property(rewards.filter((rs) => new Set(rs).size > 1 && meanAndStd(rs).std > 1e-6), (rs) => {
-        expect(meanAndStd(groupAdvantages(rs, { epsilon: 0 })).std).toBeCloseTo(1, 6);
-      }),
+      fc.property(
+        rewards.filter((rs) => new Set(rs).size > 1 && meanAndStd(rs).std > 1e-6),
+        (rs) => {
+          expect(meanAndStd(groupAdvantages(rs, { epsilon: 0 })).std).toBeCloseTo(1, 6);
+        },
+      ),
     );
   });
 });
@@ -115,10 +120,9 @@ describe('computeAdvantages', () => {
   });
 
   it('sums to about zero in every group', () => {
-    const arb = fc.array(
-      fc.record({ problem: fc.integer({ min: 0, max: 3 }), reward: fc.double({ min: -1, max: 1, noNaN: true }) }),
-      { maxLength: 30 },
-    );
+    const arb = fc.array(fc.record({ problem: fc.integer({ min: 0, max: 3 }), reward: fc.double({ min: -1, max: 1, noNaN: true }) }), {
+      maxLength: 30,
+    });
     fc.assert(
       fc.property(arb, fc.constantFrom<'problem' | 'dataset'>('problem', 'dataset'), (xs, grouping) => {
         const r = computeAdvantages(

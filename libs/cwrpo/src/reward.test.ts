@@ -55,7 +55,13 @@ describe('computeReward: the worked examples of spec §4.2', () => {
 
   it('accepts features computed elsewhere (e.g. canvas statistics)', () => {
     const r = computeReward(
-      { operators: ['Plan', 'Custom', 'Custom', 'Custom', 'Review', 'Format'], hasChecker: true, hasFormat: true, structures: { parallel: false, conditional: false, loop: true }, hasStructure: true },
+      {
+        operators: ['Plan', 'Custom', 'Custom', 'Custom', 'Review', 'Format'],
+        hasChecker: true,
+        hasFormat: true,
+        structures: { parallel: false, conditional: false, loop: true },
+        hasStructure: true,
+      },
       0.5,
     );
     expect(r.total).toBeCloseTo(0.5, 12);
@@ -113,8 +119,14 @@ describe('analyseWorkflowDsl', () => {
     const base = BUILTIN_OPERATORS.find((s) => s.name === 'Verify');
     if (!base) throw new Error('catalogue lacks Verify');
     const catalogue = createCatalogue([{ ...base, name: 'FactCheck', plugin: true }]);
-    expect(analyseWorkflowDsl('Custom -> FactCheck', { catalogue })).toMatchObject({ operators: ['Custom', 'FactCheck'], hasChecker: true });
-    expect(analyseWorkflowDsl('Custom -> FactCheck', { referenceCompat: true })).toMatchObject({ operators: ['Custom'], hasChecker: false });
+    expect(analyseWorkflowDsl('Custom -> FactCheck', { catalogue })).toMatchObject({
+      operators: ['Custom', 'FactCheck'],
+      hasChecker: true,
+    });
+    expect(analyseWorkflowDsl('Custom -> FactCheck', { referenceCompat: true })).toMatchObject({
+      operators: ['Custom'],
+      hasChecker: false,
+    });
   });
 
   it('does not see structure in a plain chain', () => {
@@ -128,9 +140,9 @@ describe('reward properties', () => {
     fc.constantFrom(...names),
     fc.array(fc.constantFrom(...OPERATOR_NAMES), { minLength: 2, maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
     fc.tuple(fc.constantFrom('Review', 'Verify', 'Test'), fc.constantFrom(...OPERATOR_NAMES)).map(([c, t]) => `${c} ? ${t} : done`),
-    fc.tuple(fc.array(fc.constantFrom(...OPERATOR_NAMES), { minLength: 1, maxLength: 3 }), fc.integer({ min: 2, max: 5 })).map(
-      ([xs, n]) => `(${xs.join(' -> ')}) * ${n}`,
-    ),
+    fc
+      .tuple(fc.array(fc.constantFrom(...OPERATOR_NAMES), { minLength: 1, maxLength: 3 }), fc.integer({ min: 2, max: 5 }))
+      .map(([xs, n]) => `(${xs.join(' -> ')}) * ${n}`),
   );
   const dslArb = fc.array(step, { maxLength: 9 }).map((steps) => steps.join(' -> '));
   const unit = fc.double({ min: 0, max: 1, noNaN: true });

@@ -14,11 +14,7 @@ export type RewardOptions = AnalyseOptions;
  * @param workflow the final workflow as DSL text, or its features (e.g. from canvas statistics)
  * @param correctness R_ans in [0, 1] (see `correctnessReward`); it only counts once R_div = 1
  */
-export function computeReward(
-  workflow: string | WorkflowFeatures,
-  correctness: number,
-  options: RewardOptions = {},
-): RewardParts {
+export function computeReward(workflow: string | WorkflowFeatures, correctness: number, options: RewardOptions = {}): RewardParts {
   requireFinite(correctness, 'correctness');
   if (correctness < 0 || correctness > 1) {
     throw new CwrpoError(`correctness must lie in [0, 1], got ${correctness}`);

@@ -4,19 +4,54 @@ import { computeReward } from './reward';
 import { sampledTurnSamples } from './training-sample';
 
 function trajectory(turns: TrajectoryTurn[]): Trajectory {
-  return { id: 'session-1', problemId: 'gsm8k/1', dataset: 'gsm8k', taskType: 'math', policyVersion: 'v3', turns, finalDsl: 'Plan -> Verify -> Format', reward: computeReward('Plan -> Verify -> Format', 1) };
+  return {
+    id: 'session-1',
+    problemId: 'gsm8k/1',
+    dataset: 'gsm8k',
+    taskType: 'math',
+    policyVersion: 'v3',
+    turns,
+    finalDsl: 'Plan -> Verify -> Format',
+    reward: computeReward('Plan -> Verify -> Format', 1),
+  };
 }
 
 describe('sampledTurnSamples: the ids the director sampled, nothing re-tokenised', () => {
   const turns: TrajectoryTurn[] = [
-    { prompt: 'p1', completion: 'c1', promptTokenIds: [1, 50, 51], completionTokenIds: [7, 8], completionLogprobs: [-0.5, -0.25], feedback: 'f1' },
-    { prompt: 'p2', completion: 'c2', promptTokenIds: [1, 50, 51, 7, 8, 60], completionTokenIds: [9], completionLogprobs: [-1], feedback: 'f2' },
+    {
+      prompt: 'p1',
+      completion: 'c1',
+      promptTokenIds: [1, 50, 51],
+      completionTokenIds: [7, 8],
+      completionLogprobs: [-0.5, -0.25],
+      feedback: 'f1',
+    },
+    {
+      prompt: 'p2',
+      completion: 'c2',
+      promptTokenIds: [1, 50, 51, 7, 8, 60],
+      completionTokenIds: [9],
+      completionLogprobs: [-1],
+      feedback: 'f2',
+    },
   ];
 
   it('gives one sample per director turn: prompt ids (mask 0) then completion ids (mask 1, sampler log-probs)', () => {
     const [a, b] = sampledTurnSamples(trajectory(turns), { advantage: 0.5, groupKey: 'gsm8k/1' });
-    expect(a).toMatchObject({ trajectoryId: 'session-1', tokenIds: [1, 50, 51, 7, 8], mask: [0, 0, 0, 1, 1], oldLogprobs: [null, null, null, -0.5, -0.25], hasOldLogprobs: true, advantage: 0.5 });
-    expect(b).toMatchObject({ trajectoryId: 'session-1', tokenIds: [1, 50, 51, 7, 8, 60, 9], mask: [0, 0, 0, 0, 0, 0, 1], oldLogprobs: [null, null, null, null, null, null, -1] });
+    expect(a).toMatchObject({
+      trajectoryId: 'session-1',
+      tokenIds: [1, 50, 51, 7, 8],
+      mask: [0, 0, 0, 1, 1],
+      oldLogprobs: [null, null, null, -0.5, -0.25],
+      hasOldLogprobs: true,
+      advantage: 0.5,
+    });
+    expect(b).toMatchObject({
+      trajectoryId: 'session-1',
+      tokenIds: [1, 50, 51, 7, 8, 60, 9],
+      mask: [0, 0, 0, 0, 0, 0, 1],
+      oldLogprobs: [null, null, null, null, null, null, -1],
+    });
   });
 
   it('refuses a turn whose backend reported no ids, naming it', () => {

@@ -7,7 +7,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupAdvantages, type GroupAdvantageOptions } from './advantages';
-import { batchLoss, clippedSurrogate, k3Kl, reinforceTrajectoryLoss, tokenRatio, trajectoryLoss, type LossOptions, type TrajectoryTokens } from './loss';
+import {
+  batchLoss,
+  clippedSurrogate,
+  k3Kl,
+  reinforceTrajectoryLoss,
+  tokenRatio,
+  trajectoryLoss,
+  type LossOptions,
+  type TrajectoryTokens,
+} from './loss';
 
 const FILE = join(__dirname, '..', 'test-vectors', 'cwrpo-loss.json');
 
@@ -23,17 +32,35 @@ const LOSS_CASES: LossCase[] = [
   {
     name: 'positive advantage, ratios inside the clip range, feedback token masked out',
     options: paper,
-    input: { newLogprobs: [-1.0, -0.5, -2.0, -0.1], oldLogprobs: [-1.05, -0.45, -2.0, -0.2], refLogprobs: [-1.2, -0.5, -1.8, -0.25], mask: [0, 1, 1, 1], advantage: 1.5 },
+    input: {
+      newLogprobs: [-1.0, -0.5, -2.0, -0.1],
+      oldLogprobs: [-1.05, -0.45, -2.0, -0.2],
+      refLogprobs: [-1.2, -0.5, -1.8, -0.25],
+      mask: [0, 1, 1, 1],
+      advantage: 1.5,
+    },
   },
   {
     name: 'positive advantage, one ratio above 1 + eps is clipped',
     options: paper,
-    input: { newLogprobs: [-0.1, -0.2, -3.0], oldLogprobs: [-0.6, -0.2, -3.1], refLogprobs: [-0.3, -0.4, -2.5], mask: [1, 1, 1], advantage: 0.8 },
+    input: {
+      newLogprobs: [-0.1, -0.2, -3.0],
+      oldLogprobs: [-0.6, -0.2, -3.1],
+      refLogprobs: [-0.3, -0.4, -2.5],
+      mask: [1, 1, 1],
+      advantage: 0.8,
+    },
   },
   {
     name: 'negative advantage, ratios below and above the range',
     options: paper,
-    input: { newLogprobs: [-2.0, -0.1, -0.7, -1.1], oldLogprobs: [-1.0, -0.6, -0.7, -1.0], refLogprobs: [-1.5, -0.2, -0.9, -1.0], mask: [1, 1, 0, 1], advantage: -1.2 },
+    input: {
+      newLogprobs: [-2.0, -0.1, -0.7, -1.1],
+      oldLogprobs: [-1.0, -0.6, -0.7, -1.0],
+      refLogprobs: [-1.5, -0.2, -0.9, -1.0],
+      mask: [1, 1, 0, 1],
+      advantage: -1.2,
+    },
   },
   {
     name: 'no reference log-probs: the KL term is 0',
@@ -87,7 +114,12 @@ function buildVectors() {
         name: 'the first three trajectories with the paper settings',
         options: paper,
         trajectoryNames: LOSS_CASES.slice(0, 3).map((c) => c.name),
-        expected: { loss: batchLoss(LOSS_CASES.slice(0, 3).map((c) => c.input), paper).loss },
+        expected: {
+          loss: batchLoss(
+            LOSS_CASES.slice(0, 3).map((c) => c.input),
+            paper,
+          ).loss,
+        },
       },
     ],
     advantages: ADVANTAGE_CASES.map((c) => ({ ...c, expected: groupAdvantages(c.rewards, c.options) })),

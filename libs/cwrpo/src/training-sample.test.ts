@@ -5,7 +5,11 @@ import { buildTrainingBatch } from './batch';
 import { computeReward } from './reward';
 
 /** A toy tokeniser: one token per whitespace-separated word, id = word length * 100 + first char code % 100. */
-const words: Tokenise = (text) => text.split(/\s+/).filter((w) => w !== '').map((w) => w.length * 100 + (w.charCodeAt(0) % 100));
+const words: Tokenise = (text) =>
+  text
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .map((w) => w.length * 100 + (w.charCodeAt(0) % 100));
 
 function trajectory(turns: TrajectoryTurn[], extra: Partial<Trajectory> = {}): Trajectory {
   return {
@@ -34,7 +38,13 @@ describe('trajectoryToSample', () => {
     expect(s.tokenIds).toEqual([515, 416, 7, 8, 211, 597, 410, 602, 310, 612, 400]);
     expect(s.oldLogprobs).toEqual([null, null, -0.5, -0.25, null, null, null, null, null, null, null]);
     expect(s.hasOldLogprobs).toBe(false);
-    expect(s).toMatchObject({ trajectoryId: 'session-gsm8k-1-a', groupKey: 'gsm8k/1', policyVersion: 'v3', advantage: 0.7, truncatedTokens: 0 });
+    expect(s).toMatchObject({
+      trajectoryId: 'session-gsm8k-1-a',
+      groupKey: 'gsm8k/1',
+      policyVersion: 'v3',
+      advantage: 0.7,
+      truncatedTokens: 0,
+    });
     expect(s.reward).toBeCloseTo(-0.6, 12);
   });
 
@@ -43,7 +53,10 @@ describe('trajectoryToSample', () => {
     expect(none.mask).toEqual([1, 1, 0, 0, 1, 1, 1, 0]);
     const first = trajectoryToSample(trajectory(turns), { advantage: 1, groupKey: 'g' }, words, { prompts: 'first' });
     expect(first.mask).toEqual([0, 0, 1, 1, 0, 0, 1, 1, 1, 0]);
-    const noFinal = trajectoryToSample(trajectory(turns), { advantage: 1, groupKey: 'g' }, words, { prompts: 'none', includeFinalFeedback: false });
+    const noFinal = trajectoryToSample(trajectory(turns), { advantage: 1, groupKey: 'g' }, words, {
+      prompts: 'none',
+      includeFinalFeedback: false,
+    });
     expect(noFinal.mask).toEqual([1, 1, 0, 0, 1, 1, 1]);
   });
 
@@ -72,7 +85,9 @@ describe('trajectoryToSample', () => {
   });
 
   it('keeps head and tail like the reference when too long', () => {
-    const long = trajectory([{ prompt: '', completion: 'c', completionTokenIds: Array.from({ length: 1500 }, (_, i) => i), feedback: 'f' }]);
+    const long = trajectory([
+      { prompt: '', completion: 'c', completionTokenIds: Array.from({ length: 1500 }, (_, i) => i), feedback: 'f' },
+    ]);
     const s = trajectoryToSample(long, { advantage: 1, groupKey: 'g' }, words, REFERENCE_SAMPLE_OPTIONS);
     expect(s.tokenIds).toHaveLength(1024);
     expect(s.tokenIds.slice(0, 3)).toEqual([0, 1, 2]);

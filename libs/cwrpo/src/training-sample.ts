@@ -35,7 +35,8 @@ function tokeniseChecked(tokenise: Tokenise, text: string, what: string): number
   const ids = tokenise(text);
   if (!Array.isArray(ids)) throw new CwrpoError(`the tokeniser returned no array for ${what}`);
   ids.forEach((id) => {
-    if (!Number.isInteger(id) || id < 0) throw new CwrpoError(`the tokeniser returned ${String(id)} for ${what}: token ids are integers ≥ 0`);
+    if (!Number.isInteger(id) || id < 0)
+      throw new CwrpoError(`the tokeniser returned ${String(id)} for ${what}: token ids are integers ≥ 0`);
   });
   return [...ids];
 }
@@ -142,14 +143,21 @@ export function truncateHeadTail(seq: Aligned, maxTokens: number | undefined): A
  * `maxTokens` keeps a turn's head and tail like `trajectoryToSample` (an approximation: a cut prompt
  * is no longer the context the sampler saw).
  */
-export function sampledTurnSamples(trajectory: Trajectory, target: SampleTarget, options: Pick<SampleOptions, 'maxTokens'> = {}): TrainingSample[] {
+export function sampledTurnSamples(
+  trajectory: Trajectory,
+  target: SampleTarget,
+  options: Pick<SampleOptions, 'maxTokens'> = {},
+): TrainingSample[] {
   requireFinite(target.advantage, 'advantage');
   const reward = target.reward ?? trajectory.reward?.total;
-  if (reward === undefined) throw new CwrpoError(`trajectory "${trajectory.id}" has no reward: score it (computeReward) or pass target.reward`);
+  if (reward === undefined)
+    throw new CwrpoError(`trajectory "${trajectory.id}" has no reward: score it (computeReward) or pass target.reward`);
   return trajectory.turns.map((turn, index) => {
     const what = `trajectory "${trajectory.id}" turn ${index + 1}`;
     if (!turn.promptTokenIds || !turn.completionTokenIds) {
-      throw new CwrpoError(`${what} has no sampled token ids: its director backend did not report the prompt and completion ids (the embedded model and vLLM with capabilities.tokenIds do)`);
+      throw new CwrpoError(
+        `${what} has no sampled token ids: its director backend did not report the prompt and completion ids (the embedded model and vLLM with capabilities.tokenIds do)`,
+      );
     }
     const lps = turn.completionLogprobs;
     if (lps !== undefined && lps.length !== turn.completionTokenIds.length) {
@@ -161,7 +169,10 @@ export function sampledTurnSamples(trajectory: Trajectory, target: SampleTarget,
     const seq = {
       tokenIds: [...turn.promptTokenIds, ...turn.completionTokenIds],
       mask: [...turn.promptTokenIds.map((): 0 => 0), ...turn.completionTokenIds.map((): 1 => 1)],
-      oldLogprobs: [...turn.promptTokenIds.map(() => null), ...turn.completionTokenIds.map((_, k) => (lps ? requireFinite(lps[k] as number, `${what} logprob ${k}`) : null))],
+      oldLogprobs: [
+        ...turn.promptTokenIds.map(() => null),
+        ...turn.completionTokenIds.map((_, k) => (lps ? requireFinite(lps[k] as number, `${what} logprob ${k}`) : null)),
+      ],
     };
     const kept = truncateHeadTail(seq, options.maxTokens);
     return {

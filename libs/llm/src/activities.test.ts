@@ -20,9 +20,17 @@ beforeEach(() => fake.reset());
 describe('policyTurn / chat activities', () => {
   it('policyTurn sends the director prompt to the director backend and returns text, tokens, latency, ledger and logprobs', async () => {
     const { policyTurn } = createLlmActivities(fakeBackendRegistry(fake, { price: { inputPerMTok: 2, outputPerMTok: 4 } }));
-    fake.enqueue(reply.text('<add>Custom</add>', { usage: { promptTokens: 100, completionTokens: 5 }, logprobs: [{ token: '<add>', logprob: -0.5 }] }));
+    fake.enqueue(
+      reply.text('<add>Custom</add>', { usage: { promptTokens: 100, completionTokens: 5 }, logprobs: [{ token: '<add>', logprob: -0.5 }] }),
+    );
     const grammar = 'root ::= "<add>" [A-Za-z]+ "</add>"';
-    const out = await policyTurn({ messages: prompt, constraint: { kind: 'gbnf', grammar }, logprobs: true, purpose: 'session-x turn 1', maxTokens: 32 });
+    const out = await policyTurn({
+      messages: prompt,
+      constraint: { kind: 'gbnf', grammar },
+      logprobs: true,
+      purpose: 'session-x turn 1',
+      maxTokens: 32,
+    });
     expect(out).toMatchObject({
       text: '<add>Custom</add>',
       finishReason: 'stop',
@@ -30,7 +38,15 @@ describe('policyTurn / chat activities', () => {
       completionTokens: 5,
       logprobs: [{ token: '<add>', logprob: -0.5 }],
       constrained: true,
-      ledger: { backend: 'fake', model: 'fake-model', purpose: 'session-x turn 1', promptTokens: 100, completionTokens: 5, costUsd: (100 * 2 + 5 * 4) / 1e6, attempts: 1 },
+      ledger: {
+        backend: 'fake',
+        model: 'fake-model',
+        purpose: 'session-x turn 1',
+        promptTokens: 100,
+        completionTokens: 5,
+        costUsd: (100 * 2 + 5 * 4) / 1e6,
+        attempts: 1,
+      },
     });
     expect(out.latencyMs).toBe(out.ledger.latencyMs);
     expect(fake.chatBodies()[0]).toMatchObject({ messages: prompt, grammar, logprobs: true, max_tokens: 32 });
@@ -43,7 +59,10 @@ describe('policyTurn / chat activities', () => {
     const acts = createLlmActivities(new LlmClient(registry));
     fake.enqueue(reply.text('a'), reply.text('b'));
     expect((await acts.policyTurn({ backend: 'fake', messages: prompt })).ledger.purpose).toBe('policy turn');
-    expect((await acts.chat({ backend: '@executor', messages: prompt, purpose: 'node_2 Custom' })).ledger).toMatchObject({ backend: 'fake', purpose: 'node_2 Custom' });
+    expect((await acts.chat({ backend: '@executor', messages: prompt, purpose: 'node_2 Custom' })).ledger).toMatchObject({
+      backend: 'fake',
+      purpose: 'node_2 Custom',
+    });
   });
 
   it('failures become typed ApplicationFailures with the failed call in the ledger; only a policy turn makes every kind final', async () => {
@@ -62,13 +81,22 @@ describe('policyTurn / chat activities', () => {
     const storm = await acts.chat({ backend: 'fake', messages: prompt }).catch((x: unknown) => x);
     expect(storm).toBeInstanceOf(ApplicationFailure);
     expect(storm).toMatchObject({ type: 'LlmError.rate-limit', nonRetryable: false });
-    expect((storm as ApplicationFailure).details?.[0]).toMatchObject({ kind: 'rate-limit', retryable: true, attempts: 2, ledger: [{ backend: 'fake', attempts: 2, failed: true }] });
+    expect((storm as ApplicationFailure).details?.[0]).toMatchObject({
+      kind: 'rate-limit',
+      retryable: true,
+      attempts: 2,
+      ledger: [{ backend: 'fake', attempts: 2, failed: true }],
+    });
 
     // the client already retried: the workflow, not Temporal, decides whether to wait out the outage
     fake.enqueue(reply.status(503, 'down'), reply.status(503, 'down'));
     const down = await acts.policyTurn({ messages: prompt, purpose: 'turn 4 director' }).catch((x: unknown) => x);
     expect(down).toMatchObject({ type: 'LlmError.server', nonRetryable: true });
-    expect((down as ApplicationFailure).details?.[0]).toMatchObject({ retryable: true, attempts: 2, ledger: [{ purpose: 'turn 4 director', attempts: 2, failed: true }] });
+    expect((down as ApplicationFailure).details?.[0]).toMatchObject({
+      retryable: true,
+      attempts: 2,
+      ledger: [{ purpose: 'turn 4 director', attempts: 2, failed: true }],
+    });
   });
 
   it('expands texts passed by reference and stores the recorded turn as a sample', async () => {
@@ -86,10 +114,19 @@ describe('policyTurn / chat activities', () => {
     const acts = createLlmActivities(fakeBackendRegistry(fake), { store });
     fake.enqueue(reply.text('<action>finish</action>', { logprobs: [{ token: '<', logprob: -0.1 }] }));
     const messages: ChatMessage[] = [{ role: 'user', content: `Problem: ${textPlaceholder('problem')} end` }];
-    const out = await acts.policyTurn({ messages, texts: { problem: { ref: `artifact://cas/${'a'.repeat(64)}`, preview: 'big', bytes: 9000 } }, record: true, logprobs: true });
+    const out = await acts.policyTurn({
+      messages,
+      texts: { problem: { ref: `artifact://cas/${'a'.repeat(64)}`, preview: 'big', bytes: 9000 } },
+      record: true,
+      logprobs: true,
+    });
     expect(fake.chatBodies()[0]).toMatchObject({ messages: [{ role: 'user', content: 'Problem: WHOLE(big) end' }] });
     expect(out.logprobs).toBeUndefined();
-    expect(blobs.get(out.sampleRef as string)).toMatchObject({ messages: [{ content: 'Problem: WHOLE(big) end' }], completion: '<action>finish</action>', logprobs: [{ logprob: -0.1 }] });
+    expect(blobs.get(out.sampleRef as string)).toMatchObject({
+      messages: [{ content: 'Problem: WHOLE(big) end' }],
+      completion: '<action>finish</action>',
+      logprobs: [{ logprob: -0.1 }],
+    });
   });
 
   it('inside an activity: heartbeats while waiting, and cancellation aborts the call', async () => {

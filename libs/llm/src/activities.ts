@@ -37,7 +37,10 @@ async function asActivity<T>(
     : undefined;
   const started = Date.now();
   try {
-    return await withHeartbeat(() => ({ phase: label, elapsedMs: Date.now() - started }), () => run(ctx?.cancellationSignal, logger));
+    return await withHeartbeat(
+      () => ({ phase: label, elapsedMs: Date.now() - started }),
+      () => run(ctx?.cancellationSignal, logger),
+    );
   } catch (err) {
     if (ctx?.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? err;
     throw toActivityFailure(err, { ...failure, latencyMs: Date.now() - started });
@@ -83,16 +86,24 @@ export interface PolicyTurnStore {
  * by reference and, when asked to record the turn, stores the training sample (the messages as
  * sent, the completion and its per-token log-probs) and returns only its reference.
  */
-export function createLlmActivities(registryOrClient?: BackendRegistry | LlmClient, options: { store?: PolicyTurnStore } = {}): LlmActivities {
+export function createLlmActivities(
+  registryOrClient?: BackendRegistry | LlmClient,
+  options: { store?: PolicyTurnStore } = {},
+): LlmActivities {
   const client = registryOrClient instanceof LlmClient ? registryOrClient : new LlmClient(registryOrClient);
   const store = options.store;
 
   async function expand(input: PolicyTurnInput): Promise<ChatMessage[]> {
     const names = Object.keys(input.texts ?? {});
     if (names.length === 0) return input.messages;
-    if (!store) throw new LlmError('policyTurn: the prompt refers to stored texts but this worker has no artifact store', { backend: input.backend ?? DIRECTOR_BACKEND_ALIAS, kind: 'config' });
+    if (!store)
+      throw new LlmError('policyTurn: the prompt refers to stored texts but this worker has no artifact store', {
+        backend: input.backend ?? DIRECTOR_BACKEND_ALIAS,
+        kind: 'config',
+      });
     const whole = new Map<string, string>();
-    for (const name of names) whole.set(textPlaceholder(name), await store.readText((input.texts as Record<string, TextValue>)[name] as TextValue));
+    for (const name of names)
+      whole.set(textPlaceholder(name), await store.readText((input.texts as Record<string, TextValue>)[name] as TextValue));
     return input.messages.map((m) => {
       let content = m.content;
       for (const [placeholder, text] of whole) content = content.split(placeholder).join(text);
@@ -106,48 +117,54 @@ export function createLlmActivities(registryOrClient?: BackendRegistry | LlmClie
 
   async function policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResult> {
     const purpose = input.purpose ?? 'policy turn';
-    return asActivity('policyTurn', async (signal, logger) => {
-      const messages = await expand(input);
-      const result = await client.chat(
-        {
-          backend: input.backend ?? DIRECTOR_BACKEND_ALIAS,
-          ...(input.model ? { model: input.model } : {}),
-          messages,
-          constraint: input.constraint,
-          temperature: input.temperature,
-          topP: input.topP,
-          maxTokens: input.maxTokens,
-          stop: input.stop,
-          seed: input.seed,
-          logprobs: input.logprobs,
-          purpose,
-        },
-        { signal, logger },
-      );
-      const out: PolicyTurnResult = {
-        text: result.text,
-        finishReason: result.finishReason,
-        promptTokens: result.ledger.promptTokens,
-        completionTokens: result.ledger.completionTokens,
-        latencyMs: result.ledger.latencyMs,
-        ledger: result.ledger,
-      };
-      if (result.constrained !== undefined) out.constrained = result.constrained;
-      if (input.record && store) {
-        out.sampleRef = await store.putJsonBlob({
-          messages,
-          completion: result.text,
+    return asActivity(
+      'policyTurn',
+      async (signal, logger) => {
+        const messages = await expand(input);
+        const result = await client.chat(
+          {
+            backend: input.backend ?? DIRECTOR_BACKEND_ALIAS,
+            ...(input.model ? { model: input.model } : {}),
+            messages,
+            constraint: input.constraint,
+            temperature: input.temperature,
+            topP: input.topP,
+            maxTokens: input.maxTokens,
+            stop: input.stop,
+            seed: input.seed,
+            logprobs: input.logprobs,
+            purpose,
+          },
+          { signal, logger },
+        );
+        const out: PolicyTurnResult = {
+          text: result.text,
           finishReason: result.finishReason,
-          ...(result.logprobs ? { logprobs: result.logprobs } : {}),
-          ...(result.promptTokenIds && result.completionTokenIds ? { promptTokenIds: result.promptTokenIds, completionTokenIds: result.completionTokenIds } : {}),
-          backend: result.ledger.backend,
-          model: result.ledger.model,
-        });
-      } else if (result.logprobs) {
-        out.logprobs = result.logprobs;
-      }
-      return out;
-    }, { final: true, purpose });
+          promptTokens: result.ledger.promptTokens,
+          completionTokens: result.ledger.completionTokens,
+          latencyMs: result.ledger.latencyMs,
+          ledger: result.ledger,
+        };
+        if (result.constrained !== undefined) out.constrained = result.constrained;
+        if (input.record && store) {
+          out.sampleRef = await store.putJsonBlob({
+            messages,
+            completion: result.text,
+            finishReason: result.finishReason,
+            ...(result.logprobs ? { logprobs: result.logprobs } : {}),
+            ...(result.promptTokenIds && result.completionTokenIds
+              ? { promptTokenIds: result.promptTokenIds, completionTokenIds: result.completionTokenIds }
+              : {}),
+            backend: result.ledger.backend,
+            model: result.ledger.model,
+          });
+        } else if (result.logprobs) {
+          out.logprobs = result.logprobs;
+        }
+        return out;
+      },
+      { final: true, purpose },
+    );
   }
 
   return { policyTurn, chat };

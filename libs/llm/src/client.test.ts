@@ -42,12 +42,22 @@ function collectingLogger() {
 
 describe('LlmClient against an OpenAI-compatible endpoint', () => {
   it('returns text, finish reason and a ledger entry priced from the config', async () => {
-    const registry = fakeBackendRegistry(fake, { price: { inputPerMTok: 0.15, outputPerMTok: 0.6 }, sampling: { temperature: 0.2, maxTokens: 64 } });
+    const registry = fakeBackendRegistry(fake, {
+      price: { inputPerMTok: 0.15, outputPerMTok: 0.6 },
+      sampling: { temperature: 0.2, maxTokens: 64 },
+    });
     fake.enqueue(reply.text('4', { usage: { promptTokens: 1234, completionTokens: 567 } }));
     const res = await new LlmClient(registry).chat({ backend: 'fake', messages, purpose: 'turn 1 director' });
     expect(res.text).toBe('4');
     expect(res.finishReason).toBe('stop');
-    expect(res.ledger).toMatchObject({ backend: 'fake', model: 'fake-model', purpose: 'turn 1 director', promptTokens: 1234, completionTokens: 567, attempts: 1 });
+    expect(res.ledger).toMatchObject({
+      backend: 'fake',
+      model: 'fake-model',
+      purpose: 'turn 1 director',
+      promptTokens: 1234,
+      completionTokens: 567,
+      attempts: 1,
+    });
     // 1234 * 0.15 / 1e6 + 567 * 0.60 / 1e6 = 0.0001851 + 0.0003402
     expect(res.ledger.costUsd).toBeCloseTo(0.0005253, 12);
     expect(res.ledger.latencyMs).toBeGreaterThanOrEqual(0);
@@ -61,7 +71,11 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
     expect(fake.chatBodies()[1]).toMatchObject({ temperature: 0.9, max_tokens: 8, stop: ['\n'], seed: 7, top_p: 0.5 });
     // OpenAI's reasoning models take max_completion_tokens instead
     fake.enqueue(reply.text('6'));
-    await new LlmClient(fakeBackendRegistry(fake, { capabilities: { jsonSchema: true, grammar: 'none', logprobs: true, maxTokensField: 'max_completion_tokens' } })).chat({
+    await new LlmClient(
+      fakeBackendRegistry(fake, {
+        capabilities: { jsonSchema: true, grammar: 'none', logprobs: true, maxTokensField: 'max_completion_tokens' },
+      }),
+    ).chat({
       backend: 'fake',
       messages,
       maxTokens: 9,
@@ -79,7 +93,10 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
 
   it('estimates usage (and says so) when the backend reports none', async () => {
     fake.enqueue(reply.text('abcdefgh', { usage: null }));
-    const res = await new LlmClient(fakeBackendRegistry(fake, { price: { inputPerMTok: 1, outputPerMTok: 2 } })).chat({ backend: 'fake', messages });
+    const res = await new LlmClient(fakeBackendRegistry(fake, { price: { inputPerMTok: 1, outputPerMTok: 2 } })).chat({
+      backend: 'fake',
+      messages,
+    });
     expect(res.ledger.usageEstimated).toBe(true);
     expect(res.ledger.completionTokens).toBe(2);
     expect(res.ledger.promptTokens).toBeGreaterThan(0);
@@ -107,9 +124,16 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
 
   it('gives up on a 429 storm after maxRetries, saying which backend and why', async () => {
     for (let i = 0; i < 10; i++) fake.enqueue(reply.rateLimited());
-    const e = await failure(new LlmClient(fakeBackendRegistry(fake, { retry: { maxRetries: 4, baseDelayMs: 1, maxDelayMs: 5 } })).chat({ backend: 'fake', messages }));
+    const e = await failure(
+      new LlmClient(fakeBackendRegistry(fake, { retry: { maxRetries: 4, baseDelayMs: 1, maxDelayMs: 5 } })).chat({
+        backend: 'fake',
+        messages,
+      }),
+    );
     expect(e).toMatchObject({ backend: 'fake', kind: 'rate-limit', retryable: true, status: 429, attempts: 5 });
-    expect(e.message).toMatch(/^after 5 attempts: backend "fake" \(fake-model at http:\/\/127\.0\.0\.1:\d+\/v1\): HTTP 429 rate limited: Rate limit reached/);
+    expect(e.message).toMatch(
+      /^after 5 attempts: backend "fake" \(fake-model at http:\/\/127\.0\.0\.1:\d+\/v1\): HTTP 429 rate limited: Rate limit reached/,
+    );
     expect(fake.chatBodies()).toHaveLength(5);
     expect(fake.pending()).toBe(5);
   });
@@ -117,7 +141,10 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
   it('honours Retry-After, capped at maxDelayMs', async () => {
     fake.enqueue(reply.rateLimited(60), reply.text('done'));
     const t0 = Date.now();
-    const res = await new LlmClient(fakeBackendRegistry(fake, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 50 } })).chat({ backend: 'fake', messages });
+    const res = await new LlmClient(fakeBackendRegistry(fake, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 50 } })).chat({
+      backend: 'fake',
+      messages,
+    });
     expect(res.ledger.attempts).toBe(2);
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
@@ -131,14 +158,20 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
     expect(fake.chatBodies()).toHaveLength(1);
     fake.reset();
     fake.enqueue(reply.status(404, 'model not found'));
-    expect(await failure(new LlmClient(fakeBackendRegistry(fake)).chat({ backend: 'fake', messages }))).toMatchObject({ kind: 'bad-request', status: 404 });
+    expect(await failure(new LlmClient(fakeBackendRegistry(fake)).chat({ backend: 'fake', messages }))).toMatchObject({
+      kind: 'bad-request',
+      status: 404,
+    });
   });
 
   it('a hang hits the hard timeout on every attempt, then fails as timeout', async () => {
     fake.enqueue(reply.hang(), reply.hang());
     const t0 = Date.now();
     const e = await failure(
-      new LlmClient(fakeBackendRegistry(fake, { timeoutMs: 150, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 } })).chat({ backend: 'fake', messages }),
+      new LlmClient(fakeBackendRegistry(fake, { timeoutMs: 150, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 } })).chat({
+        backend: 'fake',
+        messages,
+      }),
     );
     expect(e).toMatchObject({ kind: 'timeout', retryable: true, attempts: 2 });
     expect(e.message).toContain('no complete answer within 150 ms');
@@ -161,7 +194,11 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
     // a per-request timeout overrides the backend's
     fake.enqueue(reply.delayed(300, 'late'), reply.delayed(300, 'late'));
     const e = await failure(
-      new LlmClient(fakeBackendRegistry(fake, { retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } })).chat({ backend: 'fake', messages, timeoutMs: 100 }),
+      new LlmClient(fakeBackendRegistry(fake, { retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } })).chat({
+        backend: 'fake',
+        messages,
+        timeoutMs: 100,
+      }),
     );
     expect(e.kind).toBe('timeout');
   });
@@ -172,8 +209,17 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
     expect(ok).toMatchObject({ text: 'recovered', ledger: { attempts: 2 } });
 
     fake.reset();
-    fake.enqueue(reply.malformedJson(), reply.raw('<html>502 Bad Gateway</html>', 200, 'text/html'), reply.raw('{"object":"chat.completion"}'));
-    const e = await failure(new LlmClient(fakeBackendRegistry(fake, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } })).chat({ backend: 'fake', messages }));
+    fake.enqueue(
+      reply.malformedJson(),
+      reply.raw('<html>502 Bad Gateway</html>', 200, 'text/html'),
+      reply.raw('{"object":"chat.completion"}'),
+    );
+    const e = await failure(
+      new LlmClient(fakeBackendRegistry(fake, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } })).chat({
+        backend: 'fake',
+        messages,
+      }),
+    );
     expect(e).toMatchObject({ kind: 'bad-response', retryable: true, attempts: 3 });
     expect(e.message).toContain('no choices[0].message');
 
@@ -182,7 +228,12 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
       [reply.raw('<html>oops</html>', 200, 'text/html'), 'not JSON: <html>oops</html>'],
     ] as const) {
       fake.enqueue(r);
-      const one = await failure(new LlmClient(fakeBackendRegistry(fake, { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } })).chat({ backend: 'fake', messages }));
+      const one = await failure(
+        new LlmClient(fakeBackendRegistry(fake, { retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } })).chat({
+          backend: 'fake',
+          messages,
+        }),
+      );
       expect(one.kind).toBe('bad-response');
       expect(one.message).toContain(why);
     }
@@ -193,7 +244,10 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
     expect((await new LlmClient(fakeBackendRegistry(fake)).chat({ backend: 'fake', messages })).ledger.attempts).toBe(2);
 
     const port = await freePort();
-    const dead = fakeBackendRegistry({ baseURL: `http://127.0.0.1:${port}/v1`, model: 'm' }, { retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const dead = fakeBackendRegistry(
+      { baseURL: `http://127.0.0.1:${port}/v1`, model: 'm' },
+      { retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+    );
     const e = await failure(new LlmClient(dead).chat({ backend: 'fake', messages }));
     expect(e).toMatchObject({ kind: 'connection', retryable: true, attempts: 2 });
     expect(e.message).toContain(`at http://127.0.0.1:${port}/v1`);
@@ -221,7 +275,10 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
       try {
         echo.enqueue(reply.status(500, `upstream said: bad header Authorization: Bearer ${key}`), reply.status(500, `key=${key}`));
         const e2 = await failure(
-          new LlmClient(fakeBackendRegistry(echo, { apiKeyEnv: 'FAKE_KEY', retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } }), { env, logger }).chat({
+          new LlmClient(fakeBackendRegistry(echo, { apiKeyEnv: 'FAKE_KEY', retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } }), {
+            env,
+            logger,
+          }).chat({
             backend: 'fake',
             messages,
           }),
@@ -251,8 +308,25 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
 
   it('asks a tokenIds backend for the prompt and completion ids (vLLM return_token_ids) and returns them with the logprobs', async () => {
     const body = {
-      id: 'chatcmpl-ids', object: 'chat.completion', created: 0, model: 'm', prompt_token_ids: [1, 5, 6],
-      choices: [{ index: 0, message: { role: 'assistant', content: 'ab' }, finish_reason: 'stop', token_ids: [11, 12], logprobs: { content: [{ token: 'a', logprob: -0.1 }, { token: 'b', logprob: -0.2 }] } }],
+      id: 'chatcmpl-ids',
+      object: 'chat.completion',
+      created: 0,
+      model: 'm',
+      prompt_token_ids: [1, 5, 6],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'ab' },
+          finish_reason: 'stop',
+          token_ids: [11, 12],
+          logprobs: {
+            content: [
+              { token: 'a', logprob: -0.1 },
+              { token: 'b', logprob: -0.2 },
+            ],
+          },
+        },
+      ],
       usage: { prompt_tokens: 3, completion_tokens: 2 },
     };
     fake.enqueue(reply.raw(JSON.stringify(body)));
@@ -274,7 +348,9 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
     expect(res.logprobs).toEqual([{ token: '4', logprob: -0.01 }]);
     // a backend that cannot: not asked, none returned
     fake.enqueue(reply.text('4'));
-    const res2 = await new LlmClient(fakeBackendRegistry(fake, { capabilities: { jsonSchema: true, grammar: 'none', logprobs: false } })).chat({
+    const res2 = await new LlmClient(
+      fakeBackendRegistry(fake, { capabilities: { jsonSchema: true, grammar: 'none', logprobs: false } }),
+    ).chat({
       backend: 'fake',
       messages,
       logprobs: true,
@@ -287,18 +363,47 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
     const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
     const grammar = 'root ::= "yes" | "no"';
     const cases = [
-      { caps: { jsonSchema: true, grammar: 'none', logprobs: true }, c: { kind: 'json-schema', schema }, expectBody: { response_format: { type: 'json_schema', json_schema: { name: 'output', schema, strict: true } } }, constrained: true },
-      { caps: { jsonSchema: false, grammar: 'none', logprobs: true }, c: { kind: 'json-schema', schema }, absent: 'response_format', constrained: false },
-      { caps: { jsonSchema: true, grammar: 'llama-cpp', logprobs: true }, c: { kind: 'gbnf', grammar }, expectBody: { grammar }, constrained: true },
-      { caps: { jsonSchema: true, grammar: 'vllm', logprobs: true }, c: { kind: 'gbnf', grammar }, expectBody: { structured_outputs: { grammar } }, constrained: true },
-      { caps: { jsonSchema: true, grammar: 'vllm-legacy', logprobs: true }, c: { kind: 'gbnf', grammar }, expectBody: { guided_grammar: grammar }, constrained: true },
+      {
+        caps: { jsonSchema: true, grammar: 'none', logprobs: true },
+        c: { kind: 'json-schema', schema },
+        expectBody: { response_format: { type: 'json_schema', json_schema: { name: 'output', schema, strict: true } } },
+        constrained: true,
+      },
+      {
+        caps: { jsonSchema: false, grammar: 'none', logprobs: true },
+        c: { kind: 'json-schema', schema },
+        absent: 'response_format',
+        constrained: false,
+      },
+      {
+        caps: { jsonSchema: true, grammar: 'llama-cpp', logprobs: true },
+        c: { kind: 'gbnf', grammar },
+        expectBody: { grammar },
+        constrained: true,
+      },
+      {
+        caps: { jsonSchema: true, grammar: 'vllm', logprobs: true },
+        c: { kind: 'gbnf', grammar },
+        expectBody: { structured_outputs: { grammar } },
+        constrained: true,
+      },
+      {
+        caps: { jsonSchema: true, grammar: 'vllm-legacy', logprobs: true },
+        c: { kind: 'gbnf', grammar },
+        expectBody: { guided_grammar: grammar },
+        constrained: true,
+      },
       { caps: { jsonSchema: true, grammar: 'none', logprobs: true }, c: { kind: 'gbnf', grammar }, absent: 'grammar', constrained: false },
     ] as const;
     for (const k of cases) {
       fake.reset();
       fake.enqueue(reply.text('{"answer":"yes"}'));
       const { logger, lines } = collectingLogger();
-      const res = await new LlmClient(fakeBackendRegistry(fake, { capabilities: { ...k.caps } }), { logger }).chat({ backend: 'fake', messages, constraint: k.c });
+      const res = await new LlmClient(fakeBackendRegistry(fake, { capabilities: { ...k.caps } }), { logger }).chat({
+        backend: 'fake',
+        messages,
+        constraint: k.c,
+      });
       expect(res.constrained).toBe(k.constrained);
       const body = fake.chatBodies()[0];
       if ('expectBody' in k) expect(body).toMatchObject(k.expectBody);
@@ -349,7 +454,11 @@ describe('LlmClient against an OpenAI-compatible endpoint', () => {
 
   it('rejects unknown backends and invalid requests without calling anything', async () => {
     const client = new LlmClient(fakeBackendRegistry(fake));
-    expect(await failure(client.chat({ backend: 'nope', messages }))).toMatchObject({ kind: 'unknown-backend', retryable: false, backend: 'nope' });
+    expect(await failure(client.chat({ backend: 'nope', messages }))).toMatchObject({
+      kind: 'unknown-backend',
+      retryable: false,
+      backend: 'nope',
+    });
     expect(await failure(client.chat({ backend: 'fake', messages: [] }))).toMatchObject({ kind: 'bad-request', retryable: false });
     const bad = await failure(client.chat({ backend: 'fake', messages: [{ role: 'robot' as 'user', content: 'x' }] }));
     expect(bad.message).toContain('messages[0].role must be system, user or assistant');

@@ -52,7 +52,8 @@ export class LlmClient {
     validateRequest(backend.name, req);
     const logger = options.logger ?? this.logger;
     const signal = options.signal;
-    const cancelled = () => new LlmError(`backend "${backend.name}": call cancelled by the caller`, { backend: backend.name, kind: 'cancelled' });
+    const cancelled = () =>
+      new LlmError(`backend "${backend.name}": call cancelled by the caller`, { backend: backend.name, kind: 'cancelled' });
     const apiKey = backend.kind === 'openai-compatible' ? resolveApiKey(backend, this.env) : undefined;
 
     const release = await this.limit(backend).acquire(signal, cancelled);
@@ -111,10 +112,21 @@ export class LlmClient {
     return s;
   }
 
-  private async attempt(backend: Backend, req: ChatRequest, signal: AbortSignal | undefined, apiKey: string | undefined, logger: LlmLogger): Promise<AttemptResult> {
+  private async attempt(
+    backend: Backend,
+    req: ChatRequest,
+    signal: AbortSignal | undefined,
+    apiKey: string | undefined,
+    logger: LlmLogger,
+  ): Promise<AttemptResult> {
     const timeoutMs = req.timeoutMs ?? backend.timeoutMs;
     if (backend.kind === 'openai-compatible') {
-      return openAICompatibleAttempt(backend, req, { signal: signal ?? new AbortController().signal, timeoutMs, apiKey: apiKey ?? '', logger });
+      return openAICompatibleAttempt(backend, req, {
+        signal: signal ?? new AbortController().signal,
+        timeoutMs,
+        apiKey: apiKey ?? '',
+        logger,
+      });
     }
     // The embedded model: abort generation on timeout or caller abort, and answer at once.
     const controller = new AbortController();
@@ -127,10 +139,16 @@ export class LlmClient {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-      rejectEarly(new LlmError(`backend "${backend.name}": no complete answer within ${timeoutMs} ms (hard timeout)`, { backend: backend.name, kind: 'timeout' }));
+      rejectEarly(
+        new LlmError(`backend "${backend.name}": no complete answer within ${timeoutMs} ms (hard timeout)`, {
+          backend: backend.name,
+          kind: 'timeout',
+        }),
+      );
     }, timeoutMs);
     controller.signal.addEventListener('abort', () => {
-      if (!timedOut) rejectEarly(new LlmError(`backend "${backend.name}": call cancelled by the caller`, { backend: backend.name, kind: 'cancelled' }));
+      if (!timedOut)
+        rejectEarly(new LlmError(`backend "${backend.name}": call cancelled by the caller`, { backend: backend.name, kind: 'cancelled' }));
     });
     try {
       return await Promise.race([localChatAttempt(backend, req, { signal: controller.signal }), early]);
@@ -168,15 +186,23 @@ function validateRequest(backend: string, req: ChatRequest): void {
   const bad = (why: string) => new LlmError(`backend "${backend}": invalid request: ${why}`, { backend, kind: 'bad-request' });
   if (!Array.isArray(req.messages) || req.messages.length === 0) throw bad('messages must be a non-empty array');
   req.messages.forEach((m, i) => {
-    if (!m || (m.role !== 'system' && m.role !== 'user' && m.role !== 'assistant')) throw bad(`messages[${i}].role must be system, user or assistant`);
+    if (!m || (m.role !== 'system' && m.role !== 'user' && m.role !== 'assistant'))
+      throw bad(`messages[${i}].role must be system, user or assistant`);
     if (typeof m.content !== 'string') throw bad(`messages[${i}].content must be a string`);
   });
-  if (req.maxTokens !== undefined && (!Number.isInteger(req.maxTokens) || req.maxTokens < 1)) throw bad('maxTokens must be a positive integer');
+  if (req.maxTokens !== undefined && (!Number.isInteger(req.maxTokens) || req.maxTokens < 1))
+    throw bad('maxTokens must be a positive integer');
   if (req.temperature !== undefined && !(req.temperature >= 0 && req.temperature <= 2)) throw bad('temperature must be within [0, 2]');
   if (req.topP !== undefined && !(req.topP > 0 && req.topP <= 1)) throw bad('topP must be within (0, 1]');
   if (req.timeoutMs !== undefined && !(req.timeoutMs > 0)) throw bad('timeoutMs must be positive');
   const c = req.constraint;
-  if (c && !((c.kind === 'gbnf' && typeof c.grammar === 'string' && c.grammar.trim()) || (c.kind === 'json-schema' && c.schema && typeof c.schema === 'object'))) {
+  if (
+    c &&
+    !(
+      (c.kind === 'gbnf' && typeof c.grammar === 'string' && c.grammar.trim()) ||
+      (c.kind === 'json-schema' && c.schema && typeof c.schema === 'object')
+    )
+  ) {
     throw bad('constraint must be {kind: "gbnf", grammar} or {kind: "json-schema", schema}');
   }
 }

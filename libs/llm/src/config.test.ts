@@ -33,10 +33,12 @@ describe('backend registry', () => {
     expect(reg.get('@executor').name).toBe('local');
   });
 
-  it('caps the embedded model\'s completions at 512 tokens unless configured otherwise', () => {
+  it("caps the embedded model's completions at 512 tokens unless configured otherwise", () => {
     const byDefault = backendRegistryFromConfig({}, { env: {} }).get('local');
     expect(byDefault.kind === 'local' && byDefault.maxCompletionTokens).toBe(512);
-    const raised = backendRegistryFromConfig({ backends: { local: { kind: 'local', maxCompletionTokens: 2048 } } }, { env: {} }).get('local');
+    const raised = backendRegistryFromConfig({ backends: { local: { kind: 'local', maxCompletionTokens: 2048 } } }, { env: {} }).get(
+      'local',
+    );
     expect(raised.kind === 'local' && raised.maxCompletionTokens).toBe(2048);
     configError(() => backendRegistryFromConfig({ backends: { local: { kind: 'local', maxCompletionTokens: 0 } } }, { env: {} }));
   });
@@ -50,7 +52,15 @@ describe('backend registry', () => {
   it('loads the documented example: six endpoints plus local, keys by env var name only', () => {
     const reg = loadBackendRegistry({ path: EXAMPLE, env: {} });
     expect(reg.names().sort()).toEqual(
-      ['deepseek-chat', 'llamacpp-server', 'local', 'ollama-qwen2.5-7b', 'openai-gpt4o-mini', 'together-llama-3.3-70b', 'vllm-qwen3-8b'].sort(),
+      [
+        'deepseek-chat',
+        'llamacpp-server',
+        'local',
+        'ollama-qwen2.5-7b',
+        'openai-gpt4o-mini',
+        'together-llama-3.3-70b',
+        'vllm-qwen3-8b',
+      ].sort(),
     );
     const openai = reg.get('openai-gpt4o-mini');
     expect(openai).toMatchObject({
@@ -76,7 +86,10 @@ describe('backend registry', () => {
 
   it('reads FLOWSTEER_BACKENDS, then flowsteer.backends.yaml in the cwd; JSON works too', () => {
     const dir = mkdtempSync(join(tmpdir(), 'llm-cfg-'));
-    writeFileSync(join(dir, 'flowsteer.backends.yaml'), 'backends:\n  a:\n    baseURL: http://127.0.0.1:1/v1\n    model: m\ndefaults:\n  executor: a\n');
+    writeFileSync(
+      join(dir, 'flowsteer.backends.yaml'),
+      'backends:\n  a:\n    baseURL: http://127.0.0.1:1/v1\n    model: m\ndefaults:\n  executor: a\n',
+    );
     const fromCwd = loadBackendRegistry({ cwd: dir, env: {} });
     expect(fromCwd.names()).toEqual(['local', 'a']);
     expect(fromCwd.get('a').kind).toBe('openai-compatible'); // kind defaults to openai-compatible
@@ -122,11 +135,18 @@ describe('backend registry', () => {
 
   it('refuses literal API keys without echoing them', () => {
     const secret = 'sk-live-THISMUSTNOTLEAK-1234567890';
-    const e = configError(() => backendRegistryFromConfig({ backends: { openai: { baseURL: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKey: secret } } }, { env: {} }));
+    const e = configError(() =>
+      backendRegistryFromConfig(
+        { backends: { openai: { baseURL: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKey: secret } } },
+        { env: {} },
+      ),
+    );
     expect(e.message).toContain('backends.openai.apiKey: API keys are never written into the config');
     expect(e.message).toContain('apiKeyEnv');
     expect(e.message).not.toContain('THISMUSTNOTLEAK');
-    const e2 = configError(() => backendRegistryFromConfig({ backends: { o: { baseURL: 'https://a/v1', model: 'm', apiKeyEnv: secret } } }, { env: {} }));
+    const e2 = configError(() =>
+      backendRegistryFromConfig({ backends: { o: { baseURL: 'https://a/v1', model: 'm', apiKeyEnv: secret } } }, { env: {} }),
+    );
     expect(e2.message).toContain('backends.o.apiKeyEnv: must be the NAME of an environment variable');
     expect(e2.message).not.toContain('THISMUSTNOTLEAK');
   });
@@ -150,7 +170,10 @@ describe('backend registry', () => {
   });
 
   it('a configured local entry overrides the built-in one', () => {
-    const reg = backendRegistryFromConfig({ backends: { local: { kind: 'local', contextSize: 1024, modelPath: 'm.gguf', concurrency: 2 } } }, { env: {}, baseDir: '/base' });
+    const reg = backendRegistryFromConfig(
+      { backends: { local: { kind: 'local', contextSize: 1024, modelPath: 'm.gguf', concurrency: 2 } } },
+      { env: {}, baseDir: '/base' },
+    );
     const local = reg.get('local');
     expect(local).toMatchObject({ kind: 'local', contextSize: 1024, modelPath: '/base/m.gguf', concurrency: 2, retry: { maxRetries: 0 } });
   });
@@ -169,7 +192,13 @@ describe('backend registry', () => {
 
   it('names base models in models: (paths relative to the file), and always has the embedded one as "local"', () => {
     const reg = backendRegistryFromConfig(
-      { models: { 'qwen3-8b': { path: '/models/Qwen3-8B', learnerTaskQueue: 'cwrpo-learner-gpu' }, tiny: { path: 'weights/tiny.gguf' }, split: { path: 'hf::q4.gguf', tokenizerFile: 'tok.gguf' } } },
+      {
+        models: {
+          'qwen3-8b': { path: '/models/Qwen3-8B', learnerTaskQueue: 'cwrpo-learner-gpu' },
+          tiny: { path: 'weights/tiny.gguf' },
+          split: { path: 'hf::q4.gguf', tokenizerFile: 'tok.gguf' },
+        },
+      },
       { env: { FLOWSTEER_LOCAL_MODEL: '/m/embedded.gguf' }, baseDir: '/etc/flowsteer' },
     );
     expect(reg.models.names()).toEqual(['local', 'qwen3-8b', 'tiny', 'split']);
@@ -191,7 +220,9 @@ describe('backend registry', () => {
   });
 
   it('checks the models: section like the rest', () => {
-    const err = configError(() => backendRegistryFromConfig({ models: { 'bad name': { path: 'x' }, ok: { path: '', queue: 'q' } } }, { env: {} }));
+    const err = configError(() =>
+      backendRegistryFromConfig({ models: { 'bad name': { path: 'x' }, ok: { path: '', queue: 'q' } } }, { env: {} }),
+    );
     expect(err.message).toMatch(/models\.bad name/);
     expect(err.message).toMatch(/models\.ok/);
   });
@@ -199,7 +230,10 @@ describe('backend registry', () => {
   it('lists the configured names without the environment of the workers (what the REST API checks against)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowsteer-names-'));
     const file = join(dir, 'backends.yaml');
-    writeFileSync(file, 'backends:\n  director: { baseURL: "${VLLM_BASE_URL}", model: m, apiKeyEnv: VLLM_API_KEY }\nmodels:\n  qwen3-8b: { path: /models/Qwen3-8B }\n');
+    writeFileSync(
+      file,
+      'backends:\n  director: { baseURL: "${VLLM_BASE_URL}", model: m, apiKeyEnv: VLLM_API_KEY }\nmodels:\n  qwen3-8b: { path: /models/Qwen3-8B }\n',
+    );
     expect(() => loadBackendRegistry({ path: file, env: {} })).toThrow(/VLLM_BASE_URL is not set/);
     expect(configuredNames({ path: file, env: {} })).toEqual({ backends: ['local', 'director'], models: ['local', 'qwen3-8b'] });
     expect(configuredNames({ env: {}, cwd: dir })).toEqual({ backends: ['local'], models: ['local'] });

@@ -125,7 +125,10 @@ const localSchema = z
 
 const backendSchema = z.preprocess(
   // `kind` defaults to openai-compatible: most entries are endpoints.
-  (v) => (v && typeof v === 'object' && !Array.isArray(v) && (v as { kind?: unknown }).kind === undefined ? { ...v, kind: 'openai-compatible' } : v),
+  (v) =>
+    v && typeof v === 'object' && !Array.isArray(v) && (v as { kind?: unknown }).kind === undefined
+      ? { ...v, kind: 'openai-compatible' }
+      : v,
   z.discriminatedUnion('kind', [openAICompatibleSchema, localSchema]),
 );
 
@@ -135,7 +138,10 @@ const modelSchema = z
     path: z.string().min(1),
     /** GGUF the worker tokenises with (`llama-cpp` tokenizer); default: `path` when it is a .gguf. */
     tokenizerFile: z.string().min(1).optional(),
-    learnerTaskQueue: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'a task queue name').optional(),
+    learnerTaskQueue: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'a task queue name')
+      .optional(),
     description: z.string().optional(),
   })
   .strict();
@@ -167,10 +173,17 @@ export type Capabilities = Omit<ConfiguredCapabilities, 'grammar' | 'tokenIds' |
 } & Partial<Pick<ConfiguredCapabilities, 'tokenIds' | 'maxTokensField'>>;
 
 /** An endpoint: its config entry with defaults applied, and its name. */
-export type OpenAICompatibleBackend = Omit<z.output<typeof openAICompatibleSchema>, 'capabilities'> & { name: string; capabilities: Capabilities };
+export type OpenAICompatibleBackend = Omit<z.output<typeof openAICompatibleSchema>, 'capabilities'> & {
+  name: string;
+  capabilities: Capabilities;
+};
 
 /** The embedded model: its config entry with defaults applied, its name, and the GGUF path resolved. */
-export type LocalBackend = Omit<z.output<typeof localSchema>, 'modelPath'> & { name: string; modelPath: string; capabilities: Capabilities };
+export type LocalBackend = Omit<z.output<typeof localSchema>, 'modelPath'> & {
+  name: string;
+  modelPath: string;
+  capabilities: Capabilities;
+};
 
 export type Backend = OpenAICompatibleBackend | LocalBackend;
 
@@ -185,17 +198,25 @@ export class BackendRegistry {
   /** Named base models for training (`models:`); by default just `local`, the embedded GGUF. */
   readonly models: ModelCatalog;
 
-  constructor(backends: Iterable<Backend>, defaults: { director: string; executor: string }, source: string, models?: Iterable<ModelEntry>) {
+  constructor(
+    backends: Iterable<Backend>,
+    defaults: { director: string; executor: string },
+    source: string,
+    models?: Iterable<ModelEntry>,
+  ) {
     this.backends = new Map([...backends].map((b) => [b.name, b]));
     this.models = new ModelCatalog(models ?? [defaultLocalModelEntry()]);
     this.defaults = { ...defaults };
     this.source = source;
     for (const [role, name] of Object.entries(this.defaults)) {
       if (!this.backends.has(name)) {
-        throw new LlmError(`backend config (${source}): defaults.${role} names "${name}", which is not configured; known: ${this.names().join(', ')}`, {
-          backend: name,
-          kind: 'config',
-        });
+        throw new LlmError(
+          `backend config (${source}): defaults.${role} names "${name}", which is not configured; known: ${this.names().join(', ')}`,
+          {
+            backend: name,
+            kind: 'config',
+          },
+        );
       }
     }
   }
@@ -236,8 +257,11 @@ export class BackendRegistry {
   describe(): string {
     return this.list()
       .map((b) => {
-        const where = b.kind === 'local' ? `local ${b.modelPath}` : `${safeOrigin(b.baseURL)}${b.apiKeyEnv ? ` key from $${b.apiKeyEnv}` : ''}`;
-        const roles = [b.name === this.defaults.director ? 'director' : '', b.name === this.defaults.executor ? 'executor' : ''].filter(Boolean);
+        const where =
+          b.kind === 'local' ? `local ${b.modelPath}` : `${safeOrigin(b.baseURL)}${b.apiKeyEnv ? ` key from $${b.apiKeyEnv}` : ''}`;
+        const roles = [b.name === this.defaults.director ? 'director' : '', b.name === this.defaults.executor ? 'executor' : ''].filter(
+          Boolean,
+        );
         return `${b.name}${roles.length ? ` [${roles.join(', ')}]` : ''}: ${b.model} @ ${where}`;
       })
       .join('\n');
@@ -311,7 +335,9 @@ export function configuredNames(options: LoadBackendRegistryOptions = {}): { bac
   const { raw } = readConfigSource(options);
   const section = (key: string) => {
     const value = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
-    return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).filter((name) => backendName.safeParse(name).success) : [];
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.keys(value).filter((name) => backendName.safeParse(name).success)
+      : [];
   };
   const withLocal = (names: string[], local: string) => (names.includes(local) ? names : [local, ...names]);
   return { backends: withLocal(section('backends'), LOCAL_BACKEND_NAME), models: withLocal(section('models'), LOCAL_MODEL_ENTRY_NAME) };
@@ -320,7 +346,11 @@ export function configuredNames(options: LoadBackendRegistryOptions = {}): { bac
 /** Validates a parsed config object (the file's shape) and builds the registry. */
 export function backendRegistryFromConfig(
   raw: unknown,
-  { env = process.env, source = 'inline config', baseDir = process.cwd() }: { env?: NodeJS.ProcessEnv; source?: string; baseDir?: string } = {},
+  {
+    env = process.env,
+    source = 'inline config',
+    baseDir = process.cwd(),
+  }: { env?: NodeJS.ProcessEnv; source?: string; baseDir?: string } = {},
 ): BackendRegistry {
   const problems: string[] = [];
   checkForLiteralKeys(raw, problems);
@@ -339,7 +369,13 @@ export function backendRegistryFromConfig(
   const backends: Backend[] = [];
   for (const [name, b] of Object.entries(cfg.backends)) {
     if (b.kind === 'local') {
-      backends.push(localBackend(name, b, b.modelPath ? (isAbsolute(b.modelPath) ? b.modelPath : resolve(baseDir, b.modelPath)) : defaultLocalModelPath(env)));
+      backends.push(
+        localBackend(
+          name,
+          b,
+          b.modelPath ? (isAbsolute(b.modelPath) ? b.modelPath : resolve(baseDir, b.modelPath)) : defaultLocalModelPath(env),
+        ),
+      );
     } else {
       backends.push({ name, ...b });
     }
@@ -367,7 +403,10 @@ function localBackend(name: string, entry: z.output<typeof localSchema>, modelPa
 
 /** The embedded model backend as it is when nothing configures it. */
 export function defaultLocalBackend(env: NodeJS.ProcessEnv = process.env): LocalBackend {
-  const entry = localSchema.parse({ kind: 'local', description: 'embedded SmolLM2-135M-Instruct (GGUF Q4_1) run in-process by node-llama-cpp' });
+  const entry = localSchema.parse({
+    kind: 'local',
+    description: 'embedded SmolLM2-135M-Instruct (GGUF Q4_1) run in-process by node-llama-cpp',
+  });
   return localBackend(LOCAL_BACKEND_NAME, entry, defaultLocalModelPath(env));
 }
 
@@ -384,7 +423,6 @@ export function defaultLocalModelPath(env: NodeJS.ProcessEnv = process.env): str
   if (env.FLOWSTEER_LOCAL_MODEL) return resolve(env.FLOWSTEER_LOCAL_MODEL);
   return join(flowsteerHome(env), 'models', LOCAL_MODEL_FILE);
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -77,7 +77,14 @@ export class LlmError extends Error {
 
   /** Plain, serialisable details (what the activity boundary attaches to a Temporal failure). */
   toJSON(): { backend: string; kind: LlmErrorKind; retryable: boolean; status?: number; attempts: number; message: string } {
-    return { backend: this.backend, kind: this.kind, retryable: this.retryable, status: this.status, attempts: this.attempts, message: this.message };
+    return {
+      backend: this.backend,
+      kind: this.kind,
+      retryable: this.retryable,
+      status: this.status,
+      attempts: this.attempts,
+      message: this.message,
+    };
   }
 }
 
@@ -85,7 +92,10 @@ export function isLlmError(err: unknown): err is LlmError {
   // Duck-typed as well as instanceof: errors may cross realms (jest vm contexts, worker threads).
   return (
     err instanceof LlmError ||
-    (typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'LlmError' && typeof (err as { kind?: unknown }).kind === 'string')
+    (typeof err === 'object' &&
+      err !== null &&
+      (err as { name?: unknown }).name === 'LlmError' &&
+      typeof (err as { kind?: unknown }).kind === 'string')
   );
 }
 

@@ -16,8 +16,20 @@ describe('ledger cost arithmetic', () => {
 
   it('sums across entries with the contracts helper', () => {
     const b = { ...defaultLocalBackend({}), price: { inputPerMTok: 1, outputPerMTok: 3 } };
-    const entries = [ledgerEntry(b, { promptTokens: 100, completionTokens: 10 }, 12.4, 1, 'a'), ledgerEntry(b, { promptTokens: 50, completionTokens: 5, estimated: true }, 3, 2)];
-    expect(entries[0]).toEqual({ backend: 'local', model: 'SmolLM2-135M-Instruct-Q4_1', purpose: 'a', promptTokens: 100, completionTokens: 10, latencyMs: 12, costUsd: 0.00013, attempts: 1 });
+    const entries = [
+      ledgerEntry(b, { promptTokens: 100, completionTokens: 10 }, 12.4, 1, 'a'),
+      ledgerEntry(b, { promptTokens: 50, completionTokens: 5, estimated: true }, 3, 2),
+    ];
+    expect(entries[0]).toEqual({
+      backend: 'local',
+      model: 'SmolLM2-135M-Instruct-Q4_1',
+      purpose: 'a',
+      promptTokens: 100,
+      completionTokens: 10,
+      latencyMs: 12,
+      costUsd: 0.00013,
+      attempts: 1,
+    });
     expect(entries[1]).toMatchObject({ usageEstimated: true, attempts: 2, costUsd: 0.000065 });
     expect(entries[1]).not.toHaveProperty('purpose');
     const sum = sumLedger(entries);
@@ -47,7 +59,14 @@ describe('redaction and errors', () => {
     const e = new LlmError('boom', { backend: 'b', kind: 'rate-limit', status: 429 });
     expect(e.retryable).toBe(true);
     expect(new LlmError('x', { backend: 'b', kind: 'auth' }).retryable).toBe(false);
-    expect(e.withAttempts(3, 'after 3 attempts: ').toJSON()).toEqual({ backend: 'b', kind: 'rate-limit', retryable: true, status: 429, attempts: 3, message: 'after 3 attempts: boom' });
+    expect(e.withAttempts(3, 'after 3 attempts: ').toJSON()).toEqual({
+      backend: 'b',
+      kind: 'rate-limit',
+      retryable: true,
+      status: 429,
+      attempts: 3,
+      message: 'after 3 attempts: boom',
+    });
     expect(e.name).toBe('LlmError');
   });
 });

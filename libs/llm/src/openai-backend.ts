@@ -79,7 +79,9 @@ export function buildRequestBody(
     else if (mode === 'vllm-legacy') body.guided_grammar = c.grammar;
   }
   if (constrained === false) {
-    logger?.warn(`backend "${backend.name}" cannot enforce a ${c?.kind} constraint; the output is unconstrained`, { backend: backend.name });
+    logger?.warn(`backend "${backend.name}" cannot enforce a ${c?.kind} constraint; the output is unconstrained`, {
+      backend: backend.name,
+    });
   }
   return { body, constrained };
 }
@@ -125,7 +127,12 @@ export async function openAICompatibleAttempt(
     return parseCompletion(backend, response, constrained, Boolean(req.logprobs && backend.capabilities.logprobs), opts.apiKey);
   } catch (err) {
     if (err instanceof ClassifiedAttemptError) throw err;
-    const classified = classify(backend, err, { timedOut, callerAborted: opts.signal.aborted, timeoutMs: opts.timeoutMs, apiKey: opts.apiKey });
+    const classified = classify(backend, err, {
+      timedOut,
+      callerAborted: opts.signal.aborted,
+      timeoutMs: opts.timeoutMs,
+      apiKey: opts.apiKey,
+    });
     throw new ClassifiedAttemptError(classified);
   } finally {
     clearTimeout(timer);
@@ -156,12 +163,21 @@ function parseCompletion(
 ): AttemptResult {
   const bad = (why: string) =>
     new ClassifiedAttemptError({
-      error: new LlmError(redact(`${where(backend)}: unusable response: ${why}`, [apiKey]), { backend: backend.name, kind: 'bad-response' }),
+      error: new LlmError(redact(`${where(backend)}: unusable response: ${why}`, [apiKey]), {
+        backend: backend.name,
+        kind: 'bad-response',
+      }),
     });
   if (typeof response === 'string') throw bad(`not JSON: ${clip(redact(response, [apiKey]), 200) || '(empty body)'}`);
   if (!response || typeof response !== 'object') throw bad('empty body');
   const r = response as {
-    choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown; logprobs?: { content?: Array<{ token?: unknown; logprob?: unknown }> | null } | null; token_ids?: unknown; prompt_token_ids?: unknown }>;
+    choices?: Array<{
+      message?: { content?: unknown };
+      finish_reason?: unknown;
+      logprobs?: { content?: Array<{ token?: unknown; logprob?: unknown }> | null } | null;
+      token_ids?: unknown;
+      prompt_token_ids?: unknown;
+    }>;
     prompt_token_ids?: unknown;
     usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
     error?: unknown;
@@ -215,7 +231,9 @@ function classify(
   if (err instanceof OpenAI.APIUserAbortError) return { error: make('cancelled', 'call cancelled by the caller') };
   if (err instanceof OpenAI.APIConnectionError || (err instanceof OpenAI.APIError && status === undefined)) {
     const cause = e?.cause as { message?: unknown; code?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
-    const detail = [cause?.code, cause?.cause?.code, cause?.cause?.message ?? cause?.message].filter((x) => typeof x === 'string').join(' ');
+    const detail = [cause?.code, cause?.cause?.code, cause?.cause?.message ?? cause?.message]
+      .filter((x) => typeof x === 'string')
+      .join(' ');
     return { error: make('connection', `connection failed${detail ? `: ${clip(detail, 200)}` : ''}`) };
   }
   if (status !== undefined) {
@@ -226,10 +244,12 @@ function classify(
       const hint = backend.apiKeyEnv ? ` (check the key in $${backend.apiKeyEnv})` : ' (this backend has no apiKeyEnv configured)';
       return { error: make('auth', `HTTP ${status} not authorised${hint}: ${serverMsg}`, status) };
     }
-    if (status === 408 || status === 409 || status >= 500) return { error: make('server', `HTTP ${status} server error: ${serverMsg}`, status), retryAfterMs };
+    if (status === 408 || status === 409 || status >= 500)
+      return { error: make('server', `HTTP ${status} server error: ${serverMsg}`, status), retryAfterMs };
     return { error: make('bad-request', `HTTP ${status} request rejected: ${serverMsg}`, status) };
   }
-  if (err instanceof SyntaxError || e?.name === 'SyntaxError') return { error: make('bad-response', `malformed JSON in the answer: ${clip(msg, 200)}`) };
+  if (err instanceof SyntaxError || e?.name === 'SyntaxError')
+    return { error: make('bad-response', `malformed JSON in the answer: ${clip(msg, 200)}`) };
   if (/terminated|socket|ECONNRESET|ECONNREFUSED|EPIPE|other side closed|fetch failed|network/i.test(msg)) {
     return { error: make('connection', `connection failed while reading the answer: ${clip(msg, 200)}`) };
   }

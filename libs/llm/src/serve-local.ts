@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   }
   const portText = arg('port') ?? process.env.FLOWSTEER_LOCAL_PORT ?? '8089';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a TCP port number, got ${JSON.stringify(portText)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a TCP port number, got ${JSON.stringify(portText)}`);
   const registry = loadBackendRegistry({ path: arg('config') });
   const backend = arg('backend') ?? 'local';
   process.stdout.write(`loading backend "${backend}" ...\n`);

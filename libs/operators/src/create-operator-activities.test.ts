@@ -2,7 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '@flowsteer/artifacts';
-import { isOperatorSuspension, type OperatorOutcome, type OperatorSuspension, type RunOperatorInput, sumLedger } from '@flowsteer/contracts';
+import {
+  isOperatorSuspension,
+  type OperatorOutcome,
+  type OperatorSuspension,
+  type RunOperatorInput,
+  sumLedger,
+} from '@flowsteer/contracts';
 import { createCatalogue, type OperatorSpec } from '@flowsteer/canvas';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createOperatorActivities, EMPTY_OUTPUT_FAILURE } from './create-operator-activities';
@@ -27,7 +33,13 @@ describe('runOperator', () => {
     const { runOperator } = createOperatorActivities({ chat });
     const { outcome } = await driveOperator(
       runOperator,
-      operatorInput({ operator: 'Test', nodeId: 'node_7', taskType: 'code', inputs: 'def add(a, b):\n    return a', executorBackend: 'gpt-4o-mini' }),
+      operatorInput({
+        operator: 'Test',
+        nodeId: 'node_7',
+        taskType: 'code',
+        inputs: 'def add(a, b):\n    return a',
+        executorBackend: 'gpt-4o-mini',
+      }),
       (req) => sandbox.run(req),
     ).finally(() => sandbox.close());
     expect(outcome.ledger).toHaveLength(2);
@@ -76,7 +88,9 @@ describe('runOperator', () => {
   it('runs a catalogue plug-in without an implementation through the generic LLM operator', async () => {
     const chat = new ScriptedChat(['<result>A cat sat.</result>']);
     const { runOperator } = createOperatorActivities({ chat, catalogue: createCatalogue([plugin({})]) });
-    const outcome = await finished(runOperator(operatorInput({ operator: 'Summarise', prompt: 'Keep the subject.', inputs: 'The cat, a tabby, sat on the mat.' })));
+    const outcome = await finished(
+      runOperator(operatorInput({ operator: 'Summarise', prompt: 'Keep the subject.', inputs: 'The cat, a tabby, sat on the mat.' })),
+    );
     expect(outcome.text).toBe('A cat sat.');
     expect(outcome.output).toEqual({ summary: 'A cat sat.', response: 'A cat sat.' });
     expect(outcome.passed).toBeUndefined();
@@ -114,7 +128,9 @@ describe('runOperator', () => {
 
   it('rejects malformed input with a message naming the field', async () => {
     const { runOperator } = createOperatorActivities({ chat: new ScriptedChat([]) });
-    await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), inputs: 3 as unknown as string })).rejects.toThrow(/inputs must be a text or a list of texts/);
+    await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), inputs: 3 as unknown as string })).rejects.toThrow(
+      /inputs must be a text or a list of texts/,
+    );
     await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), nodeId: '' })).rejects.toThrow(/input.nodeId/);
     await expect(runOperator({ ...operatorInput({ operator: 'Custom' }), executorBackend: '' })).rejects.toThrow(/no executor backend/);
   });
@@ -162,14 +178,31 @@ describe('runOperator', () => {
     const chat = new ScriptedChat(['```python\ndef solve():\n    return 42\n```']);
     const { runOperator } = createOperatorActivities({ chat });
     const run = (input: RunOperatorInput) => env.run(runOperator, input) as Promise<OperatorOutcome | OperatorSuspension>;
-    const { outcome } = await driveOperator(run, operatorInput({ operator: 'Programmer' }), scriptedRunner([{ stdout: '<<<FLOWSTEER_RESULT>>>\n42' }]));
+    const { outcome } = await driveOperator(
+      run,
+      operatorInput({ operator: 'Programmer' }),
+      scriptedRunner([{ stdout: '<<<FLOWSTEER_RESULT>>>\n42' }]),
+    );
     expect(outcome.text).toBe('42');
-    expect(beats).toEqual(expect.arrayContaining([expect.objectContaining({ phase: 'llm' }), expect.objectContaining({ phase: 'llm-done' })]));
+    expect(beats).toEqual(
+      expect.arrayContaining([expect.objectContaining({ phase: 'llm' }), expect.objectContaining({ phase: 'llm-done' })]),
+    );
   });
 
   it('implements exactly the 12 paper operators', () => {
-    expect([...IMPLEMENTED_OPERATORS].sort()).toEqual(
-      ['Aggregate', 'AnswerGenerate', 'Custom', 'Decompose', 'Format', 'Plan', 'Programmer', 'Review', 'Revise', 'ScEnsemble', 'Test', 'Verify'],
-    );
+    expect([...IMPLEMENTED_OPERATORS].sort()).toEqual([
+      'Aggregate',
+      'AnswerGenerate',
+      'Custom',
+      'Decompose',
+      'Format',
+      'Plan',
+      'Programmer',
+      'Review',
+      'Revise',
+      'ScEnsemble',
+      'Test',
+      'Verify',
+    ]);
   });
 });

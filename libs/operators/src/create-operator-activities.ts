@@ -13,7 +13,14 @@ import { type Catalogue, findOperator, OPERATOR_CATALOGUE, operatorNames } from 
 import { ApplicationFailure } from '@temporalio/activity';
 import { operatorCacheKey } from './core/cache-key';
 import { badInput, OPERATOR_FAILURE, unknownOperator } from './core/failures';
-import { DEFAULT_SAMPLING, type ExecutorSampling, NeedsCodeRun, OperatorCall, type OperatorImpl, type ResolvedOperatorInput } from './core/operator-call';
+import {
+  DEFAULT_SAMPLING,
+  type ExecutorSampling,
+  NeedsCodeRun,
+  OperatorCall,
+  type OperatorImpl,
+  type ResolvedOperatorInput,
+} from './core/operator-call';
 import type { ChatClient } from './core/ports';
 import { genericOperator } from './ops/generic';
 import { implementationOf } from './ops/registry';
@@ -115,11 +122,24 @@ export function createOperatorActivities(options: OperatorActivitiesOptions): Op
 }
 
 /** What a suspended operator hands the workflow: small, everything large by reference. */
-async function suspension(input: RunOperatorInput, call: OperatorCall, need: NeedsCodeRun, texts: TextStore | undefined): Promise<OperatorSuspension> {
+async function suspension(
+  input: RunOperatorInput,
+  call: OperatorCall,
+  need: NeedsCodeRun,
+  texts: TextStore | undefined,
+): Promise<OperatorSuspension> {
   const byRef = async <T>(value: T): Promise<T | { ref: string }> =>
     texts && Buffer.byteLength(JSON.stringify(value)) > INLINE_JSON_MAX_BYTES ? { ref: await texts.putJsonBlob(value) } : value;
   const journal: OperatorJournal = await byRef({ entries: call.journal });
-  return { suspended: true, operator: input.operator, nodeId: input.nodeId, step: need.step, request: await byRef(need.request), journal, ledger: call.ledger };
+  return {
+    suspended: true,
+    operator: input.operator,
+    nodeId: input.nodeId,
+    step: need.step,
+    request: await byRef(need.request),
+    journal,
+    ledger: call.ledger,
+  };
 }
 
 /** The journal of a resumed operator with the awaited run's result appended. */
@@ -128,7 +148,8 @@ async function resumedJournal(input: RunOperatorInput, texts: TextStore | undefi
   const load = async <T>(value: T | { ref: string }, what: string): Promise<T> => {
     if (!value || typeof value !== 'object') throw badInput(`${input.operator} on ${input.nodeId}: resume.${what} is missing`);
     if (!('ref' in value) || typeof value.ref !== 'string') return value as T;
-    if (!texts) throw badInput(`${input.operator} on ${input.nodeId}: resume.${what} arrived by reference but this worker has no artifact store`);
+    if (!texts)
+      throw badInput(`${input.operator} on ${input.nodeId}: resume.${what} arrived by reference but this worker has no artifact store`);
     return texts.getJson<T>(value.ref);
   };
   const journal = await load<{ entries: OperatorJournalEntry[] }>(resume.journal, 'journal');
@@ -144,7 +165,8 @@ function checked(input: RunOperatorInput, defaultBackend: string | undefined): R
       throw badInput(`runOperator input.${key} must be a non-empty string (got ${JSON.stringify(input[key])})`);
     }
   }
-  if (!isTextValue(input.problem)) throw badInput(`runOperator input.problem must be a text (got ${JSON.stringify(input.problem)?.slice(0, 100)})`);
+  if (!isTextValue(input.problem))
+    throw badInput(`runOperator input.problem must be a text (got ${JSON.stringify(input.problem)?.slice(0, 100)})`);
   const inputs = input.inputs as unknown;
   if (!(isTextValue(inputs) || (Array.isArray(inputs) && inputs.every(isTextValue)))) {
     throw badInput(`${input.operator} on ${input.nodeId}: inputs must be a text or a list of texts`);
@@ -177,7 +199,15 @@ async function readTexts(input: RunOperatorInput, texts: TextStore | undefined):
  * call the operator made, the failed one included with the requests it took.
  */
 function withLedger(err: unknown, call: OperatorCall): unknown {
-  const e = err as { name?: unknown; kind?: unknown; backend?: unknown; attempts?: unknown; message?: unknown; retryable?: unknown; status?: unknown };
+  const e = err as {
+    name?: unknown;
+    kind?: unknown;
+    backend?: unknown;
+    attempts?: unknown;
+    message?: unknown;
+    retryable?: unknown;
+    status?: unknown;
+  };
   if (!(err instanceof Error) || e.name !== 'LlmError' || typeof e.kind !== 'string') return err;
   const failed = {
     backend: String(e.backend ?? call.input.executorBackend),
@@ -194,6 +224,15 @@ function withLedger(err: unknown, call: OperatorCall): unknown {
     type: `LlmError.${e.kind}`,
     nonRetryable: true,
     message: `${call.input.operator} on ${call.input.nodeId}: ${String(e.message)}`,
-    details: [{ backend: failed.backend, kind: e.kind, retryable: e.retryable === true, status: e.status, attempts: failed.attempts, ledger: [...call.ledger, failed] }],
+    details: [
+      {
+        backend: failed.backend,
+        kind: e.kind,
+        retryable: e.retryable === true,
+        status: e.status,
+        attempts: failed.attempts,
+        ledger: [...call.ledger, failed],
+      },
+    ],
   });
 }

@@ -19,12 +19,22 @@ describe('plug-in operator files (FLOWSTEER_PLUGINS)', () => {
   });
 
   it('names every problem of a bad file, with the file', () => {
-    const bad = file('bad.yaml', 'operators:\n  - name: lower\n    category: magic\n    description: short\n    instruction: x\n    extra: 1\n');
+    const bad = file(
+      'bad.yaml',
+      'operators:\n  - name: lower\n    category: magic\n    description: short\n    instruction: x\n    extra: 1\n',
+    );
     expect(() => loadPluginFile(bad)).toThrow(/bad\.yaml: .*operators\.0\.name.*operators\.0\.category/);
   });
 
   it('refuses a plug-in that takes a built-in name', () => {
-    const clash = file('clash.json', JSON.stringify({ operators: [{ name: 'Review', category: 'checking', description: 'Another review step.', instruction: 'Review the input carefully.' }] }));
+    const clash = file(
+      'clash.json',
+      JSON.stringify({
+        operators: [
+          { name: 'Review', category: 'checking', description: 'Another review step.', instruction: 'Review the input carefully.' },
+        ],
+      }),
+    );
     expect(() => loadPluginFile(clash)).toThrow(/clash\.json: invalid plug-in operators: .*Review/);
   });
 

@@ -272,7 +272,9 @@ const { first: UID_FIRST, last: UID_LAST } = processUidRange();
 async function runAttack(runner: SandboxRunner, attack: Attack, ctx: AttackContext): Promise<void> {
   const r = await runner.run({ code: attack.code, args: attack.args?.(ctx) ?? [], limits: attack.limits });
   if (!attack.stop.includes(r.stopReason)) {
-    throw new Error(`${attack.name}: stop reason ${r.stopReason} (${r.detail ?? ''}), expected ${attack.stop.join(' or ')}; stderr: ${r.stderr.slice(-500)}`);
+    throw new Error(
+      `${attack.name}: stop reason ${r.stopReason} (${r.detail ?? ''}), expected ${attack.stop.join(' or ')}; stderr: ${r.stderr.slice(-500)}`,
+    );
   }
   await attack.check?.(r, ctx);
   // Nothing of the run survives it.
@@ -301,7 +303,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   for (const f of HOST_FILES) rmSync(f, { force: true });
   const lines = tally.map(
-    (t) => `  ${t.mechanism}: ${t.tried} attacks tried, ${t.contained} contained${t.skipped.length ? `; not attempted (no namespaces): ${t.skipped.join('; ')}` : ''}`,
+    (t) =>
+      `  ${t.mechanism}: ${t.tried} attacks tried, ${t.contained} contained${t.skipped.length ? `; not attempted (no namespaces): ${t.skipped.join('; ')}` : ''}`,
   );
   const tried = tally.reduce((s, t) => s + t.tried, 0);
   const contained = tally.reduce((s, t) => s + t.contained, 0);

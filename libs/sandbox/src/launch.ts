@@ -45,7 +45,9 @@ export function launch(plan: LaunchPlan, run: LaunchRun): Promise<RunOutcome> {
     try {
       // with a memory cgroup, a shell joins it first and then becomes the launcher, so that
       // everything the launcher starts is in it (joining from here after spawn would race bwrap)
-      const [file, args] = cgroup ? ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, plan.file, ...plan.args]] : [plan.file, plan.args];
+      const [file, args] = cgroup
+        ? ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, plan.file, ...plan.args]]
+        : [plan.file, plan.args];
       child = spawn(file, args, { cwd: plan.cwd, env: plan.env, detached: true, stdio });
     } catch (e) {
       reject(e);
@@ -150,7 +152,15 @@ export function launch(plan: LaunchPlan, run: LaunchRun): Promise<RunOutcome> {
         if (sig) exitCode = null;
       }
       const cpuTimeMs = reported?.cpuTimeMs ?? cpuAtKill ?? 0;
-      const { stopReason, detail } = classifyStop({ killedFor, exitCode, signal: sig, cpuTimeMs, limits, stderr: stderrText, oomKilled: cgroup?.oomKilled() ?? false });
+      const { stopReason, detail } = classifyStop({
+        killedFor,
+        exitCode,
+        signal: sig,
+        cpuTimeMs,
+        limits,
+        stderr: stderrText,
+        oomKilled: cgroup?.oomKilled() ?? false,
+      });
       resolve({
         result: {
           stdout: stdoutText,

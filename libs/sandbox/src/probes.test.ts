@@ -53,7 +53,7 @@ print('GOT' if fd is not None else 'no status fd', flush=True)
 
 describe('issue #12 probes', () => {
   it(
-    'the exit status is the real one: a status report forged on the wrapper\'s status fd does not make a killed program exit 0',
+    "the exit status is the real one: a status report forged on the wrapper's status fd does not make a killed program exit 0",
     each(async (mechanism, runner) => {
       const code = `${GRAB_STATUS_FD}if fd is not None:\n    os.write(fd, b'flowsteer-status 0\\n0m0.000s 0m0.000s\\n0m0.000s 0m0.000s\\n')\nimport signal\nos.kill(os.getpid(), signal.SIGKILL)\n`;
       const r = await runner.run({ code, limits: { wallTimeMs: 10_000 } });
@@ -98,8 +98,10 @@ except OSError as e:
     expect(r.stdout).not.toContain('DEV WRITABLE');
   });
 
-  it('the kernel keyrings and AF_VSOCK are denied by a seccomp filter (bubblewrap and unshare)', each(async (mechanism, runner) => {
-    const code = `import ctypes, errno, socket
+  it(
+    'the kernel keyrings and AF_VSOCK are denied by a seccomp filter (bubblewrap and unshare)',
+    each(async (mechanism, runner) => {
+      const code = `import ctypes, errno, socket
 libc = ctypes.CDLL(None, use_errno=True)
 r = libc.syscall(248, b"user", b"flowsteer-probe", b"secret", 6, -3)  # add_key to the session keyring
 print('add_key', r, errno.errorcode.get(ctypes.get_errno()))
@@ -111,13 +113,14 @@ try:
 except OSError as e:
     print('vsock', e.errno)
 `;
-    const r = await runner.run({ code, limits: { wallTimeMs: 10_000 } });
-    expect(`${mechanism}: ${r.stdout}`).toContain('add_key -1 EPERM');
-    expect(`${mechanism}: ${r.stdout}`).toContain('keyctl -1 EPERM');
-    expect(r.stdout).not.toContain('VSOCK OPEN');
-    expect(r.exitCode).toBe(0);
-    expect(r.isolation).toContain(mechanism);
-  }));
+      const r = await runner.run({ code, limits: { wallTimeMs: 10_000 } });
+      expect(`${mechanism}: ${r.stdout}`).toContain('add_key -1 EPERM');
+      expect(`${mechanism}: ${r.stdout}`).toContain('keyctl -1 EPERM');
+      expect(r.stdout).not.toContain('VSOCK OPEN');
+      expect(r.exitCode).toBe(0);
+      expect(r.isolation).toContain(mechanism);
+    }),
+  );
 
   it('the request environment reaches only the program, never the root launcher (a planted prlimit on PATH)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowsteer-planted-'));
@@ -128,7 +131,10 @@ except OSError as e:
     const unsafe = await SandboxRunner.create({ mechanism: 'rlimits', allowUnsafe: true, concurrency: 1, log: () => undefined });
     try {
       for (const runner of [...runners.map((r) => r.runner), unsafe]) {
-        const r = await runner.run({ code: "import os\nprint(os.environ['PATH'], os.environ.get('LD_PRELOAD'))", env: { PATH: dir, LD_PRELOAD: join(dir, 'evil.so') } });
+        const r = await runner.run({
+          code: "import os\nprint(os.environ['PATH'], os.environ.get('LD_PRELOAD'))",
+          env: { PATH: dir, LD_PRELOAD: join(dir, 'evil.so') },
+        });
         expect([runner.isolation.mechanism, existsSync(marker)]).toEqual([runner.isolation.mechanism, false]);
         expect(r.stdout).toContain(dir); // the program does get its environment
       }
@@ -143,12 +149,16 @@ except OSError as e:
     const secret = `inherited-secret-${process.pid}`;
     writeFileSync(join(dir, 'secret'), secret);
     try {
-      const out = execFileSync('bash', ['-c', 'exec 250<"$1"; exec node --import tsx "$2"', 'bash', join(dir, 'secret'), join(__dirname, 'test-support/fd-probe.ts')], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        timeout: 90_000,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
-      });
+      const out = execFileSync(
+        'bash',
+        ['-c', 'exec 250<"$1"; exec node --import tsx "$2"', 'bash', join(dir, 'secret'), join(__dirname, 'test-support/fd-probe.ts')],
+        {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+          timeout: 90_000,
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+        },
+      );
       expect(out).toMatch(/probe ran under/);
       expect(out).not.toContain(secret);
     } finally {
@@ -170,7 +180,12 @@ alive = sum(1 for p in pids if os.waitpid(p, 0)[1] == 0)
 print('children that kept 180 MB:', alive)
 `;
     if (!detectMemoryCgroup()) return console.warn('no writable memory cgroup here: only RLIMIT_AS per process applies');
-    const withCgroup = await Promise.all(runners.map(async ({ mechanism }) => ({ mechanism, runner: await SandboxRunner.create({ mechanism, memoryCgroup: true, concurrency: 1, log: () => undefined }) })));
+    const withCgroup = await Promise.all(
+      runners.map(async ({ mechanism }) => ({
+        mechanism,
+        runner: await SandboxRunner.create({ mechanism, memoryCgroup: true, concurrency: 1, log: () => undefined }),
+      })),
+    );
     for (const { mechanism, runner } of withCgroup) {
       const r = await runner.run({ code, limits: { memoryMb: 256, maxProcesses: 16, wallTimeMs: 30_000 } });
       const alive = Number(/kept 180 MB: (\d+)/.exec(r.stdout)?.[1] ?? '0');
@@ -181,8 +196,17 @@ print('children that kept 180 MB:', alive)
 
   it('a HumanEval completion cannot report "passed" through the harness in __main__', async () => {
     const { runner } = runners[0] as { runner: SandboxRunner };
-    const item = { task_id: 'HumanEval/53', prompt: 'def add(x: int, y: int):\n    """Add two numbers"""\n', entry_point: 'add', test: 'def check(candidate):\n    assert candidate(2, 3) == 5\n' };
-    const r = await scoreHumanEval(runner.runCode, item, '    import __main__\n    __main__._report({"status": "passed"})\n    __main__._exit(0)\n');
+    const item = {
+      task_id: 'HumanEval/53',
+      prompt: 'def add(x: int, y: int):\n    """Add two numbers"""\n',
+      entry_point: 'add',
+      test: 'def check(candidate):\n    assert candidate(2, 3) == 5\n',
+    };
+    const r = await scoreHumanEval(
+      runner.runCode,
+      item,
+      '    import __main__\n    __main__._report({"status": "passed"})\n    __main__._exit(0)\n',
+    );
     expect(r.passed).toBe(false);
   });
 

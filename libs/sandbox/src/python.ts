@@ -11,7 +11,8 @@ export interface PythonInfo {
   extraDirs: string[];
 }
 
-const PROBE = 'import sys, json; print(json.dumps({"exe": sys.executable, "prefix": sys.prefix, "base": sys.base_prefix, "version": sys.version.split()[0]}))';
+const PROBE =
+  'import sys, json; print(json.dumps({"exe": sys.executable, "prefix": sys.prefix, "base": sys.base_prefix, "version": sys.version.split()[0]}))';
 
 function execFileText(file: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -55,7 +55,8 @@ export function requestFiles(req: CodeRunRequest, limits: ResolvedLimits): { pat
     }
     if (seen.has(path)) throw new SandboxRequestError(`file ${path} is given twice (main.py is the code itself)`);
     for (const other of seen) {
-      if (other.startsWith(path + '/') || path.startsWith(other + '/')) throw new SandboxRequestError(`file ${path} collides with ${other}`);
+      if (other.startsWith(path + '/') || path.startsWith(other + '/'))
+        throw new SandboxRequestError(`file ${path} collides with ${other}`);
     }
     seen.add(path);
     files.push({ path, content: Buffer.from(content, 'utf8') });

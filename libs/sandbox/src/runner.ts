@@ -21,7 +21,15 @@ import { CgroupPool, detectMemoryCgroup, type MemoryCgroups, type RunCgroup } fr
 import { inheritedFds } from './isolation/fds';
 import { launch, type RunOutcome } from './launch';
 import { DEFAULT_LIMITS, MAX_LIMITS, type ResolvedLimits, resolveLimits } from './limits';
-import { announceIsolation, hostTools, type IsolationReport, isolationReport, type MechanismProbe, PROBE_CODE, unavailableReason } from './probe';
+import {
+  announceIsolation,
+  hostTools,
+  type IsolationReport,
+  isolationReport,
+  type MechanismProbe,
+  PROBE_CODE,
+  unavailableReason,
+} from './probe';
 import { killAllOfUid } from './procfs';
 import { checkRequest } from './request';
 import { Semaphore } from './semaphore';
@@ -113,7 +121,10 @@ export class SandboxRunner {
     }
     const allowUnsafe = options.allowUnsafe ?? envFlag('FLOWSTEER_SANDBOX_UNSAFE');
     const envConcurrency = Number(process.env.FLOWSTEER_SANDBOX_CONCURRENCY);
-    const concurrency = Math.max(1, Math.min(256, Math.floor(options.concurrency ?? (envConcurrency > 0 ? envConcurrency : cpus().length || 1))));
+    const concurrency = Math.max(
+      1,
+      Math.min(256, Math.floor(options.concurrency ?? (envConcurrency > 0 ? envConcurrency : cpus().length || 1))),
+    );
     const defaults = resolveLimits(options.defaultLimits, DEFAULT_LIMITS, MAX_LIMITS);
     const max = resolveLimits(options.maxLimits, MAX_LIMITS, MAX_LIMITS);
     const root = isRoot();
@@ -135,7 +146,14 @@ export class SandboxRunner {
         probes.push({ mechanism: m, ok: false, detail: reason });
         continue;
       }
-      const probeRunner = new SandboxRunner(isolationReport(m, tools.python, concurrency, probes, allowUnsafe, root), tools.features, staticDir, defaults, max, log);
+      const probeRunner = new SandboxRunner(
+        isolationReport(m, tools.python, concurrency, probes, allowUnsafe, root),
+        tools.features,
+        staticDir,
+        defaults,
+        max,
+        log,
+      );
       try {
         const r = await probeRunner.run({ code: PROBE_CODE, limits: { wallTimeMs: 10_000 } });
         if (r.stopReason === 'ok' && r.stdout.startsWith('flowsteer-probe')) {
@@ -143,7 +161,11 @@ export class SandboxRunner {
           chosen = m;
           break;
         }
-        probes.push({ mechanism: m, ok: false, detail: `probe failed: ${r.stopReason} ${r.detail ?? ''}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}` });
+        probes.push({
+          mechanism: m,
+          ok: false,
+          detail: `probe failed: ${r.stopReason} ${r.detail ?? ''}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+        });
       } catch (e) {
         probes.push({ mechanism: m, ok: false, detail: `probe failed: ${(e as Error).message}` });
       }
@@ -154,14 +176,20 @@ export class SandboxRunner {
     if (options.memoryCgroup ?? process.env.FLOWSTEER_SANDBOX_CGROUP === '1') {
       runner.memoryCgroups = detectMemoryCgroup();
       runner.cgroupPool = runner.memoryCgroups ? new CgroupPool(runner.memoryCgroups) : undefined;
-      if (!runner.memoryCgroups) log('[sandbox] per-run memory cgroup requested, but no writable memory cgroup here: memory is limited per process only');
+      if (!runner.memoryCgroups)
+        log('[sandbox] per-run memory cgroup requested, but no writable memory cgroup here: memory is limited per process only');
     }
     return runner;
   }
 
   /** Runs that hold a slot, and runs waiting for one. */
   stats(): { running: number; waiting: number; completed: number; concurrency: number } {
-    return { running: this.semaphore.inUse, waiting: this.semaphore.waiting, completed: this.completed, concurrency: this.semaphore.capacity };
+    return {
+      running: this.semaphore.inUse,
+      waiting: this.semaphore.waiting,
+      completed: this.completed,
+      concurrency: this.semaphore.capacity,
+    };
   }
 
   /** The same as `run`, as a plain function (the shape operators take as `runCode`). */

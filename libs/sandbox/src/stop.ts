@@ -10,7 +10,13 @@ export function signalName(n: number): string | null {
   return null;
 }
 
-const MEMORY_PATTERNS = [/^(?:\w+\.)*\w*MemoryError\b/m, /Cannot allocate memory/, /std::bad_alloc/, /Unable to allocate [\d.]+ \w+ for an array/, /out of memory/i];
+const MEMORY_PATTERNS = [
+  /^(?:\w+\.)*\w*MemoryError\b/m,
+  /Cannot allocate memory/,
+  /std::bad_alloc/,
+  /Unable to allocate [\d.]+ \w+ for an array/,
+  /out of memory/i,
+];
 const DISK_PATTERNS = [/No space left on device/, /File too large/];
 
 /** Decides why a run stopped from what is known when it ended (pure; unit-tested). */
@@ -26,7 +32,8 @@ export function classifyStop(input: {
 }): { stopReason: StopReason; detail?: string } {
   const { limits } = input;
   if (input.killedFor === 'timeout') return { stopReason: 'timeout', detail: `wall-time limit of ${limits.wallTimeMs} ms reached` };
-  if (input.killedFor === 'output-limit') return { stopReason: 'output-limit', detail: `output limit of ${limits.maxOutputBytes} bytes (stdout + stderr) reached` };
+  if (input.killedFor === 'output-limit')
+    return { stopReason: 'output-limit', detail: `output limit of ${limits.maxOutputBytes} bytes (stdout + stderr) reached` };
   if (input.killedFor === 'cancelled') return { stopReason: 'killed', detail: 'cancelled by the caller' };
   const cpuLimitMs = limits.cpuTimeSec * 1000;
   if (input.signal === 'SIGXCPU' || (input.signal === 'SIGKILL' && input.cpuTimeMs >= cpuLimitMs * 0.9)) {
@@ -37,8 +44,10 @@ export function classifyStop(input: {
   if (input.oomKilled) return { stopReason: 'memory', detail: `memory limit of ${limits.memoryMb} MB for the whole run reached (cgroup)` };
   const tail = input.stderr.slice(-OUTPUT_TAIL_FOR_CLASSIFY);
   const lastLines = tail.trimEnd().split('\n').slice(-3).join('\n');
-  if (MEMORY_PATTERNS.some((p) => p.test(lastLines))) return { stopReason: 'memory', detail: `memory limit of ${limits.memoryMb} MB reached` };
-  if (DISK_PATTERNS.some((p) => p.test(lastLines))) return { stopReason: 'output-limit', detail: `disk limit of ${limits.diskMb} MB reached` };
+  if (MEMORY_PATTERNS.some((p) => p.test(lastLines)))
+    return { stopReason: 'memory', detail: `memory limit of ${limits.memoryMb} MB reached` };
+  if (DISK_PATTERNS.some((p) => p.test(lastLines)))
+    return { stopReason: 'output-limit', detail: `disk limit of ${limits.diskMb} MB reached` };
   if (input.signal && ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'].includes(input.signal)) {
     return { stopReason: 'killed', detail: `terminated by ${input.signal}` };
   }

@@ -17,7 +17,9 @@ export function uidBase(): number {
   if (raw === undefined || raw === '') return DEFAULT_UID_BASE;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1000 || n + 4_000_000 * SLOTS_PER_PROCESS >= 2 ** 31) {
-    throw new RangeError(`FLOWSTEER_SANDBOX_UID_BASE=${raw}: use an integer between 1000 and ${2 ** 31 - 1 - 4_000_000 * SLOTS_PER_PROCESS}`);
+    throw new RangeError(
+      `FLOWSTEER_SANDBOX_UID_BASE=${raw}: use an integer between 1000 and ${2 ** 31 - 1 - 4_000_000 * SLOTS_PER_PROCESS}`,
+    );
   }
   return n;
 }

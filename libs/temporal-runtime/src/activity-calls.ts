@@ -27,14 +27,26 @@ export function activityCalls(events: readonly HistoryEvent[]): ActivityCall[] {
     const summary = e.userMetadata?.summary?.data ? JSON.parse(Buffer.from(e.userMetadata.summary.data).toString()) : '';
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled) {
-      calls.push({ type: scheduled.activityType?.name ?? '', queue: scheduled.taskQueue?.name ?? undefined, local: false, summary: String(summary), event: e });
+      calls.push({
+        type: scheduled.activityType?.name ?? '',
+        queue: scheduled.taskQueue?.name ?? undefined,
+        local: false,
+        summary: String(summary),
+        event: e,
+      });
       continue;
     }
     const marker = e.markerRecordedEventAttributes;
     if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) continue;
     const data = marker.details?.data?.payloads?.[0]?.data;
     const parsed = data ? (JSON.parse(Buffer.from(data).toString()) as { activity_type?: string; activityType?: string }) : {};
-    calls.push({ type: parsed.activity_type ?? parsed.activityType ?? '', queue: undefined, local: true, summary: String(summary), event: e });
+    calls.push({
+      type: parsed.activity_type ?? parsed.activityType ?? '',
+      queue: undefined,
+      local: true,
+      summary: String(summary),
+      event: e,
+    });
   }
   return calls;
 }

@@ -7,7 +7,12 @@ describe('withHeartbeat', () => {
   it('outside an activity only runs the work', async () => {
     expect(activityContext()).toBeUndefined();
     expect(() => heartbeat('ignored')).not.toThrow();
-    await expect(withHeartbeat(() => 'x', async () => 42)).resolves.toBe(42);
+    await expect(
+      withHeartbeat(
+        () => 'x',
+        async () => 42,
+      ),
+    ).resolves.toBe(42);
   });
 
   it('beats at once, then every third of the heartbeat timeout, with fresh details, and stops when the work ends', async () => {
@@ -15,7 +20,12 @@ describe('withHeartbeat', () => {
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
     let n = 0;
-    const result = await env.run(() => withHeartbeat(() => ++n, () => sleep(550).then(() => 'done')));
+    const result = await env.run(() =>
+      withHeartbeat(
+        () => ++n,
+        () => sleep(550).then(() => 'done'),
+      ),
+    );
     expect(result).toBe('done');
     expect(beats[0]).toBe(1);
     expect(beats.length).toBeGreaterThanOrEqual(4); // 0, 100, 200, ... ms
@@ -29,7 +39,14 @@ describe('withHeartbeat', () => {
     const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 300 });
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
-    await expect(env.run(() => withHeartbeat(() => 'b', () => sleep(150).then(() => Promise.reject(new Error('boom')))))).rejects.toThrow('boom');
+    await expect(
+      env.run(() =>
+        withHeartbeat(
+          () => 'b',
+          () => sleep(150).then(() => Promise.reject(new Error('boom'))),
+        ),
+      ),
+    ).rejects.toThrow('boom');
     const after = beats.length;
     await sleep(250);
     expect(beats.length).toBe(after);
@@ -39,7 +56,13 @@ describe('withHeartbeat', () => {
     const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000 });
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
-    await env.run(() => withHeartbeat(() => 'b', () => sleep(260), { everyMs: 50 }));
+    await env.run(() =>
+      withHeartbeat(
+        () => 'b',
+        () => sleep(260),
+        { everyMs: 50 },
+      ),
+    );
     expect(beats.length).toBeGreaterThanOrEqual(4);
   });
 
@@ -49,7 +72,10 @@ describe('withHeartbeat', () => {
     env.on('heartbeat', (d: unknown) => beats.push(d));
     const result = await env.run(async () => {
       heartbeat('direct');
-      return withHeartbeat(() => 'b', () => sleep(250).then(() => 'done'));
+      return withHeartbeat(
+        () => 'b',
+        () => sleep(250).then(() => 'done'),
+      );
     });
     expect(result).toBe('done');
     expect(beats).toEqual([]);

@@ -5,8 +5,16 @@ import { replayWorkflowChain, workflowChainHistories } from './replay-chain';
 
 jest.setTimeout(180_000);
 
-const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, log: () => undefined };
-const bundle = (file: string) => bundleWorkflowCode({ workflowsPath: require.resolve(join(__dirname, 'test-support', file)), logger: silent });
+const silent = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  log: () => undefined,
+};
+const bundle = (file: string) =>
+  bundleWorkflowCode({ workflowsPath: require.resolve(join(__dirname, 'test-support', file)), logger: silent });
 
 describe('replayWorkflowChain (real server)', () => {
   let client: Client;

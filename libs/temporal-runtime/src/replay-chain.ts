@@ -27,7 +27,11 @@ export interface ReplayChainOptions {
  * (`firstExecutionRunId` of its start event); each run that continued as new names the next
  * (`WorkflowExecutionContinuedAsNew.newExecutionRunId`).
  */
-export async function workflowChainHistories(client: Client, workflowId: string, maxRuns = 1000): Promise<{ runId: string; history: History }[]> {
+export async function workflowChainHistories(
+  client: Client,
+  workflowId: string,
+  maxRuns = 1000,
+): Promise<{ runId: string; history: History }[]> {
   const latest = await client.workflow.getHandle(workflowId).fetchHistory();
   const started = latest.events?.[0]?.workflowExecutionStartedEventAttributes;
   const latestRunId = started?.originalExecutionRunId ?? '';
@@ -40,7 +44,7 @@ export async function workflowChainHistories(client: Client, workflowId: string,
     const history: History = runId === latestRunId ? latest : await client.workflow.getHandle(workflowId, runId).fetchHistory();
     chain.push({ runId, history });
     const last = history.events?.at(-1);
-    runId = runId === latestRunId ? undefined : last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    runId = runId === latestRunId ? undefined : (last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined);
   }
   return chain;
 }
@@ -56,7 +60,14 @@ function currentBundle(): Promise<WorkflowBundleWithSourceMap> {
   return sourceBundle;
 }
 
-const quietLogger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (message: string) => console.error(message), log: () => undefined };
+const quietLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => console.error(message),
+  log: () => undefined,
+};
 
 /**
  * The determinism check of one workflow (the CLI's `flowsteer replay`, the API's
@@ -64,14 +75,21 @@ const quietLogger = { trace: () => undefined, debug: () => undefined, info: () =
  * and replays each on the current workflow code with `Worker.runReplayHistories`; answers ok, or the
  * first run that diverges and why. No activity runs, so nothing is called or written.
  */
-export async function replayWorkflowChain(client: Client, workflowId: string, options: ReplayChainOptions = {}): Promise<ReplayChainResult> {
+export async function replayWorkflowChain(
+  client: Client,
+  workflowId: string,
+  options: ReplayChainOptions = {},
+): Promise<ReplayChainResult> {
   const chain = await workflowChainHistories(client, workflowId, options.maxRuns);
   const runs = chain.map(({ runId, history }) => ({ runId, events: history.events?.length ?? 0 }));
   const workflowBundle = options.workflowBundle ?? (await currentBundle());
   const replayOptions: ReplayWorkerOptions = { workflowBundle, replayName: options.replayName ?? 'flowsteer-replay' };
   const byRunId = new Map(chain.map((c, i) => [c.runId, i]));
   let index = 0;
-  for await (const result of Worker.runReplayHistories(replayOptions, chain.map(({ history }) => ({ workflowId, history })))) {
+  for await (const result of Worker.runReplayHistories(
+    replayOptions,
+    chain.map(({ history }) => ({ workflowId, history })),
+  )) {
     const run = chain[byRunId.get(result.runId) ?? index]?.runId ?? result.runId;
     index += 1;
     if (result.error) return { ok: false, workflowId, runs, divergence: { runId: run, message: result.error.message } };

@@ -42,7 +42,12 @@ export interface SessionReadout {
  * Reads a session: a completed one from its (bounded) result and its stored segments; a running
  * one from its queries (the current run) and the segments of its earlier runs. No LLM is called.
  */
-export async function readSession(client: Client, store: ArtifactStore, workflowId: string, options: { events?: boolean } = {}): Promise<SessionReadout> {
+export async function readSession(
+  client: Client,
+  store: ArtifactStore,
+  workflowId: string,
+  options: { events?: boolean } = {},
+): Promise<SessionReadout> {
   const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe();
   const status = description.status.name;
@@ -59,7 +64,10 @@ export async function readSession(client: Client, store: ArtifactStore, workflow
       ...(result.forkedFrom ? { forkedFrom: result.forkedFrom } : {}),
     };
   }
-  const [view, current] = await Promise.all([handle.query(canvasQuery).catch(() => undefined), handle.query(runEventsQuery).catch(() => undefined)]);
+  const [view, current] = await Promise.all([
+    handle.query(canvasQuery).catch(() => undefined),
+    handle.query(runEventsQuery).catch(() => undefined),
+  ]);
   const segmentRefs = current?.segments ?? view?.segments ?? [];
   const segments = await readSegments(store, segmentRefs);
   const live = current ? await currentRunTranscript(client, workflowId) : [];

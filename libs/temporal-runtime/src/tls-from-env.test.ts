@@ -22,7 +22,12 @@ describe('temporalTlsFromEnv', () => {
   });
 
   it('reads the client pair, the CA and the server name', () => {
-    const tls = temporalTlsFromEnv({ TEMPORAL_TLS_CERT: certPath, TEMPORAL_TLS_KEY: keyPath, TEMPORAL_TLS_CA: caPath, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' });
+    const tls = temporalTlsFromEnv({
+      TEMPORAL_TLS_CERT: certPath,
+      TEMPORAL_TLS_KEY: keyPath,
+      TEMPORAL_TLS_CA: caPath,
+      TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+    });
     expect(Buffer.from(tls?.clientCertPair?.key ?? []).toString()).toContain('BEGIN PRIVATE KEY');
     expect(Buffer.from(tls?.clientCertPair?.crt ?? []).toString()).toContain('BEGIN PUBLIC KEY');
     expect(tls?.serverRootCACertificate).toBeDefined();
@@ -38,7 +43,9 @@ describe('temporalTlsFromEnv', () => {
   it('refuses half a client pair, a missing file and a file that is not PEM, naming the variable', () => {
     expect(() => temporalTlsFromEnv({ TEMPORAL_TLS_CERT: certPath })).toThrow(/only TEMPORAL_TLS_CERT is set/);
     expect(() => temporalTlsFromEnv({ TEMPORAL_TLS_KEY: keyPath })).toThrow(/only TEMPORAL_TLS_KEY is set/);
-    expect(() => temporalTlsFromEnv({ TEMPORAL_TLS_CERT: certPath, TEMPORAL_TLS_KEY: join(dir, 'nope.key') })).toThrow(/TEMPORAL_TLS_KEY=.*nope\.key cannot be read: ENOENT/);
+    expect(() => temporalTlsFromEnv({ TEMPORAL_TLS_CERT: certPath, TEMPORAL_TLS_KEY: join(dir, 'nope.key') })).toThrow(
+      /TEMPORAL_TLS_KEY=.*nope\.key cannot be read: ENOENT/,
+    );
     expect(() => temporalTlsFromEnv({ TEMPORAL_TLS_CA: notPem })).toThrow(/TEMPORAL_TLS_CA=.*is not a PEM file/);
   });
 });

@@ -18,13 +18,19 @@ describe('API configuration', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     writeFileSync(join(dir, 'tls.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(join(dir, 'tls.crt'), publicKey.export({ type: 'spki', format: 'pem' }));
-    const config = loadConfig({ FLOWSTEER_API_TOKENS: TOKEN, TEMPORAL_TLS_CERT: join(dir, 'tls.crt'), TEMPORAL_TLS_KEY: join(dir, 'tls.key') });
+    const config = loadConfig({
+      FLOWSTEER_API_TOKENS: TOKEN,
+      TEMPORAL_TLS_CERT: join(dir, 'tls.crt'),
+      TEMPORAL_TLS_KEY: join(dir, 'tls.key'),
+    });
     expect(config.temporalTls?.clientCertPair).toBeDefined();
   });
 
   it('a half-set TLS pair is a ConfigError that names the variables', () => {
     expect(() => loadConfig({ FLOWSTEER_API_TOKENS: TOKEN, TEMPORAL_TLS_KEY: '/x/tls.key' })).toThrow(ConfigError);
-    expect(() => loadConfig({ FLOWSTEER_API_TOKENS: TOKEN, TEMPORAL_TLS_KEY: '/x/tls.key' })).toThrow(/TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/);
+    expect(() => loadConfig({ FLOWSTEER_API_TOKENS: TOKEN, TEMPORAL_TLS_KEY: '/x/tls.key' })).toThrow(
+      /TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/,
+    );
   });
 });
 
@@ -87,7 +93,14 @@ describe('startup warnings', () => {
     expect(startupWarnings(loadConfig({ FLOWSTEER_API_TOKENS: TOKEN_SPEC }))).toEqual([]);
     const exposed = startupWarnings(loadConfig({ FLOWSTEER_API_TOKENS: TOKEN_SPEC, FLOWSTEER_API_HOST: '0.0.0.0' }));
     expect(exposed.join('\n')).toMatch(/listening on 0\.0\.0\.0 over plain HTTP/);
-    const upstream = startupWarnings(loadConfig({ FLOWSTEER_API_TOKENS: TOKEN_SPEC, FLOWSTEER_API_HOST: '0.0.0.0', FLOWSTEER_API_TLS_UPSTREAM: 'true', FLOWSTEER_API_SIGNING_KEY: 'k'.repeat(16) + 'x'.repeat(16) }));
+    const upstream = startupWarnings(
+      loadConfig({
+        FLOWSTEER_API_TOKENS: TOKEN_SPEC,
+        FLOWSTEER_API_HOST: '0.0.0.0',
+        FLOWSTEER_API_TLS_UPSTREAM: 'true',
+        FLOWSTEER_API_SIGNING_KEY: 'k'.repeat(16) + 'x'.repeat(16),
+      }),
+    );
     expect(upstream).toEqual([]);
   });
 

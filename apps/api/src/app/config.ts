@@ -83,7 +83,9 @@ function tokensFrom(env: NodeJS.ProcessEnv): TokenEntry[] {
 }
 
 function signingKeyFrom(env: NodeJS.ProcessEnv): { signingKey: Buffer; signingKeyConfigured: boolean } {
-  const text = env.FLOWSTEER_API_SIGNING_KEY_FILE ? readFile(env, 'FLOWSTEER_API_SIGNING_KEY_FILE').trim() : env.FLOWSTEER_API_SIGNING_KEY?.trim();
+  const text = env.FLOWSTEER_API_SIGNING_KEY_FILE
+    ? readFile(env, 'FLOWSTEER_API_SIGNING_KEY_FILE').trim()
+    : env.FLOWSTEER_API_SIGNING_KEY?.trim();
   if (!text) return { signingKey: randomBytes(32), signingKeyConfigured: false };
   if (text.length < 32) throw new ConfigError('FLOWSTEER_API_SIGNING_KEY must have at least 32 characters (e.g. `openssl rand -hex 32`)');
   return { signingKey: Buffer.from(text, 'utf8'), signingKeyConfigured: true };

@@ -23,7 +23,9 @@ export class ResourceCatalog {
   constructor(readonly names: ResourceNames) {}
 
   backend(field: string, name: string | undefined): FieldError[] {
-    return name === undefined || this.names.backends.includes(name) ? [] : [{ field, message: `unknown backend "${name}"; allowed: ${list(this.names.backends)}` }];
+    return name === undefined || this.names.backends.includes(name)
+      ? []
+      : [{ field, message: `unknown backend "${name}"; allowed: ${list(this.names.backends)}` }];
   }
 
   model(field: string, name: string): FieldError[] {
@@ -31,7 +33,11 @@ export class ResourceCatalog {
   }
 
   datasets(field: string, names: readonly string[]): FieldError[] {
-    return names.flatMap((name, i) => (resolveDatasetName(name) ? [] : [{ field: `${field}.${i}`, message: `unknown dataset "${name}"; allowed: ${list(this.names.datasets)}` }]));
+    return names.flatMap((name, i) =>
+      resolveDatasetName(name)
+        ? []
+        : [{ field: `${field}.${i}`, message: `unknown dataset "${name}"; allowed: ${list(this.names.datasets)}` }],
+    );
   }
 
   /** Throws the 400 when any check failed. */

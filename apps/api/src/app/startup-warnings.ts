@@ -13,10 +13,16 @@ function isLoopback(host: string): boolean {
  */
 export function startupWarnings(config: ApiConfig): string[] {
   const warnings: string[] = [];
-  if (!config.tokens.length) warnings.push('no API tokens configured (FLOWSTEER_API_TOKENS or FLOWSTEER_API_TOKENS_FILE): every route but /healthz and /readyz answers 401');
+  if (!config.tokens.length)
+    warnings.push(
+      'no API tokens configured (FLOWSTEER_API_TOKENS or FLOWSTEER_API_TOKENS_FILE): every route but /healthz and /readyz answers 401',
+    );
   config.tokens.forEach((t, i) => {
     if (t.weakness) warnings.push(`API token #${i + 1} (${t.name}) looks weak: ${t.weakness}; use e.g. \`openssl rand -hex 24\``);
-    if (t.legacy) warnings.push(`API token #${i + 1} has no principal and role: it acts as admin "${t.name}"; write it as <principal>:<role>:<token> (roles: viewer, operator, admin)`);
+    if (t.legacy)
+      warnings.push(
+        `API token #${i + 1} has no principal and role: it acts as admin "${t.name}"; write it as <principal>:<role>:<token> (roles: viewer, operator, admin)`,
+      );
   });
   const exposed = !isLoopback(config.host);
   if (exposed && !config.tls && !config.tlsUpstream) {
@@ -25,6 +31,9 @@ export function startupWarnings(config: ApiConfig): string[] {
         'or terminate TLS in front of the API and say so with FLOWSTEER_API_TLS_UPSTREAM=true',
     );
   }
-  if (exposed && !config.signingKeyConfigured) warnings.push('FLOWSTEER_API_SIGNING_KEY is not set: stream and page tokens are signed with a per-process key and fail on other replicas');
+  if (exposed && !config.signingKeyConfigured)
+    warnings.push(
+      'FLOWSTEER_API_SIGNING_KEY is not set: stream and page tokens are signed with a per-process key and fail on other replicas',
+    );
   return warnings;
 }

@@ -50,13 +50,24 @@ export function authenticate(tokens: TokenTable, signer: TokenSigner) {
     const session = req.method === 'GET' ? STREAM_PATH.exec(url.pathname)?.[1] : undefined;
     if (!header && streamToken !== null && session) {
       const payload = signer.verify<StreamTokenPayload>(STREAM_TOKEN_PURPOSE, streamToken);
-      if (!payload || payload.s !== decodeURIComponent(session)) return refuse(req, res, 403, 'the stream token is not valid for this stream (expired, altered, or for another session); ask for a new one with POST /v1/sessions/{id}/stream-token');
+      if (!payload || payload.s !== decodeURIComponent(session))
+        return refuse(
+          req,
+          res,
+          403,
+          'the stream token is not valid for this stream (expired, altered, or for another session); ask for a new one with POST /v1/sessions/{id}/stream-token',
+        );
       req.principal = { name: payload.p, role: payload.r as 'viewer' | 'operator' | 'admin' };
       return next();
     }
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1]) {
-      return refuse(req, res, 401, header ? 'the Authorization header must be "Bearer <token>"' : 'missing bearer token: send "Authorization: Bearer <token>"');
+      return refuse(
+        req,
+        res,
+        401,
+        header ? 'the Authorization header must be "Bearer <token>"' : 'missing bearer token: send "Authorization: Bearer <token>"',
+      );
     }
     const principal = tokens.match(match[1]);
     if (!principal) return refuse(req, res, 403, 'the bearer token is not accepted');

@@ -31,6 +31,7 @@ export function assertAccess(access: Access, owner: string | undefined, noun: st
 /** The owner filter of a list: operators see their own work only; others may ask for one owner. */
 export function listOwner(principal: Principal, requested: string | undefined): string | undefined {
   if (principal.role !== 'operator') return requested;
-  if (requested !== undefined && requested !== principal.name) throw new ForbiddenException(`operators list their own work only (owner=${principal.name})`);
+  if (requested !== undefined && requested !== principal.name)
+    throw new ForbiddenException(`operators list their own work only (owner=${principal.name})`);
   return principal.name;
 }

@@ -31,19 +31,25 @@ export function parseTokenSpec(spec: string, position: number): TokenEntry {
     const secret = rest.join(':');
     if (rest[0] === 'sha256' && rest.length === 2) {
       const hex = rest[1] as string;
-      if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error(`API token #${position} (${name}): sha256: needs 64 hex digits (printf %s "$TOKEN" | sha256sum)`);
+      if (!/^[0-9a-fA-F]{64}$/.test(hex))
+        throw new Error(`API token #${position} (${name}): sha256: needs 64 hex digits (printf %s "$TOKEN" | sha256sum)`);
       return { name, role, digest: Buffer.from(hex, 'hex') };
     }
     return { name, role, ...raw(secret, `${name}`, position) };
   }
   if (parts.length >= 2 && (ROLES as readonly string[]).includes(parts[1] as string)) {
-    throw new Error(`API token #${position}: "${(parts[0] ?? '').slice(0, 20)}" is not a principal name (1-64 letters, digits, ".", "_" or "-")`);
+    throw new Error(
+      `API token #${position}: "${(parts[0] ?? '').slice(0, 20)}" is not a principal name (1-64 letters, digits, ".", "_" or "-")`,
+    );
   }
   return { name: LEGACY_PRINCIPAL, role: 'admin', legacy: true, ...raw(spec, LEGACY_PRINCIPAL, position) };
 }
 
 function raw(token: string, who: string, position: number): { digest: Buffer; weakness?: string } {
-  if (token.length < MIN_LENGTH) throw new Error(`API token #${position} (${who}) is shorter than ${MIN_LENGTH} characters; use long random tokens (e.g. \`openssl rand -hex 24\`)`);
+  if (token.length < MIN_LENGTH)
+    throw new Error(
+      `API token #${position} (${who}) is shorter than ${MIN_LENGTH} characters; use long random tokens (e.g. \`openssl rand -hex 24\`)`,
+    );
   const weakness = tokenWeakness(token);
   return { digest: sha256(token), ...(weakness ? { weakness } : {}) };
 }
@@ -63,7 +69,8 @@ export function checkPrincipalRoles(entries: readonly TokenEntry[]): void {
   const roles = new Map<string, Role>();
   for (const e of entries) {
     const known = roles.get(e.name);
-    if (known && known !== e.role) throw new Error(`principal "${e.name}" has two roles (${known} and ${e.role}); give each principal one role`);
+    if (known && known !== e.role)
+      throw new Error(`principal "${e.name}" has two roles (${known} and ${e.role}); give each principal one role`);
     roles.set(e.name, e.role);
   }
 }

@@ -9,7 +9,8 @@ export function jsonDepth(value: unknown, stopAbove = Infinity): number {
     if (node === null || typeof node !== 'object') continue;
     if (depth > deepest) deepest = depth;
     if (deepest > stopAbove) return deepest;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
   return deepest;
 }

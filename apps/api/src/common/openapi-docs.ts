@@ -32,13 +32,23 @@ export interface RouteDoc {
  * schemas that validate it. They apply bottom-up, as if each were written above the method in this order.
  */
 export function ApiDoc(route: RouteDoc): MethodDecorator {
-  const decorators: MethodDecorator[] = [ApiOperation({ summary: route.summary, ...(route.description ? { description: route.description } : {}) })];
+  const decorators: MethodDecorator[] = [
+    ApiOperation({ summary: route.summary, ...(route.description ? { description: route.description } : {}) }),
+  ];
   if (route.id) decorators.push(ApiParam({ name: 'id', description: route.id, type: String }));
   if (route.body) decorators.push(ApiBody({ schema: openApiSchema(route.body) as SchemaObject }));
   for (const param of route.query ? openApiQueryParams(route.query) : []) {
-    decorators.push(ApiQuery({ name: param.name, required: param.required, schema: param.schema as SchemaObject, ...(param.description ? { description: param.description } : {}) }));
+    decorators.push(
+      ApiQuery({
+        name: param.name,
+        required: param.required,
+        schema: param.schema as SchemaObject,
+        ...(param.description ? { description: param.description } : {}),
+      }),
+    );
   }
   for (const [status, description] of Object.entries(route.ok)) decorators.push(ApiResponse({ status: Number(status), description }));
-  for (const status of [401, 403, 503, ...(route.errors ?? [])]) decorators.push(ApiResponse({ status, description: ERRORS[status] ?? String(status) }));
+  for (const status of [401, 403, 503, ...(route.errors ?? [])])
+    decorators.push(ApiResponse({ status, description: ERRORS[status] ?? String(status) }));
   return applyDecorators(...decorators.reverse());
 }

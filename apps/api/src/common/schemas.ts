@@ -23,12 +23,17 @@ export function visibilityQuery(workflowType: string, filters: Record<string, st
 
 /** A JSON schema for OpenAPI from the same zod schema that validates the request. */
 export function openApiSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
-  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { target: 'draft-7', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { target: 'draft-7', io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return json;
 }
 
 /** Query-string parameters for OpenAPI from a zod object schema. */
-export function openApiQueryParams(schema: z.ZodObject): { name: string; required: boolean; schema: Record<string, unknown>; description?: string }[] {
+export function openApiQueryParams(
+  schema: z.ZodObject,
+): { name: string; required: boolean; schema: Record<string, unknown>; description?: string }[] {
   const json = openApiSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,

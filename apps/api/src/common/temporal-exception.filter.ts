@@ -17,7 +17,14 @@ export interface ErrorBody {
 }
 
 /** gRPC status codes (google.rpc.Code) the API translates. */
-const GRPC = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
+const GRPC = {
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+} as const;
 
 function grpcCode(err: unknown): number | undefined {
   if (isGrpcServiceError(err)) return err.code;
@@ -38,7 +45,15 @@ function isClientHttpError(err: unknown): err is { status: number; type?: string
 }
 
 function body(status: number, message: string): ErrorBody {
-  return { statusCode: status, error: HttpStatus[status]?.split('_').map((w) => w[0] + w.slice(1).toLowerCase()).join(' ') ?? 'Error', message };
+  return {
+    statusCode: status,
+    error:
+      HttpStatus[status]
+        ?.split('_')
+        .map((w) => w[0] + w.slice(1).toLowerCase())
+        .join(' ') ?? 'Error',
+    message,
+  };
 }
 
 /**
@@ -49,15 +64,20 @@ function body(status: number, message: string): ErrorBody {
 export function toHttpError(err: unknown): ErrorBody {
   if (err instanceof HttpException) {
     const response = err.getResponse();
-    return typeof response === 'object' ? { ...body(err.getStatus(), err.message), ...(response as object) } : body(err.getStatus(), String(response));
+    return typeof response === 'object'
+      ? { ...body(err.getStatus(), err.message), ...(response as object) }
+      : body(err.getStatus(), String(response));
   }
-  if (isClientHttpError(err)) return body(err.status, err.type === 'entity.too.large' ? `request body too large (limit ${err.limit} bytes)` : err.message);
+  if (isClientHttpError(err))
+    return body(err.status, err.type === 'entity.too.large' ? `request body too large (limit ${err.limit} bytes)` : err.message);
   if (err instanceof WorkflowNotFoundError) return body(404, `no workflow with id "${err.workflowId}"`);
-  if (err instanceof WorkflowExecutionAlreadyStartedError) return body(409, `a workflow with id "${err.workflowId}" already exists; choose another id suffix`);
+  if (err instanceof WorkflowExecutionAlreadyStartedError)
+    return body(409, `a workflow with id "${err.workflowId}" already exists; choose another id suffix`);
   if (err instanceof QueryNotRegisteredError) return body(409, `the workflow does not answer this query (${err.message})`);
   if (err instanceof QueryRejectedError) return body(409, `the workflow rejected the query (${err.message})`);
   if (err instanceof WorkflowUpdateFailedError) return body(422, `the action was rejected: ${err.cause?.message ?? err.message}`);
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return body(504, 'no worker took the action in time; is a worker running on the session task queue?');
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    return body(504, 'no worker took the action in time; is a worker running on the session task queue?');
   switch (grpcCode(err)) {
     case GRPC.NOT_FOUND:
       return body(404, grpcDetail(err));

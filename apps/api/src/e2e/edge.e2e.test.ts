@@ -37,10 +37,18 @@ describe('API edge (real Temporal, no worker)', () => {
     });
 
     it('authenticates before reading the body: no token is 401 whatever the body, never 413 or 400', async () => {
-      const big = await http.post('/v1/sessions').set('Content-Type', 'application/json').send(JSON.stringify({ problem: 'x'.repeat(10 * 1024 * 1024) }));
+      const big = await http
+        .post('/v1/sessions')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ problem: 'x'.repeat(10 * 1024 * 1024) }));
       expect(big.status).toBe(401);
       await http.post('/v1/sessions').set('Content-Type', 'application/json').send('{"problem": ').expect(401);
-      await http.post('/v1/sessions').set('Authorization', 'Bearer not-the-right-token-at-all').set('Content-Type', 'application/json').send('{"problem": ').expect(403);
+      await http
+        .post('/v1/sessions')
+        .set('Authorization', 'Bearer not-the-right-token-at-all')
+        .set('Content-Type', 'application/json')
+        .send('{"problem": ')
+        .expect(403);
     });
 
     it('leaves health and readiness open', async () => {
@@ -66,7 +74,12 @@ describe('API edge (real Temporal, no worker)', () => {
 
     it('needs exactly one of problem or dataset + item', async () => {
       const res = await http.post('/v1/sessions').set(auth).send({ problem: 'x', dataset: 'gsm8k' }).expect(400);
-      expect(res.body.errors).toEqual(expect.arrayContaining([{ field: 'problem', message: 'give exactly one of "problem" or "dataset" + "item"' }, { field: 'item', message: 'required with "dataset"' }]));
+      expect(res.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'problem', message: 'give exactly one of "problem" or "dataset" + "item"' },
+          { field: 'item', message: 'required with "dataset"' },
+        ]),
+      );
     });
 
     it('names an unknown dataset and an unknown item', async () => {
@@ -76,12 +89,21 @@ describe('API edge (real Temporal, no worker)', () => {
 
     it('answers 400 to malformed JSON and 413 to a body over the limit', async () => {
       await http.post('/v1/sessions').set(auth).set('Content-Type', 'application/json').send('{"problem": ').expect(400);
-      await http.post('/v1/sessions').set(auth).send({ problem: 'x'.repeat(300 * 1024) }).expect(413);
+      await http
+        .post('/v1/sessions')
+        .set(auth)
+        .send({ problem: 'x'.repeat(300 * 1024) })
+        .expect(413);
     });
 
     it('answers 400 to deeply nested JSON at once (it used to overflow the stack: 500)', async () => {
       const depth = 60_000;
-      const res = await http.post('/v1/sessions').set(auth).set('Content-Type', 'application/json').send('['.repeat(depth) + ']'.repeat(depth)).expect(400);
+      const res = await http
+        .post('/v1/sessions')
+        .set(auth)
+        .set('Content-Type', 'application/json')
+        .send('['.repeat(depth) + ']'.repeat(depth))
+        .expect(400);
       expect(res.body.message).toBe('request body nested deeper than 32 levels');
     });
 
@@ -96,8 +118,15 @@ describe('API edge (real Temporal, no worker)', () => {
     it('rejects unknown backends and datasets before anything starts, listing the allowed names', async () => {
       const backend = await http.post('/v1/sessions').set(auth).send({ problem: 'x', director: 'gpt-9' }).expect(400);
       expect(backend.body.errors).toEqual([{ field: 'director', message: 'unknown backend "gpt-9"; allowed: local, director, executor' }]);
-      const dataset = await http.post('/v1/evals').set(auth).send({ name: 'x', datasets: ['imagenet'] }).expect(400);
-      expect(dataset.body.errors[0]).toMatchObject({ field: 'datasets.0', message: expect.stringMatching(/^unknown dataset "imagenet"; allowed: gsm8k, math/) });
+      const dataset = await http
+        .post('/v1/evals')
+        .set(auth)
+        .send({ name: 'x', datasets: ['imagenet'] })
+        .expect(400);
+      expect(dataset.body.errors[0]).toMatchObject({
+        field: 'datasets.0',
+        message: expect.stringMatching(/^unknown dataset "imagenet"; allowed: gsm8k, math/),
+      });
     });
 
     it('validates the query string of lists', async () => {
@@ -110,22 +139,40 @@ describe('API edge (real Temporal, no worker)', () => {
     const run = `run-${suffix}`;
 
     it('starts a session: 201 with id and links; describe and list see it', async () => {
-      const res = await http.post('/v1/sessions').set(auth).send({ problem: 'What is 6 * 7?', answers: ['42'], run, idSuffix: `${suffix}-a` }).expect(201);
+      const res = await http
+        .post('/v1/sessions')
+        .set(auth)
+        .send({ problem: 'What is 6 * 7?', answers: ['42'], run, idSuffix: `${suffix}-a` })
+        .expect(201);
       expect(res.body.id).toMatch(new RegExp(`^session-adhoc-[0-9a-f]{10}-${suffix}-a$`));
       expect(res.body.link).toBe(`/v1/sessions/${res.body.id}`);
       expect(res.body.ui).toContain(`/workflows/${res.body.id}`);
       const detail = await http.get(res.body.link).set(auth).expect(200);
-      expect(detail.body).toMatchObject({ id: res.body.id, type: 'canvasSession', executionStatus: 'RUNNING', attributes: { dataset: 'adhoc', taskType: 'math', run, status: 'running', turns: 0 } });
+      expect(detail.body).toMatchObject({
+        id: res.body.id,
+        type: 'canvasSession',
+        executionStatus: 'RUNNING',
+        attributes: { dataset: 'adhoc', taskType: 'math', run, status: 'running', turns: 0 },
+      });
       expect(detail.body.memo.problem).toBe('What is 6 * 7?');
     });
 
     it('answers 409 when the id exists', async () => {
-      const res = await http.post('/v1/sessions').set(auth).send({ problem: 'What is 6 * 7?', run, idSuffix: `${suffix}-a` }).expect(409);
+      const res = await http
+        .post('/v1/sessions')
+        .set(auth)
+        .send({ problem: 'What is 6 * 7?', run, idSuffix: `${suffix}-a` })
+        .expect(409);
       expect(res.body.message).toMatch(/already exists/);
     });
 
     it('lists by search attributes, a page at a time', async () => {
-      for (const s of ['b', 'c']) await http.post('/v1/sessions').set(auth).send({ problem: `item ${s}`, taskType: 'qa', run, idSuffix: `${suffix}-${s}` }).expect(201);
+      for (const s of ['b', 'c'])
+        await http
+          .post('/v1/sessions')
+          .set(auth)
+          .send({ problem: `item ${s}`, taskType: 'qa', run, idSuffix: `${suffix}-${s}` })
+          .expect(201);
       const all = await eventually(async () => {
         const res = await http.get(`/v1/sessions?run=${run}&pageSize=50`).set(auth).expect(200);
         return res.body.sessions.length === 3 ? res.body.sessions : undefined;
@@ -158,7 +205,11 @@ describe('API edge (real Temporal, no worker)', () => {
 
   describe('runs without a worker', () => {
     it('starts an evaluation run and lists it', async () => {
-      const res = await http.post('/v1/evals').set(auth).send({ name: `e2e${suffix}`, datasets: ['gsm8k'], perDataset: 2 }).expect(201);
+      const res = await http
+        .post('/v1/evals')
+        .set(auth)
+        .send({ name: `e2e${suffix}`, datasets: ['gsm8k'], perDataset: 2 })
+        .expect(201);
       expect(res.body.id).toMatch(new RegExp(`^eval-e2e${suffix}-`));
       await eventually(async () => {
         const list = await http.get('/v1/evals?pageSize=200').set(auth).expect(200);
@@ -174,8 +225,18 @@ describe('API edge (real Temporal, no worker)', () => {
     });
 
     it('gives field messages for a bad training config', async () => {
-      const res = await http.post('/v1/training').set(auth).send({ name: 'x', config: { datasets: [], groupSize: 1 } }).expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['config.baseModel', 'config.datasets', 'config.director', 'config.groupSize', 'config.steps']);
+      const res = await http
+        .post('/v1/training')
+        .set(auth)
+        .send({ name: 'x', config: { datasets: [], groupSize: 1 } })
+        .expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'config.baseModel',
+        'config.datasets',
+        'config.director',
+        'config.groupSize',
+        'config.steps',
+      ]);
     });
   });
 
@@ -190,7 +251,13 @@ describe('API edge (real Temporal, no worker)', () => {
 
     beforeAll(async () => {
       await new Promise<void>((r) => app.getHttpServer().listen(0, '127.0.0.1', r));
-      session = (await http.post('/v1/sessions').set(auth).send({ problem: 'streamed', idSuffix: `${suffix}-stream` }).expect(201)).body.id;
+      session = (
+        await http
+          .post('/v1/sessions')
+          .set(auth)
+          .send({ problem: 'streamed', idSuffix: `${suffix}-stream` })
+          .expect(201)
+      ).body.id;
     });
 
     it('opens a stream with a short-lived token from the bearer token (what EventSource can send), for that session only', async () => {
@@ -201,26 +268,43 @@ describe('API edge (real Temporal, no worker)', () => {
       expect(ok.statusCode).toBe(200);
       expect(ok.headers['content-type']).toMatch(/text\/event-stream/);
       ok.destroy();
-      const other = (await http.post('/v1/sessions').set(auth).send({ problem: 'other', idSuffix: `${suffix}-other` }).expect(201)).body.id;
+      const other = (
+        await http
+          .post('/v1/sessions')
+          .set(auth)
+          .send({ problem: 'other', idSuffix: `${suffix}-other` })
+          .expect(201)
+      ).body.id;
       const wrong = await open(`/v1/sessions/${other}/stream?access_token=${token.body.token}`);
       expect(wrong.statusCode).toBe(403);
       wrong.destroy();
       const tampered = await open(`/v1/sessions/${session}/stream?access_token=${token.body.token.slice(0, -2)}xx`);
       expect(tampered.statusCode).toBe(403);
       tampered.destroy();
-      const expired = new TokenSigner(config.signingKey).sign('stream', { p: 'alice', r: 'operator', s: session, exp: Math.floor(Date.now() / 1000) - 1 });
+      const expired = new TokenSigner(config.signingKey).sign('stream', {
+        p: 'alice',
+        r: 'operator',
+        s: session,
+        exp: Math.floor(Date.now() / 1000) - 1,
+      });
       const late = await open(`/v1/sessions/${session}/stream?access_token=${expired}`);
       expect(late.statusCode).toBe(403);
       late.destroy();
     });
 
     it('caps concurrent streams per principal and in total: 429 beyond', async () => {
-      const small = await createTestApp({ streams: { perPrincipal: 2, total: 3, pollMs: 100, maxPollMs: 400, tokenTtlSec: 60 }, taskQueue: config.taskQueue, queryTimeoutMs: 60_000 });
+      const small = await createTestApp({
+        streams: { perPrincipal: 2, total: 3, pollMs: 100, maxPollMs: 400, tokenTtlSec: 60 },
+        taskQueue: config.taskQueue,
+        queryTimeoutMs: 60_000,
+      });
       const server = small.app.getHttpServer();
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const { port } = server.address() as AddressInfo;
       const openOn = (who: Parameters<typeof as>[0]) =>
-        new Promise<IncomingMessage>((resolve, reject) => httpGet({ host: '127.0.0.1', port, path: `/v1/sessions/${session}/stream`, headers: as(who) }, resolve).on('error', reject));
+        new Promise<IncomingMessage>((resolve, reject) =>
+          httpGet({ host: '127.0.0.1', port, path: `/v1/sessions/${session}/stream`, headers: as(who) }, resolve).on('error', reject),
+        );
       const opened: IncomingMessage[] = [];
       try {
         for (const who of ['alice', 'alice'] as const) opened.push(await openOn(who));
@@ -251,7 +335,16 @@ describe('API edge (real Temporal, no worker)', () => {
   it('serves the OpenAPI document at /docs-json and the UI at /docs without a token', async () => {
     const doc = await http.get('/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/sessions', '/v1/sessions/{id}/fork', '/v1/sessions/{id}/replay', '/v1/sessions/{id}/stream-token', '/v1/evals/{id}', '/v1/training/{id}/metrics']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/sessions',
+        '/v1/sessions/{id}/fork',
+        '/v1/sessions/{id}/replay',
+        '/v1/sessions/{id}/stream-token',
+        '/v1/evals/{id}',
+        '/v1/training/{id}/metrics',
+      ]),
+    );
     expect(doc.body.paths['/v1/sessions'].post.requestBody.content['application/json'].schema.properties.limits).toBeDefined();
     await http.get('/docs').expect(200);
   });

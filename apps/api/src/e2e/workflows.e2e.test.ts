@@ -26,7 +26,13 @@ describe('API with the real worker and workflows', () => {
   });
 
   const start = async (tag: string, problem = `[slow] [script:short] What is 6 times 7? (${tag})`, maxTurns = 12) =>
-    (await http.post('/v1/sessions').set(auth).send({ problem, answers: ['42'], director: 'director', executor: 'executor', limits: { maxTurns }, idSuffix: `${suffix}-${tag}` }).expect(201)).body.id as string;
+    (
+      await http
+        .post('/v1/sessions')
+        .set(auth)
+        .send({ problem, answers: ['42'], director: 'director', executor: 'executor', limits: { maxTurns }, idSuffix: `${suffix}-${tag}` })
+        .expect(201)
+    ).body.id as string;
 
   const closed = (id: string, timeoutMs = 120_000) =>
     eventually(async () => {
@@ -42,7 +48,11 @@ describe('API with the real worker and workflows', () => {
       return res.body.status === 'paused' ? res.body : undefined;
     });
     expect(paused).toMatchObject({ maxTurns: 12, turn: expect.any(Number) });
-    const edit = await http.post(`/v1/sessions/${id}/actions`).set(auth).send({ action: '<action>add</action><operator>Format</operator>' }).expect(200);
+    const edit = await http
+      .post(`/v1/sessions/${id}/actions`)
+      .set(auth)
+      .send({ action: '<action>add</action><operator>Format</operator>' })
+      .expect(200);
     expect(edit.body).toMatchObject({ done: true, updateId: expect.any(String) });
     const transcript = await http.get(`/v1/sessions/${id}/transcript`).set(auth).expect(200);
     expect(transcript.body.some((t: { actor: string }) => t.actor === 'human')).toBe(true);
@@ -51,7 +61,11 @@ describe('API with the real worker and workflows', () => {
     await http.post(`/v1/sessions/${id}/resume`).set(auth).expect(202);
 
     const detail = await closed(id);
-    expect(detail).toMatchObject({ executionStatus: 'COMPLETED', attributes: { owner: 'alice', dataset: 'adhoc' }, result: { status: expect.stringMatching(/finished|turn-limit/) } });
+    expect(detail).toMatchObject({
+      executionStatus: 'COMPLETED',
+      attributes: { owner: 'alice', dataset: 'adhoc' },
+      result: { status: expect.stringMatching(/finished|turn-limit/) },
+    });
     expect(detail.result.turns).toBeGreaterThan(1);
 
     const late = await http.post(`/v1/sessions/${id}/actions`).set(auth).send({ action: '<action>finish</action>' }).expect(409);
@@ -67,10 +81,18 @@ describe('API with the real worker and workflows', () => {
 
     const fork = await http.post(`/v1/sessions/${id}/fork`).set(as('bob')).send({ turn: 1 }).expect(404); // not bob's to read
     expect(fork.body.message).toBe(`no session with id "${id}"`);
-    const forked = await http.post(`/v1/sessions/${id}/fork`).set(auth).send({ turn: 1, idSuffix: `${suffix}-life1` }).expect(201);
+    const forked = await http
+      .post(`/v1/sessions/${id}/fork`)
+      .set(auth)
+      .send({ turn: 1, idSuffix: `${suffix}-life1` })
+      .expect(201);
     expect(forked.body).toMatchObject({ forkedFrom: id, turn: 1 });
     const forkDetail = await closed(forked.body.id);
-    expect(forkDetail).toMatchObject({ executionStatus: 'COMPLETED', attributes: { owner: 'alice' }, memo: { forkedFrom: id, forkTurn: 1 } });
+    expect(forkDetail).toMatchObject({
+      executionStatus: 'COMPLETED',
+      attributes: { owner: 'alice' },
+      memo: { forkedFrom: id, forkTurn: 1 },
+    });
   });
 
   it('streams canvas changes as server-sent events until the session ends', async () => {
@@ -92,12 +114,20 @@ describe('API with the real worker and workflows', () => {
   });
 
   it('runs an evaluation to its report; its sessions carry the owner', async () => {
-    const started = await http.post('/v1/evals').set(auth).send({ name: 'e2e', datasets: ['gsm8k'], perDataset: 2, maxTurns: 3, director: 'director', executor: 'executor', idSuffix: suffix }).expect(201);
+    const started = await http
+      .post('/v1/evals')
+      .set(auth)
+      .send({ name: 'e2e', datasets: ['gsm8k'], perDataset: 2, maxTurns: 3, director: 'director', executor: 'executor', idSuffix: suffix })
+      .expect(201);
     const done = await eventually(async () => {
       const res = await http.get(started.body.link).set(auth).expect(200);
       return res.body.executionStatus === 'RUNNING' ? undefined : res.body;
     }, 180_000);
-    expect(done).toMatchObject({ executionStatus: 'COMPLETED', attributes: { owner: 'alice' }, result: { status: 'finished', report: { name: 'e2e', rows: [{ dataset: 'gsm8k', method: 'flowsteer', n: 2 }] } } });
+    expect(done).toMatchObject({
+      executionStatus: 'COMPLETED',
+      attributes: { owner: 'alice' },
+      result: { status: 'finished', report: { name: 'e2e', rows: [{ dataset: 'gsm8k', method: 'flowsteer', n: 2 }] } },
+    });
     const sessions = await eventually(async () => {
       const res = await http.get(`/v1/sessions?run=${started.body.id}`).set(as('root')).expect(200);
       return res.body.sessions.length === 2 ? res.body.sessions : undefined;
@@ -107,13 +137,28 @@ describe('API with the real worker and workflows', () => {
 
   it('runs a training step: the model is resolved by name on the server, metrics come back, rollouts carry the owner', async () => {
     const name = `e2e-${suffix}`;
-    const config = { datasets: ['gsm8k'], groupSize: 2, problemsPerStep: 1, steps: 1, director: 'director', executor: 'executor', maxTurns: 20, baseModel: 'tiny', tokenizer: 'utf8-bytes', learnerHeartbeatSeconds: 30 };
+    const config = {
+      datasets: ['gsm8k'],
+      groupSize: 2,
+      problemsPerStep: 1,
+      steps: 1,
+      director: 'director',
+      executor: 'executor',
+      maxTurns: 20,
+      baseModel: 'tiny',
+      tokenizer: 'utf8-bytes',
+      learnerHeartbeatSeconds: 30,
+    };
     const started = await http.post('/v1/training').set(auth).send({ name, config }).expect(201);
     const done = await eventually(async () => {
       const res = await http.get(started.body.link).set(auth).expect(200);
       return res.body.executionStatus === 'RUNNING' ? undefined : res.body;
     }, 240_000);
-    expect(done).toMatchObject({ executionStatus: 'COMPLETED', attributes: { owner: 'alice' }, result: { status: 'finished', step: 1, policyVersion: `train-${name}-step-1` } });
+    expect(done).toMatchObject({
+      executionStatus: 'COMPLETED',
+      attributes: { owner: 'alice' },
+      result: { status: 'finished', step: 1, policyVersion: `train-${name}-step-1` },
+    });
     const inputs = worker.learner.inputs.filter((i) => i.runId === `train-${name}`);
     expect(inputs.map((i) => i.baseModel)).toEqual(['/models/tiny']); // the server's path for the name "tiny"
     expect(inputs[0]?.batchPath).toBe(`runs/train-${name}/batches/step-1.json`);

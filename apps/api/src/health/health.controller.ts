@@ -27,7 +27,9 @@ export class HealthController {
     try {
       await this.temporal.ping();
     } catch (err) {
-      throw new ServiceUnavailableException(`Temporal at ${this.temporal.config.temporalAddress} does not answer (${(err as Error).message.split('\n')[0]})`);
+      throw new ServiceUnavailableException(
+        `Temporal at ${this.temporal.config.temporalAddress} does not answer (${(err as Error).message.split('\n')[0]})`,
+      );
     }
     return { status: 'ready', temporal: this.temporal.config.temporalAddress, namespace: this.temporal.namespace };
   }

@@ -56,7 +56,13 @@ export class EvalsController {
   @Post(':id/stop')
   @HttpCode(202)
   @MinRole('operator')
-  @ApiDoc({ summary: 'Signal `stop`: no new sessions; the report covers what finished', id: ID, body: stopSchema, ok: { 202: '{ id, signal }' }, errors: [400, 404] })
+  @ApiDoc({
+    summary: 'Signal `stop`: no new sessions; the report covers what finished',
+    id: ID,
+    body: stopSchema,
+    ok: { 202: '{ id, signal }' },
+    errors: [400, 404],
+  })
   stop(@Caller() principal: Principal, @Param('id') id: string, @Body(new ZodValidationPipe(stopSchema)) body: { reason?: string }) {
     return this.runs.signal(principal, 'eval', id, 'stop', body.reason);
   }

@@ -3,7 +3,9 @@ import { evalRunStartSchema, trainingRunStartSchema, type EvalRunStart, type Tra
 import { nameSchema, pageSchema } from '../common/schemas';
 
 /** `POST /v1/evals`: the contracts' eval start, plus the id suffix. */
-export const startEvalSchema = evalRunStartSchema.extend({ idSuffix: nameSchema.optional().describe('last part of the workflow id; default: time + random') });
+export const startEvalSchema = evalRunStartSchema.extend({
+  idSuffix: nameSchema.optional().describe('last part of the workflow id; default: time + random'),
+});
 export type StartEvalDto = EvalRunStart & { idSuffix?: string };
 
 /** `POST /v1/training`: the contracts' training start (`{ name, config }`), the schema the CLI and the workflow use. */

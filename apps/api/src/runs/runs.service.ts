@@ -50,7 +50,11 @@ export class RunsService {
   ) {}
 
   async startEval(principal: Principal, body: StartEvalDto): Promise<StartedRun> {
-    this.resources.assert([...this.resources.datasets('datasets', body.datasets), ...this.resources.backend('director', body.director), ...this.resources.backend('executor', body.executor)]);
+    this.resources.assert([
+      ...this.resources.datasets('datasets', body.datasets),
+      ...this.resources.backend('director', body.director),
+      ...this.resources.backend('executor', body.executor),
+    ]);
     const { idSuffix, ...rest } = body;
     const input: EvalRunInput = rest;
     return this.start(principal, 'eval', `eval-${body.name}-${idSuffix ?? newSuffix()}`, input, body.policyVersion);
@@ -68,7 +72,13 @@ export class RunsService {
     return this.start(principal, 'training', `train-${body.name}`, input);
   }
 
-  private async start(principal: Principal, kind: RunKind, workflowId: string, input: EvalRunInput | TrainingRunInput, policyVersion?: string): Promise<StartedRun> {
+  private async start(
+    principal: Principal,
+    kind: RunKind,
+    workflowId: string,
+    input: EvalRunInput | TrainingRunInput,
+    policyVersion?: string,
+  ): Promise<StartedRun> {
     const handle = await this.temporal.client.workflow.start(KINDS[kind].type, {
       taskQueue: this.temporal.config.taskQueue,
       ...runStartOptions(workflowId, input, principal.name, policyVersion),
@@ -82,7 +92,11 @@ export class RunsService {
   }
 
   async list(principal: Principal, kind: RunKind, q: ListRunsDto): Promise<{ runs: ExecutionSummary[]; nextPageToken?: string }> {
-    const page = await this.temporal.list(visibilityQuery(KINDS[kind].type, { FlowSteerOwner: listOwner(principal, q.owner) }), q.pageSize, q.pageToken);
+    const page = await this.temporal.list(
+      visibilityQuery(KINDS[kind].type, { FlowSteerOwner: listOwner(principal, q.owner) }),
+      q.pageSize,
+      q.pageToken,
+    );
     return {
       runs: page.executions.map((e) => executionSummary(e, this.temporal.uiLink(e.workflowId))),
       ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
@@ -104,9 +118,16 @@ export class RunsService {
     return this.temporal.withQueryDeadline(() => handle.query<EvalRunProgress | TrainingProgress>(KINDS[kind].progress.name));
   }
 
-  async signal(principal: Principal, kind: RunKind, id: string, which: 'pause' | 'resume' | 'stop', reason?: string): Promise<{ id: string; signal: string }> {
+  async signal(
+    principal: Principal,
+    kind: RunKind,
+    id: string,
+    which: 'pause' | 'resume' | 'stop',
+    reason?: string,
+  ): Promise<{ id: string; signal: string }> {
     const description = await this.temporal.describe(id, KINDS[kind].type, KINDS[kind].noun, { principal, mode: 'write' });
-    if (description.status.name !== 'RUNNING') throw new ConflictException(`${KINDS[kind].noun} "${id}" has ended (${description.status.name}); it takes no more signals`);
+    if (description.status.name !== 'RUNNING')
+      throw new ConflictException(`${KINDS[kind].noun} "${id}" has ended (${description.status.name}); it takes no more signals`);
     const handle = this.temporal.client.workflow.getHandle(id);
     if (which === 'pause') await handle.signal(pauseSignal);
     else if (which === 'resume') await handle.signal(resumeSignal);

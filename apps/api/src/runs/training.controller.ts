@@ -20,7 +20,12 @@ export class TrainingController {
   @Post()
   @HttpCode(201)
   @MinRole('operator')
-  @ApiDoc({ summary: 'Start a CWRPO training run (id train-<name>)', body: startTrainingSchema, ok: { 201: '{ id, runId, link, ui }' }, errors: [400, 409] })
+  @ApiDoc({
+    summary: 'Start a CWRPO training run (id train-<name>)',
+    body: startTrainingSchema,
+    ok: { 201: '{ id, runId, link, ui }' },
+    errors: [400, 409],
+  })
   start(@Caller() principal: Principal, @Body(new ZodValidationPipe(startTrainingSchema)) body: StartTrainingDto) {
     return this.runs.startTraining(principal, body);
   }
@@ -38,7 +43,12 @@ export class TrainingController {
   }
 
   @Get(':id/metrics')
-  @ApiDoc({ summary: 'The `progress` query: step, latest metrics, recent history', id: ID, ok: { 200: 'TrainingProgress' }, errors: [404, 409, 504] })
+  @ApiDoc({
+    summary: 'The `progress` query: step, latest metrics, recent history',
+    id: ID,
+    ok: { 200: 'TrainingProgress' },
+    errors: [404, 409, 504],
+  })
   metrics(@Caller() principal: Principal, @Param('id') id: string) {
     return this.runs.progress(principal, 'training', id);
   }
@@ -62,7 +72,13 @@ export class TrainingController {
   @Post(':id/stop')
   @HttpCode(202)
   @MinRole('operator')
-  @ApiDoc({ summary: 'Signal `stop`: finish the current step, then end', id: ID, body: stopSchema, ok: { 202: '{ id, signal }' }, errors: [400, 404] })
+  @ApiDoc({
+    summary: 'Signal `stop`: finish the current step, then end',
+    id: ID,
+    body: stopSchema,
+    ok: { 202: '{ id, signal }' },
+    errors: [400, 404],
+  })
   stop(@Caller() principal: Principal, @Param('id') id: string, @Body(new ZodValidationPipe(stopSchema)) body: { reason?: string }) {
     return this.runs.signal(principal, 'training', id, 'stop', body.reason);
   }

@@ -2,7 +2,15 @@ import { lastValueFrom, toArray } from 'rxjs';
 import type { CanvasView } from '@flowsteer/contracts';
 import { SharedWatches, watchSession, type SseMessage, type WatchSource } from './session-stream';
 
-const view = (turn: number): CanvasView => ({ dsl: `step ${turn}`, status: 'running', turn, maxTurns: 20, state: {}, run: 0, segments: [] });
+const view = (turn: number): CanvasView => ({
+  dsl: `step ${turn}`,
+  status: 'running',
+  turn,
+  maxTurns: 20,
+  state: {},
+  run: 0,
+  segments: [],
+});
 
 /** A session whose history does not change for a while; counts what the stream asks. */
 function idleSource() {

@@ -16,7 +16,8 @@ function datasetItems(name: string): Map<string, BenchTask> {
     result = loadDataset(name);
   } catch (err) {
     // the loader's messages name server paths: say what is wrong without them
-    if (err instanceof BenchDataMissingError) throw new ServiceUnavailableException(`the benchmark data of "${name}" is not installed on this server`);
+    if (err instanceof BenchDataMissingError)
+      throw new ServiceUnavailableException(`the benchmark data of "${name}" is not installed on this server`);
     throw validationFailed('request body', [{ field: 'dataset', message: `cannot load dataset "${name}"` }]);
   }
   const items = new Map(result.tasks.map((t) => [t.id, t]));
@@ -33,8 +34,13 @@ export function resolveTask(body: StartSessionDto): BenchTask {
   const items = datasetItems(body.dataset as string);
   const task = items.get(body.item as string);
   if (!task) {
-    const examples = [...items.keys()].slice(0, 3).map((k) => `"${k}"`).join(', ');
-    throw validationFailed('request body', [{ field: 'item', message: `no item "${String(body.item).slice(0, 200)}" in ${body.dataset} (ids look like ${examples})` }]);
+    const examples = [...items.keys()]
+      .slice(0, 3)
+      .map((k) => `"${k}"`)
+      .join(', ');
+    throw validationFailed('request body', [
+      { field: 'item', message: `no item "${String(body.item).slice(0, 200)}" in ${body.dataset} (ids look like ${examples})` },
+    ]);
   }
   return task;
 }

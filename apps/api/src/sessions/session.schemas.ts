@@ -9,7 +9,10 @@ export type StartSessionDto = SessionStartRequest;
 export const listSessionsSchema = z
   .object({
     dataset: nameSchema.optional().describe('FlowSteerDataset'),
-    status: z.enum(['running', 'paused', 'waiting-for-backend', 'finished', 'turn-limit', 'cancelled', 'backend-unavailable', 'failed']).optional().describe('FlowSteerStatus'),
+    status: z
+      .enum(['running', 'paused', 'waiting-for-backend', 'finished', 'turn-limit', 'cancelled', 'backend-unavailable', 'failed'])
+      .optional()
+      .describe('FlowSteerStatus'),
     run: nameSchema.optional().describe('FlowSteerRun'),
     policyVersion: nameSchema.optional().describe('FlowSteerPolicyVersion'),
     taskType: taskTypeSchema.optional().describe('FlowSteerTaskType'),
@@ -20,8 +23,19 @@ export type ListSessionsDto = z.output<typeof listSessionsSchema>;
 
 export const humanActionSchema = z
   .object({
-    action: z.string().trim().min(1, 'must not be empty').max(20_000).describe('one action in the director syntax, e.g. <action>add</action><operator>Review</operator>'),
-    waitMs: z.number().int().min(0).max(60_000).default(10_000).describe('how long to wait for the workflow to apply it before answering 202'),
+    action: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(20_000)
+      .describe('one action in the director syntax, e.g. <action>add</action><operator>Review</operator>'),
+    waitMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(10_000)
+      .describe('how long to wait for the workflow to apply it before answering 202'),
   })
   .strict();
 export type HumanActionDto = z.output<typeof humanActionSchema>;

@@ -7,7 +7,17 @@ import { MinRole } from '../auth/roles.guard';
 import { ApiDoc } from '../common/openapi-docs';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import type { SseMessage } from './session-stream';
-import { cancelSchema, forkSchema, humanActionSchema, listSessionsSchema, startSessionSchema, type ForkDto, type HumanActionDto, type ListSessionsDto, type StartSessionDto } from './session.schemas';
+import {
+  cancelSchema,
+  forkSchema,
+  humanActionSchema,
+  listSessionsSchema,
+  startSessionSchema,
+  type ForkDto,
+  type HumanActionDto,
+  type ListSessionsDto,
+  type StartSessionDto,
+} from './session.schemas';
 import { SessionsService } from './sessions.service';
 
 const ID = 'session workflow id (session-<dataset>-<item>-<suffix>)';
@@ -26,13 +36,23 @@ export class SessionsController {
   @Post()
   @HttpCode(201)
   @MinRole('operator')
-  @ApiDoc({ summary: 'Start a session on a problem or a dataset item (owned by the caller)', body: startSessionSchema, ok: { 201: '{ id, runId, link, ui }' }, errors: [400, 409] })
+  @ApiDoc({
+    summary: 'Start a session on a problem or a dataset item (owned by the caller)',
+    body: startSessionSchema,
+    ok: { 201: '{ id, runId, link, ui }' },
+    errors: [400, 409],
+  })
   start(@Caller() principal: Principal, @Body(new ZodValidationPipe(startSessionSchema)) body: StartSessionDto) {
     return this.sessions.start(principal, body);
   }
 
   @Get()
-  @ApiDoc({ summary: 'List sessions, newest first, filtered by FlowSteer* search attributes (operators: their own)', query: listSessionsSchema, ok: { 200: '{ sessions, nextPageToken? }' }, errors: [400] })
+  @ApiDoc({
+    summary: 'List sessions, newest first, filtered by FlowSteer* search attributes (operators: their own)',
+    query: listSessionsSchema,
+    ok: { 200: '{ sessions, nextPageToken? }' },
+    errors: [400],
+  })
   list(@Caller() principal: Principal, @Query(new ZodValidationPipe(listSessionsSchema, 'query string')) query: ListSessionsDto) {
     return this.sessions.list(principal, query);
   }
@@ -71,7 +91,8 @@ export class SessionsController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Determinism check: replay every run of the session on the current workflow code',
-    description: 'As `flowsteer replay`: `{ ok: true, runs }`, or `{ ok: false, runs, divergence: { runId, message } }`. No activity runs. 429 while the API runs its maximum of replays.',
+    description:
+      'As `flowsteer replay`: `{ ok: true, runs }`, or `{ ok: false, runs, divergence: { runId, message } }`. No activity runs. 429 while the API runs its maximum of replays.',
     id: ID,
     ok: { 200: '{ ok, workflowId, runs, divergence? }' },
     errors: [404, 429],
@@ -121,7 +142,13 @@ export class SessionsController {
   @Post(':id/cancel')
   @HttpCode(202)
   @MinRole('operator')
-  @ApiDoc({ summary: 'Signal `cancel`: the session ends after the current turn', id: ID, body: cancelSchema, ok: { 202: '{ id, signal }' }, errors: [400, 404] })
+  @ApiDoc({
+    summary: 'Signal `cancel`: the session ends after the current turn',
+    id: ID,
+    body: cancelSchema,
+    ok: { 202: '{ id, signal }' },
+    errors: [400, 404],
+  })
   cancel(@Caller() principal: Principal, @Param('id') id: string, @Body(new ZodValidationPipe(cancelSchema)) body: { reason?: string }) {
     return this.sessions.signal(principal, id, 'cancel', body.reason);
   }
@@ -144,8 +171,9 @@ export class SessionsController {
   @Post(':id/stream-token')
   @HttpCode(201)
   @ApiDoc({
-    summary: 'A short-lived token that opens this session\'s stream without a header (for a browser\'s EventSource)',
-    description: 'Open `url` (`/v1/sessions/{id}/stream?access_token=...`) within `expiresAt`; the token is good for this session\'s stream only.',
+    summary: "A short-lived token that opens this session's stream without a header (for a browser's EventSource)",
+    description:
+      "Open `url` (`/v1/sessions/{id}/stream?access_token=...`) within `expiresAt`; the token is good for this session's stream only.",
     id: ID,
     ok: { 201: '{ token, expiresAt, url }' },
     errors: [404],
@@ -157,7 +185,8 @@ export class SessionsController {
   @Sse(':id/stream')
   @ApiDoc({
     summary: 'Server-sent events: `canvas` on every change, then `end` when the workflow closes',
-    description: 'Authenticate with the bearer header or `?access_token=` (a stream token). 429 beyond the stream caps per principal and in total.',
+    description:
+      'Authenticate with the bearer header or `?access_token=` (a stream token). 429 beyond the stream caps per principal and in total.',
     id: ID,
     ok: { 200: 'text/event-stream' },
     errors: [404, 429],

@@ -82,7 +82,11 @@ export class SessionsService {
   }
 
   async start(principal: Principal, body: StartSessionDto): Promise<StartedSession> {
-    this.resources.assert([...this.resources.backend('director', body.director), ...this.resources.backend('executor', body.executor), ...(body.dataset ? this.resources.datasets('dataset', [body.dataset]).map((e) => ({ ...e, field: 'dataset' })) : [])]);
+    this.resources.assert([
+      ...this.resources.backend('director', body.director),
+      ...this.resources.backend('executor', body.executor),
+      ...(body.dataset ? this.resources.datasets('dataset', [body.dataset]).map((e) => ({ ...e, field: 'dataset' })) : []),
+    ]);
     const task = resolveTask(body);
     const input: SessionInput = {
       task,
@@ -99,9 +103,21 @@ export class SessionsService {
     return this.startInput(principal, task, input, body.idSuffix ?? newSuffix());
   }
 
-  private async startInput(principal: Principal, task: BenchTask, input: SessionInput, suffix: string, memo: Record<string, unknown> = {}): Promise<StartedSession> {
+  private async startInput(
+    principal: Principal,
+    task: BenchTask,
+    input: SessionInput,
+    suffix: string,
+    memo: Record<string, unknown> = {},
+  ): Promise<StartedSession> {
     const problems = sessionInputProblems({ ...input, task }, { maxProblemBytes: this.maxProblemBytes });
-    if (problems.length) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: problems.join('; '), errors: problems.map((message) => ({ field: 'body', message })) });
+    if (problems.length)
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: problems.join('; '),
+        errors: problems.map((message) => ({ field: 'body', message })),
+      });
     const handle = await this.temporal.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
       taskQueue: this.temporal.config.taskQueue,
       ...sessionStartOptions({ ...input, task }, suffix, memo, principal.name),
@@ -177,7 +193,12 @@ export class SessionsService {
     }
   }
 
-  async signal(principal: Principal, id: string, which: 'pause' | 'resume' | 'cancel', reason?: string): Promise<{ id: string; signal: string }> {
+  async signal(
+    principal: Principal,
+    id: string,
+    which: 'pause' | 'resume' | 'cancel',
+    reason?: string,
+  ): Promise<{ id: string; signal: string }> {
     await this.describeRunning(id, write(principal));
     const handle = this.temporal.client.workflow.getHandle(id);
     if (which === 'pause') await handle.signal(pauseSignal);
@@ -207,7 +228,10 @@ export class SessionsService {
       limits: { ...original.limits, ...(body.maxTurns ? { maxTurns: body.maxTurns } : {}) },
       startFrom: { sessionId: id, turn: body.turn },
     };
-    const started = await this.startInput(principal, original.task, input, body.idSuffix ?? `fork${body.turn}-${newSuffix()}`, { forkedFrom: id, forkTurn: body.turn });
+    const started = await this.startInput(principal, original.task, input, body.idSuffix ?? `fork${body.turn}-${newSuffix()}`, {
+      forkedFrom: id,
+      forkTurn: body.turn,
+    });
     return { ...started, forkedFrom: id, turn: body.turn };
   }
 
@@ -225,7 +249,11 @@ export class SessionsService {
    */
   async replay(principal: Principal, id: string): Promise<ReplayChainResult> {
     await this.describe(id, read(principal));
-    if (this.replaysRunning >= this.config.replayConcurrency) throw new HttpException(`${this.replaysRunning} replay(s) already running, the most this API runs at once; try again shortly`, HttpStatus.TOO_MANY_REQUESTS);
+    if (this.replaysRunning >= this.config.replayConcurrency)
+      throw new HttpException(
+        `${this.replaysRunning} replay(s) already running, the most this API runs at once; try again shortly`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     this.replaysRunning += 1;
     try {
       const bundle = this.config.workflowBundlePath ? { workflowBundle: { codePath: this.config.workflowBundlePath } } : {};
@@ -241,7 +269,11 @@ export class SessionsService {
     const exp = Math.floor(Date.now() / 1000) + this.config.streams.tokenTtlSec;
     const payload: StreamTokenPayload = { p: principal.name, r: principal.role, s: id, exp };
     const token = this.temporal.signer.sign(STREAM_TOKEN_PURPOSE, payload);
-    return { token, expiresAt: new Date(exp * 1000).toISOString(), url: `/v1/sessions/${encodeURIComponent(id)}/stream?${STREAM_TOKEN_PARAM}=${token}` };
+    return {
+      token,
+      expiresAt: new Date(exp * 1000).toISOString(),
+      url: `/v1/sessions/${encodeURIComponent(id)}/stream?${STREAM_TOKEN_PARAM}=${token}`,
+    };
   }
 
   /** The session's live progress for one more stream (429 beyond the caps; see session-stream.ts). */
@@ -267,7 +299,8 @@ export class SessionsService {
   /** A change to a closed session is a 409 that says so (Temporal itself answers "not found"). */
   private async describeRunning(id: string, access: Access) {
     const description = await this.describe(id, access);
-    if (description.status.name !== 'RUNNING') throw new ConflictException(`session "${id}" has ended (${description.status.name}); it takes no more edits or signals`);
+    if (description.status.name !== 'RUNNING')
+      throw new ConflictException(`session "${id}" has ended (${description.status.name}); it takes no more edits or signals`);
     return description;
   }
 

@@ -20,8 +20,13 @@ export class StreamLimits {
 
   acquire(principal: Principal): () => void {
     const mine = this.byPrincipal.get(principal.name) ?? 0;
-    if (mine >= this.perPrincipal) throw new HttpException(`${principal.name} already follows ${mine} stream(s), the most one principal may; close one first`, HttpStatus.TOO_MANY_REQUESTS);
-    if (this.total >= this.maxTotal) throw new HttpException(`the API already serves ${this.total} streams, its limit; try again later`, HttpStatus.TOO_MANY_REQUESTS);
+    if (mine >= this.perPrincipal)
+      throw new HttpException(
+        `${principal.name} already follows ${mine} stream(s), the most one principal may; close one first`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    if (this.total >= this.maxTotal)
+      throw new HttpException(`the API already serves ${this.total} streams, its limit; try again later`, HttpStatus.TOO_MANY_REQUESTS);
     this.total += 1;
     this.byPrincipal.set(principal.name, mine + 1);
     let released = false;

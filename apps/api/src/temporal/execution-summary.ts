@@ -29,10 +29,12 @@ export interface ExecutionSummary {
 
 export function executionSummary(info: Omit<WorkflowExecutionInfo, 'raw'>, ui: string): ExecutionSummary {
   const sa = info.typedSearchAttributes;
-  const attributes: ExecutionSummary['attributes'] = Object.fromEntries(Object.entries(SA).flatMap(([name, key]) => {
-    const value = sa.get(key as never) as unknown;
-    return value === undefined ? [] : [[name, value]];
-  }));
+  const attributes: ExecutionSummary['attributes'] = Object.fromEntries(
+    Object.entries(SA).flatMap(([name, key]) => {
+      const value = sa.get(key as never) as unknown;
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
   // a run the server ended never set its own terminal status: say how it really ended
   const status = effectiveSessionStatus(info.status.name, attributes.status);
   if (status !== undefined) attributes.status = status;

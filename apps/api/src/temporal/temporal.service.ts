@@ -72,15 +72,27 @@ export class TemporalService implements OnApplicationShutdown {
     if (pageToken) {
       const payload = this.signer.verify<{ q: string; t: string }>(PAGE_TOKEN_PURPOSE, pageToken);
       if (!payload || payload.q !== bound || typeof payload.t !== 'string') {
-        throw validationFailed('query string', [{ field: 'pageToken', message: 'not a page token of this list: pass back the nextPageToken of the previous page, unchanged, with the same filters' }]);
+        throw validationFailed('query string', [
+          {
+            field: 'pageToken',
+            message: 'not a page token of this list: pass back the nextPageToken of the previous page, unchanged, with the same filters',
+          },
+        ]);
       }
       temporalToken = Buffer.from(payload.t, 'base64url');
     }
-    const response = await this.client.workflowService.listWorkflowExecutions({ namespace: this.namespace, query, pageSize, nextPageToken: temporalToken });
+    const response = await this.client.workflowService.listWorkflowExecutions({
+      namespace: this.namespace,
+      query,
+      pageSize,
+      nextPageToken: temporalToken,
+    });
     const executions = await Promise.all(
       (response.executions ?? []).map((raw) => executionInfoFromRaw(raw, this.client.options.loadedDataConverter, raw, this.namespace)),
     );
-    const next = response.nextPageToken?.length ? this.signer.sign(PAGE_TOKEN_PURPOSE, { q: bound, t: Buffer.from(response.nextPageToken).toString('base64url') }) : undefined;
+    const next = response.nextPageToken?.length
+      ? this.signer.sign(PAGE_TOKEN_PURPOSE, { q: bound, t: Buffer.from(response.nextPageToken).toString('base64url') })
+      : undefined;
     return { executions, ...(next ? { nextPageToken: next } : {}) };
   }
 

@@ -24,7 +24,9 @@ export async function evalCommand(opts: EvalOptions): Promise<number> {
       ...runStartOptions(workflowId, input, cliOwner()),
     });
     if (!opts.json) {
-      console.log(`started ${workflowId}: ${input.datasets.join(', ')} × ${input.perDataset} (seed ${input.seed})${input.baselines ? ' with baselines' : ''}`);
+      console.log(
+        `started ${workflowId}: ${input.datasets.join(', ')} × ${input.perDataset} (seed ${input.seed})${input.baselines ? ' with baselines' : ''}`,
+      );
       console.log(`  ${uiLink(workflowId)}`);
     }
     const stop = opts.json ? () => undefined : watchProgress(() => handle.query(evalProgressQuery));

@@ -30,15 +30,31 @@ describe('flowsteer score --file (the CLI as users run it)', () => {
     );
     const { code, stdout, stderr } = flowsteer('score', '--file', file);
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(7); // 6 non-empty input lines + the summary line
-    expect(lines[0]).toMatchObject({ line: 1, ok: true, id: 'g1', dataset: 'gsm8k', metrics: { accuracy: 1 }, lenient: { accuracy: 1 }, flowsteer: { accuracy: 1 } });
+    expect(lines[0]).toMatchObject({
+      line: 1,
+      ok: true,
+      id: 'g1',
+      dataset: 'gsm8k',
+      metrics: { accuracy: 1 },
+      lenient: { accuracy: 1 },
+      flowsteer: { accuracy: 1 },
+    });
     expect(lines[1]).toMatchObject({ line: 2, ok: true, metrics: { accuracy: 0 } });
     expect(lines[2]).toMatchObject({ line: 3, ok: true, dataset: 'hotpotqa', metrics: { em: 1, f1: 1 } });
     expect(lines[3]).toMatchObject({ line: 5, ok: false, error: expect.stringMatching(/^line 5: not JSON/) });
     expect(lines[4]).toMatchObject({ line: 6, ok: false, error: expect.stringMatching(/^line 6: .*answer/) });
     expect(lines[5]).toMatchObject({ line: 7, ok: true, metrics: { accuracy: 1 } });
-    const summary = lines[6]?.summary as { lines: number; scored: number; failed: number; byDataset: Record<string, { count: number; metrics: Record<string, number> }> };
+    const summary = lines[6]?.summary as {
+      lines: number;
+      scored: number;
+      failed: number;
+      byDataset: Record<string, { count: number; metrics: Record<string, number> }>;
+    };
     expect(summary).toMatchObject({ lines: 6, scored: 4, failed: 2 });
     expect(summary.byDataset.gsm8k).toMatchObject({ count: 2, metrics: { accuracy: 50 } });
     expect(stderr).toContain('scored 4 of 6 line(s); 2 malformed');
@@ -63,7 +79,10 @@ describe('flowsteer score --file (the CLI as users run it)', () => {
     );
     const { code, stdout, stderr } = flowsteer('score', '--file', file);
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ metrics: { accuracy: 0 }, lenient: { accuracy: 1 }, extracted: '0480' });
     expect(lines[1]).toMatchObject({ metrics: { accuracy: 0 }, lenient: { accuracy: 1 }, extracted: null });
     expect(lines[2]).toMatchObject({ metrics: { accuracy: 0 }, lenient: { accuracy: 1 }, symbolic: { accuracy: 1 } });

@@ -1,5 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { addSymbolicScores, scorePredictionsText, summarizeScores, type DatasetSummary, type LineOutcome, type RunCode, type ScoreFileResult } from '@flowsteer/bench';
+import {
+  addSymbolicScores,
+  scorePredictionsText,
+  summarizeScores,
+  type DatasetSummary,
+  type LineOutcome,
+  type RunCode,
+  type ScoreFileResult,
+} from '@flowsteer/bench';
 import { createSandbox } from '@flowsteer/sandbox';
 
 export interface ScoreOptions {
@@ -77,7 +85,12 @@ function lineJson(line: LineOutcome) {
 /** Column headers of the summary table: the metric families by name. */
 export const SCORE_TABLE_HEADER = ['dataset', 'n', 'canonical (official scorer)', 'lenient', 'symbolic (sympy)', 'FlowSteer-compatible'];
 
-const fmt = (m: Record<string, number> | undefined) => (m === undefined ? '—' : Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ') || '—');
+const fmt = (m: Record<string, number> | undefined) =>
+  m === undefined
+    ? '—'
+    : Object.entries(m)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ') || '—';
 
 /**
  * The summary (to stderr, so stdout stays JSONL): one table row per dataset, means in percent, each
@@ -86,16 +99,27 @@ const fmt = (m: Record<string, number> | undefined) => (m === undefined ? '—' 
  */
 export function renderSummary({ lines, summary }: ScoreFileResult, symbolicNote?: string): string {
   const out = [`\nscored ${summary.scored} of ${summary.lines} line(s); ${summary.failed} malformed`, ''];
-  out.push(`| ${SCORE_TABLE_HEADER.join(' | ')} |`, `|---|---:|${SCORE_TABLE_HEADER.slice(2).map(() => '---').join('|')}|`);
-  const row = (name: string, n: number, s: Pick<DatasetSummary, 'metrics' | 'lenient' | 'symbolic'> & { flowsteer?: Record<string, number> }) =>
-    `| ${name} | ${n} | ${fmt(s.metrics)} | ${fmt(s.lenient)} | ${fmt(s.symbolic)} | ${fmt(s.flowsteer)} |`;
+  out.push(
+    `| ${SCORE_TABLE_HEADER.join(' | ')} |`,
+    `|---|---:|${SCORE_TABLE_HEADER.slice(2)
+      .map(() => '---')
+      .join('|')}|`,
+  );
+  const row = (
+    name: string,
+    n: number,
+    s: Pick<DatasetSummary, 'metrics' | 'lenient' | 'symbolic'> & { flowsteer?: Record<string, number> },
+  ) => `| ${name} | ${n} | ${fmt(s.metrics)} | ${fmt(s.lenient)} | ${fmt(s.symbolic)} | ${fmt(s.flowsteer)} |`;
   for (const [name, s] of Object.entries(summary.byDataset)) {
     out.push(row(name, s.count, s));
     for (const [group, g] of Object.entries(s.groups ?? {})) out.push(row(`${name} ${group}`, g.count, { metrics: g.metrics }));
   }
   const sandboxNeeded = Object.entries(summary.byDataset).filter(([, s]) => s.needsSandbox > 0);
   if (sandboxNeeded.length) {
-    out.push('', `code lines (${sandboxNeeded.map(([n, s]) => `${n}: ${s.needsSandbox}`).join(', ')}) have no canonical pass@1 here: it needs the benchmark's tests run in the sandbox (flowsteer eval)`);
+    out.push(
+      '',
+      `code lines (${sandboxNeeded.map(([n, s]) => `${n}: ${s.needsSandbox}`).join(', ')}) have no canonical pass@1 here: it needs the benchmark's tests run in the sandbox (flowsteer eval)`,
+    );
   }
   if (symbolicNote) out.push('', symbolicNote);
   const bad = lines.filter((l) => !l.ok);

@@ -54,7 +54,9 @@ export async function show(workflowId: string, opts: { json?: boolean }): Promis
     console.log(`${workflowId}  ${read.status} (${status})  ${uiLink(workflowId)}`);
     if (read.forkedFrom) console.log(`forked from ${read.forkedFrom.sessionId} at turn ${read.forkedFrom.turn}`);
     console.log(`workflow: ${result?.dsl ?? view?.dsl ?? '(empty)'}`);
-    console.log(`turns: ${result?.turns ?? view?.turn ?? '?'}  runs: ${result?.runs ?? (view ? view.run + 1 : '?')}  answer: ${result?.answer ?? view?.lastAnswer ?? '(none yet)'}`);
+    console.log(
+      `turns: ${result?.turns ?? view?.turn ?? '?'}  runs: ${result?.runs ?? (view ? view.run + 1 : '?')}  answer: ${result?.answer ?? view?.lastAnswer ?? '(none yet)'}`,
+    );
     if (result?.reason) console.log(`reason: ${result.reason}`);
     if (view?.waiting) console.log(`waiting for a backend since ${new Date(view.waiting.since).toISOString()}: ${view.waiting.reason}`);
     if (result?.score) console.log(`score: ${result.score.primary} ${JSON.stringify(result.score.metrics)}`);
@@ -80,26 +82,36 @@ export async function replay(workflowId: string): Promise<void> {
     const bundle = process.env.FLOWSTEER_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: process.env.FLOWSTEER_WORKFLOW_BUNDLE } } : {};
     const outcome = await replayWorkflowChain(client, workflowId, { ...bundle, replayName: 'flowsteer-cli-replay' });
     const events = outcome.runs.reduce((n, r) => n + r.events, 0);
-    if (!outcome.ok) throw new CliError(`replay of ${workflowId} FAILED against the current workflow code (run ${outcome.divergence.runId}): ${outcome.divergence.message}`);
-    console.log(`replay ok: ${outcome.runs.length} run(s), ${events} history events of ${workflowId} replay deterministically on the current code`);
+    if (!outcome.ok)
+      throw new CliError(
+        `replay of ${workflowId} FAILED against the current workflow code (run ${outcome.divergence.runId}): ${outcome.divergence.message}`,
+      );
+    console.log(
+      `replay ok: ${outcome.runs.length} run(s), ${events} history events of ${workflowId} replay deterministically on the current code`,
+    );
     printTranscript((await readSession(client, artifactStore(), workflowId)).transcript);
   });
 }
 
 /** `flowsteer fork <id> --turn K`: a new session that starts from the canvas after turn K. */
-export async function fork(workflowId: string, opts: { turn: string; director?: string; executor?: string; maxTurns?: string }): Promise<void> {
+export async function fork(
+  workflowId: string,
+  opts: { turn: string; director?: string; executor?: string; maxTurns?: string },
+): Promise<void> {
   const turn = Number(opts.turn);
   if (!Number.isInteger(turn) || turn < 0) throw new CliError(`--turn must be a whole number >= 0, not "${opts.turn}"`);
   let maxTurns: number | undefined;
   if (opts.maxTurns !== undefined) {
     maxTurns = Number(opts.maxTurns);
-    if (!Number.isInteger(maxTurns) || maxTurns < 1 || maxTurns > MAX_TURNS) throw new CliError(`--max-turns must be a whole number from 1 to ${MAX_TURNS}, not "${opts.maxTurns}"`);
+    if (!Number.isInteger(maxTurns) || maxTurns < 1 || maxTurns > MAX_TURNS)
+      throw new CliError(`--max-turns must be a whole number from 1 to ${MAX_TURNS}, not "${opts.maxTurns}"`);
   }
   await withClient(async (client) => {
     const original = await originalInput(client, workflowId);
     const read = await readSession(client, artifactStore(), workflowId);
     const available = read.result?.turns ?? read.view?.turn;
-    if (available !== undefined && turn > available) throw new CliError(`${workflowId} has taken ${available} director turn(s); fork at a turn from 0 to ${available}`);
+    if (available !== undefined && turn > available)
+      throw new CliError(`${workflowId} has taken ${available} director turn(s); fork at a turn from 0 to ${available}`);
     const input: SessionInput = {
       ...original,
       directorBackend: opts.director ?? original.directorBackend,
@@ -109,9 +121,12 @@ export async function fork(workflowId: string, opts: { turn: string; director?: 
     };
     const problems = sessionInputProblems(input, { maxProblemBytes: maxProblemBytes() });
     if (problems.length) throw new CliError(`cannot fork: ${problems.join('; ')}`);
-    if (maxTurns !== undefined && maxTurns <= turn) throw new CliError(`--max-turns ${maxTurns} leaves no turn after turn ${turn}: give more than ${turn}`);
+    if (maxTurns !== undefined && maxTurns <= turn)
+      throw new CliError(`--max-turns ${maxTurns} leaves no turn after turn ${turn}: give more than ${turn}`);
     const handle = await startSessionInput(client, input, `fork${turn}-${Date.now().toString(36)}`);
-    console.log(`forked ${workflowId} at turn ${turn}${available !== undefined ? `/${available}` : ''} -> ${handle.workflowId} (max ${input.limits.maxTurns} turns)`);
+    console.log(
+      `forked ${workflowId} at turn ${turn}${available !== undefined ? `/${available}` : ''} -> ${handle.workflowId} (max ${input.limits.maxTurns} turns)`,
+    );
     console.log(uiLink(handle.workflowId));
   });
 }

@@ -63,7 +63,9 @@ export async function solve(opts: SolveOptions): Promise<void> {
   const clashes = collidingIds(tasks);
   if (clashes.length) throw new CliError(`problem ids must be unique (nothing was started): ${clashes.join('; ')}`);
   const cap = maxProblemBytes();
-  const invalid = tasks.flatMap((t) => sessionInputProblems(sessionInput(t, settings), { maxProblemBytes: cap }).map((p) => `${t.dataset}/${t.id}: ${p}`));
+  const invalid = tasks.flatMap((t) =>
+    sessionInputProblems(sessionInput(t, settings), { maxProblemBytes: cap }).map((p) => `${t.dataset}/${t.id}: ${p}`),
+  );
   if (invalid.length) throw new CliError(`nothing was started:\n  ${invalid.join('\n  ')}`);
   const suffix = Date.now().toString(36);
   const { client, connection } = await connectClient();
@@ -112,7 +114,9 @@ function showProgress(handles: WorkflowHandle[]): () => void {
         handles.map(async (h) => {
           const view = await peekCanvas(h);
           if (!view) return;
-          const waiting = view.waiting ? ` (${view.waiting.reason.slice(0, 160)}; next try ${new Date(view.waiting.nextTryAt).toISOString().slice(11, 19)})` : '';
+          const waiting = view.waiting
+            ? ` (${view.waiting.reason.slice(0, 160)}; next try ${new Date(view.waiting.nextTryAt).toISOString().slice(11, 19)})`
+            : '';
           const line = `turn ${view.turn}/${view.maxTurns} ${view.status}${waiting} · ${view.dsl || '(empty canvas)'}`;
           if (last.get(h.workflowId) !== line) {
             last.set(h.workflowId, line);

@@ -55,7 +55,8 @@ export async function train(opts: TrainOptions): Promise<number> {
         canvasQueue: canvasTaskQueue(),
       });
       console.log(`dry run of ${workflowId} (${opts.config}):\n${report.lines.map((l) => `  ${l}`).join('\n')}`);
-      if (!report.ok) throw new CliError(`dry run: ${report.lines.filter((l) => l.startsWith('FAIL')).length} problem(s); the run was not started`);
+      if (!report.ok)
+        throw new CliError(`dry run: ${report.lines.filter((l) => l.startsWith('FAIL')).length} problem(s); the run was not started`);
       console.log('dry run passed: `flowsteer train --config ...` without --dry-run starts it');
       return 0;
     }
@@ -65,7 +66,9 @@ export async function train(opts: TrainOptions): Promise<number> {
         taskQueue: canvasTaskQueue(),
         ...runStartOptions(workflowId, input, cliOwner()),
       });
-      console.log(`started ${workflowId}: ${file.config.steps} step(s), ${file.config.problemsPerStep} problem(s) × G=${file.config.groupSize} rollouts per step`);
+      console.log(
+        `started ${workflowId}: ${file.config.steps} step(s), ${file.config.problemsPerStep} problem(s) × G=${file.config.groupSize} rollouts per step`,
+      );
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       handle = client.workflow.getHandle(workflowId);
@@ -105,7 +108,9 @@ export async function train(opts: TrainOptions): Promise<number> {
     const end = await outcome;
     if (!end.ok) {
       await files.merge([]);
-      throw new CliError(`${workflowId} failed: ${(end.error as { cause?: Error }).cause?.message ?? end.error.message}\n  see ${uiLink(workflowId)}`);
+      throw new CliError(
+        `${workflowId} failed: ${(end.error as { cause?: Error }).cause?.message ?? end.error.message}\n  see ${uiLink(workflowId)}`,
+      );
     }
     await show(end.result.history, file.config.steps);
     console.log(

@@ -16,9 +16,13 @@ export interface TransferOptions {
  */
 export async function transfer(paths: string[], opts: TransferOptions): Promise<number> {
   const reports = paths.map(readReport);
-  if (transferRows(reports).length === 0) throw new CliError('flowsteer transfer: the reports hold no FlowSteer or executor-alone scores to compare');
+  if (transferRows(reports).length === 0)
+    throw new CliError('flowsteer transfer: the reports hold no FlowSteer or executor-alone scores to compare');
   const directors = transferDirectors(reports);
-  if (directors.length > 1) console.error(`flowsteer transfer: note: the reports come from ${directors.length} directors (${directors.join(', ')}); a transfer figure compares one`);
+  if (directors.length > 1)
+    console.error(
+      `flowsteer transfer: note: the reports come from ${directors.length} directors (${directors.join(', ')}); a transfer figure compares one`,
+    );
   const out = resolve(opts.out);
   writeFileSync(out, await renderStack([transferSpec(reports)]));
   console.log(transferMarkdown(reports));
@@ -32,11 +36,15 @@ function readReport(path: string): EvalReport {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new CliError(`flowsteer transfer: ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new CliError(
+      `flowsteer transfer: ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
   const report = parsed as Partial<EvalReport>;
   if (typeof report !== 'object' || report === null || !Array.isArray(report.rows) || typeof report.name !== 'string') {
-    throw new CliError(`flowsteer transfer: ${file} is not an evaluation report (no "name" and "rows"; it is the report.json of a flowsteer eval run)`);
+    throw new CliError(
+      `flowsteer transfer: ${file} is not an evaluation report (no "name" and "rows"; it is the report.json of a flowsteer eval run)`,
+    );
   }
   return report as EvalReport;
 }

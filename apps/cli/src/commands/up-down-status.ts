@@ -12,7 +12,13 @@ function workers(env: NodeJS.ProcessEnv = process.env) {
   const paths = runtimePaths(env);
   return [
     { role: 'canvas' as WorkerRole, name: 'canvas worker', pid: paths.workerPid, log: paths.workerLog, queue: canvasTaskQueue(env) },
-    { role: 'sandbox' as WorkerRole, name: 'sandbox worker', pid: paths.sandboxWorkerPid, log: paths.sandboxWorkerLog, queue: sandboxTaskQueue(env) },
+    {
+      role: 'sandbox' as WorkerRole,
+      name: 'sandbox worker',
+      pid: paths.sandboxWorkerPid,
+      log: paths.sandboxWorkerLog,
+      queue: sandboxTaskQueue(env),
+    },
   ];
 }
 
@@ -54,7 +60,9 @@ async function waitForWorker(w: ReturnType<typeof workers>[number], pid: number)
       }
       await new Promise((r) => setTimeout(r, 500));
     }
-    throw new CliError(`the ${w.name} (pid ${pid}) did not start polling ${w.queue} within ${WORKER_READY_TIMEOUT_MS / 1000}s; see ${w.log}`);
+    throw new CliError(
+      `the ${w.name} (pid ${pid}) did not start polling ${w.queue} within ${WORKER_READY_TIMEOUT_MS / 1000}s; see ${w.log}`,
+    );
   } finally {
     await connection.close();
   }
@@ -94,9 +102,22 @@ export async function status(): Promise<number> {
     try {
       const [canvas, sandbox] = workers().map((w) => w.queue);
       const queues = [
-        { queue: canvas, what: 'workflows, director turns, operators', missing: 'WARNING: no worker: sessions, evaluations and training runs do not move' },
-        { queue: sandbox, what: 'candidate code: runCode, scoring', missing: 'WARNING: no sandbox worker: code runs and scoring wait, then sessions fail saying so' },
-        { queue: TASK_QUEUES.learner, what: 'CWRPO learner', missing: 'no learner worker (training steps wait for one: python -m flowsteer_learner.worker)', optional: true },
+        {
+          queue: canvas,
+          what: 'workflows, director turns, operators',
+          missing: 'WARNING: no worker: sessions, evaluations and training runs do not move',
+        },
+        {
+          queue: sandbox,
+          what: 'candidate code: runCode, scoring',
+          missing: 'WARNING: no sandbox worker: code runs and scoring wait, then sessions fail saying so',
+        },
+        {
+          queue: TASK_QUEUES.learner,
+          what: 'CWRPO learner',
+          missing: 'no learner worker (training steps wait for one: python -m flowsteer_learner.worker)',
+          optional: true,
+        },
       ];
       for (const { queue, what, missing, optional } of queues) {
         const pollers = await describePollers(client, queue as string);
@@ -116,8 +137,11 @@ export async function status(): Promise<number> {
 async function printSandbox(): Promise<void> {
   try {
     const sandbox = await createSandbox({ log: () => undefined });
-    console.log(`sandbox: ${sandbox.isolation.label}${sandbox.memoryCgroups ? `, memory per run (cgroup v${sandbox.memoryCgroups.version})` : ''}`);
-    for (const w of isolationWarnings({ ...sandbox.isolation, memoryPerRun: sandbox.memoryCgroups !== undefined })) console.log(`sandbox WARNING: ${w}`);
+    console.log(
+      `sandbox: ${sandbox.isolation.label}${sandbox.memoryCgroups ? `, memory per run (cgroup v${sandbox.memoryCgroups.version})` : ''}`,
+    );
+    for (const w of isolationWarnings({ ...sandbox.isolation, memoryPerRun: sandbox.memoryCgroups !== undefined }))
+      console.log(`sandbox WARNING: ${w}`);
     await sandbox.close();
   } catch (e) {
     console.log(`sandbox WARNING: cannot start one here: ${(e as Error).message.split('\n')[0]}`);

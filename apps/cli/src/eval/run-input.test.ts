@@ -1,12 +1,32 @@
 import { evalRunInput, type EvalOptions } from './run-input';
 import { progressLine } from './progress-line';
 
-const base: EvalOptions = { datasets: 'gsm8k, math', perDataset: '128', seed: '42', director: 'local', executor: 'local', maxTurns: '20', concurrency: '4', promptMode: 'compact', name: 'paper' };
+const base: EvalOptions = {
+  datasets: 'gsm8k, math',
+  perDataset: '128',
+  seed: '42',
+  director: 'local',
+  executor: 'local',
+  maxTurns: '20',
+  concurrency: '4',
+  promptMode: 'compact',
+  name: 'paper',
+};
 
 describe('flowsteer eval options', () => {
   it('builds the evalRun input', () => {
     expect(evalRunInput({ ...base, baselines: true })).toEqual({
-      name: 'paper', datasets: ['gsm8k', 'math'], perDataset: 128, seed: 42, director: 'local', executor: 'local', maxTurns: 20, promptMode: 'compact', baselines: true, concurrency: 4, llmCalls: 'local',
+      name: 'paper',
+      datasets: ['gsm8k', 'math'],
+      perDataset: 128,
+      seed: 42,
+      director: 'local',
+      executor: 'local',
+      maxTurns: 20,
+      promptMode: 'compact',
+      baselines: true,
+      concurrency: 4,
+      llmCalls: 'local',
     });
   });
 
@@ -24,7 +44,14 @@ describe('flowsteer eval options', () => {
 
   it('prints progress as one line', () => {
     expect(
-      progressLine({ phase: 'running', step: 3, total: 8, failed: 1, metrics: { meanTurns: 5.5 }, perDataset: { gsm8k: { done: 3, total: 4, meanScore: 0.5 }, math: { done: 0, total: 4, meanScore: null } } }),
+      progressLine({
+        phase: 'running',
+        step: 3,
+        total: 8,
+        failed: 1,
+        metrics: { meanTurns: 5.5 },
+        perDataset: { gsm8k: { done: 3, total: 4, meanScore: 0.5 }, math: { done: 0, total: 4, meanScore: null } },
+      }),
     ).toBe('[running] 3/8 done, 1 failed · mean turns 5.5 · gsm8k 3/4 (score 50.0) · math 0/4');
   });
 });

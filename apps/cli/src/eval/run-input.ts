@@ -50,7 +50,12 @@ export function evalRunInput(opts: EvalOptions): EvalRunInput {
     concurrency: positiveInt(opts.concurrency, '--concurrency'),
     ...(opts.llmCalls !== undefined ? { llmCalls: opts.llmCalls } : {}),
   });
-  if (!parsed.success) throw new CliError(schemaProblems(parsed.error).map((p) => `--${kebab(p.field)}: ${p.message}`).join('\n'));
+  if (!parsed.success)
+    throw new CliError(
+      schemaProblems(parsed.error)
+        .map((p) => `--${kebab(p.field)}: ${p.message}`)
+        .join('\n'),
+    );
   return parsed.data;
 }
 

@@ -5,7 +5,8 @@ import { CliError } from '../processes';
 const TASK_TYPES: BenchTaskType[] = ['math', 'qa', 'code', 'multiple-choice'];
 
 export function parseTaskType(value: string): BenchTaskType {
-  if (!TASK_TYPES.includes(value as BenchTaskType)) throw new CliError(`--task-type must be one of ${TASK_TYPES.join(', ')}, not "${value}"`);
+  if (!TASK_TYPES.includes(value as BenchTaskType))
+    throw new CliError(`--task-type must be one of ${TASK_TYPES.join(', ')}, not "${value}"`);
   return value as BenchTaskType;
 }
 
@@ -44,7 +45,10 @@ export function tasksFromFile(path: string, defaultType: BenchTaskType): { tasks
       return;
     }
     const answers = Array.isArray(record.answers) ? record.answers.map(String) : record.answer !== undefined ? [String(record.answer)] : [];
-    const taskType = typeof record.taskType === 'string' && TASK_TYPES.includes(record.taskType as BenchTaskType) ? (record.taskType as BenchTaskType) : defaultType;
+    const taskType =
+      typeof record.taskType === 'string' && TASK_TYPES.includes(record.taskType as BenchTaskType)
+        ? (record.taskType as BenchTaskType)
+        : defaultType;
     tasks.push({ dataset: 'file', id: String(record.id ?? index + 1), taskType, problem: problem.trim(), answers });
   });
   return { tasks, problems };
@@ -60,7 +64,8 @@ export function collidingIds(tasks: readonly BenchTask[]): string[] {
   for (const t of tasks) {
     const key = sessionWorkflowId(t.dataset, t.id, '');
     const earlier = seen.get(key);
-    if (earlier !== undefined) clashes.push(earlier === t.id ? `"${t.id}" appears twice` : `"${earlier}" and "${t.id}" give the same workflow id`);
+    if (earlier !== undefined)
+      clashes.push(earlier === t.id ? `"${t.id}" appears twice` : `"${earlier}" and "${t.id}" give the same workflow id`);
     else seen.set(key, t.id);
   }
   return clashes;

@@ -1,4 +1,11 @@
-import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  CancelledFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  WorkflowFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { canvasTaskQueue, cliOwner } from '../paths';
 import {
   CANVAS_SESSION_WORKFLOW,
@@ -41,7 +48,10 @@ export async function startSession(client: Client, task: BenchTask, settings: Se
 
 /** Starts a session with its id, memo and search attributes (DESIGN §5). */
 export async function startSessionInput(client: Client, input: SessionInput, suffix: string): Promise<WorkflowHandle> {
-  return client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: canvasTaskQueue(), ...sessionStartOptions(input, suffix, {}, cliOwner()) });
+  return client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+    taskQueue: canvasTaskQueue(),
+    ...sessionStartOptions(input, suffix, {}, cliOwner()),
+  });
 }
 
 /** The canvas view of a running session, or undefined while it cannot answer yet. */

@@ -20,7 +20,19 @@ export interface SolveRow {
 
 export function solveRow(item: string, gold: string[], outcome: SessionOutcome, uiLink: (id: string) => string): SolveRow {
   if (!outcome.ok) {
-    return { item, answer: '', gold: gold.join(' | '), correct: 'error', turns: '-', tokens: '-', cost: '-', workflowId: outcome.workflowId, ui: uiLink(outcome.workflowId), status: 'failed', reason: outcome.error };
+    return {
+      item,
+      answer: '',
+      gold: gold.join(' | '),
+      correct: 'error',
+      turns: '-',
+      tokens: '-',
+      cost: '-',
+      workflowId: outcome.workflowId,
+      ui: uiLink(outcome.workflowId),
+      status: 'failed',
+      reason: outcome.error,
+    };
   }
   const r = outcome.result;
   return {
@@ -48,7 +60,12 @@ export function exitCodeOf(outcomes: readonly SessionOutcome[]): number {
 export function renderNotes(rows: SolveRow[], width = 100): string {
   return rows
     .filter((r) => r.reason)
-    .map((r) => `${r.item} ${r.status}:\n${wrap(r.reason ?? '', width - 4).map((l) => `    ${l}`).join('\n')}`)
+    .map(
+      (r) =>
+        `${r.item} ${r.status}:\n${wrap(r.reason ?? '', width - 4)
+          .map((l) => `    ${l}`)
+          .join('\n')}`,
+    )
     .join('\n');
 }
 
@@ -75,8 +92,23 @@ const clip = (s: string, n: number) => {
 /** A plain-text table that stays readable in a terminal and in CI logs. */
 export function renderTable(rows: SolveRow[]): string {
   const headers = ['item', 'answer', 'gold', 'correct', 'turns', 'tokens', 'cost', 'status', 'workflow id', 'UI link'];
-  const cells = rows.map((r) => [r.item, clip(r.answer, 24), clip(r.gold, 16), r.correct, String(r.turns), String(r.tokens), r.cost, r.status, r.workflowId, r.ui]);
+  const cells = rows.map((r) => [
+    r.item,
+    clip(r.answer, 24),
+    clip(r.gold, 16),
+    r.correct,
+    String(r.turns),
+    String(r.tokens),
+    r.cost,
+    r.status,
+    r.workflowId,
+    r.ui,
+  ]);
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

@@ -18,7 +18,8 @@ export interface TrainFile {
 function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.length ? issue.path.join('.') : '(top level)';
-    if (issue.code === 'unrecognized_keys') return `${path === '(top level)' ? '' : `${path}: `}unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      return `${path === '(top level)' ? '' : `${path}: `}unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     return `${path}: ${issue.message}`;
   });
 }
@@ -31,9 +32,15 @@ export function parseTrainConfig(text: string, source: string): TrainFile {
   } catch (err) {
     throw new CliError(`${source} is not valid YAML: ${(err as Error).message}`);
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new CliError(`${source} must be a YAML mapping with name, datasets, steps, director, baseModel, ...`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new CliError(`${source} must be a YAML mapping with name, datasets, steps, director, baseModel, ...`);
   const parsed = trainFileSchema.safeParse(raw);
-  if (!parsed.success) throw new CliError(`invalid training config (${source}):\n${describeIssues(parsed.error).map((l) => `  - ${l}`).join('\n')}`);
+  if (!parsed.success)
+    throw new CliError(
+      `invalid training config (${source}):\n${describeIssues(parsed.error)
+        .map((l) => `  - ${l}`)
+        .join('\n')}`,
+    );
   const { name: runName, ...config } = parsed.data;
   return { name: runName, config };
 }

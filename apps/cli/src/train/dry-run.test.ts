@@ -10,8 +10,18 @@ const registry = (tokenIds: boolean) =>
   backendRegistryFromConfig(
     {
       backends: {
-        'vllm-policy': { kind: 'openai-compatible', baseURL: 'http://gpu:8000/v1', model: 'flowsteer-policy', capabilities: { grammar: 'vllm', logprobs: true, tokenIds } },
-        'vllm-base': { kind: 'openai-compatible', baseURL: 'http://gpu:8000/v1', model: 'Qwen/Qwen3-8B', capabilities: { grammar: 'vllm', logprobs: true } },
+        'vllm-policy': {
+          kind: 'openai-compatible',
+          baseURL: 'http://gpu:8000/v1',
+          model: 'flowsteer-policy',
+          capabilities: { grammar: 'vllm', logprobs: true, tokenIds },
+        },
+        'vllm-base': {
+          kind: 'openai-compatible',
+          baseURL: 'http://gpu:8000/v1',
+          model: 'Qwen/Qwen3-8B',
+          capabilities: { grammar: 'vllm', logprobs: true },
+        },
       },
       models: { 'qwen3-8b': { path: '/models/Qwen3-8B', learnerTaskQueue: 'cwrpo-learner-gpu' } },
     },
@@ -19,7 +29,14 @@ const registry = (tokenIds: boolean) =>
   );
 
 function probes(over: Partial<DryRunProbes> = {}): DryRunProbes {
-  return { registry: registry(true), reachable: async () => null, pollers: async () => 1, canvasQueue: 'flowsteer-canvas', env: {}, ...over };
+  return {
+    registry: registry(true),
+    reachable: async () => null,
+    pollers: async () => 1,
+    canvasQueue: 'flowsteer-canvas',
+    env: {},
+    ...over,
+  };
 }
 
 describe('flowsteer train --dry-run', () => {
@@ -35,7 +52,11 @@ describe('flowsteer train --dry-run', () => {
   it('names every problem: unknown model, unreachable backend, no token ids, nobody polling', async () => {
     const report = await dryRunChecks(
       { ...qwen, baseModel: 'qwen3-32b' },
-      probes({ registry: registry(false), reachable: async (b) => (b.name === 'vllm-base' ? 'GET http://gpu:8000/v1/models failed: connection refused' : null), pollers: async (_q, t) => (t === 'activity' ? 0 : 1) }),
+      probes({
+        registry: registry(false),
+        reachable: async (b) => (b.name === 'vllm-base' ? 'GET http://gpu:8000/v1/models failed: connection refused' : null),
+        pollers: async (_q, t) => (t === 'activity' ? 0 : 1),
+      }),
     );
     expect(report.ok).toBe(false);
     const fails = report.lines.filter((l) => l.startsWith('FAIL'));

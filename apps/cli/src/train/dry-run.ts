@@ -61,24 +61,36 @@ export async function dryRunChecks(config: TrainingConfig, probes: DryRunProbes)
   const director = backend(config.director, 'director');
   const executor = backend(config.executor, 'executor');
   const directorModel = config.adapterName ?? director?.model;
-  for (const [role, b, model] of [['director', director, directorModel], ['executor', executor, executor?.model]] as const) {
+  for (const [role, b, model] of [
+    ['director', director, directorModel],
+    ['executor', executor, executor?.model],
+  ] as const) {
     if (!b || !model) continue;
     const problem = await probes.reachable(b, model);
     if (problem) fail(`${role} backend "${b.name}": ${problem}`);
     else pass(`${role} backend "${b.name}" answers and serves "${model}"`);
   }
   if (director && executor && director.name === executor.name && director.kind !== 'local') {
-    warn(`executor "${executor.name}" is the director's backend: the executor then samples the adapter being trained (give it its own backend, e.g. the base model)`);
+    warn(
+      `executor "${executor.name}" is the director's backend: the executor then samples the adapter being trained (give it its own backend, e.g. the base model)`,
+    );
   }
 
   const tokenizer = config.tokenizer ?? 'sampled';
   if (tokenizer === 'sampled') {
-    if (director && (director.kind === 'local' || director.capabilities.tokenIds)) pass(`token ids: sampled (backend "${director.name}" reports prompt and completion ids)`);
-    else if (director) fail(`token ids: tokenizer sampled needs a director that reports token ids; backend "${director.name}" has no capabilities.tokenIds (vLLM >= 0.10.2: set it true) — or choose a re-tokenising tokenizer`);
+    if (director && (director.kind === 'local' || director.capabilities.tokenIds))
+      pass(`token ids: sampled (backend "${director.name}" reports prompt and completion ids)`);
+    else if (director)
+      fail(
+        `token ids: tokenizer sampled needs a director that reports token ids; backend "${director.name}" has no capabilities.tokenIds (vLLM >= 0.10.2: set it true) — or choose a re-tokenising tokenizer`,
+      );
   } else if (tokenizer === 'llama-cpp' || (tokenizer === 'auto' && director?.kind === 'local')) {
     const file = tokenizerFile ?? (director?.kind === 'local' ? director.modelPath : undefined);
     if (file && file.endsWith('.gguf') && exists(file)) pass(`token ids: re-tokenised with ${file} (inexact)`);
-    else fail(`token ids: tokenizer llama-cpp needs a GGUF file; model "${config.baseModel}" has ${file ? `${file}, which is missing or no .gguf` : 'none'}`);
+    else
+      fail(
+        `token ids: tokenizer llama-cpp needs a GGUF file; model "${config.baseModel}" has ${file ? `${file}, which is missing or no .gguf` : 'none'}`,
+      );
   } else if (tokenizer === 'utf8-bytes') {
     warn('token ids: utf8-bytes is not a model tokenizer (tests and smoke runs only)');
   } else {
@@ -96,7 +108,8 @@ export async function dryRunChecks(config: TrainingConfig, probes: DryRunProbes)
 
 /** Whether an OpenAI-compatible server answers `GET /models` and lists `model`; the embedded model's file exists. */
 export async function reachableOverHttp(backend: Backend, model: string, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
-  if (backend.kind === 'local') return existsSync(backend.modelPath) ? null : `the model file ${backend.modelPath} is missing (bash libs/llm/setup/fetch-model.sh)`;
+  if (backend.kind === 'local')
+    return existsSync(backend.modelPath) ? null : `the model file ${backend.modelPath} is missing (bash libs/llm/setup/fetch-model.sh)`;
   const url = `${backend.baseURL.replace(/\/+$/, '')}/models`;
   const key = backend.apiKeyEnv ? env[backend.apiKeyEnv] : undefined;
   try {

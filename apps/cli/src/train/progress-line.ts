@@ -22,11 +22,14 @@ export function stepLine(s: TrainingStepMetrics, totalSteps: number): string {
 export function stageLine(p: CwrpoTrainingProgress): string {
   if (p.phase === 'paused') return `paused before step ${p.step + 1} (resume: Temporal UI or POST /v1/training/<id>/resume)`;
   if (p.stage === 'rollouts' && p.rollouts.total === 0) return `step ${p.currentStep}: sampling problems`;
-  if (p.stage === 'rollouts') return `step ${p.currentStep}: rollouts ${p.rollouts.done}/${p.rollouts.total}${p.rollouts.failed ? ` (${p.rollouts.failed} failed)` : ''}`;
+  if (p.stage === 'rollouts')
+    return `step ${p.currentStep}: rollouts ${p.rollouts.done}/${p.rollouts.total}${p.rollouts.failed ? ` (${p.rollouts.failed} failed)` : ''}`;
   if (p.stage === 'idle') return `${p.phase}`;
   return `step ${p.currentStep}: ${p.stage}`;
 }
 
 export function publicationLine(p: PolicyPublication): string {
-  return p.published ? `policy ${p.policyVersion} is served as "${p.adapterName}" (${p.url})` : `policy ${p.policyVersion} NOT published: ${p.reason}`;
+  return p.published
+    ? `policy ${p.policyVersion} is served as "${p.adapterName}" (${p.url})`
+    : `policy ${p.policyVersion} NOT published: ${p.reason}`;
 }

@@ -39,18 +39,35 @@ export function tfRecord(data: Uint8Array): Buffer {
 }
 
 export function fileVersionEvent(wallTime: number): Uint8Array {
-  return Writer.create().uint32((1 << 3) | 1).double(wallTime).uint32((3 << 3) | 2).string('brain.Event:2').finish();
+  return Writer.create()
+    .uint32((1 << 3) | 1)
+    .double(wallTime)
+    .uint32((3 << 3) | 2)
+    .string('brain.Event:2')
+    .finish();
 }
 
 export function scalarsEvent(wallTime: number, step: number, scalars: Record<string, number>): Uint8Array {
-  const w = Writer.create().uint32((1 << 3) | 1).double(wallTime).uint32((2 << 3) | 0).int64(step);
+  const w = Writer.create()
+    .uint32((1 << 3) | 1)
+    .double(wallTime)
+    .uint32((2 << 3) | 0)
+    .int64(step);
   const summary = Writer.create();
   for (const [tag, value] of Object.entries(scalars)) {
     if (!Number.isFinite(value)) continue;
-    const v = Writer.create().uint32((1 << 3) | 2).string(tag).uint32((2 << 3) | 5).float(value).finish();
+    const v = Writer.create()
+      .uint32((1 << 3) | 2)
+      .string(tag)
+      .uint32((2 << 3) | 5)
+      .float(value)
+      .finish();
     summary.uint32((1 << 3) | 2).bytes(v);
   }
-  return w.uint32((5 << 3) | 2).bytes(summary.finish()).finish();
+  return w
+    .uint32((5 << 3) | 2)
+    .bytes(summary.finish())
+    .finish();
 }
 
 /** The whole event file for these steps (deterministic: rewriting it only ever appends). */

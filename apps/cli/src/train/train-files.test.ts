@@ -17,7 +17,8 @@ describe('training config files', () => {
   });
 
   it('names every bad key at once', () => {
-    const text = 'name: x\ndatasets: []\ngroupSize: 1\nsteps: two\ndirector: local\nbaseModel: m\nlearningrate: 1\ntokenizer: sentencepiece\nlearner: { lora: { rank: 8 } }\n';
+    const text =
+      'name: x\ndatasets: []\ngroupSize: 1\nsteps: two\ndirector: local\nbaseModel: m\nlearningrate: 1\ntokenizer: sentencepiece\nlearner: { lora: { rank: 8 } }\n';
     let message = '';
     try {
       parseTrainConfig(text, 'bad.yaml');
@@ -58,7 +59,16 @@ describe('run files: metrics.jsonl, plot.svg, TensorBoard events', () => {
   const history = [1, 2, 3].map((step) => ({
     step,
     policyVersion: `train-t-step-${step}`,
-    metrics: { rewardMean: -0.5 + 0.2 * step, rewardStd: 0.1, diversityMean: 0.6, answerMean: 0.1 * step, correctnessMean: 0.5, turnsMean: 10 - step, directorTokensMean: 300, loss: 0.2 },
+    metrics: {
+      rewardMean: -0.5 + 0.2 * step,
+      rewardStd: 0.1,
+      diversityMean: 0.6,
+      answerMean: 0.1 * step,
+      correctnessMean: 0.5,
+      turnsMean: 10 - step,
+      directorTokensMean: 300,
+      loss: 0.2,
+    },
   }));
 
   it('keeps one line per step, survives a restart, and only appends to the event file', async () => {
@@ -122,6 +132,8 @@ describe('run files: metrics.jsonl, plot.svg, TensorBoard events', () => {
     const svg = readFileSync(files.plot, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
-    expect(labels).toEqual(expect.arrayContaining(['reward (mean ± s.e.)', 'structure reward R_div', 'released answer R_ans', 'turns per session']));
+    expect(labels).toEqual(
+      expect.arrayContaining(['reward (mean ± s.e.)', 'structure reward R_div', 'released answer R_ans', 'turns per session']),
+    );
   });
 });

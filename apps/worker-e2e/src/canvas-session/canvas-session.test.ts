@@ -81,15 +81,19 @@ describe('canvasSession workflow (real server, scripted LLMs)', () => {
     await maybeRecordHistory(h.client, workflowId, 'canvas-session-finished');
   });
 
-  it('takes a person\'s edits while paused, validated like director actions', async () => {
+  it("takes a person's edits while paused, validated like director actions", async () => {
     h.director.enqueue(reply.text('<action>finish</action>'), reply.text('<action>finish</action>'));
     const workflowId = `session-adhoc-human-${Date.now()}`;
     const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [input(2)] });
     await handle.signal(pauseSignal);
     const unknown = await handle.executeUpdate(humanActionUpdate, { args: ['<action>add</action><operator>Wizard</operator>'] });
     expect(unknown.accepted).toBe(false);
-    expect(await handle.executeUpdate(humanActionUpdate, { args: ['<action>add</action><operator>Custom</operator>'] })).toMatchObject({ accepted: true });
-    expect(await handle.executeUpdate(humanActionUpdate, { args: ['Solve it directly and state the number.'] })).toMatchObject({ accepted: true });
+    expect(await handle.executeUpdate(humanActionUpdate, { args: ['<action>add</action><operator>Custom</operator>'] })).toMatchObject({
+      accepted: true,
+    });
+    expect(await handle.executeUpdate(humanActionUpdate, { args: ['Solve it directly and state the number.'] })).toMatchObject({
+      accepted: true,
+    });
     const paused = await handle.query(canvasQuery);
     expect(paused.dsl).toBe('Custom');
     await handle.signal(resumeSignal);
@@ -138,7 +142,9 @@ describe('canvasSession workflow (real server, scripted LLMs)', () => {
 
   it('resumes after a director outage with nothing lost', async () => {
     let failures = 3;
-    h.director.setFallback(() => (failures-- > 0 ? reply.status(503, 'overloaded') : reply.text('<action>add</action><operator>Custom</operator>')));
+    h.director.setFallback(() =>
+      failures-- > 0 ? reply.status(503, 'overloaded') : reply.text('<action>add</action><operator>Custom</operator>'),
+    );
     try {
       const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
         taskQueue: h.taskQueue,

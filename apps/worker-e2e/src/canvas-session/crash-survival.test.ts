@@ -32,7 +32,8 @@ const SESSIONS = 4;
 // A tiny history budget: every session continues as new every few turns, so crashes and restarts
 // also hit runs that were carried over (and the hand-over itself).
 const LIMITS = { directorTimeoutSec: 2, operatorTimeoutSec: 2, historyBudget: { maxEvents: 60 } };
-const inputsFor = (llmCalls: LlmCalls): SessionInput[] => Array.from({ length: SESSIONS }, (_, i) => scriptedSessionInput(i, { ...LIMITS, llmCalls }));
+const inputsFor = (llmCalls: LlmCalls): SessionInput[] =>
+  Array.from({ length: SESSIONS }, (_, i) => scriptedSessionInput(i, { ...LIMITS, llmCalls }));
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -50,7 +51,9 @@ function operatorActivities(events: HistoryEvent[]) {
     if (a) scheduled.set(String(e.eventId), a.activityType?.name ?? '');
   }
   const completedOperators = events.filter(
-    (e) => e.activityTaskCompletedEventAttributes && scheduled.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId)) === 'runOperator',
+    (e) =>
+      e.activityTaskCompletedEventAttributes &&
+      scheduled.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId)) === 'runOperator',
   );
   const completedIds = completedOperators.map((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
   return {
@@ -75,7 +78,13 @@ function identities(events: HistoryEvent[]): Set<string> {
  * querying the sessions: with local LLM calls a query is answered only when the open workflow task
  * ends, which for these short sessions can be their end.
  */
-async function waitForTurns(director: FakeOpenAIServer, inputs: SessionInput[], from: number, turns: number, timeoutMs = 60_000): Promise<number[]> {
+async function waitForTurns(
+  director: FakeOpenAIServer,
+  inputs: SessionInput[],
+  from: number,
+  turns: number,
+  timeoutMs = 60_000,
+): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   const problems = inputs.map((input) => JSON.stringify(input.task.problem).slice(1, -1));
   const asked = () => problems.map((p) => director.requests.slice(from).filter((r) => JSON.stringify(r.body).includes(p)).length);
@@ -89,7 +98,13 @@ async function waitForTurns(director: FakeOpenAIServer, inputs: SessionInput[], 
 
 async function startAll(inputs: SessionInput[], client: Client, taskQueue: string, prefix: string): Promise<WorkflowHandle[]> {
   return Promise.all(
-    inputs.map((input, i) => client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `session-scripted-${prefix}-${input.limits.llmCalls ?? 'activity'}-${i}-${Date.now()}`, args: [input] })),
+    inputs.map((input, i) =>
+      client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+        taskQueue,
+        workflowId: `session-scripted-${prefix}-${input.limits.llmCalls ?? 'activity'}-${i}-${Date.now()}`,
+        args: [input],
+      }),
+    ),
   );
 }
 
@@ -99,7 +114,11 @@ async function chainEvents(client: Client, workflowId: string): Promise<HistoryE
 }
 
 function chainOperatorActivities(runs: HistoryEvent[][]) {
-  return runs.map(operatorActivities).reduce((a, b) => ({ scheduled: a.scheduled + b.scheduled, completed: a.completed + b.completed, completedTwice: a.completedTwice + b.completedTwice }));
+  return runs.map(operatorActivities).reduce((a, b) => ({
+    scheduled: a.scheduled + b.scheduled,
+    completed: a.completed + b.completed,
+    completedTwice: a.completedTwice + b.completedTwice,
+  }));
 }
 
 interface Baseline {
@@ -158,7 +177,11 @@ describe.each(['activity', 'local'] as const)('canvas sessions survive crashes (
       inputs.map((input) => ['finished', input.task.answers[0], 1]),
     );
     expect(baseline.results.map((r) => r.dsl)).toEqual(
-      inputs.map((_, i) => (i % 2 === 0 ? 'Plan -> [Custom, AnswerGenerate] -> ScEnsemble -> Review ? Revise : done -> Format' : 'Plan -> Custom -> Verify ? Revise : done -> Format')),
+      inputs.map((_, i) =>
+        i % 2 === 0
+          ? 'Plan -> [Custom, AnswerGenerate] -> ScEnsemble -> Review ? Revise : done -> Format'
+          : 'Plan -> Custom -> Verify ? Revise : done -> Format',
+      ),
     );
     for (const r of baseline.results) expect(await executionsRecorded(r, baseline.store)).toBeGreaterThan(2);
     expect(baseline.results.every((r) => r.segments.length === r.runs)).toBe(true);
@@ -206,7 +229,9 @@ describe.each(['activity', 'local'] as const)('canvas sessions survive crashes (
       });
       console.log(`worker SIGKILLed at turns ${turnsAtKill.join(', ')}; all ${SESSIONS} sessions finished as in the uninterrupted run`);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- worker output ---\n${workers.map((w) => `[${w.identity}]\n${w.output()}`).join('\n')}`);
+      throw new Error(
+        `${(err as Error).message}\n--- worker output ---\n${workers.map((w) => `[${w.identity}]\n${w.output()}`).join('\n')}`,
+      );
     } finally {
       for (const w of workers) await killHard(w);
       await connection.close();

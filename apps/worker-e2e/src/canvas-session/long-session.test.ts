@@ -39,7 +39,11 @@ describe('long sessions: bounded histories, payloads by reference', () => {
     director = await startFakeOpenAIServer({ fallback: (req) => probeDirectorReply(req, NODES) });
     executor = await startFakeOpenAIServer({ fallback: (req) => bulkyExecutorReply(req, 4096) });
     h = await startSessionHarness('unused', { director, executor });
-    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [probeInput(TURNS)] });
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [probeInput(TURNS)],
+    });
     result = (await handle.result()) as SessionResult;
   });
 
@@ -74,7 +78,12 @@ describe('long sessions: bounded histories, payloads by reference', () => {
     const runs = await workflowChainHistories(h.client, workflowId);
     const events = runs.flatMap((r) => r.history.events ?? []);
     // results in history: completed regular activities and local activity markers (the executor's calls are local)
-    const results = [...events.filter((e) => e.activityTaskCompletedEventAttributes), ...activityCalls(events).filter((c) => c.local).map((c) => c.event)];
+    const results = [
+      ...events.filter((e) => e.activityTaskCompletedEventAttributes),
+      ...activityCalls(events)
+        .filter((c) => c.local)
+        .map((c) => c.event),
+    ];
     expect(activityCalls(events).filter((c) => c.local && c.type === 'runOperator').length).toBeGreaterThan(TURNS);
     const largest = Math.max(...results.map((e) => JSON.stringify(e).length));
     expect(largest).toBeLessThan(4096); // no 4 KB operator output travels whole
@@ -96,7 +105,10 @@ describe('long sessions: bounded histories, payloads by reference', () => {
 
   it('replays every run of the chain deterministically', async () => {
     const runs = await workflowChainHistories(h.client, workflowId);
-    const replayed = Worker.runReplayHistories({ ...workerWorkflowOptions(), replayName: 'long-session' }, runs.map((r) => ({ workflowId, history: r.history })));
+    const replayed = Worker.runReplayHistories(
+      { ...workerWorkflowOptions(), replayName: 'long-session' },
+      runs.map((r) => ({ workflowId, history: r.history })),
+    );
     for await (const r of replayed) expect(r.error).toBeUndefined();
     await maybeRecordChain(h.client, workflowId, 'canvas-session-chain');
   });

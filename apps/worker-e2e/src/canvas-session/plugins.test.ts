@@ -16,7 +16,13 @@ jest.setTimeout(180_000);
  */
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'examples', 'plugins', 'unit-check.yaml');
 const plugins = loadPluginFile(EXAMPLE);
-const task = { dataset: 'adhoc', id: 'speed', taskType: 'math' as const, problem: 'A car drives 120 km in 2 hours. What is its speed in km/h?', answers: ['60'] };
+const task = {
+  dataset: 'adhoc',
+  id: 'speed',
+  taskType: 'math' as const,
+  problem: 'A car drives 120 km in 2 hours. What is its speed in km/h?',
+  answers: ['60'],
+};
 const SCRIPT = [
   '<action>add</action><operator>Plan</operator>',
   'Say which quantities to divide.',
@@ -43,9 +49,19 @@ describe('plug-in operators in a real session', () => {
     expect(plugins.map((p) => p.name)).toEqual(['UnitCheck']);
     h.director.enqueue(...SCRIPT.map((t) => reply.text(t)));
     const executorBefore = h.executor.requests.length;
-    const input: SessionInput = { task, directorBackend: 'director', executorBackend: 'executor', limits: { maxTurns: 12, outageBudgetSec: 5 }, plugins };
+    const input: SessionInput = {
+      task,
+      directorBackend: 'director',
+      executorBackend: 'executor',
+      limits: { maxTurns: 12, outageBudgetSec: 5 },
+      plugins,
+    };
     const workflowId = `session-adhoc-plugin-${Date.now()}`;
-    const result = (await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [input] })) as SessionResult;
+    const result = (await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [input],
+    })) as SessionResult;
 
     const { transcript } = await sessionSegments(result, h.store);
     expect(transcript.filter((t) => !t.accepted).map((t) => t.outcome)).toEqual([]);
@@ -69,15 +85,28 @@ describe('plug-in operators in a real session', () => {
     let next = 0;
     const director = await startFakeOpenAIServer({
       fallback: (req) =>
-        JSON.stringify(req.body).includes('## Your step: UnitCheck') ? reply.text('<result>60 km/h</result><verdict>pass</verdict>') : reply.text(SCRIPT[next++] ?? '<action>finish</action>'),
+        JSON.stringify(req.body).includes('## Your step: UnitCheck')
+          ? reply.text('<result>60 km/h</result><verdict>pass</verdict>')
+          : reply.text(SCRIPT[next++] ?? '<action>finish</action>'),
     });
     const hd = await startSessionHarness('60', { director, plugins: onDirector });
     try {
-      const input: SessionInput = { task, directorBackend: 'director', executorBackend: 'executor', limits: { maxTurns: 12, outageBudgetSec: 5 }, plugins: onDirector };
-      const result = (await hd.client.workflow.execute(CANVAS_SESSION_WORKFLOW, { taskQueue: hd.taskQueue, workflowId: `session-adhoc-plugin-director-${Date.now()}`, args: [input] })) as SessionResult;
+      const input: SessionInput = {
+        task,
+        directorBackend: 'director',
+        executorBackend: 'executor',
+        limits: { maxTurns: 12, outageBudgetSec: 5 },
+        plugins: onDirector,
+      };
+      const result = (await hd.client.workflow.execute(CANVAS_SESSION_WORKFLOW, {
+        taskQueue: hd.taskQueue,
+        workflowId: `session-adhoc-plugin-director-${Date.now()}`,
+        args: [input],
+      })) as SessionResult;
       expect(result.status).toBe('finished');
       expect(result.dsl).toBe('Plan -> Custom -> UnitCheck ? Revise : done -> Format');
-      const stepAsked = (server: typeof director) => server.requests.filter((r) => JSON.stringify(r.body).includes('## Your step: UnitCheck')).length;
+      const stepAsked = (server: typeof director) =>
+        server.requests.filter((r) => JSON.stringify(r.body).includes('## Your step: UnitCheck')).length;
       expect(stepAsked(director)).toBeGreaterThan(0); // the director's backend did the plug-in's step
       expect(stepAsked(hd.executor)).toBe(0); // the executor never saw it
       expect(hd.executor.requests.length).toBeGreaterThan(0); // while the built-ins ran on the executor
@@ -88,9 +117,20 @@ describe('plug-in operators in a real session', () => {
   });
 
   it('a session that does not declare the plug-in cannot place it (the canvas rejects the name)', async () => {
-    h.director.enqueue(...['<action>add</action><operator>UnitCheck</operator>', '<action>add</action><operator>Custom</operator>', 'Divide.', '<action>finish</action>'].map((t) => reply.text(t)));
+    h.director.enqueue(
+      ...[
+        '<action>add</action><operator>UnitCheck</operator>',
+        '<action>add</action><operator>Custom</operator>',
+        'Divide.',
+        '<action>finish</action>',
+      ].map((t) => reply.text(t)),
+    );
     const input: SessionInput = { task, directorBackend: 'director', executorBackend: 'executor', limits: { maxTurns: 4 } };
-    const result = (await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId: `session-adhoc-noplugin-${Date.now()}`, args: [input] })) as SessionResult;
+    const result = (await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId: `session-adhoc-noplugin-${Date.now()}`,
+      args: [input],
+    })) as SessionResult;
     const { transcript } = await sessionSegments(result, h.store);
     expect(transcript[0]).toMatchObject({ accepted: false });
     expect(transcript[0]?.outcome).toMatch(/UnitCheck/);
@@ -120,7 +160,11 @@ describe('plug-in operators in a real session', () => {
         fixedWorkflow: { dsl: 'DocumentedProgrammer', prompts: { DocumentedProgrammer: 'Handle negative numbers.' } },
       };
       const workflowId = `session-adhoc-plugin-code-${Date.now()}`;
-      const result = (await hc.client.workflow.execute(CANVAS_SESSION_WORKFLOW, { taskQueue: hc.taskQueue, workflowId, args: [input] })) as SessionResult;
+      const result = (await hc.client.workflow.execute(CANVAS_SESSION_WORKFLOW, {
+        taskQueue: hc.taskQueue,
+        workflowId,
+        args: [input],
+      })) as SessionResult;
       expect(result.status).toBe('finished');
       expect(result.answer).toBe(code);
       expect(result.score?.primary).toBe(1);
@@ -129,11 +173,17 @@ describe('plug-in operators in a real session', () => {
       const runs = activityCalls(history.events ?? []).filter((a) => a.type === 'runCode');
       expect(runs.length).toBeGreaterThan(0);
       for (const run of runs) {
-        expect(run).toMatchObject({ queue: hc.sandboxTaskQueue, local: false, summary: expect.stringMatching(/DocumentedProgrammer · code check/) });
+        expect(run).toMatchObject({
+          queue: hc.sandboxTaskQueue,
+          local: false,
+          summary: expect.stringMatching(/DocumentedProgrammer · code check/),
+        });
       }
       // the verdict reached the node's output (the director reads it as feedback)
       const { transcript } = await sessionSegments(result, hc.store);
-      expect(JSON.stringify(transcript)).toMatch(/\[DocumentedProgrammer node_1\]: passed - DocumentedProgrammer: code check passed: the problem’s tests/);
+      expect(JSON.stringify(transcript)).toMatch(
+        /\[DocumentedProgrammer node_1\]: passed - DocumentedProgrammer: code check passed: the problem’s tests/,
+      );
     } finally {
       await hc.close();
       await executor.close();

@@ -41,19 +41,35 @@ describe('candidate code runs only on the sandbox queue (real server, real sandb
     const h = await startSessionHarness('42', { executor, sandbox: await createSandbox() });
     try {
       const workflowId = `session-adhoc-sandbox-${Date.now()}`;
-      const result = (await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [input()] })) as SessionResult;
+      const result = (await h.client.workflow.execute(CANVAS_SESSION_WORKFLOW, {
+        taskQueue: h.taskQueue,
+        workflowId,
+        args: [input()],
+      })) as SessionResult;
       expect(result.status).toBe('finished');
       expect(result.answer).toBe('42'); // what the program printed: it really ran
       expect(result.score?.primary).toBe(1);
 
       const acts = await scheduled(h, workflowId);
       const byType = (type: string) => acts.filter((a) => a.type === type);
-      expect(byType('runCode')).toEqual([{ type: 'runCode', queue: h.sandboxTaskQueue, local: false, summary: expect.stringMatching(/^runCode · node_\d+ · Programmer · run 1/) }]);
+      expect(byType('runCode')).toEqual([
+        {
+          type: 'runCode',
+          queue: h.sandboxTaskQueue,
+          local: false,
+          summary: expect.stringMatching(/^runCode · node_\d+ · Programmer · run 1/),
+        },
+      ]);
       expect(byType('scoreSession').map((a) => a.queue)).toEqual([h.sandboxTaskQueue]);
       // the operator ran twice on the canvas queue: up to the run, then resumed with its result
       expect(byType('runOperator').map((a) => a.queue)).toEqual([h.taskQueue, h.taskQueue]);
       // nothing but runCode and scoring went to the sandbox queue
-      expect(acts.filter((a) => a.queue === h.sandboxTaskQueue).map((a) => a.type).sort()).toEqual(['runCode', 'scoreSession']);
+      expect(
+        acts
+          .filter((a) => a.queue === h.sandboxTaskQueue)
+          .map((a) => a.type)
+          .sort(),
+      ).toEqual(['runCode', 'scoreSession']);
       // the resumed call replayed its journal: one executor call in all
       expect(h.executor.requests).toHaveLength(1);
       expect(result.ledger.executor.calls).toBe(1);
@@ -66,7 +82,9 @@ describe('candidate code runs only on the sandbox queue (real server, real sandb
   it('an executor outage after a code run resumes the operator from its journal: nothing is asked or run twice', async () => {
     const BROKEN = '```python\ndef solve():\n    return x * 7\n```';
     let phase = 0; // 0: attempt 1 (broken code), 1..3: attempt 2 hits an outage, then the good program
-    const flaky = await startFakeOpenAIServer({ fallback: () => (phase++ === 0 ? reply.text(BROKEN) : phase <= 4 ? reply.status(503, 'overloaded') : reply.text(PROGRAM)) });
+    const flaky = await startFakeOpenAIServer({
+      fallback: () => (phase++ === 0 ? reply.text(BROKEN) : phase <= 4 ? reply.status(503, 'overloaded') : reply.text(PROGRAM)),
+    });
     const h = await startSessionHarness('42', { executor: flaky, sandbox: await createSandbox() });
     try {
       const workflowId = `session-adhoc-sandbox-outage-${Date.now()}`;
@@ -96,10 +114,18 @@ describe('candidate code runs only on the sandbox queue (real server, real sandb
     const h = await startSessionHarness('42', { executor, sandboxWorker: false });
     try {
       const workflowId = `session-adhoc-nosandbox-${Date.now()}`;
-      const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [input({ sandboxStartTimeoutSec: 2 })] });
+      const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+        taskQueue: h.taskQueue,
+        workflowId,
+        args: [input({ sandboxStartTimeoutSec: 2 })],
+      });
       const failure = await handle.result().catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(WorkflowFailedError);
-      expect(innermostMessage(failure)).toMatch(new RegExp(`sandbox unavailable: no sandbox worker took the code run of node_\\d+ Programmer from task queue "${h.sandboxTaskQueue}"`));
+      expect(innermostMessage(failure)).toMatch(
+        new RegExp(
+          `sandbox unavailable: no sandbox worker took the code run of node_\\d+ Programmer from task queue "${h.sandboxTaskQueue}"`,
+        ),
+      );
       expect((await handle.query(canvasQuery)).status).toBe('failed');
       const acts = await scheduled(h, workflowId);
       expect(acts.filter((a) => a.type === 'runCode').map((a) => a.queue)).toEqual([h.sandboxTaskQueue]);

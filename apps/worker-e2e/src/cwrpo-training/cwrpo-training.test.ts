@@ -93,7 +93,9 @@ describe('cwrpoTraining workflow (real server, scripted sessions, fake learner)'
     // continue-as-new after each step: the last run is the third execution of the chain
     const description = await handle.describe();
     expect(description.runId).not.toBe(handle.firstExecutionRunId);
-    expect(description.typedSearchAttributes.get({ name: 'FlowSteerPolicyVersion', type: 'KEYWORD' } as never)).toBe(`${workflowId}-step-2`);
+    expect(description.typedSearchAttributes.get({ name: 'FlowSteerPolicyVersion', type: 'KEYWORD' } as never)).toBe(
+      `${workflowId}-step-2`,
+    );
     const progress = (await handle.query(trainingProgressQuery)) as CwrpoTrainingProgress;
     expect(progress).toMatchObject({ phase: 'finished', step: 2, totalSteps: 2, policyVersion: `${workflowId}-step-2` });
     expect(progress.history).toHaveLength(2);
@@ -105,7 +107,11 @@ describe('cwrpoTraining workflow (real server, scripted sessions, fake learner)'
     h.learner.crash.set(1, 'after-commit');
     h.learner.crash.set(2, 'hang');
     try {
-      const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config: config(h) }] });
+      const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, {
+        taskQueue: h.taskQueue,
+        workflowId,
+        args: [{ name, config: config(h) }],
+      });
       const result = (await handle.result()) as CwrpoTrainingResult;
       expect(result.status).toBe('finished');
       expect(result.step).toBe(2);
@@ -123,7 +129,11 @@ describe('cwrpoTraining workflow (real server, scripted sessions, fake learner)'
   it('a restarted run resumes a step without redoing its finished rollouts or its applied learner step', async () => {
     const name = `resume${Date.now().toString(36)}`;
     const workflowId = `train-${name}`;
-    const first = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config: config(h, { steps: 1 }) }] });
+    const first = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, {
+      taskQueue: h.taskQueue,
+      workflowId,
+      args: [{ name, config: config(h, { steps: 1 }) }],
+    });
     await first.result();
     const chatCalls = h.director.requests.filter((r) => r.path.endsWith('/chat/completions')).length;
     // the same step again under the same id (e.g. after the run was terminated and started over)
@@ -185,7 +195,9 @@ describe('cwrpoTraining workflow (real server, scripted sessions, fake learner)'
       workflowId: `train-${asPath}`,
       args: [{ name: asPath, config: { ...config(h), baseModel: '/tmp/planted/model.gguf' } }],
     });
-    await expect(byPath.result()).rejects.toMatchObject({ cause: { type: 'InvalidTrainingInput', message: expect.stringMatching(/baseModel: a model is a name .*never a path/) } });
+    await expect(byPath.result()).rejects.toMatchObject({
+      cause: { type: 'InvalidTrainingInput', message: expect.stringMatching(/baseModel: a model is a name .*never a path/) },
+    });
 
     const unknown = `unknown${Date.now().toString(36)}`;
     const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, {

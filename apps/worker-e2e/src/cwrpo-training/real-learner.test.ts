@@ -22,8 +22,13 @@ const PYTHON = join(ROOT, '.venv', 'bin', 'python');
 
 function pythonReady(): string | null {
   if (!existsSync(PYTHON)) return `${PYTHON} does not exist (run bash apps/learner/setup.sh)`;
-  const probe = spawnSync(PYTHON, ['-c', 'import torch, transformers, peft, temporalio, flowsteer_learner'], { encoding: 'utf8', timeout: 120_000 });
-  return probe.status === 0 ? null : `${PYTHON} cannot import the learner's packages: ${(probe.stderr || probe.stdout).trim().split('\n').at(-1)}`;
+  const probe = spawnSync(PYTHON, ['-c', 'import torch, transformers, peft, temporalio, flowsteer_learner'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return probe.status === 0
+    ? null
+    : `${PYTHON} cannot import the learner's packages: ${(probe.stderr || probe.stdout).trim().split('\n').at(-1)}`;
 }
 
 const skipReason = process.env.FLOWSTEER_SKIP_REAL_LEARNER === '1' ? 'FLOWSTEER_SKIP_REAL_LEARNER=1' : pythonReady();
@@ -42,11 +47,18 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
   beforeAll(async () => {
     modelDir = join(mkdtempSync(join(tmpdir(), 'flowsteer-tiny-')), 'model');
     h = await startTrainingHarness({ fakeLearner: false, models: [{ name: 'tiny-llama', path: modelDir }] });
-    const build = spawnSync(PYTHON, ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(join(ROOT, 'apps', 'learner', 'tests'))}); from pathlib import Path; from tiny_model import build_tiny_model; build_tiny_model(Path(${JSON.stringify(modelDir)}))`], {
-      encoding: 'utf8',
-      timeout: 300_000,
-      env: { ...process.env, HF_HUB_OFFLINE: '1' },
-    });
+    const build = spawnSync(
+      PYTHON,
+      [
+        '-c',
+        `import sys; sys.path.insert(0, ${JSON.stringify(join(ROOT, 'apps', 'learner', 'tests'))}); from pathlib import Path; from tiny_model import build_tiny_model; build_tiny_model(Path(${JSON.stringify(modelDir)}))`,
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 300_000,
+        env: { ...process.env, HF_HUB_OFFLINE: '1' },
+      },
+    );
     if (build.status !== 0) throw new Error(`building the tiny model failed: ${build.stderr}`);
     metricsBind = `127.0.0.1:${await freePort()}`;
     learner = await startLearner();
@@ -75,7 +87,16 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     const proc = spawn(PYTHON, ['-m', 'flowsteer_learner.worker'], {
       cwd: ROOT,
       // PYTHONPATH: this checkout's learner, not whichever one the shared virtualenv's .pth names
-      env: { ...process.env, PYTHONPATH: join(ROOT, 'apps', 'learner'), TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS, FLOWSTEER_LEARNER_TASK_QUEUE: h.learnerQueue, FLOWSTEER_ARTIFACTS: h.artifactsDir, HF_HUB_OFFLINE: '1', OMP_NUM_THREADS: '1', FLOWSTEER_METRICS_PROMETHEUS_BIND: metricsBind },
+      env: {
+        ...process.env,
+        PYTHONPATH: join(ROOT, 'apps', 'learner'),
+        TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
+        FLOWSTEER_LEARNER_TASK_QUEUE: h.learnerQueue,
+        FLOWSTEER_ARTIFACTS: h.artifactsDir,
+        HF_HUB_OFFLINE: '1',
+        OMP_NUM_THREADS: '1',
+        FLOWSTEER_METRICS_PROMETHEUS_BIND: metricsBind,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let own = '';
@@ -106,14 +127,23 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
   it('trains 2 steps through Temporal: checkpoints step-1 then step-2 (started from step-1), finite loss', async () => {
     const name = `real${Date.now().toString(36)}`;
     const workflowId = `train-${name}`;
-    const config = trainingConfig(h, { baseModel: 'tiny-llama' }, {
-      learnerHeartbeatSeconds: 120,
-      // byte ids make long sequences: the reference layout (no prompts) cut to the tiny model's context
-      prompts: 'none',
-      maxSampleTokens: 1024,
-      learningRate: 5e-3,
-      learner: { warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
-    });
+    const config = trainingConfig(
+      h,
+      { baseModel: 'tiny-llama' },
+      {
+        learnerHeartbeatSeconds: 120,
+        // byte ids make long sequences: the reference layout (no prompts) cut to the tiny model's context
+        prompts: 'none',
+        maxSampleTokens: 1024,
+        learningRate: 5e-3,
+        learner: {
+          warmupSteps: 0,
+          schedule: 'constant',
+          microBatchSize: 2,
+          lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] },
+        },
+      },
+    );
     const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
     const result = await resultWithin(handle, 480_000);
     expect(result.status).toBe('finished');
@@ -122,7 +152,10 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     const step2 = join(h.artifactsDir, 'runs', workflowId, 'step-2');
     expect(result.checkpointPath).toBe(step2);
     expect(existsSync(join(step2, 'adapter', 'adapter_model.safetensors'))).toBe(true);
-    const checkpoint = JSON.parse(readFileSync(join(step2, 'checkpoint.json'), 'utf8')) as { startCheckpoint?: string; metrics?: { samples?: number } };
+    const checkpoint = JSON.parse(readFileSync(join(step2, 'checkpoint.json'), 'utf8')) as {
+      startCheckpoint?: string;
+      metrics?: { samples?: number };
+    };
     expect(checkpoint.startCheckpoint).toBe(step1);
     for (const s of result.history) {
       expect(Number.isFinite(s.metrics.loss)).toBe(true);
@@ -132,20 +165,31 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     }
     // the learner's SDK metrics (what Prometheus scrapes on the GPU pods) counted both steps
     const metrics = await fetch(`http://${metricsBind}/metrics`).then((r) => r.text());
-    const completed = [...metrics.matchAll(/temporal_activity_execution_latency_count\{([^}]*)\} (\d+)/g)].filter(([, labels = '']) => labels.includes(`task_queue="${h.learnerQueue}"`));
+    const completed = [...metrics.matchAll(/temporal_activity_execution_latency_count\{([^}]*)\} (\d+)/g)].filter(([, labels = '']) =>
+      labels.includes(`task_queue="${h.learnerQueue}"`),
+    );
     expect(completed.reduce((sum, [, , n]) => sum + Number(n), 0)).toBeGreaterThanOrEqual(2);
   });
 
   it('survives a SIGKILL of the learner in the middle of step 1: the run finishes and each step is applied once', async () => {
     const name = `kill${Date.now().toString(36)}`;
     const workflowId = `train-${name}`;
-    const config = trainingConfig(h, { baseModel: 'tiny-llama' }, {
-      learnerHeartbeatSeconds: 10, // a dead learner is noticed within 10 s and the step is retried elsewhere
-      prompts: 'none',
-      maxSampleTokens: 1024,
-      learningRate: 5e-3,
-      learner: { warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] } },
-    });
+    const config = trainingConfig(
+      h,
+      { baseModel: 'tiny-llama' },
+      {
+        learnerHeartbeatSeconds: 10, // a dead learner is noticed within 10 s and the step is retried elsewhere
+        prompts: 'none',
+        maxSampleTokens: 1024,
+        learningRate: 5e-3,
+        learner: {
+          warmupSteps: 0,
+          schedule: 'constant',
+          microBatchSize: 2,
+          lora: { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] },
+        },
+      },
+    );
     const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
     const logBefore = log.length;
     await waitForProgress(h, workflowId, (p) => p.currentStep === 1 && p.stage === 'learner');
@@ -163,7 +207,11 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     const step2 = join(h.artifactsDir, 'runs', workflowId, 'step-2');
     const checkpoint2 = JSON.parse(readFileSync(join(step2, 'checkpoint.json'), 'utf8')) as { startCheckpoint?: string };
     expect(checkpoint2.startCheckpoint).toBe(step1); // step 2 built on the one step-1 checkpoint
-    expect(readdirSync(join(h.artifactsDir, 'runs', workflowId)).filter((d) => d.startsWith('step-')).sort()).toEqual(['step-1', 'step-2']);
+    expect(
+      readdirSync(join(h.artifactsDir, 'runs', workflowId))
+        .filter((d) => d.startsWith('step-'))
+        .sort(),
+    ).toEqual(['step-1', 'step-2']);
     // the kill really hit step 1 in flight: its learnerStep needed a second attempt (on the new learner)
     const firstRun = await h.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory();
     const attempts = (firstRun.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
@@ -176,13 +224,22 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     const scriptedCallsBefore = h.director.requests.length + h.executor.requests.length;
     const name = `embedded${Date.now().toString(36)}`;
     const workflowId = `train-${name}`;
-    const config = trainingConfig(h, { director: 'local', executor: 'local', maxTurns: 2, baseModel: 'local' }, {
-      tokenizer: 'sampled', // the ids the embedded model fed and sampled, one sample per director turn
-      learnerHeartbeatSeconds: 300,
-      maxSampleTokens: 512,
-      learningRate: 1e-4,
-      learner: { warmupSteps: 0, schedule: 'constant', microBatchSize: 2, lora: { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj'] } },
-    });
+    const config = trainingConfig(
+      h,
+      { director: 'local', executor: 'local', maxTurns: 2, baseModel: 'local' },
+      {
+        tokenizer: 'sampled', // the ids the embedded model fed and sampled, one sample per director turn
+        learnerHeartbeatSeconds: 300,
+        maxSampleTokens: 512,
+        learningRate: 1e-4,
+        learner: {
+          warmupSteps: 0,
+          schedule: 'constant',
+          microBatchSize: 2,
+          lora: { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj'] },
+        },
+      },
+    );
     const handle = await h.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [{ name, config }] });
     const result = await resultWithin(handle, 540_000);
     expect(result.status).toBe('finished');
@@ -195,14 +252,17 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
       // every trained token carries the sampler's log-prob; the mismatch is measured at step start
       expect(s.metrics.learnerSamplerTokens).toBe(s.metrics.learnerMaskedTokens);
       expect(Number.isFinite(s.metrics.samplerLogprobAbsDiff)).toBe(true);
-      console.log(`step ${s.step}: ${s.metrics.batchSamples} samples (one per director turn), sampler-learner mean |dlogp| ${s.metrics.samplerLogprobAbsDiff}, k3 ${s.metrics.samplerKlK3}, ratio mean ${s.metrics.ratioMean}`);
+      console.log(
+        `step ${s.step}: ${s.metrics.batchSamples} samples (one per director turn), sampler-learner mean |dlogp| ${s.metrics.samplerLogprobAbsDiff}, k3 ${s.metrics.samplerKlK3}, ratio mean ${s.metrics.ratioMean}`,
+      );
     }
     expect(result.publication).toMatchObject({ published: true, adapterName: `${workflowId}-step-2` });
     expect(existsSync(join(h.artifactsDir, 'runs', workflowId, 'step-2', 'adapter', 'adapter.gguf'))).toBe(true);
     // the replay suite keeps this run and one of its embedded-model rollout sessions (temporal/histories/)
     await maybeRecordChain(h.client, workflowId, 'cwrpo-training-embedded');
-    const child = (await h.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory()).events?.find((e) => e.childWorkflowExecutionStartedEventAttributes)
-      ?.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
+    const child = (await h.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory()).events?.find(
+      (e) => e.childWorkflowExecutionStartedEventAttributes,
+    )?.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
     if (child) await maybeRecordChain(h.client, child, 'canvas-session-embedded');
     // on-policy: step 2's rollouts sampled the director from the step-1 adapter, step 1's from the base
     const directorModels = async (id: string) => {
@@ -215,4 +275,3 @@ maybe('cwrpoTraining with the real Python learner (tiny random Llama, CPU)', () 
     expect(h.director.requests.length + h.executor.requests.length).toBe(scriptedCallsBefore); // nothing scripted was used
   });
 });
-

@@ -12,7 +12,8 @@ jest.setTimeout(900_000);
 
 const MODEL = defaultLocalModelPath();
 const maybe = existsSync(MODEL) ? describe : describe.skip;
-if (!existsSync(MODEL)) console.log(`skipping the embedded-defaults evaluation: no model at ${MODEL} (run bash libs/llm/setup/fetch-model.sh)`);
+if (!existsSync(MODEL))
+  console.log(`skipping the embedded-defaults evaluation: no model at ${MODEL} (run bash libs/llm/setup/fetch-model.sh)`);
 
 /**
  * The evaluation run on the embedded defaults, nothing scripted: the SmolLM2 model directs and
@@ -39,7 +40,19 @@ maybe('evalRun on the embedded defaults (real model, real sandbox)', () => {
         new Client({ connection }).workflow.execute(EVAL_RUN_WORKFLOW, {
           taskQueue,
           workflowId: `eval-embedded-${Date.now().toString(36)}`,
-          args: [{ name: 'embedded', datasets: ['gsm8k', 'hotpotqa', 'mbpp'], perDataset: 1, seed: 42, director: 'local', executor: 'local', maxTurns: 3, baselines: false, concurrency: 2 }],
+          args: [
+            {
+              name: 'embedded',
+              datasets: ['gsm8k', 'hotpotqa', 'mbpp'],
+              perDataset: 1,
+              seed: 42,
+              director: 'local',
+              executor: 'local',
+              maxTurns: 3,
+              baselines: false,
+              concurrency: 2,
+            },
+          ],
         }),
       )) as EvalRunResult;
       expect(result.status).toBe('finished');

@@ -1,6 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadDataset, sampleTasks } from '@flowsteer/bench';
-import { EVAL_RUN_WORKFLOW, evalProgressQuery, pauseSignal, resumeSignal, stopSignal, type BenchTask, type EvalRunInput, type EvalRunProgress, type EvalRunResult } from '@flowsteer/contracts';
+import {
+  EVAL_RUN_WORKFLOW,
+  evalProgressQuery,
+  pauseSignal,
+  resumeSignal,
+  stopSignal,
+  type BenchTask,
+  type EvalRunInput,
+  type EvalRunProgress,
+  type EvalRunResult,
+} from '@flowsteer/contracts';
 import { evalSessionId, runSuffix } from '../../../../libs/workflows/src/eval-run/ids';
 import { evalDirectorReply, goldExecutorReply, requestsFor, startEvalHarness, type EvalHarness } from '../support/eval-harness';
 import { maybeRecordChain } from '../support/session-harness';
@@ -12,7 +22,19 @@ function sample(dataset: string, n: number): BenchTask[] {
 }
 
 function input(name: string, extra: Partial<EvalRunInput>): EvalRunInput {
-  return { name, datasets: ['gsm8k'], perDataset: 2, seed: 42, director: 'director', executor: 'executor', maxTurns: 3, promptMode: 'compact', baselines: false, concurrency: 2, ...extra };
+  return {
+    name,
+    datasets: ['gsm8k'],
+    perDataset: 2,
+    seed: 42,
+    director: 'director',
+    executor: 'executor',
+    maxTurns: 3,
+    promptMode: 'compact',
+    baselines: false,
+    concurrency: 2,
+    ...extra,
+  };
 }
 
 const row = (r: EvalRunResult, dataset: string, method: string) => r.report.rows.find((x) => x.dataset === dataset && x.method === method);
@@ -50,14 +72,24 @@ describe('evalRun workflow (real server, scripted LLMs)', () => {
     expect(row(result, 'gsm8k', 'flowsteer')?.metrics.directorTokens).toBeGreaterThan(0);
     // baselines: the fixed workflow takes no director turn; the direct answer is one executor call
     for (const d of ['gsm8k', 'hotpotqa']) {
-      expect(row(result, d, 'fixed')).toMatchObject({ n: 2, metrics: expect.objectContaining({ meanTurns: 0, directorTokens: 0, failures: 0 }) });
+      expect(row(result, d, 'fixed')).toMatchObject({
+        n: 2,
+        metrics: expect.objectContaining({ meanTurns: 0, directorTokens: 0, failures: 0 }),
+      });
       expect(row(result, d, 'fixed')?.metrics.executorTokens).toBeGreaterThan(0);
       expect(row(result, d, 'direct')).toMatchObject({ n: 2, metrics: expect.objectContaining({ meanTurns: 0, failures: 0 }) });
     }
     expect(row(result, 'gsm8k', 'fixed')?.metrics.accuracy).toBe(100);
     expect(row(result, 'gsm8k', 'direct')?.metrics.accuracy).toBe(100);
     expect(result.report.failures).toEqual([{ key: `flowsteer/hotpotqa/${failing.id}`, error: expect.stringMatching(/failed at turn 0/) }]);
-    expect(result.report.byTaskType?.map((r) => `${r.dataset}/${r.method}`)).toEqual(['math/direct', 'math/fixed', 'math/flowsteer', 'qa/direct', 'qa/fixed', 'qa/flowsteer']);
+    expect(result.report.byTaskType?.map((r) => `${r.dataset}/${r.method}`)).toEqual([
+      'math/direct',
+      'math/fixed',
+      'math/flowsteer',
+      'qa/direct',
+      'qa/fixed',
+      'qa/flowsteer',
+    ]);
     expect(result.report.paper).toEqual({ gsm8k: { accuracy: 96.09 }, hotpotqa: { em: 78.12, f1: 84.98 } });
     expect(result.report.markdown).toContain('| FlowSteer (this run) | 100.00 | 50.00 / 50.00 |');
     expect(result.report.markdown).toContain('| FlowSteer (paper, Qwen3-8B director) | 96.09 | 78.12 / 84.98 |');
@@ -139,7 +171,13 @@ describe('evalRun workflow (real server, scripted LLMs)', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const suffix = runSuffix(workflowId, 'resume');
-    const statusOf = async (t: BenchTask) => (await h.client.workflow.getHandle(evalSessionId('gsm8k', t.id, suffix, 'flowsteer')).describe().catch(() => undefined))?.status.name;
+    const statusOf = async (t: BenchTask) =>
+      (
+        await h.client.workflow
+          .getHandle(evalSessionId('gsm8k', t.id, suffix, 'flowsteer'))
+          .describe()
+          .catch(() => undefined)
+      )?.status.name;
     await h.stopWorker();
     const finishedBefore = [];
     for (const t of tasks) if ((await statusOf(t)) === 'COMPLETED') finishedBefore.push(t);

@@ -37,7 +37,19 @@ describe('evalRun report: no unscored cell where a scorer exists', () => {
     const result = (await h.client.workflow.execute(EVAL_RUN_WORKFLOW, {
       taskQueue: h.taskQueue,
       workflowId: `eval-scored-${Date.now().toString(36)}`,
-      args: [{ name: 'scored', datasets: DATASETS, perDataset: 1, seed: 42, director: 'director', executor: 'executor', maxTurns: 3, baselines: true, concurrency: 3 }],
+      args: [
+        {
+          name: 'scored',
+          datasets: DATASETS,
+          perDataset: 1,
+          seed: 42,
+          director: 'director',
+          executor: 'executor',
+          maxTurns: 3,
+          baselines: true,
+          concurrency: 3,
+        },
+      ],
     })) as EvalRunResult;
     expect(result.status).toBe('finished');
     expect(result.report.failures ?? []).toEqual([]);
@@ -49,7 +61,11 @@ describe('evalRun report: no unscored cell where a scorer exists', () => {
     // the paper table: every method x dataset has a canonical score
     expect(tableLines[0]).toBe('| Method (canonical metrics) | GSM8K | MATH | MBPP | HumanEval | DS-1000 |');
     for (const label of ['Executor alone (one call)', 'Fixed workflow (hand-written)', 'FlowSteer (this run)']) {
-      const cells = tableLines.find((l) => l.startsWith(`| ${label} |`))?.split('|').slice(2, -1).map((c) => c.trim());
+      const cells = tableLines
+        .find((l) => l.startsWith(`| ${label} |`))
+        ?.split('|')
+        .slice(2, -1)
+        .map((c) => c.trim());
       expect({ label, cells: cells?.every((c) => /^\d+\.\d\d$/.test(c)) }).toEqual({ label, cells: true });
     }
     // gold answers score 100 under the canonical scorers, code included (held-out tests in the sandbox)
@@ -57,11 +73,17 @@ describe('evalRun report: no unscored cell where a scorer exists', () => {
     expect(tableLines).toContain('| Executor alone (one call) | 100.00 | 100.00 | 100.00 | 100.00 | 100.00 |');
 
     // the details table names the families; MATH has all four, GSM8K no symbolic, code no lenient/symbolic
-    expect(md).toContain('| Dataset | Method | n | failed | unavail. | canonical (official scorer) | lenient | symbolic (sympy) | FlowSteer-compatible |');
-    expect(md).toMatch(/\| MATH \| flowsteer \| 1 \| 0 \| 0 \| accuracy 100\.00 \| accuracy 100\.00 \| accuracy 100\.00 \| accuracy 100\.00 \|/);
+    expect(md).toContain(
+      '| Dataset | Method | n | failed | unavail. | canonical (official scorer) | lenient | symbolic (sympy) | FlowSteer-compatible |',
+    );
+    expect(md).toMatch(
+      /\| MATH \| flowsteer \| 1 \| 0 \| 0 \| accuracy 100\.00 \| accuracy 100\.00 \| accuracy 100\.00 \| accuracy 100\.00 \|/,
+    );
     expect(md).toMatch(/\| GSM8K \| flowsteer \| 1 \| 0 \| 0 \| accuracy 100\.00 \| accuracy 100\.00 \| — \| accuracy 100\.00 \|/);
     for (const title of ['MBPP', 'HumanEval', 'DS-1000']) {
-      expect(md).toMatch(new RegExp(`\\| ${title} \\| flowsteer \\| 1 \\| 0 \\| 0 \\| pass@1 100\\.00 \\| — \\| — \\| pass@1 \\d+\\.\\d\\d \\|`));
+      expect(md).toMatch(
+        new RegExp(`\\| ${title} \\| flowsteer \\| 1 \\| 0 \\| 0 \\| pass@1 100\\.00 \\| — \\| — \\| pass@1 \\d+\\.\\d\\d \\|`),
+      );
     }
     // the FlowSteer-compatible code metric is the workflow's own Test verdict: no Test ran in these sessions
     const fsRow = (d: string) => result.report.rows.find((r) => r.dataset === d && r.method === 'flowsteer');

@@ -44,7 +44,11 @@ export function goldExecutorReply(tasks: readonly BenchTask[]) {
     const task = tasks.find((t) => text.includes(t.problem.slice(0, 120)));
     const answer = task?.answers[0] ?? 'unknown';
     if (/Reply with the code only/.test(text)) return reply.text(`\`\`\`python\n${answer}\n\`\`\``);
-    const convention = /"#### <number>"/.test(text) ? `\n#### ${answer}` : /End with the final answer in \\boxed\{\}/.test(text) ? `\n\\boxed{${answer}}` : '';
+    const convention = /"#### <number>"/.test(text)
+      ? `\n#### ${answer}`
+      : /End with the final answer in \\boxed\{\}/.test(text)
+        ? `\n\\boxed{${answer}}`
+        : '';
     return reply.text(
       [
         '<thought>Read the problem.</thought>',

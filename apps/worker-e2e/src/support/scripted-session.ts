@@ -126,7 +126,13 @@ export function scriptedSessionInput(i: number, limits: Partial<SessionInput['li
   const [a, b] = [6 + i, 7 + 2 * i];
   const script = i % 2 === 0 ? 'long' : 'short';
   return {
-    task: { dataset: 'scripted', id: `item-${i}`, taskType: 'math', problem: `What is ${a} times ${b}? [script:${script}]`, answers: [String(a * b)] },
+    task: {
+      dataset: 'scripted',
+      id: `item-${i}`,
+      taskType: 'math',
+      problem: `What is ${a} times ${b}? [script:${script}]`,
+      answers: [String(a * b)],
+    },
     directorBackend: 'director',
     executorBackend: 'executor',
     limits: { maxTurns: 20, ...limits },
@@ -134,7 +140,10 @@ export function scriptedSessionInput(i: number, limits: Partial<SessionInput['li
 }
 
 /** A session's whole record from its stored segments (every run of its continue-as-new chain). */
-export async function sessionSegments(result: SessionResult, store: ArtifactStore): Promise<{ events: CanvasEvent[]; transcript: TranscriptEntry[] }> {
+export async function sessionSegments(
+  result: SessionResult,
+  store: ArtifactStore,
+): Promise<{ events: CanvasEvent[]; transcript: TranscriptEntry[] }> {
   const segments = await Promise.all(result.segments.map((ref) => store.getJson<SessionSegment>(ref)));
   return { events: segments.flatMap((s) => s.events as CanvasEvent[]), transcript: segments.flatMap((s) => s.transcript) };
 }
@@ -149,7 +158,15 @@ export async function comparableResult(result: SessionResult, store: ArtifactSto
     turns: result.turns,
     primary: result.score?.primary,
     events: events.map((e) => JSON.stringify(e)),
-    transcript: transcript.map(({ turn, actor, text, outcome, accepted, feedback, eventRange }) => ({ turn, actor, text, outcome, accepted, feedback, eventRange })),
+    transcript: transcript.map(({ turn, actor, text, outcome, accepted, feedback, eventRange }) => ({
+      turn,
+      actor,
+      text,
+      outcome,
+      accepted,
+      feedback,
+      eventRange,
+    })),
     directorCalls: result.ledger.director.calls,
     executorCalls: result.ledger.executor.calls,
   };
@@ -161,7 +178,11 @@ export async function executionsRecorded(result: SessionResult, store: ArtifactS
 }
 
 /** A backends file (FLOWSTEER_BACKENDS) pointing "director" and "executor" at two fake servers. */
-export function backendsYaml(directorBaseURL: string, executorBaseURL: string, opts: { concurrency?: number; timeoutMs?: number } = {}): string {
+export function backendsYaml(
+  directorBaseURL: string,
+  executorBaseURL: string,
+  opts: { concurrency?: number; timeoutMs?: number } = {},
+): string {
   const backend = (baseURL: string) => ({
     kind: 'openai-compatible',
     baseURL,
@@ -172,7 +193,10 @@ export function backendsYaml(directorBaseURL: string, executorBaseURL: string, o
     retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 },
     capabilities: { jsonSchema: true, grammar: 'llama-cpp', logprobs: true },
   });
-  return toYaml({ defaults: { director: 'director', executor: 'executor' }, backends: { director: backend(directorBaseURL), executor: backend(executorBaseURL) } });
+  return toYaml({
+    defaults: { director: 'director', executor: 'executor' },
+    backends: { director: backend(directorBaseURL), executor: backend(executorBaseURL) },
+  });
 }
 
 /**

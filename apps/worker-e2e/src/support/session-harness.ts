@@ -92,7 +92,12 @@ export async function startSessionHarness(executorAnswer = '42', options: Sessio
   const director = options.director ?? (await startFakeOpenAIServer());
   const executor = options.executor ?? (await startFakeOpenAIServer({ fallback: executorScript(executorAnswer) }));
   const registry = new BackendRegistry(
-    [defaultLocalBackend(), fakeBackend('director', director, options.concurrency), fakeBackend('executor', executor, options.concurrency), fakeBackend('executor-b', executor, options.concurrency)],
+    [
+      defaultLocalBackend(),
+      fakeBackend('director', director, options.concurrency),
+      fakeBackend('executor', executor, options.concurrency),
+      fakeBackend('executor-b', executor, options.concurrency),
+    ],
     { director: 'director', executor: 'executor' },
     'session test registry',
   );
@@ -107,7 +112,10 @@ export async function startSessionHarness(executorAnswer = '42', options: Sessio
     { llm: new LlmClient(registry), artifactsDir, ...(options.plugins ? { plugins: options.plugins } : {}) },
   );
   const running = worker.run();
-  const sandboxWorker = options.sandboxWorker === false ? undefined : await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, options.sandbox ?? null);
+  const sandboxWorker =
+    options.sandboxWorker === false
+      ? undefined
+      : await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, options.sandbox ?? null);
   return {
     client: new Client({ connection }),
     worker,
@@ -133,7 +141,12 @@ export async function startSessionHarness(executorAnswer = '42', options: Sessio
 export async function maybeRecordChain(client: Client, workflowId: string, name: string): Promise<void> {
   if (process.env.FLOWSTEER_RECORD_HISTORIES !== '1') return;
   const runs = await workflowChainHistories(client, workflowId);
-  runs.forEach((run, i) => writeFileSync(join(__dirname, '..', '..', '..', '..', 'temporal', 'histories', `${name}-run-${i}.json`), historyToJSON(run.history) + '\n'));
+  runs.forEach((run, i) =>
+    writeFileSync(
+      join(__dirname, '..', '..', '..', '..', 'temporal', 'histories', `${name}-run-${i}.json`),
+      historyToJSON(run.history) + '\n',
+    ),
+  );
 }
 
 /** Saves a finished workflow's history for the replay suite when FLOWSTEER_RECORD_HISTORIES=1. */

@@ -62,7 +62,19 @@ export function fakeLearnerActivities(artifactsDir: string, state: FakeLearner) 
         checkpointPath,
         startCheckpoint: input.startCheckpoint ?? null,
         reused,
-        metrics: { loss: 0.5 / input.step, surrogate: 0.1, kl: 0.01 * input.step, clippedFraction: 0.25, gradNorm: 1, samples: 2, tokens: 100, maskedTokens: 40, tokensPerSecond: 1000, lr: 1e-5, trainSeconds: 0.1 },
+        metrics: {
+          loss: 0.5 / input.step,
+          surrogate: 0.1,
+          kl: 0.01 * input.step,
+          clippedFraction: 0.25,
+          gradNorm: 1,
+          samples: 2,
+          tokens: 100,
+          maskedTokens: 40,
+          tokensPerSecond: 1000,
+          lr: 1e-5,
+          trainSeconds: 0.1,
+        },
       });
       if (state.applied.has(key)) return output(true);
       if (!input.baseModel) throw ApplicationFailure.nonRetryable('baseModel missing', 'LearnerInputError');
@@ -99,7 +111,12 @@ export async function startTrainingHarness(options: { fakeLearner?: boolean; mod
   const director = await startFakeOpenAIServer({ fallback: (req) => scriptedDirectorReply(req) });
   const executor = await startFakeOpenAIServer({ fallback: (req) => scriptedExecutorReply(req) });
   const models = [defaultLocalModelEntry(), { name: TINY_MODEL, path: '/models/tiny' }, ...(options.models ?? [])];
-  const registry = new BackendRegistry([defaultLocalBackend(), fakeBackend('director', director, 16), fakeBackend('executor', executor, 16)], { director: 'director', executor: 'executor' }, 'training test registry', models);
+  const registry = new BackendRegistry(
+    [defaultLocalBackend(), fakeBackend('director', director, 16), fakeBackend('executor', executor, 16)],
+    { director: 'director', executor: 'executor' },
+    'training test registry',
+    models,
+  );
   const address = process.env.TEMPORAL_ADDRESS as string;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
@@ -111,10 +128,21 @@ export async function startTrainingHarness(options: { fakeLearner?: boolean; mod
   const worker = await createCanvasWorker(
     nativeConnection,
     { address, namespace: 'default', taskQueue, identity: `train-test@${process.pid}` },
-    { llm: new LlmClient(registry), artifactsDir, training: { loadTasks: (name) => (name === 'scripted' ? PROBLEMS : []), learnerTaskQueue: learnerQueue } },
+    {
+      llm: new LlmClient(registry),
+      artifactsDir,
+      training: { loadTasks: (name) => (name === 'scripted' ? PROBLEMS : []), learnerTaskQueue: learnerQueue },
+    },
   );
   const learnerWorker =
-    options.fakeLearner === false ? null : await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: learnerQueue, activities: fakeLearnerActivities(artifactsDir, learner) });
+    options.fakeLearner === false
+      ? null
+      : await Worker.create({
+          connection: nativeConnection,
+          namespace: 'default',
+          taskQueue: learnerQueue,
+          activities: fakeLearnerActivities(artifactsDir, learner),
+        });
   const sandboxWorker = await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, null);
   const running = [worker.run(), ...(learnerWorker ? [learnerWorker.run()] : [])];
   return {
@@ -138,7 +166,11 @@ export async function startTrainingHarness(options: { fakeLearner?: boolean; mod
   };
 }
 
-export function trainingConfig(_h: TrainingHarness, overrides: Partial<TrainingConfig> = {}, more: Partial<TrainingConfig> = {}): TrainingConfig {
+export function trainingConfig(
+  _h: TrainingHarness,
+  overrides: Partial<TrainingConfig> = {},
+  more: Partial<TrainingConfig> = {},
+): TrainingConfig {
   return {
     datasets: ['scripted'],
     groupSize: 2,
@@ -159,7 +191,11 @@ export function trainingConfig(_h: TrainingHarness, overrides: Partial<TrainingC
   };
 }
 
-export async function waitForProgress(h: TrainingHarness, workflowId: string, ok: (p: CwrpoTrainingProgress) => boolean): Promise<CwrpoTrainingProgress> {
+export async function waitForProgress(
+  h: TrainingHarness,
+  workflowId: string,
+  ok: (p: CwrpoTrainingProgress) => boolean,
+): Promise<CwrpoTrainingProgress> {
   const handle = h.client.workflow.getHandle(workflowId);
   for (;;) {
     try {
@@ -171,4 +207,3 @@ export async function waitForProgress(h: TrainingHarness, workflowId: string, ok
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-

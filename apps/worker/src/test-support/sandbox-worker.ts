@@ -21,7 +21,11 @@ export async function startSandboxWorkerFor(
   identity = `sandbox-test@${process.pid}`,
 ): Promise<RunningSandboxWorker> {
   const taskQueue = sandboxQueueFor(canvasQueue);
-  const worker = await createSandboxWorker(connection, { namespace: 'default', identity, sandboxTaskQueue: taskQueue }, { artifactsDir, sandbox });
+  const worker = await createSandboxWorker(
+    connection,
+    { namespace: 'default', identity, sandboxTaskQueue: taskQueue },
+    { artifactsDir, sandbox },
+  );
   const running = worker.run();
   return {
     taskQueue,

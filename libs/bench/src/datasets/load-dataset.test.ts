@@ -87,7 +87,11 @@ describe('the shared bench data (real files)', () => {
 
     const math = loadDataset('math').tasks[0];
     expect(math).toMatchObject({ answers: ['2'], stratum: 'Algebra|level 3' });
-    expect(loadDataset('aime2025').tasks.map((t) => t.id).slice(14, 16)).toEqual(['I-15', 'II-1']);
+    expect(
+      loadDataset('aime2025')
+        .tasks.map((t) => t.id)
+        .slice(14, 16),
+    ).toEqual(['I-15', 'II-1']);
   });
 
   it('every non-code gold scores 1 against itself under the canonical scorer', () => {
@@ -157,7 +161,13 @@ describe('user files and bad input', () => {
         {
           title: 'T',
           paragraphs: [
-            { context: 'Paris is in France.', qas: [{ id: 'q1', question: 'Where is Paris?', answers: [{ text: 'France', answer_start: 12 }], is_impossible: false }, { id: 'q2', answers: [] }] },
+            {
+              context: 'Paris is in France.',
+              qas: [
+                { id: 'q1', question: 'Where is Paris?', answers: [{ text: 'France', answer_start: 12 }], is_impossible: false },
+                { id: 'q2', answers: [] },
+              ],
+            },
             { qas: [] },
           ],
         },
@@ -193,7 +203,14 @@ describe('user files and bad input', () => {
     const rec = {
       prompt: 'import numpy as np\n# compute the mean\nresult = ... # put solution in this variable',
       reference_code: 'result = a.mean()',
-      metadata: { problem_id: 7, library_problem_id: 7, library: 'Numpy', test_case_cnt: 1, perturbation_type: 'Origin', perturbation_origin_id: 7 },
+      metadata: {
+        problem_id: 7,
+        library_problem_id: 7,
+        library: 'Numpy',
+        test_case_cnt: 1,
+        perturbation_type: 'Origin',
+        perturbation_origin_id: 7,
+      },
       code_context: 'def test_execution(solution: str):\n    pass\ndef test_string(solution: str):\n    pass\n',
     };
     const r = loadDataset('ds1000', { file: write('ds1000.jsonl.gz', gzipSync(JSON.stringify(rec) + '\n')) });
@@ -207,15 +224,30 @@ describe('user files and bad input', () => {
     const r = loadDataset('ds1000', { env: { FLOWSTEER_DS1000_FILE: fixture } });
     expect(r.files).toEqual([fixture]);
     expect(r.tasks.map((t) => `${t.id}:${t.stratum}`)).toEqual(['900001:Numpy', '900002:Pandas', '900003:Scipy']);
-    expect(() => loadDataset('ds1000', { env: { FLOWSTEER_DS1000_FILE: join(dir, 'nope.jsonl.gz') } })).toThrow(/DS-1000: no data at .*nope\.jsonl\.gz/);
+    expect(() => loadDataset('ds1000', { env: { FLOWSTEER_DS1000_FILE: join(dir, 'nope.jsonl.gz') } })).toThrow(
+      /DS-1000: no data at .*nope\.jsonl\.gz/,
+    );
     expect(() => loadDataset('ds1000', { env: {} })).toThrow(/FLOWSTEER_DS1000_FILE=/);
   });
 
   it('TriviaQA original format: the ground truths are the official NormalizedAliases + HumanAnswers (not Value)', () => {
     const doc = {
       Data: [
-        { Question: 'Which musical?', QuestionId: 'tc_33', Answer: { Value: 'Sunset Boulevard', Aliases: ['Sunset Blvd', 'Sunset Boulevard'], NormalizedAliases: ['sunset blvd', 'sunset boulevard'], HumanAnswers: ['Sunset Blvd.'] } },
-        { Question: 'Older file?', QuestionId: 'tc_34', Answer: { Value: 'Sunset Boulevard', Aliases: ['Sunset Blvd', 'Sunset Boulevard'] } },
+        {
+          Question: 'Which musical?',
+          QuestionId: 'tc_33',
+          Answer: {
+            Value: 'Sunset Boulevard',
+            Aliases: ['Sunset Blvd', 'Sunset Boulevard'],
+            NormalizedAliases: ['sunset blvd', 'sunset boulevard'],
+            HumanAnswers: ['Sunset Blvd.'],
+          },
+        },
+        {
+          Question: 'Older file?',
+          QuestionId: 'tc_34',
+          Answer: { Value: 'Sunset Boulevard', Aliases: ['Sunset Blvd', 'Sunset Boulevard'] },
+        },
       ],
     };
     const r = loadDataset('triviaqa', { file: write('tqa.json', JSON.stringify(doc)) });
@@ -223,7 +255,7 @@ describe('user files and bad input', () => {
     expect(r.tasks[1]).toMatchObject({ id: 'tc_34', answers: ['Sunset Boulevard', 'Sunset Blvd'] });
   });
 
-  it('HotpotQA keeps numeric _ids as ids (AFlow\'s validate file has four)', () => {
+  it("HotpotQA keeps numeric _ids as ids (AFlow's validate file has four)", () => {
     const r = loadDataset('hotpotqa');
     expect(r.tasks.filter((t) => /^\d+$/.test(t.id)).map((t) => t.id)).toEqual(['37', '61', '95', '79']);
   });

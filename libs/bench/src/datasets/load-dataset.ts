@@ -77,7 +77,10 @@ export function loadDataset(name: string, opts: LoadOptions = {}): LoadResult {
         const earlier = seen.get(task.id);
         if (earlier !== undefined) {
           const same = earlier === JSON.stringify(task);
-          problems.push({ ...where, message: `duplicate id "${task.id}" (${same ? 'identical to' : 'differs from'} an earlier record; kept the first)` });
+          problems.push({
+            ...where,
+            message: `duplicate id "${task.id}" (${same ? 'identical to' : 'differs from'} an earlier record; kept the first)`,
+          });
           continue;
         }
         seen.set(task.id, JSON.stringify(task));

@@ -14,14 +14,16 @@ describe('mulberry32', () => {
     expect(first).toEqual([2581720956, 1925393290, 3661312704]);
   });
   it('yields floats in [0,1)', () => {
-    fc.assert(fc.property(fc.integer(), (seed) => {
-      const r = mulberry32(seed);
-      for (let i = 0; i < 20; i += 1) {
-        const x = r();
-        if (x < 0 || x >= 1) return false;
-      }
-      return true;
-    }));
+    fc.assert(
+      fc.property(fc.integer(), (seed) => {
+        const r = mulberry32(seed);
+        for (let i = 0; i < 20; i += 1) {
+          const x = r();
+          if (x < 0 || x >= 1) return false;
+        }
+        return true;
+      }),
+    );
   });
   it('fnv1a and deriveSeed are stable', () => {
     expect(fnv1a('')).toBe(0x811c9dc5);
@@ -29,10 +31,12 @@ describe('mulberry32', () => {
     expect(deriveSeed(42, 'gsm8k')).not.toBe(deriveSeed(42, 'math'));
   });
   it('shuffle is a permutation', () => {
-    fc.assert(fc.property(fc.array(fc.integer()), fc.integer(), (xs, seed) => {
-      const out = seededShuffle(xs, mulberry32(seed));
-      return JSON.stringify([...out].sort()) === JSON.stringify([...xs].sort());
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer()), fc.integer(), (xs, seed) => {
+        const out = seededShuffle(xs, mulberry32(seed));
+        return JSON.stringify([...out].sort()) === JSON.stringify([...xs].sort());
+      }),
+    );
   });
 });
 
@@ -51,25 +55,36 @@ const GOLDEN_42 = (() => {
 
 describe('allocateStrata', () => {
   it('largest remainder', () => {
-    const q = allocateStrata(new Map([['a', 50], ['b', 30], ['c', 20]]), 7);
+    const q = allocateStrata(
+      new Map([
+        ['a', 50],
+        ['b', 30],
+        ['c', 20],
+      ]),
+      7,
+    );
     expect(Object.fromEntries(q)).toEqual({ a: 4, b: 2, c: 1 }); // 3.5, 2.1, 1.4 -> 3+1, 2, 1
   });
   it('sums to min(n, total), never exceeds a stratum, within 1 of the proportional share', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 200 }), (sizes, n) => {
-        const m = new Map(sizes.map((s, i) => [`s${i}`, s]));
-        const total = sizes.reduce((a, b) => a + b, 0);
-        const q = allocateStrata(m, n);
-        const want = Math.min(n, total);
-        let sum = 0;
-        for (const [k, size] of m) {
-          const got = q.get(k) ?? 0;
-          sum += got;
-          if (got > size) return false;
-          if (total > 0 && Math.abs(got - (want * size) / total) >= 1) return false;
-        }
-        return sum === want;
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 200 }),
+        (sizes, n) => {
+          const m = new Map(sizes.map((s, i) => [`s${i}`, s]));
+          const total = sizes.reduce((a, b) => a + b, 0);
+          const q = allocateStrata(m, n);
+          const want = Math.min(n, total);
+          let sum = 0;
+          for (const [k, size] of m) {
+            const got = q.get(k) ?? 0;
+            sum += got;
+            if (got > size) return false;
+            if (total > 0 && Math.abs(got - (want * size) / total) >= 1) return false;
+          }
+          return sum === want;
+        },
+      ),
     );
   });
 });

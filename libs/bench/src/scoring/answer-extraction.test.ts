@@ -43,10 +43,18 @@ describe('GSM8K', () => {
 describe('MathQA options', () => {
   it('parses the plain and the Python-list forms', () => {
     expect(parseMathqaOptions('a ) 38 , b ) 27.675 , c ) 30 , d ) data inadequate , e ) none of these')).toEqual({
-      a: '38', b: '27.675', c: '30', d: 'data inadequate', e: 'none of these',
+      a: '38',
+      b: '27.675',
+      c: '30',
+      d: 'data inadequate',
+      e: 'none of these',
     });
     expect(parseMathqaOptions("['a ) 2 : 3', 'b ) 4 : 5', 'c ) 16 : 9', 'd ) 7 : 9', 'e ) 8 : 5']")).toEqual({
-      a: '2 : 3', b: '4 : 5', c: '16 : 9', d: '7 : 9', e: '8 : 5',
+      a: '2 : 3',
+      b: '4 : 5',
+      c: '16 : 9',
+      d: '7 : 9',
+      e: '8 : 5',
     });
     expect(parseMathqaOptions('a ) 1,000 , b ) 2,000')).toEqual({ a: '1,000', b: '2,000' });
   });

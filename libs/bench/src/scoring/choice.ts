@@ -11,7 +11,11 @@ export const OPTION_LETTERS: readonly OptionLetter[] = ['a', 'b', 'c', 'd', 'e']
  */
 export function parseMathqaOptions(options: string): Partial<Record<OptionLetter, string>> {
   let s = options.trim();
-  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1).replace(/'\s*,\s*'/g, ' , ').replace(/^'|'$/g, '');
+  if (s.startsWith('[') && s.endsWith(']'))
+    s = s
+      .slice(1, -1)
+      .replace(/'\s*,\s*'/g, ' , ')
+      .replace(/^'|'$/g, '');
   const out: Partial<Record<OptionLetter, string>> = {};
   const re = /(?:^|,)\s*([a-e])\s*\)\s*/g;
   const marks: { letter: OptionLetter; start: number; end: number }[] = [];

@@ -34,14 +34,28 @@ const read = (file: string): Case[] =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Case);
 
-const FILES = ['gsm8k.jsonl', 'math-is-equiv.jsonl', 'math-pipeline.jsonl', 'squad-v2.jsonl', 'hotpotqa.jsonl', 'triviaqa.jsonl', 'nq-open.jsonl'];
+const FILES = [
+  'gsm8k.jsonl',
+  'math-is-equiv.jsonl',
+  'math-pipeline.jsonl',
+  'squad-v2.jsonl',
+  'hotpotqa.jsonl',
+  'triviaqa.jsonl',
+  'nq-open.jsonl',
+];
 const ALL = Object.fromEntries(FILES.map((f) => [f, read(f)]));
 const own = (file: string) => (ALL[file] ?? []).filter((c) => c.kind !== 'bench');
 const benchCases = (file: string) => (ALL[file] ?? []).filter((c) => c.kind === 'bench');
 const HAVE_BENCH = existsSync(defaultBenchDir());
 const benchIt = HAVE_BENCH ? it : it.skip;
 
-const task = (dataset: string, answers: string[], taskType: BenchTask['taskType'] = 'qa'): BenchTask => ({ dataset, id: 'g', taskType, problem: '', answers });
+const task = (dataset: string, answers: string[], taskType: BenchTask['taskType'] = 'qa'): BenchTask => ({
+  dataset,
+  id: 'g',
+  taskType,
+  problem: '',
+  answers,
+});
 const str = (v: unknown): string => v as string;
 const num = (v: unknown): number => (typeof v === 'boolean' ? (v ? 1 : 0) : (v as number));
 
@@ -86,8 +100,14 @@ describe('golden vectors from the official scorer scripts', () => {
       const answer = str(c.input?.answer);
       const prediction = str(c.input?.prediction);
       expect({ id: c.id, gold: extractGsm8kGold(answer) }).toEqual({ id: c.id, gold: c.official.gold });
-      expect({ id: c.id, extracted: extractGsm8kHashAnswer(prediction) ?? '[invalid]' }).toEqual({ id: c.id, extracted: c.official.extracted });
-      expect({ id: c.id, accuracy: scoreAnswer(task('gsm8k', [answer], 'math'), prediction).metrics.accuracy }).toEqual({ id: c.id, accuracy: num(c.official.correct) });
+      expect({ id: c.id, extracted: extractGsm8kHashAnswer(prediction) ?? '[invalid]' }).toEqual({
+        id: c.id,
+        extracted: c.official.extracted,
+      });
+      expect({ id: c.id, accuracy: scoreAnswer(task('gsm8k', [answer], 'math'), prediction).metrics.accuracy }).toEqual({
+        id: c.id,
+        accuracy: num(c.official.correct),
+      });
     }
   });
 
@@ -96,7 +116,10 @@ describe('golden vectors from the official scorer scripts', () => {
       const a = str(c.input?.a);
       const b = str(c.input?.b);
       expect({ id: c.id, equiv: isEquiv(a, b) }).toEqual({ id: c.id, equiv: c.official.equiv });
-      for (const [s, expected] of [[a, c.official.strip_a], [b, c.official.strip_b]] as const) {
+      for (const [s, expected] of [
+        [a, c.official.strip_a],
+        [b, c.official.strip_b],
+      ] as const) {
         if (typeof expected === 'string') expect({ id: c.id, stripped: stripMathString(s) }).toEqual({ id: c.id, stripped: expected });
         else expect(() => stripMathString(s)).toThrow();
       }
@@ -113,7 +136,10 @@ describe('golden vectors from the official scorer scripts', () => {
       expect({ id: c.id, correct: isEquiv(p, g) }).toEqual({ id: c.id, correct: c.official.correct });
       // through the scorer: a gold holding a box is read the reference way (a bare gold is taken as the answer itself)
       if (/\\boxed|\\fbox/.test(solution)) {
-        expect({ id: c.id, accuracy: scoreAnswer(task('math', [solution], 'math'), prediction).metrics.accuracy }).toEqual({ id: c.id, accuracy: num(c.official.correct) });
+        expect({ id: c.id, accuracy: scoreAnswer(task('math', [solution], 'math'), prediction).metrics.accuracy }).toEqual({
+          id: c.id,
+          accuracy: num(c.official.correct),
+        });
       }
     }
   });
@@ -125,7 +151,10 @@ describe('golden vectors from the official scorer scripts', () => {
       if (!r.ok) throw new Error(`${c.id}: ${r.error}`);
       expectEmF1(r.metrics, c.official, c.id);
       // make_qid_to_has_ans: a question with answers is HasAns (an explicit [""] is how a line says "no answer")
-      expect({ id: c.id, group: r.group }).toEqual({ id: c.id, group: c.official.has_ans && !answers.every((a) => a === '') ? 'HasAns' : 'NoAns' });
+      expect({ id: c.id, group: r.group }).toEqual({
+        id: c.id,
+        group: c.official.has_ans && !answers.every((a) => a === '') ? 'HasAns' : 'NoAns',
+      });
     }
   });
 
@@ -140,11 +169,21 @@ describe('golden vectors from the official scorer scripts', () => {
 
   it('TriviaQA: triviaqa_evaluation.py evaluate_triviaqa, empty alias lists scored as its is_exact_match does', () => {
     for (const c of own('triviaqa.jsonl')) {
-      const line = { dataset: 'triviaqa', prediction: c.input?.prediction, answers: c.input?.aliases, ...(c.input?.human_answers ? { human_answers: c.input.human_answers } : {}) };
+      const line = {
+        dataset: 'triviaqa',
+        prediction: c.input?.prediction,
+        answers: c.input?.aliases,
+        ...(c.input?.human_answers ? { human_answers: c.input.human_answers } : {}),
+      };
       const r = scorePredictionLine(line);
       if (!r.ok) throw new Error(`${c.id}: ${r.error}`);
       if ('raises' in c.official) {
-        expect({ id: c.id, em: r.metrics.em, f1: r.metrics.f1, note: typeof r.note }).toEqual({ id: c.id, em: num(c.official.is_exact_match), f1: 0, note: 'string' });
+        expect({ id: c.id, em: r.metrics.em, f1: r.metrics.f1, note: typeof r.note }).toEqual({
+          id: c.id,
+          em: num(c.official.is_exact_match),
+          f1: 0,
+          note: 'string',
+        });
       } else {
         expectEmF1(r.metrics, c.official, c.id);
         expect({ id: c.id, em: r.metrics.em }).toEqual({ id: c.id, em: num(c.official.is_exact_match) });
@@ -163,7 +202,10 @@ describe('golden vectors from the official scorer scripts', () => {
       for (const c of benchCases('gsm8k.jsonl')) {
         const t = benchTask('gsm8k', c.bench?.id ?? '');
         expect({ id: c.id, gold: t.answers[0] }).toEqual({ id: c.id, gold: c.official.gold });
-        expect({ id: c.id, accuracy: scoreAnswer(t, fill(c.template ?? '', t.answers[0] ?? '')).metrics.accuracy }).toEqual({ id: c.id, accuracy: num(c.official.correct) });
+        expect({ id: c.id, accuracy: scoreAnswer(t, fill(c.template ?? '', t.answers[0] ?? '')).metrics.accuracy }).toEqual({
+          id: c.id,
+          accuracy: num(c.official.correct),
+        });
       }
     });
 
@@ -178,7 +220,10 @@ describe('golden vectors from the official scorer scripts', () => {
       for (const c of benchCases('math-pipeline.jsonl')) {
         const t = benchTask('math', c.bench?.id ?? '');
         const prediction = fill(c.template ?? '', t.answers[0] ?? '', { solution: raw.get(t.id) ?? '' });
-        expect({ id: c.id, accuracy: scoreAnswer(t, prediction).metrics.accuracy }).toEqual({ id: c.id, accuracy: num(c.official.correct) });
+        expect({ id: c.id, accuracy: scoreAnswer(t, prediction).metrics.accuracy }).toEqual({
+          id: c.id,
+          accuracy: num(c.official.correct),
+        });
       }
     });
 
@@ -198,10 +243,13 @@ describe('golden vectors from the official scorer scripts', () => {
     });
 
     benchIt('TriviaQA (open-domain file and the original-format sample)', () => {
-      const sample = JSON.parse(readFileSync(join(defaultBenchDir(), 'triviaqa', 'triviaqa_sample.json'), 'utf8')) as { Data: { QuestionId: string; Answer: { Value: string } }[] };
+      const sample = JSON.parse(readFileSync(join(defaultBenchDir(), 'triviaqa', 'triviaqa_sample.json'), 'utf8')) as {
+        Data: { QuestionId: string; Answer: { Value: string } }[];
+      };
       for (const c of benchCases('triviaqa.jsonl')) {
         const t = benchTask('triviaqa', c.bench?.id ?? '', c.bench?.variant);
-        const seed = c.bench?.variant === 'sample' ? (sample.Data.find((d) => d.QuestionId === t.id)?.Answer.Value ?? '') : (t.answers[0] ?? '');
+        const seed =
+          c.bench?.variant === 'sample' ? (sample.Data.find((d) => d.QuestionId === t.id)?.Answer.Value ?? '') : (t.answers[0] ?? '');
         expectEmF1(scoreAnswer(t, fill(c.template ?? '', seed)).metrics, c.official, c.id);
       }
     });

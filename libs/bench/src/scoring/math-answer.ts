@@ -35,7 +35,10 @@ export function extractMathPrediction(text: string): string {
   const marks = [...text.matchAll(/answer is|answer:/gi)];
   const lastMark = marks[marks.length - 1];
   if (lastMark?.index !== undefined) {
-    const tail = text.slice(lastMark.index + lastMark[0].length).replace(/^\s*:?\s*/, '').trim();
+    const tail = text
+      .slice(lastMark.index + lastMark[0].length)
+      .replace(/^\s*:?\s*/, '')
+      .trim();
     return tail.replace(/^\$+|\$+\.?$|\.$/g, '').trim();
   }
   return text.trim();

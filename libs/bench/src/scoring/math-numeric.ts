@@ -75,7 +75,6 @@ class Parser {
   private pos = 0;
   constructor(private readonly tokens: Token[]) {}
 
-
   parseAll(): number {
     const v = this.expr();
     if (this.pos !== this.tokens.length) throw new NotANumber('trailing input');
@@ -251,7 +250,7 @@ export function evaluateMathValue(answer: string): MathValue | null {
   let close = '';
   const first = s[0] ?? '';
   const last = s[s.length - 1] ?? '';
-  if ('([' .includes(first) && ')]'.includes(last) && splitTopLevel(s.slice(1, -1)).length > 1) {
+  if ('(['.includes(first) && ')]'.includes(last) && splitTopLevel(s.slice(1, -1)).length > 1) {
     open = first;
     close = last;
     s = s.slice(1, -1);

@@ -21,7 +21,12 @@ async function localRun(req: CodeRunRequest): Promise<CodeRunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'flowsteer-cas-'));
   writeFileSync(join(dir, 'main.py'), req.code);
   const t0 = Date.now();
-  const r = spawnSync(PYTHON, ['-s', 'main.py'], { cwd: dir, input: req.stdin ?? '', encoding: 'utf8', timeout: req.limits?.wallTimeMs ?? 60_000 });
+  const r = spawnSync(PYTHON, ['-s', 'main.py'], {
+    cwd: dir,
+    input: req.stdin ?? '',
+    encoding: 'utf8',
+    timeout: req.limits?.wallTimeMs ?? 60_000,
+  });
   return {
     stdout: r.stdout ?? '',
     stderr: r.stderr ?? '',
@@ -72,7 +77,10 @@ maybe('symbolic equivalence (sympy)', () => {
   ];
 
   it('decides fractions, radicals, intervals, sets and expressions with variables', async () => {
-    const verdicts = await decideSymbolic(localRun, cases.map(([p, g]) => ({ prediction: p, golds: [g] })));
+    const verdicts = await decideSymbolic(
+      localRun,
+      cases.map(([p, g]) => ({ prediction: p, golds: [g] })),
+    );
     expect(cases.map(([p, g], i) => ({ p, g, got: verdicts[i]?.equivalent }))).toEqual(cases.map(([p, g, want]) => ({ p, g, got: want })));
   });
 
@@ -93,7 +101,16 @@ maybe('symbolic equivalence (sympy)', () => {
   it('batches, and says so when the CAS cannot run', async () => {
     const items = Array.from({ length: 7 }, (_, i) => ({ prediction: String(i), golds: [`\\frac{${2 * i}}{2}`] }));
     expect((await decideSymbolic(localRun, items, { batchSize: 3 })).every((v) => v.equivalent)).toBe(true);
-    const broken = async (): Promise<CodeRunResult> => ({ stdout: '', stderr: "ModuleNotFoundError: No module named 'sympy'", exitCode: 1, signal: null, stopReason: 'error', wallTimeMs: 1, cpuTimeMs: 1, isolation: 'x' });
+    const broken = async (): Promise<CodeRunResult> => ({
+      stdout: '',
+      stderr: "ModuleNotFoundError: No module named 'sympy'",
+      exitCode: 1,
+      signal: null,
+      stopReason: 'error',
+      wallTimeMs: 1,
+      cpuTimeMs: 1,
+      isolation: 'x',
+    });
     await expect(decideSymbolic(broken, items)).rejects.toThrow(SymbolicUnavailableError);
     await expect(decideSymbolic(broken, items)).rejects.toThrow(/No module named 'sympy'/);
   });

@@ -37,7 +37,11 @@ export interface SymbolicOptions {
 }
 
 /** Decides every item; throws {@link SymbolicUnavailableError} when a batch comes back without a verdict. */
-export async function decideSymbolic(runCode: RunCode, items: readonly SymbolicItem[], options: SymbolicOptions = {}): Promise<SymbolicVerdict[]> {
+export async function decideSymbolic(
+  runCode: RunCode,
+  items: readonly SymbolicItem[],
+  options: SymbolicOptions = {},
+): Promise<SymbolicVerdict[]> {
   const perPair = options.timeoutSecPerPair ?? 3;
   const size = Math.max(1, options.batchSize ?? 100);
   const out: SymbolicVerdict[] = [];
@@ -79,7 +83,9 @@ export function readSymbolicVerdicts(result: CodeRunResult, nonce: string, count
     }
   }
   const why = result.stopReason === 'ok' ? 'no verdict line' : `${result.stopReason}${result.detail ? ` (${result.detail})` : ''}`;
-  throw new SymbolicUnavailableError(`the symbolic (sympy) check gave no verdict: ${why}${result.stderr ? `: ${result.stderr.trim().slice(-400)}` : ''}`);
+  throw new SymbolicUnavailableError(
+    `the symbolic (sympy) check gave no verdict: ${why}${result.stderr ? `: ${result.stderr.trim().slice(-400)}` : ''}`,
+  );
 }
 
 async function runBatch(runCode: RunCode, batch: readonly SymbolicItem[], perPair: number): Promise<SymbolicVerdict[]> {

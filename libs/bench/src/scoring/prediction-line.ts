@@ -36,7 +36,8 @@ function goldsOf(rec: Record<string, unknown>): string[] | string {
   for (const a of list) {
     if (typeof a === 'string') out.push(a);
     else if (typeof a === 'number') out.push(String(a));
-    else if (isRecord(a) && typeof a.text === 'string') out.push(a.text); // SQuAD {text, answer_start}
+    else if (isRecord(a) && typeof a.text === 'string')
+      out.push(a.text); // SQuAD {text, answer_start}
     else return `answers must be strings or numbers, got ${JSON.stringify(a)}`;
   }
   return out;
@@ -56,7 +57,8 @@ export function scorePredictionLine(input: string | unknown, line = 1): LineOutc
   const name = typeof rec.dataset === 'string' ? rec.dataset : typeof rec.metric === 'string' ? rec.metric : undefined;
   if (name === undefined) return { ok: false, line, error: `line ${line}: needs "dataset" or "metric"` };
   const kind: ScorerKind | undefined = scorerKindFor(name);
-  if (!kind) return { ok: false, line, error: `line ${line}: unknown dataset/metric "${name}" (known scorers: ${SCORER_KINDS.join(', ')})` };
+  if (!kind)
+    return { ok: false, line, error: `line ${line}: unknown dataset/metric "${name}" (known scorers: ${SCORER_KINDS.join(', ')})` };
   const prediction = rec.prediction;
   if (typeof prediction !== 'string' && typeof prediction !== 'number') {
     return { ok: false, line, error: `line ${line}: "prediction" must be a string` };
@@ -66,11 +68,13 @@ export function scorePredictionLine(input: string | unknown, line = 1): LineOutc
   const human = rec.human_answers ?? rec.HumanAnswers;
   if (human !== undefined) {
     if (kind !== 'triviaqa') return { ok: false, line, error: `line ${line}: "human_answers" only applies to TriviaQA` };
-    if (!Array.isArray(human) || human.some((h) => typeof h !== 'string')) return { ok: false, line, error: `line ${line}: "human_answers" must be a list of strings` };
+    if (!Array.isArray(human) || human.some((h) => typeof h !== 'string'))
+      return { ok: false, line, error: `line ${line}: "human_answers" must be a list of strings` };
     golds.push(...(human as string[]));
   }
   // SQuAD v2: no answer means unanswerable; TriviaQA: scored as the official script's is_exact_match does (a miss)
-  if (golds.length === 0 && kind !== 'squad_v2' && kind !== 'triviaqa') return { ok: false, line, error: `line ${line}: empty answer list` };
+  if (golds.length === 0 && kind !== 'squad_v2' && kind !== 'triviaqa')
+    return { ok: false, line, error: `line ${line}: empty answer list` };
   const meta: Record<string, string> = {};
   if (typeof rec.options === 'string') {
     for (const [letter, text] of Object.entries(parseMathqaOptions(rec.options))) if (text !== undefined) meta[`option_${letter}`] = text;
@@ -166,12 +170,18 @@ export function scorePredictionsText(text: string): ScoreFileResult {
  * Fills the `symbolic` metric of every line that has one, with one CAS run per batch. When the CAS
  * cannot run, the lines come back unchanged together with the reason (the caller reports it).
  */
-export async function addSymbolicScores(lines: readonly LineOutcome[], runCode: RunCode): Promise<{ lines: LineOutcome[]; unavailable?: string }> {
+export async function addSymbolicScores(
+  lines: readonly LineOutcome[],
+  runCode: RunCode,
+): Promise<{ lines: LineOutcome[]; unavailable?: string }> {
   const asking = lines.flatMap((l, i) => (l.ok && l.symbolicQuery ? [i] : []));
   const symbolicOnly = lines.map((l) => (l.ok && !l.symbolicQuery ? withSymbolic(l, undefined) : l)) as LineOutcome[];
   if (asking.length === 0) return { lines: symbolicOnly };
   try {
-    const verdicts = await decideSymbolic(runCode, asking.map((i) => (lines[i] as ScoredLine).symbolicQuery!));
+    const verdicts = await decideSymbolic(
+      runCode,
+      asking.map((i) => (lines[i] as ScoredLine).symbolicQuery!),
+    );
     const out = [...symbolicOnly];
     asking.forEach((i, k) => {
       out[i] = withSymbolic(lines[i] as ScoredLine, verdicts[k]) as ScoredLine;

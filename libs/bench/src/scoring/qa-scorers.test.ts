@@ -136,9 +136,11 @@ describe('FlowSteer-compatible QA', () => {
   it('"|"-separated golds', () => expect(flowsteerQaScore('Paris', ['Lyon|Paris']).em).toBe(1));
   it('no unanswerable handling: empty gold gives F1 0', () => expect(flowsteerQaScore('', ['']).f1).toBe(0));
   it('set F1 >= multiset F1 is not required, but both are in [0,1]', () => {
-    fc.assert(fc.property(fc.string(), fc.string(), (p, g) => {
-      const r = flowsteerQaScore(p, [g]);
-      return r.f1 >= 0 && r.f1 <= 1 && r.correct === (r.f1 >= 0.5 ? 1 : 0);
-    }));
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (p, g) => {
+        const r = flowsteerQaScore(p, [g]);
+        return r.f1 >= 0 && r.f1 <= 1 && r.correct === (r.f1 >= 0.5 ? 1 : 0);
+      }),
+    );
   });
 });

@@ -5,7 +5,12 @@ import { scoreAnswer, withSymbolic } from './score-answer';
 import { scorerKindFor } from './scorer-kind';
 
 const task = (dataset: string, answers: string[], extra: Partial<BenchTask> = {}): BenchTask => ({
-  dataset, id: '1', taskType: 'qa', problem: 'p', answers, ...extra,
+  dataset,
+  id: '1',
+  taskType: 'qa',
+  problem: 'p',
+  answers,
+  ...extra,
 });
 
 describe('scoreAnswer', () => {
@@ -84,7 +89,11 @@ describe('scoreAnswer', () => {
   });
   it('every metric is in [0,1]', () => {
     for (const [d, golds, pred] of [
-      ['squad_v2', ['a b'], 'b c'], ['gsm8k', ['3'], '3'], ['math', ['x+1'], 'x + 1'], ['mathqa', ['a'], 'a'], ['nq', ['x'], ''],
+      ['squad_v2', ['a b'], 'b c'],
+      ['gsm8k', ['3'], '3'],
+      ['math', ['x+1'], 'x + 1'],
+      ['mathqa', ['a'], 'a'],
+      ['nq', ['x'], ''],
     ] as const) {
       const r = scoreAnswer(task(d, [...golds]), pred);
       for (const v of [...Object.values(r.metrics), ...Object.values(r.flowsteer)]) expect(v >= 0 && v <= 1).toBe(true);
@@ -107,20 +116,46 @@ describe('predictions file', () => {
     expect(r).toMatchObject({ ok: true, line: 3, id: 'q1', metrics: { em: 1, f1: 1 } });
   });
   it('accepts "metric", a single "answer", numbers and SQuAD answer objects', () => {
-    expect(scorePredictionLine({ metric: 'gsm8k', prediction: '#### 18', answer: 'blah #### 18' })).toMatchObject({ ok: true, metrics: { accuracy: 1 } });
-    expect(scorePredictionLine({ metric: 'gsm8k', prediction: 18, answer: 'blah #### 18' })).toMatchObject({ ok: true, metrics: { accuracy: 0 }, lenient: { accuracy: 1 } });
-    expect(scorePredictionLine({ dataset: 'squad_v2', prediction: 'France', answers: [{ text: 'France', answer_start: 1 }] })).toMatchObject({
-      ok: true, metrics: { em: 1 },
+    expect(scorePredictionLine({ metric: 'gsm8k', prediction: '#### 18', answer: 'blah #### 18' })).toMatchObject({
+      ok: true,
+      metrics: { accuracy: 1 },
     });
-    expect(scorePredictionLine({ dataset: 'squad_v2', prediction: '', answers: [] })).toMatchObject({ ok: true, group: 'NoAns', metrics: { em: 1 } });
+    expect(scorePredictionLine({ metric: 'gsm8k', prediction: 18, answer: 'blah #### 18' })).toMatchObject({
+      ok: true,
+      metrics: { accuracy: 0 },
+      lenient: { accuracy: 1 },
+    });
+    expect(
+      scorePredictionLine({ dataset: 'squad_v2', prediction: 'France', answers: [{ text: 'France', answer_start: 1 }] }),
+    ).toMatchObject({
+      ok: true,
+      metrics: { em: 1 },
+    });
+    expect(scorePredictionLine({ dataset: 'squad_v2', prediction: '', answers: [] })).toMatchObject({
+      ok: true,
+      group: 'NoAns',
+      metrics: { em: 1 },
+    });
     expect(scorePredictionLine({ dataset: 'mathqa', prediction: '30', answer: 'c', options: 'a ) 38 , b ) 27 , c ) 30' })).toMatchObject({
-      ok: true, metrics: { accuracy: 0 }, lenient: { accuracy: 1 },
+      ok: true,
+      metrics: { accuracy: 0 },
+      lenient: { accuracy: 1 },
     });
   });
   it('TriviaQA: an empty alias list is scored (a miss, as the official is_exact_match says), human answers count', () => {
-    expect(scorePredictionLine({ dataset: 'triviaqa', prediction: 'Paris', answers: [] })).toMatchObject({ ok: true, metrics: { em: 0, f1: 0 }, note: expect.stringMatching(/raises/) });
-    expect(scorePredictionLine({ dataset: 'triviaqa', prediction: 'Paris', answers: [], human_answers: ['the Paris!'] })).toMatchObject({ ok: true, metrics: { em: 1, f1: 1 } });
-    expect(scorePredictionLine({ dataset: 'nq', prediction: 'Paris', answers: ['x'], human_answers: ['Paris'] })).toMatchObject({ ok: false, error: expect.stringMatching(/only applies to TriviaQA/) });
+    expect(scorePredictionLine({ dataset: 'triviaqa', prediction: 'Paris', answers: [] })).toMatchObject({
+      ok: true,
+      metrics: { em: 0, f1: 0 },
+      note: expect.stringMatching(/raises/),
+    });
+    expect(scorePredictionLine({ dataset: 'triviaqa', prediction: 'Paris', answers: [], human_answers: ['the Paris!'] })).toMatchObject({
+      ok: true,
+      metrics: { em: 1, f1: 1 },
+    });
+    expect(scorePredictionLine({ dataset: 'nq', prediction: 'Paris', answers: ['x'], human_answers: ['Paris'] })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/only applies to TriviaQA/),
+    });
   });
   it.each([
     ['{not json', /line 7: not JSON/],
@@ -153,7 +188,11 @@ describe('predictions file', () => {
       metrics: { em: 50, f1: 50 },
       groups: { HasAns: { count: 1, metrics: { em: 100 } }, NoAns: { count: 1, metrics: { em: 0 } } },
     });
-    expect(r.summary.byDataset.gsm8k).toMatchObject({ metrics: { accuracy: 100 }, lenient: { accuracy: 100 }, flowsteer: { accuracy: 100 } });
+    expect(r.summary.byDataset.gsm8k).toMatchObject({
+      metrics: { accuracy: 100 },
+      lenient: { accuracy: 100 },
+      flowsteer: { accuracy: 100 },
+    });
     expect(r.summary.byDataset.squad_v2?.lenient).toBeUndefined();
     expect(r.summary.byDataset.humaneval?.needsSandbox).toBe(1);
   });
@@ -171,7 +210,13 @@ describe('answer conventions of the canonical scorers', () => {
     expect(asAnswerLine(gsm, '  ')).toBe('  ');
   });
   it('the official quirks survive the answer line', () => {
-    for (const [answer, want] of [['18', 1], ['$18', 0], ['018', 0], ['The answer is 18', 0], ['18.0', 0]] as const) {
+    for (const [answer, want] of [
+      ['18', 1],
+      ['$18', 0],
+      ['018', 0],
+      ['The answer is 18', 0],
+      ['18.0', 0],
+    ] as const) {
       expect({ answer, accuracy: scoreAnswer(gsm, asAnswerLine(gsm, answer)).metrics.accuracy }).toEqual({ answer, accuracy: want });
     }
   });

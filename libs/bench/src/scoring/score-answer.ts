@@ -7,9 +7,23 @@
 import type { BenchTask } from '@flowsteer/contracts';
 import { aimeCorrect, aimeCorrectCanonical, extractAimeInteger } from './aime';
 import { extractOptionLetter, mathqaCorrect, mathqaCorrectCanonical, mathqaFlowsteerCorrect } from './choice';
-import { extractGsm8kGold, extractGsm8kHashAnswer, extractGsm8kPrediction, gsm8kFlowsteerCorrect, gsm8kNumbersEqual, gsm8kReferenceCorrect } from './gsm8k';
+import {
+  extractGsm8kGold,
+  extractGsm8kHashAnswer,
+  extractGsm8kPrediction,
+  gsm8kFlowsteerCorrect,
+  gsm8kNumbersEqual,
+  gsm8kReferenceCorrect,
+} from './gsm8k';
 import { extractBoxedAnswerOfficial } from './math-boxed';
-import { extractMathGold, extractMathPrediction, mathCorrectCanonical, mathEquivFlowsteer, mathEquivLenient, mathGoldOfficial } from './math-answer';
+import {
+  extractMathGold,
+  extractMathPrediction,
+  mathCorrectCanonical,
+  mathEquivFlowsteer,
+  mathEquivLenient,
+  mathGoldOfficial,
+} from './math-answer';
 import type { SymbolicItem, SymbolicVerdict } from './math-symbolic';
 import { flowsteerQaScore, hotpotScoreMax, nqScore, squadV2Score, triviaqaScore, type EmF1 } from './qa-scorers';
 import { scorerKindFor, scorerKindForTaskType, type ScorerKind } from './scorer-kind';
@@ -84,7 +98,12 @@ export function scoreAnswer(task: BenchTask, prediction: string, scorer: ScorerK
     case 'triviaqa': {
       // golds = NormalizedAliases + HumanAnswers (normalising twice changes nothing)
       const r = qaResult(scorer, triviaqaScore(prediction, golds), prediction, golds);
-      return golds.length === 0 ? { ...r, note: 'no ground truth: the official evaluate_triviaqa raises on this item; scored as a miss, as its is_exact_match says' } : r;
+      return golds.length === 0
+        ? {
+            ...r,
+            note: 'no ground truth: the official evaluate_triviaqa raises on this item; scored as a miss, as its is_exact_match says',
+          }
+        : r;
     }
     case 'nq':
       return qaResult(scorer, nqScore(prediction, golds), prediction, golds);
@@ -135,7 +154,9 @@ export function scoreAnswer(task: BenchTask, prediction: string, scorer: ScorerK
         lenient: { accuracy: b(mathqaCorrect(prediction, gold0, options)) },
         flowsteer: { accuracy: b(mathqaFlowsteerCorrect(prediction, gold0)) },
         // a stated letter is the answer; otherwise the CAS compares the stated value with the right option's
-        ...(stated === null && correctValue !== undefined ? { symbolicQuery: { prediction: extractMathPrediction(prediction), golds: [correctValue] } } : {}),
+        ...(stated === null && correctValue !== undefined
+          ? { symbolicQuery: { prediction: extractMathPrediction(prediction), golds: [correctValue] } }
+          : {}),
         extracted: stated,
       };
     }

@@ -35,7 +35,10 @@ const BY_NAME: Record<string, ScorerKind> = {
 
 /** Lower-cased, `-` and spaces as `_`: "SQuAD-v2" -> "squad_v2". */
 function key(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 /** The scorer of a dataset or metric name; undefined when unknown. */

@@ -41,7 +41,10 @@ export function splitOperators(value: string): string[] {
 export function actionFromFields(fields: Fields, source: ParseSource, notes: string[]): ParseResult {
   const raw = fields.action;
   if (raw === undefined) return parseError('missing_argument', 'The action has no <action> tag.', ACTION_HINT);
-  const key = raw.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const key = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   if (key === '') return parseError('empty_argument', 'The <action> tag is empty.', ACTION_HINT);
   const kind = ACTION_ALIASES[key];
   if (!kind) return parseError('unknown_action', `Unknown action ${quote(raw)}.`, ACTION_HINT);
@@ -67,13 +70,21 @@ export function actionFromFields(fields: Fields, source: ParseSource, notes: str
         const operator = need('operator', 'Name one operator, e.g. <action>add</action><operator>Custom</operator>.');
         if (typeof operator !== 'string') return operator;
         if (splitOperators(operator).length > 1) {
-          return parseError('invalid_argument', `<operator> holds several names (${quote(operator)}); an add takes one.`, 'Add one operator, or add a parallel structure with <operators>A, B</operators>.');
+          return parseError(
+            'invalid_argument',
+            `<operator> holds several names (${quote(operator)}); an add takes one.`,
+            'Add one operator, or add a parallel structure with <operators>A, B</operators>.',
+          );
         }
         const prompt = fields.prompt?.trim();
         return ok({ type: 'add', operator, ...pos(position), ...(prompt ? { prompt } : {}) });
       }
       if (!STRUCTURES.includes(structure)) {
-        return parseError('unknown_structure', `Unknown structure ${quote(fields.structure ?? '')}.`, 'Use <structure>parallel</structure>, <structure>conditional</structure> or <structure>loop</structure>.');
+        return parseError(
+          'unknown_structure',
+          `Unknown structure ${quote(fields.structure ?? '')}.`,
+          'Use <structure>parallel</structure>, <structure>conditional</structure> or <structure>loop</structure>.',
+        );
       }
       if (structure === 'conditional') {
         const condition = need('condition', 'Name the checker, e.g. <condition>Review</condition>.');
@@ -84,7 +95,12 @@ export function actionFromFields(fields: Fields, source: ParseSource, notes: str
         const otherwise = other === '' || /^(done|none|null|nothing|pass)$/i.test(other) ? null : other;
         return ok({ type: 'add_conditional', condition, fix, otherwise, ...pos(position) });
       }
-      const list = need('operators', structure === 'parallel' ? 'List the branches, e.g. <operators>Programmer, Custom</operators>.' : 'List the operators to repeat, e.g. <operators>Revise, Review</operators>.');
+      const list = need(
+        'operators',
+        structure === 'parallel'
+          ? 'List the branches, e.g. <operators>Programmer, Custom</operators>.'
+          : 'List the operators to repeat, e.g. <operators>Revise, Review</operators>.',
+      );
       if (typeof list !== 'string') return list;
       const operators = splitOperators(list);
       if (structure === 'parallel') return ok({ type: 'add_parallel', operators, ...pos(position) });

@@ -6,7 +6,15 @@ import { pathToFileURL } from 'node:url';
 import { validates } from '../test-support/mini-json-schema';
 import { Session } from '../test-support/fixtures';
 import { actionVocabulary } from '../director';
-import { ACTION_GRAMMAR, ACTION_JSON_SCHEMA, PROMPT_GRAMMAR, actionGrammar, actionJsonSchema, parseAction, catalogueVocabulary } from './index';
+import {
+  ACTION_GRAMMAR,
+  ACTION_JSON_SCHEMA,
+  PROMPT_GRAMMAR,
+  actionGrammar,
+  actionJsonSchema,
+  parseAction,
+  catalogueVocabulary,
+} from './index';
 import { OPERATOR_CATALOGUE } from '../catalogue';
 
 const REPO = resolve(__dirname, '../../../..');
@@ -35,7 +43,11 @@ function llamaCheck(grammars: Record<string, string>, samples: Record<string, st
       process.stdout.write(JSON.stringify(out));
     `;
     writeFileSync(join(dir, 'check.mjs'), script);
-    const stdout = execFileSync(process.execPath, [join(dir, 'check.mjs'), join(dir, 'input.json')], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    const stdout = execFileSync(process.execPath, [join(dir, 'check.mjs'), join(dir, 'input.json')], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     return JSON.parse(stdout) as Record<string, Record<string, boolean>>;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -78,7 +90,12 @@ describe('GBNF grammar', () => {
       { generic: ACTION_GRAMMAR, state: stateGrammar, mc: mcGrammar, prompt: PROMPT_GRAMMAR },
       {
         generic: [...valid, ...invalid],
-        state: ['<action>delete</action><target>node_2</target>', '<action>delete</action><target>node_5</target>', '<action>modify</action><target>node_2_p0</target><operator>Custom</operator>', '<action>finish</action>'],
+        state: [
+          '<action>delete</action><target>node_2</target>',
+          '<action>delete</action><target>node_5</target>',
+          '<action>modify</action><target>node_2_p0</target><operator>Custom</operator>',
+          '<action>finish</action>',
+        ],
         mc: ['<action>add</action><operator>Programmer</operator>', '<action>add</action><operator>Custom</operator>'],
         prompt: ['Compute the total.', 'abc', 'Use <tags>'],
       },
@@ -91,7 +108,10 @@ describe('GBNF grammar', () => {
       '<action>modify</action><target>node_2_p0</target><operator>Custom</operator>': true,
       '<action>finish</action>': false, // the finish rules do not hold yet
     });
-    expect(result.mc).toEqual({ '<action>add</action><operator>Programmer</operator>': false, '<action>add</action><operator>Custom</operator>': true });
+    expect(result.mc).toEqual({
+      '<action>add</action><operator>Programmer</operator>': false,
+      '<action>add</action><operator>Custom</operator>': true,
+    });
     expect(result.prompt).toEqual({ 'Compute the total.': true, abc: false, 'Use <tags>': false });
   });
 

@@ -17,16 +17,40 @@ describe('parseAction: the tag grammar', () => {
   it.each<[string, Action]>([
     ['<action>add</action><operator>Plan</operator>', { type: 'add', operator: 'Plan' }],
     ['<action>add</action><operator>Custom</operator><position>2</position>', { type: 'add', operator: 'Custom', position: 2 }],
-    ['<action>add</action><structure>parallel</structure><operators>Programmer, Custom;AnswerGenerate</operators>', { type: 'add_parallel', operators: ['Programmer', 'Custom', 'AnswerGenerate'] }],
-    ['<action>add</action><structure>parallel</structure><operators>[Programmer Custom]</operators>', { type: 'add_parallel', operators: ['Programmer', 'Custom'] }],
-    ['<action>add</action><structure>conditional</structure><condition>Review</condition><true>Revise</true><false>done</false>', { type: 'add_conditional', condition: 'Review', fix: 'Revise', otherwise: null }],
-    ['<action>add</action><structure>conditional</structure><condition>Test</condition><true>Programmer</true>', { type: 'add_conditional', condition: 'Test', fix: 'Programmer', otherwise: null }],
-    ['<action>add</action><structure>conditional</structure><condition>Verify</condition><true>Revise</true><false>Format</false>', { type: 'add_conditional', condition: 'Verify', fix: 'Revise', otherwise: 'Format' }],
-    ['<action>add</action><structure>loop</structure><operators>Revise, Review</operators><count>2</count>', { type: 'add_loop', operators: ['Revise', 'Review'], count: 2 }],
+    [
+      '<action>add</action><structure>parallel</structure><operators>Programmer, Custom;AnswerGenerate</operators>',
+      { type: 'add_parallel', operators: ['Programmer', 'Custom', 'AnswerGenerate'] },
+    ],
+    [
+      '<action>add</action><structure>parallel</structure><operators>[Programmer Custom]</operators>',
+      { type: 'add_parallel', operators: ['Programmer', 'Custom'] },
+    ],
+    [
+      '<action>add</action><structure>conditional</structure><condition>Review</condition><true>Revise</true><false>done</false>',
+      { type: 'add_conditional', condition: 'Review', fix: 'Revise', otherwise: null },
+    ],
+    [
+      '<action>add</action><structure>conditional</structure><condition>Test</condition><true>Programmer</true>',
+      { type: 'add_conditional', condition: 'Test', fix: 'Programmer', otherwise: null },
+    ],
+    [
+      '<action>add</action><structure>conditional</structure><condition>Verify</condition><true>Revise</true><false>Format</false>',
+      { type: 'add_conditional', condition: 'Verify', fix: 'Revise', otherwise: 'Format' },
+    ],
+    [
+      '<action>add</action><structure>loop</structure><operators>Revise, Review</operators><count>2</count>',
+      { type: 'add_loop', operators: ['Revise', 'Review'], count: 2 },
+    ],
     ['<action>add</action><structure>loop</structure><operators>Revise</operators>', { type: 'add_loop', operators: ['Revise'], count: 3 }],
     ['<action>delete</action><target>node_3</target>', { type: 'delete', target: 'node_3' }],
-    ['<action>modify</action><target>node_2_p1</target><operator>AnswerGenerate</operator>', { type: 'modify', target: 'node_2_p1', operator: 'AnswerGenerate' }],
-    ['<action>set_prompt</action><target>node_1</target><prompt>Plan in three steps.</prompt>', { type: 'set_prompt', target: 'node_1', prompt: 'Plan in three steps.' }],
+    [
+      '<action>modify</action><target>node_2_p1</target><operator>AnswerGenerate</operator>',
+      { type: 'modify', target: 'node_2_p1', operator: 'AnswerGenerate' },
+    ],
+    [
+      '<action>set_prompt</action><target>node_1</target><prompt>Plan in three steps.</prompt>',
+      { type: 'set_prompt', target: 'node_1', prompt: 'Plan in three steps.' },
+    ],
     ['<action>finish</action>', { type: 'finish' }],
     ['<action>finish</action><answer>72</answer>', { type: 'finish', answer: '72' }],
   ])('%s', (text, expected) => {
@@ -46,7 +70,10 @@ describe('parseAction: the tag grammar', () => {
   });
 
   it('reads structures written as the action itself', () => {
-    expect(ok('<action>parallel</action><operators>Custom, Programmer</operators>').action).toEqual({ type: 'add_parallel', operators: ['Custom', 'Programmer'] });
+    expect(ok('<action>parallel</action><operators>Custom, Programmer</operators>').action).toEqual({
+      type: 'add_parallel',
+      operators: ['Custom', 'Programmer'],
+    });
   });
 
   it('reads the first action only, with only its own arguments', () => {
@@ -58,9 +85,18 @@ describe('parseAction: the tag grammar', () => {
   });
 
   it('strips thinking: complete, unterminated, leading close and think_only; reasoning; code fences', () => {
-    expect(ok('<think>I could add <action>delete</action></think><action>add</action><operator>Plan</operator>').action).toEqual({ type: 'add', operator: 'Plan' });
-    expect(ok('the model thought here </think>\n<action>add</action><operator>Verify</operator>').action).toEqual({ type: 'add', operator: 'Verify' });
-    expect(ok('<reasoning>maybe <action>finish</action></reasoning><action>add</action><operator>Format</operator>').action).toEqual({ type: 'add', operator: 'Format' });
+    expect(ok('<think>I could add <action>delete</action></think><action>add</action><operator>Plan</operator>').action).toEqual({
+      type: 'add',
+      operator: 'Plan',
+    });
+    expect(ok('the model thought here </think>\n<action>add</action><operator>Verify</operator>').action).toEqual({
+      type: 'add',
+      operator: 'Verify',
+    });
+    expect(ok('<reasoning>maybe <action>finish</action></reasoning><action>add</action><operator>Format</operator>').action).toEqual({
+      type: 'add',
+      operator: 'Format',
+    });
     expect(ok('```xml\n<action>add</action><operator>Test</operator>\n```').action).toEqual({ type: 'add', operator: 'Test' });
     expect(err('<think>I will add a Programmer <action>add').code).toBe('think_only');
     expect(err('<think_only>add Programmer</think_only>').code).toBe('think_only');
@@ -71,9 +107,21 @@ describe('parseAction: the tag grammar', () => {
 
   it('reads JSON actions (JSON-schema decoding)', () => {
     expect(ok('{"action":"add","operator":"Plan"}').action).toEqual({ type: 'add', operator: 'Plan' });
-    expect(ok('{"action":"add","structure":"parallel","operators":["Programmer","Custom"]}').action).toEqual({ type: 'add_parallel', operators: ['Programmer', 'Custom'] });
-    expect(ok('{"action":"add","structure":"loop","operators":["Revise"],"count":2}').action).toEqual({ type: 'add_loop', operators: ['Revise'], count: 2 });
-    expect(ok('{"action":"add","structure":"conditional","condition":"Review","true":"Revise","false":null}').action).toEqual({ type: 'add_conditional', condition: 'Review', fix: 'Revise', otherwise: null });
+    expect(ok('{"action":"add","structure":"parallel","operators":["Programmer","Custom"]}').action).toEqual({
+      type: 'add_parallel',
+      operators: ['Programmer', 'Custom'],
+    });
+    expect(ok('{"action":"add","structure":"loop","operators":["Revise"],"count":2}').action).toEqual({
+      type: 'add_loop',
+      operators: ['Revise'],
+      count: 2,
+    });
+    expect(ok('{"action":"add","structure":"conditional","condition":"Review","true":"Revise","false":null}').action).toEqual({
+      type: 'add_conditional',
+      condition: 'Review',
+      fix: 'Revise',
+      otherwise: null,
+    });
     expect(err('{"action":"delete"}').code).toBe('missing_argument');
   });
 
@@ -101,7 +149,10 @@ describe('parseAction: fallback without an action tag', () => {
     expect(parseAction('add Programmer', { strict: true })).toMatchObject({ ok: false, error: { code: 'no_action' } });
   });
   it('recognises plug-in names when told', () => {
-    expect(parseAction('use translate now', { operators: ['Translate'] })).toMatchObject({ ok: true, action: { type: 'add', operator: 'Translate' } });
+    expect(parseAction('use translate now', { operators: ['Translate'] })).toMatchObject({
+      ok: true,
+      action: { type: 'add', operator: 'Translate' },
+    });
   });
 });
 
@@ -138,9 +189,15 @@ describe('parseAction: precise errors', () => {
 
 describe('parsePromptReply', () => {
   it('takes <prompt> content, or the whole text without tags and thinking', () => {
-    expect(parsePromptReply('<prompt>Compute the total step by step.</prompt>')).toMatchObject({ ok: true, action: { type: 'prompt', prompt: 'Compute the total step by step.' } });
+    expect(parsePromptReply('<prompt>Compute the total step by step.</prompt>')).toMatchObject({
+      ok: true,
+      action: { type: 'prompt', prompt: 'Compute the total step by step.' },
+    });
     expect(parsePromptReply('<think>hmm</think>Compute the total.')).toMatchObject({ ok: true, action: { prompt: 'Compute the total.' } });
-    expect(parsePromptReply('<action>add</action><operator>Plan</operator> Add the numbers.')).toMatchObject({ ok: true, action: { prompt: 'Add the numbers.' } });
+    expect(parsePromptReply('<action>add</action><operator>Plan</operator> Add the numbers.')).toMatchObject({
+      ok: true,
+      action: { prompt: 'Add the numbers.' },
+    });
     expect(parsePromptReply('<prompt>Cut off here but usable')).toMatchObject({ ok: true, action: { prompt: 'Cut off here but usable' } });
     expect(parsePromptReply('{"prompt":"Check the sum twice."}')).toMatchObject({ ok: true, action: { prompt: 'Check the sum twice.' } });
   });
@@ -186,7 +243,13 @@ describe('robustness', () => {
   });
 
   it('stays fast on adversarial inputs (linear scans)', () => {
-    const inputs = ['<think>'.repeat(20_000), '<action>'.repeat(20_000), '<reasoning>'.repeat(20_000), `${'<prompt>'.repeat(15_000)}`, 'a'.repeat(300_000)];
+    const inputs = [
+      '<think>'.repeat(20_000),
+      '<action>'.repeat(20_000),
+      '<reasoning>'.repeat(20_000),
+      `${'<prompt>'.repeat(15_000)}`,
+      'a'.repeat(300_000),
+    ];
     const start = Date.now(); // test-only timing
     for (const t of inputs) {
       parseAction(t);

@@ -24,14 +24,23 @@ const FINISH_PHRASES =
  * Never throws: every failure is a `ParseError` with a code, a message and a hint.
  */
 export function parseAction(text: unknown, options: ParseOptions = {}): ParseResult {
-  if (typeof text !== 'string') return parseError('empty', 'The output is not text.', 'Reply with one action, e.g. <action>add</action><operator>Plan</operator>.');
+  if (typeof text !== 'string')
+    return parseError('empty', 'The output is not text.', 'Reply with one action, e.g. <action>add</action><operator>Plan</operator>.');
   const clean = cleanDirectorText(text);
   const body = clean.text;
   if (body === '') {
     if (clean.hadThinking) {
-      return parseError('think_only', 'The output holds only thinking and no action.', 'After </think>, write exactly one action such as <action>add</action><operator>Custom</operator>.');
+      return parseError(
+        'think_only',
+        'The output holds only thinking and no action.',
+        'After </think>, write exactly one action such as <action>add</action><operator>Custom</operator>.',
+      );
     }
-    return parseError('empty', clean.hadBinary ? 'The output holds only unreadable characters.' : 'The output is empty.', 'Reply with one action, e.g. <action>add</action><operator>Plan</operator>.');
+    return parseError(
+      'empty',
+      clean.hadBinary ? 'The output holds only unreadable characters.' : 'The output is empty.',
+      'Reply with one action, e.g. <action>add</action><operator>Plan</operator>.',
+    );
   }
   const notes: string[] = [];
   if (clean.hadBinary) notes.push('control characters removed');
@@ -42,14 +51,27 @@ export function parseAction(text: unknown, options: ParseOptions = {}): ParseRes
   const at = indexOfOpenTag(body, 'action');
   if (at < 0) {
     if (hasTagFragment(body, 'action')) {
-      return parseError('unclosed_tag', 'The output has a broken <action> tag (cut off, or a closing tag without an opening one).', 'Write the whole action: <action>add</action><operator>Custom</operator>.');
+      return parseError(
+        'unclosed_tag',
+        'The output has a broken <action> tag (cut off, or a closing tag without an opening one).',
+        'Write the whole action: <action>add</action><operator>Custom</operator>.',
+      );
     }
-    if (options.strict) return parseError('no_action', 'The output holds no <action> tag.', 'Write exactly one action, e.g. <action>add</action><operator>Custom</operator>.');
+    if (options.strict)
+      return parseError(
+        'no_action',
+        'The output holds no <action> tag.',
+        'Write exactly one action, e.g. <action>add</action><operator>Custom</operator>.',
+      );
     return fallback(body, options.operators ?? OPERATOR_NAMES, notes);
   }
   const action = findTag(body, 'action', at);
   if (action.state !== 'found') {
-    return parseError('unclosed_tag', 'The <action> tag is not closed (the output may have been cut off).', 'Close every tag: <action>add</action>.');
+    return parseError(
+      'unclosed_tag',
+      'The <action> tag is not closed (the output may have been cut off).',
+      'Close every tag: <action>add</action>.',
+    );
   }
   const next = indexOfOpenTag(body, 'action', action.end);
   if (next >= 0) notes.push('only the first action was read; later actions were ignored');
@@ -102,8 +124,16 @@ function fallback(body: string, operators: readonly string[], notes: string[]): 
     return { ok: true, action: { type: 'add', operator }, source: 'fallback', notes };
   }
   if (mentioned.length > 1) {
-    return parseError('ambiguous_fallback', `The output has no <action> tag and names several operators (${mentioned.join(', ')}).`, 'Write exactly one action in tags, e.g. <action>add</action><operator>' + mentioned[0] + '</operator>.');
+    return parseError(
+      'ambiguous_fallback',
+      `The output has no <action> tag and names several operators (${mentioned.join(', ')}).`,
+      'Write exactly one action in tags, e.g. <action>add</action><operator>' + mentioned[0] + '</operator>.',
+    );
   }
   const sample = quote(body.slice(0, 40));
-  return parseError('no_action', `The output holds no <action> tag and no operator name (starts ${sample}).`, 'Write exactly one action, e.g. <action>add</action><operator>Custom</operator>.');
+  return parseError(
+    'no_action',
+    `The output holds no <action> tag and no operator name (starts ${sample}).`,
+    'Write exactly one action, e.g. <action>add</action><operator>Custom</operator>.',
+  );
 }

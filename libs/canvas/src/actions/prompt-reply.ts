@@ -39,9 +39,17 @@ export function parsePromptReply(text: unknown, options: PromptReplyOptions = {}
   prompt = prompt.trim();
   if (prompt.length < minChars) {
     if (prompt.length === 0 && clean.hadThinking) {
-      return parseError('think_only', 'The reply holds only thinking and no prompt.', 'Write the prompt itself, 1-3 sentences, without <think> tags.');
+      return parseError(
+        'think_only',
+        'The reply holds only thinking and no prompt.',
+        'Write the prompt itself, 1-3 sentences, without <think> tags.',
+      );
     }
-    return parseError('prompt_too_short', `The prompt is too short (${prompt.length} characters; at least ${minChars}).`, 'Write 1-3 sentences saying what this step must do and what it must output.');
+    return parseError(
+      'prompt_too_short',
+      `The prompt is too short (${prompt.length} characters; at least ${minChars}).`,
+      'Write 1-3 sentences saying what this step must do and what it must output.',
+    );
   }
   return { ok: true, action: { type: 'prompt', prompt }, source: 'prompt', notes };
 }

@@ -40,7 +40,10 @@ export function indexOfOpenTag(text: string, name: string, from = 0): number {
 /** True when `text` holds a closing tag `</name>` or a cut-off opening such as `<acti` at its end. */
 export function hasTagFragment(text: string, name: string): boolean {
   if (execFrom(closeRe(name), text, 0)) return true;
-  const tail = text.slice(-name.length - 3).toLowerCase().trimEnd();
+  const tail = text
+    .slice(-name.length - 3)
+    .toLowerCase()
+    .trimEnd();
   for (let k = 2; k <= name.length; k++) {
     if (tail.endsWith(`<${name.slice(0, k)}`) || tail.endsWith(`</${name.slice(0, k)}`)) return true;
   }

@@ -27,9 +27,7 @@ export interface ParseError {
 
 export type ParseSource = 'tags' | 'json' | 'fallback' | 'prompt';
 
-export type ParseResult =
-  | { ok: true; action: Action; source: ParseSource; notes: string[] }
-  | { ok: false; error: ParseError };
+export type ParseResult = { ok: true; action: Action; source: ParseSource; notes: string[] } | { ok: false; error: ParseError };
 
 /** The wire tags of the action grammar (spec §3.1). */
 export const ACTION_TAGS = [

@@ -11,9 +11,13 @@ export function pluginSpec(p: PluginOperator): OperatorSpec {
     description: p.description,
     inputs: [{ name: 'input', type: 'text', description: 'the previous step’s output (the problem for a first node)' }],
     outputs: [
-      p.codeCheck ? { name: 'response', type: 'code', description: `the code ${p.name} wrote` } : { name: 'response', type: 'text', description: `what ${p.name} produced` },
+      p.codeCheck
+        ? { name: 'response', type: 'code', description: `the code ${p.name} wrote` }
+        : { name: 'response', type: 'text', description: `what ${p.name} produced` },
       ...(checker ? [{ name: 'passed', type: 'boolean' as const, description: 'whether the check passed' }] : []),
-      ...(p.codeCheck ? [{ name: 'code_check', type: 'text' as const, description: 'the verdict of the problem’s tests on the code' }] : []),
+      ...(p.codeCheck
+        ? [{ name: 'code_check', type: 'text' as const, description: 'the verdict of the problem’s tests on the code' }]
+        : []),
     ],
     acceptsList: p.category === 'ensemble',
     executesCode: p.codeCheck === true,

@@ -6,14 +6,7 @@
 /** The six operator categories (spec §2.1). */
 export type OperatorCategory = 'planning' | 'solving' | 'checking' | 'revision' | 'ensemble' | 'formatting';
 
-export const OPERATOR_CATEGORIES: readonly OperatorCategory[] = [
-  'planning',
-  'solving',
-  'checking',
-  'revision',
-  'ensemble',
-  'formatting',
-];
+export const OPERATOR_CATEGORIES: readonly OperatorCategory[] = ['planning', 'solving', 'checking', 'revision', 'ensemble', 'formatting'];
 
 /** Value types an operator port carries. `text[]` is a list (the outputs of a parallel block). */
 export type PortType = 'text' | 'text[]' | 'code' | 'boolean' | 'label';

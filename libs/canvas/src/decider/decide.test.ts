@@ -1,4 +1,16 @@
-import { decide, initialState, openCanvas, replay, takeTurn, isTerminal, unmetFinishRules, looksMultipleChoice, CanvasOptionsError, EMPTY_STATE, type CanvasState } from './index';
+import {
+  decide,
+  initialState,
+  openCanvas,
+  replay,
+  takeTurn,
+  isTerminal,
+  unmetFinishRules,
+  looksMultipleChoice,
+  CanvasOptionsError,
+  EMPTY_STATE,
+  type CanvasState,
+} from './index';
 import { serializeDsl, allIds } from '../graph';
 import { Session, MATH } from '../test-support/fixtures';
 
@@ -51,7 +63,9 @@ describe('the two-step add', () => {
     const second = s.turn('Break the problem into the April and May amounts.');
     expect(second.events.map((e) => e.type)).toEqual(['TurnTaken', 'OperatorInserted']);
     expect(second.execute).toBe(true);
-    expect(s.state.graph.nodes).toEqual([{ kind: 'operator', id: 'node_1', operator: 'Plan', prompt: 'Break the problem into the April and May amounts.' }]);
+    expect(s.state.graph.nodes).toEqual([
+      { kind: 'operator', id: 'node_1', operator: 'Plan', prompt: 'Break the problem into the April and May amounts.' },
+    ]);
     expect(s.state.turn).toBe(2);
   });
 
@@ -111,7 +125,11 @@ describe('structures', () => {
     expect(s.turn('Answer briefly.').execute).toBe(true);
     expect(s.state.phase).toBe('building');
     const node = s.state.graph.nodes[0];
-    expect(node?.kind === 'parallel' && node.branches.map((b) => b.prompt)).toEqual(['Compute in code.', 'Reason in words.', 'Answer briefly.']);
+    expect(node?.kind === 'parallel' && node.branches.map((b) => b.prompt)).toEqual([
+      'Compute in code.',
+      'Reason in words.',
+      'Answer briefly.',
+    ]);
   });
 
   it('collects conditional prompts as condition, fix, otherwise', () => {
@@ -156,11 +174,19 @@ describe('modify, delete, set_prompt', () => {
   it('modify asks for a new prompt, then swaps the operator', () => {
     const s = new Session();
     s.add('Custom');
-    expect(s.turn('<action>modify</action><target>node_1</target><operator>AnswerGenerate</operator>').events.map((e) => e.type)).toEqual(['TurnTaken', 'ModifyRequested']);
+    expect(s.turn('<action>modify</action><target>node_1</target><operator>AnswerGenerate</operator>').events.map((e) => e.type)).toEqual([
+      'TurnTaken',
+      'ModifyRequested',
+    ]);
     expect(s.state.graph.nodes[0]).toMatchObject({ operator: 'Custom' });
     const out = s.turn('Give only the short answer.');
     expect(out.execute).toBe(true);
-    expect(s.state.graph.nodes[0]).toEqual({ kind: 'operator', id: 'node_1', operator: 'AnswerGenerate', prompt: 'Give only the short answer.' });
+    expect(s.state.graph.nodes[0]).toEqual({
+      kind: 'operator',
+      id: 'node_1',
+      operator: 'AnswerGenerate',
+      prompt: 'Give only the short answer.',
+    });
   });
 
   it('modify works on children but not on structures', () => {
@@ -181,7 +207,10 @@ describe('modify, delete, set_prompt', () => {
     s.turn('One way.');
     s.turn('Another way.');
     expect(Object.keys(s.state.cache).sort()).toEqual(['node_1', 'node_2_p0', 'node_2_p1']);
-    expect(s.turn('<action>delete</action><target>node_2_p1</target>').rejection).toMatchObject({ code: 'child_target', hint: expect.stringMatching(/node_2/) });
+    expect(s.turn('<action>delete</action><target>node_2_p1</target>').rejection).toMatchObject({
+      code: 'child_target',
+      hint: expect.stringMatching(/node_2/),
+    });
     const out = s.turn('<action>delete</action><target>node_2</target>');
     expect(out.execute).toBe(true);
     expect(Object.keys(s.state.cache)).toEqual(['node_1']);
@@ -196,7 +225,10 @@ describe('modify, delete, set_prompt', () => {
     const out = s.turn('<action>set_prompt</action><target>node_1</target><prompt>Answer in one number.</prompt>');
     expect(out.execute).toBe(true);
     expect(s.state.graph.nodes[0]).toMatchObject({ prompt: 'Answer in one number.' });
-    expect(s.turn('<action>set_prompt</action><target>node_9</target><prompt>Answer in one number.</prompt>').rejection).toMatchObject({ code: 'unknown_target', hint: 'Existing nodes: node_1.' });
+    expect(s.turn('<action>set_prompt</action><target>node_9</target><prompt>Answer in one number.</prompt>').rejection).toMatchObject({
+      code: 'unknown_target',
+      hint: 'Existing nodes: node_1.',
+    });
     expect(s.turn('<action>set_prompt</action><target>node_1</target><prompt>abc</prompt>').rejection?.code).toBe('prompt_too_short');
   });
 });
@@ -245,7 +277,10 @@ describe('finish', () => {
     code.add('Custom');
     code.add('Format');
     expect(unmetFinishRules(code.state).map((u) => u.rule)).toEqual(['code']);
-    const long = new Session(MATH, (c) => ({ callId: c.callId, outcome: { text: 'Step 1: add 48 and 24.\nThe answer is 72.', ...(c.operator === 'Verify' ? { passed: true } : {}) } }));
+    const long = new Session(MATH, (c) => ({
+      callId: c.callId,
+      outcome: { text: 'Step 1: add 48 and 24.\nThe answer is 72.', ...(c.operator === 'Verify' ? { passed: true } : {}) },
+    }));
     long.add('Plan');
     long.add('Programmer');
     long.turn('<action>add</action><structure>conditional</structure><condition>Verify</condition><true>Revise</true>');
@@ -264,7 +299,10 @@ describe('turn budget', () => {
     s.turn('Plan the steps.');
     expect(s.state.turn).toBe(3);
     expect(isTerminal(s.state)).toBe(true);
-    expect(s.turn('<action>add</action><operator>Custom</operator>')).toMatchObject({ events: [], rejection: { code: 'turn_budget_exhausted' } });
+    expect(s.turn('<action>add</action><operator>Custom</operator>')).toMatchObject({
+      events: [],
+      rejection: { code: 'turn_budget_exhausted' },
+    });
   });
 
   it('does not charge human edits', () => {
@@ -289,9 +327,13 @@ describe('multiple-choice mode', () => {
     const s = new Session({ problem: 'What is 2+2? a ) 3 b ) 4 c ) 5 d ) 6 e ) 7', taskType: 'math' });
     expect(s.state.options.multipleChoice).toBe(true);
     expect(s.turn('<action>add</action><operator>Programmer</operator>').rejection?.code).toBe('operator_disabled');
-    expect(s.turn('<action>add</action><structure>parallel</structure><operators>Custom, Programmer</operators>').rejection?.code).toBe('operator_disabled');
+    expect(s.turn('<action>add</action><structure>parallel</structure><operators>Custom, Programmer</operators>').rejection?.code).toBe(
+      'operator_disabled',
+    );
     s.add('Custom');
-    expect(s.turn('<action>modify</action><target>node_1</target><operator>Programmer</operator>').rejection?.code).toBe('operator_disabled');
+    expect(s.turn('<action>modify</action><target>node_1</target><operator>Programmer</operator>').rejection?.code).toBe(
+      'operator_disabled',
+    );
     const forced = new Session({ ...MATH, multipleChoice: false, taskType: 'mathqa_mc' });
     expect(forced.state.options.multipleChoice).toBe(false);
   });
@@ -330,7 +372,10 @@ describe('event sourcing', () => {
   it('refuses an execution recorded against an older revision', () => {
     const s = new Session();
     s.add('Custom');
-    const r = decide(s.state, { type: 'record_execution', result: { revision: 0, ok: true, answer: 'x', error: null, calls: [], branches: [] } });
+    const r = decide(s.state, {
+      type: 'record_execution',
+      result: { revision: 0, ok: true, answer: 'x', error: null, calls: [], branches: [] },
+    });
     expect(r.rejection?.code).toBe('stale_execution');
   });
 });

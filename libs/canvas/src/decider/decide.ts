@@ -31,7 +31,11 @@ export function decide(state: CanvasState, command: CanvasCommand): Decision {
   if (state.phase === 'finished') return reject('session_finished', 'The session has finished; no more edits are taken.');
   if (state.phase === 'awaiting_prompt') return decidePrompt(state, command);
   if (command.type === 'prompt') {
-    return reject('no_pending_prompt', 'No node is waiting for a prompt.', 'To change a prompt use <action>set_prompt</action><target>node_ID</target><prompt>…</prompt>.');
+    return reject(
+      'no_pending_prompt',
+      'No node is waiting for a prompt.',
+      'To change a prompt use <action>set_prompt</action><target>node_ID</target><prompt>…</prompt>.',
+    );
   }
   const rules = nameRules(state);
   switch (command.type) {
@@ -42,7 +46,11 @@ export function decide(state: CanvasState, command: CanvasCommand): Decision {
       if (state.options.inlineAddPrompt && command.prompt !== undefined) {
         const badPrompt = checkPrompt(state, command.prompt);
         if (badPrompt) return { rejection: badPrompt };
-        return { events: [{ type: 'OperatorInserted', node: operatorNode(nextNodeId(state.graph), command.operator, command.prompt.trim()), position }] };
+        return {
+          events: [
+            { type: 'OperatorInserted', node: operatorNode(nextNodeId(state.graph), command.operator, command.prompt.trim()), position },
+          ],
+        };
       }
       return { events: [{ type: 'OperatorRequested', operator: command.operator, position }] };
     }
@@ -62,7 +70,11 @@ export function decide(state: CanvasState, command: CanvasCommand): Decision {
       const found = findNode(state.graph, command.target);
       if (!found) return unknownTarget(state, command.target);
       if (found.parent) {
-        return reject('child_target', `${command.target} is part of ${found.parent.id}; only whole top-level nodes can be deleted.`, `Delete ${found.parent.id} instead, or modify ${command.target}.`);
+        return reject(
+          'child_target',
+          `${command.target} is part of ${found.parent.id}; only whole top-level nodes can be deleted.`,
+          `Delete ${found.parent.id} instead, or modify ${command.target}.`,
+        );
       }
       return { events: [{ type: 'NodeDeleted', target: command.target }] };
     }
@@ -70,12 +82,20 @@ export function decide(state: CanvasState, command: CanvasCommand): Decision {
       const found = findNode(state.graph, command.target);
       if (!found) return unknownTarget(state, command.target);
       if (found.node.kind !== 'operator') {
-        return reject('not_an_operator', `${command.target} is a ${found.node.kind} block; only operator nodes can be modified.`, 'Modify one of its children, or delete it and add a new structure.');
+        return reject(
+          'not_an_operator',
+          `${command.target} is a ${found.node.kind} block; only operator nodes can be modified.`,
+          'Modify one of its children, or delete it and add a new structure.',
+        );
       }
       const bad = checkOperatorName(rules, command.operator);
       if (bad) return { rejection: bad };
       if (found.parent?.kind === 'parallel' && findOperator(rules.catalogue, command.operator)?.allowedInParallel === false) {
-        return reject('not_allowed_in_parallel', `${command.operator} cannot be a branch of a parallel block.`, `Add ${command.operator} after the block instead.`);
+        return reject(
+          'not_allowed_in_parallel',
+          `${command.operator} cannot be a branch of a parallel block.`,
+          `Add ${command.operator} after the block instead.`,
+        );
       }
       return { events: [{ type: 'ModifyRequested', target: command.target, operator: command.operator }] };
     }
@@ -83,7 +103,11 @@ export function decide(state: CanvasState, command: CanvasCommand): Decision {
       const found = findNode(state.graph, command.target);
       if (!found) return unknownTarget(state, command.target);
       if (found.node.kind !== 'operator') {
-        return reject('not_an_operator', `${command.target} is a ${found.node.kind} block; prompts belong to operator nodes.`, 'Set the prompt of one of its children instead.');
+        return reject(
+          'not_an_operator',
+          `${command.target} is a ${found.node.kind} block; prompts belong to operator nodes.`,
+          'Set the prompt of one of its children instead.',
+        );
       }
       const bad = checkPrompt(state, command.prompt);
       if (bad) return { rejection: bad };
@@ -103,7 +127,11 @@ function decidePrompt(state: CanvasState, command: Action): Decision {
   const pending = state.pending;
   if (!pending) return reject('no_pending_prompt', 'No node is waiting for a prompt.');
   if (command.type !== 'prompt') {
-    return reject('awaiting_prompt', `The canvas is waiting for a prompt (${pendingLabel(state)}); ${describeAction(command)} cannot run now.`, 'Reply with the prompt text only.');
+    return reject(
+      'awaiting_prompt',
+      `The canvas is waiting for a prompt (${pendingLabel(state)}); ${describeAction(command)} cannot run now.`,
+      'Reply with the prompt text only.',
+    );
   }
   const bad = checkPrompt(state, command.prompt);
   if (bad) return { rejection: bad };
@@ -113,7 +141,11 @@ function decidePrompt(state: CanvasState, command: Action): Decision {
       // The name was validated when the add arrived; re-check in case options changed nothing.
       const room = checkRoom(state);
       if (room) return { rejection: room };
-      return { events: [{ type: 'OperatorInserted', node: operatorNode(nextNodeId(state.graph), pending.operator, prompt), position: pending.position }] };
+      return {
+        events: [
+          { type: 'OperatorInserted', node: operatorNode(nextNodeId(state.graph), pending.operator, prompt), position: pending.position },
+        ],
+      };
     }
     case 'modify':
       return { events: [{ type: 'NodeModified', target: pending.target, operator: pending.operator, prompt }] };
@@ -126,14 +158,26 @@ function decidePrompt(state: CanvasState, command: Action): Decision {
 }
 
 function decideExecution(state: CanvasState, result: ExecutionResult): Decision {
-  if (!result || typeof result !== 'object' || !Array.isArray(result.calls)) return reject('stale_execution', 'The execution result is malformed.');
+  if (!result || typeof result !== 'object' || !Array.isArray(result.calls))
+    return reject('stale_execution', 'The execution result is malformed.');
   if (result.revision !== state.revision) {
-    return reject('stale_execution', `The execution ran on revision ${result.revision} but the canvas is at revision ${state.revision}.`, 'Plan and run the workflow again.');
+    return reject(
+      'stale_execution',
+      `The execution ran on revision ${result.revision} but the canvas is at revision ${state.revision}.`,
+      'Plan and run the workflow again.',
+    );
   }
   return { events: [{ type: 'ExecutionRecorded', result }] };
 }
 
-function addStructure(state: CanvasState, rules: NameRules, kind: StructureKind, operators: string[], position?: number, count?: number): Decision {
+function addStructure(
+  state: CanvasState,
+  rules: NameRules,
+  kind: StructureKind,
+  operators: string[],
+  position?: number,
+  count?: number,
+): Decision {
   const bad = checkStructure(rules, kind, operators, count) ?? checkRoom(state);
   if (bad) return { rejection: bad };
   const node = structureNode(nextNodeId(state.graph), { kind, operators, count });
@@ -142,7 +186,11 @@ function addStructure(state: CanvasState, rules: NameRules, kind: StructureKind,
 
 function checkRoom(state: CanvasState): Rejection | null {
   if (state.graph.nodes.length >= state.options.maxNodes) {
-    return rejection('too_many_nodes', `The workflow already has ${state.graph.nodes.length} top-level nodes (the limit).`, 'Delete or modify a node, or finish.');
+    return rejection(
+      'too_many_nodes',
+      `The workflow already has ${state.graph.nodes.length} top-level nodes (the limit).`,
+      'Delete or modify a node, or finish.',
+    );
   }
   return null;
 }
@@ -150,10 +198,18 @@ function checkRoom(state: CanvasState): Rejection | null {
 function checkPrompt(state: CanvasState, prompt: string): Rejection | null {
   const p = prompt.trim();
   if (p.length < state.options.minPromptChars) {
-    return rejection('prompt_too_short', `The prompt is too short (${p.length} characters; at least ${state.options.minPromptChars}).`, 'Write 1-3 sentences saying what this step must do and output.');
+    return rejection(
+      'prompt_too_short',
+      `The prompt is too short (${p.length} characters; at least ${state.options.minPromptChars}).`,
+      'Write 1-3 sentences saying what this step must do and output.',
+    );
   }
   if (p.length > state.options.maxPromptChars) {
-    return rejection('prompt_too_long', `The prompt is too long (${p.length} characters; at most ${state.options.maxPromptChars}).`, 'Say only the method and the output form, in 1-3 sentences.');
+    return rejection(
+      'prompt_too_long',
+      `The prompt is too long (${p.length} characters; at most ${state.options.maxPromptChars}).`,
+      'Say only the method and the output form, in 1-3 sentences.',
+    );
   }
   return null;
 }

@@ -138,7 +138,14 @@ export function evolve(state: CanvasState, event: CanvasEvent): CanvasState {
       const cache = { ...state.cache };
       for (const call of result.calls) {
         if (call.ok && call.text !== null) {
-          cache[call.callId] = { nodeId: call.nodeId, operator: call.operator, cacheKey: call.cacheKey, text: call.text, passed: call.passed, feedback: call.feedback };
+          cache[call.callId] = {
+            nodeId: call.nodeId,
+            operator: call.operator,
+            cacheKey: call.cacheKey,
+            text: call.text,
+            passed: call.passed,
+            feedback: call.feedback,
+          };
         }
       }
       const last = result.calls[result.calls.length - 1];

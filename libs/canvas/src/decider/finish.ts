@@ -36,18 +36,34 @@ export function unmetFinishRules(state: CanvasState): UnmetRule[] {
     return out;
   }
   if (stats.totalOperators < rules.minOperators) {
-    out.push({ rule: 'operators', message: `The workflow has ${stats.totalOperators} operator${stats.totalOperators === 1 ? '' : 's'}; at least ${rules.minOperators} are needed.`, suggestion: !stats.hasChecker ? (code ? 'Test' : 'Verify') : !has('Format') ? 'Format' : 'Review' });
+    out.push({
+      rule: 'operators',
+      message: `The workflow has ${stats.totalOperators} operator${stats.totalOperators === 1 ? '' : 's'}; at least ${rules.minOperators} are needed.`,
+      suggestion: !stats.hasChecker ? (code ? 'Test' : 'Verify') : !has('Format') ? 'Format' : 'Review',
+    });
   }
   if (rules.requireStructure && stats.structures === 0) {
-    out.push({ rule: 'structure', message: 'The workflow has no parallel, conditional or loop.', suggestion: code ? 'conditional Test ? Programmer : done' : 'conditional Verify ? Revise : done' });
+    out.push({
+      rule: 'structure',
+      message: 'The workflow has no parallel, conditional or loop.',
+      suggestion: code ? 'conditional Test ? Programmer : done' : 'conditional Verify ? Revise : done',
+    });
   }
   if (rules.requireChecker && (!stats.hasSolver || !stats.hasChecker)) {
-    const missing = !stats.hasSolver ? 'a solver (Custom, AnswerGenerate, Programmer, Revise or Aggregate)' : 'a checker (Review, Verify or Test)';
-    out.push({ rule: 'checker', message: `The workflow lacks ${missing}.`, suggestion: !stats.hasSolver ? (code ? 'Programmer' : 'Custom') : code ? 'Test' : 'Verify' });
+    const missing = !stats.hasSolver
+      ? 'a solver (Custom, AnswerGenerate, Programmer, Revise or Aggregate)'
+      : 'a checker (Review, Verify or Test)';
+    out.push({
+      rule: 'checker',
+      message: `The workflow lacks ${missing}.`,
+      suggestion: !stats.hasSolver ? (code ? 'Programmer' : 'Custom') : code ? 'Test' : 'Verify',
+    });
   }
   if (rules.requireCodeOperators && code) {
-    if (!has('Programmer') && !has('Test')) out.push({ rule: 'code', message: 'A code task needs a Programmer or a Test.', suggestion: 'Programmer' });
-    else if (state.options.tests && !has('Test')) out.push({ rule: 'code', message: 'This code task has tests, so the workflow must run a Test.', suggestion: 'Test' });
+    if (!has('Programmer') && !has('Test'))
+      out.push({ rule: 'code', message: 'A code task needs a Programmer or a Test.', suggestion: 'Programmer' });
+    else if (state.options.tests && !has('Test'))
+      out.push({ rule: 'code', message: 'This code task has tests, so the workflow must run a Test.', suggestion: 'Test' });
   }
   if (rules.requireFormatForLongAnswer && !has('Format') && isLongAnswer(state.lastExecution?.answer ?? null)) {
     out.push({ rule: 'format', message: 'The current answer is long or explanatory, and there is no Format.', suggestion: 'Format' });

@@ -23,7 +23,12 @@ function session(texts: string[], humanAfter?: number): CanvasEvent[] {
   return events;
 }
 
-const SCRIPT = ['<action>add</action><operator>Custom</operator>', 'Add the numbers.', '<action>add</action><operator>Format</operator>', 'Only the number.'];
+const SCRIPT = [
+  '<action>add</action><operator>Custom</operator>',
+  'Add the numbers.',
+  '<action>add</action><operator>Format</operator>',
+  'Only the number.',
+];
 
 describe('cutEventsAtTurn', () => {
   it('keeps the opening events at turn 0 and everything at the last turn', () => {
@@ -69,7 +74,8 @@ describe('cutEventsAtTurn', () => {
 describe('bounded state', () => {
   it('keeps at most MAX_HISTORY turn records however many turns were taken', () => {
     let state = openCanvas({ problem: 'p', maxTurns: 1000 }).state as NonNullable<ReturnType<typeof openCanvas>['state']>;
-    for (let i = 0; i < MAX_HISTORY + 40; i++) state = replay(takeTurn(state, '<action>add</action><operator>Nonsense</operator>').events, state);
+    for (let i = 0; i < MAX_HISTORY + 40; i++)
+      state = replay(takeTurn(state, '<action>add</action><operator>Nonsense</operator>').events, state);
     expect(state.turn).toBe(MAX_HISTORY + 40);
     expect(state.history).toHaveLength(MAX_HISTORY);
     expect(state.history.at(-1)?.turn).toBe(MAX_HISTORY + 40);

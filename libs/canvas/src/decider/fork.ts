@@ -21,6 +21,7 @@ export function cutEventsAtTurn(events: readonly CanvasEvent[], turn: number): F
     if (directorTurns >= turn && cut === events.length) cut = i;
     if (event.actor !== 'human') directorTurns++;
   });
-  if (turn > directorTurns) throw new RangeError(`the session has taken ${directorTurns} director turn(s); fork at a turn from 0 to ${directorTurns}`);
+  if (turn > directorTurns)
+    throw new RangeError(`the session has taken ${directorTurns} director turn(s); fork at a turn from 0 to ${directorTurns}`);
   return { events: events.slice(0, cut), availableTurns: directorTurns };
 }

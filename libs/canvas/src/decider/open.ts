@@ -5,7 +5,9 @@ import { replay } from './evolve';
 import { checkOptions, disabledOperators, resolveOptions, catalogueOf, type CanvasOptions } from './options';
 import type { CanvasState } from './state';
 
-export type OpenResult = { events: CanvasEvent[]; state: CanvasState; rejection?: undefined } | { rejection: Rejection; events?: undefined; state?: undefined };
+export type OpenResult =
+  | { events: CanvasEvent[]; state: CanvasState; rejection?: undefined }
+  | { rejection: Rejection; events?: undefined; state?: undefined };
 
 /**
  * The first events of a session: `CanvasOpened` (and `WorkflowLoaded` when `options.workflow` is
@@ -18,7 +20,8 @@ export function openCanvas(options: CanvasOptions): OpenResult {
   if (options.workflow !== undefined && options.workflow.trim() !== '') {
     const resolved = resolveOptions(options);
     const parsed = parseDsl(options.workflow, { catalogue: catalogueOf(resolved), disabled: disabledOperators(resolved) });
-    if (!parsed.ok) return { rejection: { ...parsed.error, reason: `options.workflow: ${parsed.error.reason} (at character ${parsed.error.offset})` } };
+    if (!parsed.ok)
+      return { rejection: { ...parsed.error, reason: `options.workflow: ${parsed.error.reason} (at character ${parsed.error.offset})` } };
     events.push({ type: 'WorkflowLoaded', nodes: parsed.graph.nodes, nextId: parsed.graph.nextId });
   }
   return { events, state: replay(events) };

@@ -107,7 +107,8 @@ const int = (v: unknown, d: number, min: number, max: number): number =>
 
 /** Checks options a caller gave; the sentences say what is wrong. */
 export function checkOptions(options: CanvasOptions): Rejection | null {
-  if (!options || typeof options !== 'object') return rejection('invalid_workflow', 'Canvas options must be an object.', 'Pass at least { problem }.');
+  if (!options || typeof options !== 'object')
+    return rejection('invalid_workflow', 'Canvas options must be an object.', 'Pass at least { problem }.');
   if (typeof options.problem !== 'string' || options.problem.trim() === '') {
     return rejection('invalid_workflow', 'The canvas needs a non-empty problem.', 'Pass the problem text as options.problem.');
   }
@@ -126,9 +127,11 @@ export function checkOptions(options: CanvasOptions): Rejection | null {
     ['maxLoopIterations', 1, 100],
   ] as const) {
     const v = options[key];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) problems.push(`${key} must be a whole number from ${min} to ${max}`);
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max))
+      problems.push(`${key} must be a whole number from ${min} to ${max}`);
   }
-  if (problems.length > 0) return rejection('invalid_workflow', `Invalid canvas options: ${problems.join('; ')}.`, 'Fix the options and start again.');
+  if (problems.length > 0)
+    return rejection('invalid_workflow', `Invalid canvas options: ${problems.join('; ')}.`, 'Fix the options and start again.');
   return null;
 }
 

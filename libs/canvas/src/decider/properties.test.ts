@@ -12,7 +12,10 @@ function executor(call: OperatorCall): CallResult {
   const h = parseInt(hash128(call.cacheKey).slice(0, 8), 16);
   if (h % 17 === 0) return { callId: call.callId, error: 'executor timed out' };
   const checker = ['Review', 'Verify', 'Test'].includes(call.operator);
-  return { callId: call.callId, outcome: { text: `${call.operator}:${h % 100}`, ...(checker ? { passed: h % 3 !== 0, feedback: 'fb' } : {}) } };
+  return {
+    callId: call.callId,
+    outcome: { text: `${call.operator}:${h % 100}`, ...(checker ? { passed: h % 3 !== 0, feedback: 'fb' } : {}) },
+  };
 }
 
 function invariants(state: CanvasState): void {

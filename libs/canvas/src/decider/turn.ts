@@ -40,11 +40,26 @@ const TEXT_KEPT = 1000;
  */
 export function takeTurn(state: CanvasState, input: string | Action, options: TurnOptions = {}): TurnOutcome {
   const actor = options.actor ?? 'director';
-  const refuse = (r: Rejection): TurnOutcome => ({ events: [], state, accepted: false, action: null, rejection: r, notes: [], execute: false });
-  if (state.phase === 'unopened') return refuse(rejection('invalid_workflow', 'The canvas is not open yet.', 'Start from initialState(options).'));
+  const refuse = (r: Rejection): TurnOutcome => ({
+    events: [],
+    state,
+    accepted: false,
+    action: null,
+    rejection: r,
+    notes: [],
+    execute: false,
+  });
+  if (state.phase === 'unopened')
+    return refuse(rejection('invalid_workflow', 'The canvas is not open yet.', 'Start from initialState(options).'));
   if (state.phase === 'finished') return refuse(rejection('session_finished', 'The session has finished; no more turns are taken.'));
   if (actor === 'director' && state.turn >= state.options.maxTurns) {
-    return refuse(rejection('turn_budget_exhausted', `All ${state.options.maxTurns} turns are used.`, 'The session ends with the last execution result.'));
+    return refuse(
+      rejection(
+        'turn_budget_exhausted',
+        `All ${state.options.maxTurns} turns are used.`,
+        'The session ends with the last execution result.',
+      ),
+    );
   }
 
   let parsed: ParseResult;
@@ -72,7 +87,15 @@ export function takeTurn(state: CanvasState, input: string | Action, options: Tu
     ...(decision.events ?? []),
   ];
   const next = replay(events, state);
-  return { events, state: next, accepted: r === null, action: parsed.action, rejection: r, notes: parsed.notes, execute: next.needsExecution };
+  return {
+    events,
+    state: next,
+    accepted: r === null,
+    action: parsed.action,
+    rejection: r,
+    notes: parsed.notes,
+    execute: next.needsExecution,
+  };
 }
 
 /** The session is over: finish accepted, or every director turn used. */

@@ -66,7 +66,19 @@ describe('director requests', () => {
     const mc = initialState({ problem: 'Pick: a) 1 b) 2', taskType: 'mathqa_mc' });
     expect(directorSystemPrompt(mc.options, OPERATOR_CATALOGUE)).not.toContain('- Programmer (');
     const plugin = createCatalogue([
-      { name: 'Translate', category: 'formatting', description: 'Translate to English.', inputs: [{ name: 'solution', type: 'text', description: 'x' }], outputs: [{ name: 'response', type: 'text', description: 'y' }], acceptsList: false, executesCode: false, allowedInParallel: true, solver: false, producesAnswer: true, promptGuidance: 'Say the register.' },
+      {
+        name: 'Translate',
+        category: 'formatting',
+        description: 'Translate to English.',
+        inputs: [{ name: 'solution', type: 'text', description: 'x' }],
+        outputs: [{ name: 'response', type: 'text', description: 'y' }],
+        acceptsList: false,
+        executesCode: false,
+        allowedInParallel: true,
+        solver: false,
+        producesAnswer: true,
+        promptGuidance: 'Say the register.',
+      },
     ]);
     expect(directorSystemPrompt(initialState(MATH).options, plugin)).toContain('- Translate (formatting): Translate to English.');
   });

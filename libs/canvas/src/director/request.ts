@@ -49,7 +49,17 @@ export function buildDirectorRequest(state: CanvasState, options: DirectorReques
       messages: [{ role: 'user', content: promptTurnText(state) }],
       ...(constraintKind === 'gbnf' ? { constraint: { kind: 'gbnf' as const, grammar: PROMPT_GRAMMAR } } : {}),
       ...(constraintKind === 'json-schema'
-        ? { constraint: { kind: 'json-schema' as const, schema: { type: 'object', properties: { prompt: { type: 'string', minLength: 5 } }, required: ['prompt'], additionalProperties: false } } }
+        ? {
+            constraint: {
+              kind: 'json-schema' as const,
+              schema: {
+                type: 'object',
+                properties: { prompt: { type: 'string', minLength: 5 } },
+                required: ['prompt'],
+                additionalProperties: false,
+              },
+            },
+          }
         : {}),
       maxTokens: 256,
       purpose: `turn ${turn} prompt`,
@@ -107,8 +117,14 @@ function compactMessages(state: CanvasState, system: string, feedbackChars: numb
 }
 
 function observationOf(t: TurnRecord): string {
-  const head = t.rejection ? `[Status]: Failed - ${t.rejection.reason}${t.rejection.hint ? ` ${t.rejection.hint}` : ''}` : `[Status]: Success - ${t.summary}`;
-  const exec = t.execution ? (t.execution.ok ? `\n[Execution Result]: ${clip(t.execution.answer ?? '', 300)}` : `\n[Execution Error]: ${clip(t.execution.error ?? '', 300)}`) : '';
+  const head = t.rejection
+    ? `[Status]: Failed - ${t.rejection.reason}${t.rejection.hint ? ` ${t.rejection.hint}` : ''}`
+    : `[Status]: Success - ${t.summary}`;
+  const exec = t.execution
+    ? t.execution.ok
+      ? `\n[Execution Result]: ${clip(t.execution.answer ?? '', 300)}`
+      : `\n[Execution Error]: ${clip(t.execution.error ?? '', 300)}`
+    : '';
   return `<feedback>\n${head}${exec}\n</feedback>`;
 }
 
@@ -144,9 +160,14 @@ function promptTurnText(state: CanvasState): string {
     'Describe the method and the output form only; never restate or change the numbers or facts of the problem.',
     'No <think>, no tags, no lists of steps.',
   ];
-  if (operator === 'Programmer' && family === 'code') rules.push(`The code must define ${state.options.entryPoint ?? 'the function named in the problem'} with the exact signature; code only.`);
-  if (operator === 'Programmer' && family === 'math') rules.push('The code must define solve() returning the exact answer (fractions or radicals stay exact).');
-  if (family === 'qa' && ['Custom', 'AnswerGenerate', 'Verify'].includes(operator)) rules.push('The answer must be a short span (a few words), not a sentence.');
+  if (operator === 'Programmer' && family === 'code')
+    rules.push(
+      `The code must define ${state.options.entryPoint ?? 'the function named in the problem'} with the exact signature; code only.`,
+    );
+  if (operator === 'Programmer' && family === 'math')
+    rules.push('The code must define solve() returning the exact answer (fractions or radicals stay exact).');
+  if (family === 'qa' && ['Custom', 'AnswerGenerate', 'Verify'].includes(operator))
+    rules.push('The answer must be a short span (a few words), not a sentence.');
   const feedback = renderFeedback(state)
     .split('\n')
     .filter((l) => /^\[(Message|Note|Entry Point|Public Tests|Previous Reply)\]/.test(l))

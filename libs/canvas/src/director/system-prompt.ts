@@ -56,7 +56,8 @@ export function directorSystemPrompt(options: ResolvedOptions, catalogue: Catalo
 
 /** A short task-type hint (spec §3.3 problem-type hints, in our words). */
 export function taskHint(options: ResolvedOptions): string {
-  if (options.multipleChoice) return 'Multiple choice: the final answer must be a single letter (a-e). Solve without running code, then Format the letter.';
+  if (options.multipleChoice)
+    return 'Multiple choice: the final answer must be a single letter (a-e). Solve without running code, then Format the letter.';
   switch (taskFamily(options.taskType)) {
     case 'math':
       return 'Math: compute carefully (Programmer is reliable for arithmetic), check the result (Verify), and give only the final value (Format).';

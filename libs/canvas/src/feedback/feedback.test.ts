@@ -29,7 +29,11 @@ describe('feedback renderer', () => {
   });
 
   it('explains a conditional fix branch, and shows the last error to a fix Programmer', () => {
-    const s = new Session(MATH, (c) => (c.operator === 'Programmer' ? { callId: c.callId, error: 'NameError: x is not defined' } : { callId: c.callId, outcome: { text: 'ok' } }));
+    const s = new Session(MATH, (c) =>
+      c.operator === 'Programmer'
+        ? { callId: c.callId, error: 'NameError: x is not defined' }
+        : { callId: c.callId, outcome: { text: 'ok' } },
+    );
     s.add('Programmer');
     s.turn('<action>add</action><structure>conditional</structure><condition>Test</condition><true>Programmer</true>');
     s.turn('Run the tests.');
@@ -38,7 +42,12 @@ describe('feedback renderer', () => {
   });
 
   it('shows the code-task context in prompt requests', () => {
-    const s = new Session({ problem: 'Write add(a, b).', taskType: 'humaneval', entryPoint: 'add', tests: 'def check(candidate):\n    assert candidate(1, 2) == 3\n' });
+    const s = new Session({
+      problem: 'Write add(a, b).',
+      taskType: 'humaneval',
+      entryPoint: 'add',
+      tests: 'def check(candidate):\n    assert candidate(1, 2) == 3\n',
+    });
     s.turn('<action>add</action><operator>Programmer</operator>');
     const fb = renderFeedback(s.state);
     expect(line(fb, '[Entry Point]')).toBe('[Entry Point]: add');
@@ -58,7 +67,10 @@ describe('feedback renderer', () => {
   });
 
   it('shows the result, checks and statistics after an execution', () => {
-    const s = new Session(MATH, (c) => ({ callId: c.callId, outcome: c.operator === 'Verify' ? { text: '72', passed: false, feedback: 'recount May' } : { text: '72' } }));
+    const s = new Session(MATH, (c) => ({
+      callId: c.callId,
+      outcome: c.operator === 'Verify' ? { text: '72', passed: false, feedback: 'recount May' } : { text: '72' },
+    }));
     s.add('Programmer');
     s.turn('<action>add</action><structure>conditional</structure><condition>Verify</condition><true>Revise</true>');
     s.turn('Check it.');
@@ -68,13 +80,18 @@ describe('feedback renderer', () => {
     expect(line(fb, '[Check node_2]')).toBe('[Check node_2]: failed; the fix branch ran');
     expect(line(fb, '[Calls]')).toBe('[Calls]: 2 run, 1 reused from the cache');
     expect(line(fb, '[Current DSL]')).toBe('[Current DSL]: Programmer -> Verify ? Revise : done');
-    expect(line(fb, '[Nodes]')).toBe('[Nodes]: node_1: Programmer; node_2: conditional [check node_2_cond Verify; if it fails node_2_true Revise; else done]');
+    expect(line(fb, '[Nodes]')).toBe(
+      '[Nodes]: node_1: Programmer; node_2: conditional [check node_2_cond Verify; if it fails node_2_true Revise; else done]',
+    );
     expect(line(fb, '[Statistics]')).toBe('[Statistics]: 3 operators, 3 distinct types, 2 top-level nodes');
     expect(line(fb, '[Structures]')).toBe('[Structures]: conditional');
   });
 
   it('reports execution errors with a fix suggestion and counts repeated failures', () => {
-    const s = new Session(MATH, (c: OperatorCall): CallResult => ({ callId: c.callId, error: 'Traceback ... ZeroDivisionError: division by zero' }));
+    const s = new Session(
+      MATH,
+      (c: OperatorCall): CallResult => ({ callId: c.callId, error: 'Traceback ... ZeroDivisionError: division by zero' }),
+    );
     s.add('Programmer');
     s.turn('<action>set_prompt</action><target>node_1</target><prompt>Try again differently.</prompt>');
     const fb = renderFeedback(s.state);
@@ -99,7 +116,12 @@ describe('feedback renderer', () => {
     expect(line(fb, '[Status]')).toBe('[Status]: Finished');
     expect(line(fb, '[Final Answer]')).toBe('[Final Answer]: Format output');
     expect(fb).not.toContain('[NEXT]');
-    expect(canvasView(s.state)).toMatchObject({ phase: 'finished', dsl: 'Plan -> Programmer -> Verify ? Revise : done -> Format', answer: 'Format output', next: 'NONE' });
+    expect(canvasView(s.state)).toMatchObject({
+      phase: 'finished',
+      dsl: 'Plan -> Programmer -> Verify ? Revise : done -> Format',
+      answer: 'Format output',
+      next: 'NONE',
+    });
   });
 
   it('previews tests: asserts first, head and tail, bounded', () => {

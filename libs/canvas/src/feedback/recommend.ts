@@ -25,14 +25,21 @@ export interface Recommendation {
   unmet: UnmetRule[];
 }
 
-const ERROR_KINDS = /\b(AssertionError|NameError|TypeError|ValueError|SyntaxError|IndexError|KeyError|ZeroDivisionError|RecursionError|AttributeError|ImportError|Timeout|TIMEOUT|timed out)\b/;
+const ERROR_KINDS =
+  /\b(AssertionError|NameError|TypeError|ValueError|SyntaxError|IndexError|KeyError|ZeroDivisionError|RecursionError|AttributeError|ImportError|Timeout|TIMEOUT|timed out)\b/;
 
 export function recommendNext(state: CanvasState): Recommendation {
   const unmet = unmetFinishRules(state);
   const blockFinish = unmet.length > 0;
-  const done = (next: NextStep, reason: string): Recommendation => ({ next: gate(next, state, unmet), reason: gated(next, unmet, reason), blockFinish, unmet });
+  const done = (next: NextStep, reason: string): Recommendation => ({
+    next: gate(next, state, unmet),
+    reason: gated(next, unmet, reason),
+    blockFinish,
+    unmet,
+  });
   if (state.phase === 'finished') return { next: { kind: 'none' }, reason: 'The session has finished.', blockFinish, unmet };
-  if (state.phase === 'awaiting_prompt') return { next: { kind: 'prompt' }, reason: 'A node is waiting for its prompt.', blockFinish, unmet };
+  if (state.phase === 'awaiting_prompt')
+    return { next: { kind: 'prompt' }, reason: 'A node is waiting for its prompt.', blockFinish, unmet };
 
   const family = taskFamily(state.options.taskType);
   const mc = state.options.multipleChoice;
@@ -50,7 +57,10 @@ export function recommendNext(state: CanvasState): Recommendation {
   const remaining = state.options.maxTurns - state.turn;
 
   if (state.graph.nodes.length === 0) {
-    return done({ kind: 'add', operator: family === 'code' ? 'Programmer' : family === 'math' && !mc ? 'Plan' : solver }, 'The workflow is empty: start with a planning or solving step.');
+    return done(
+      { kind: 'add', operator: family === 'code' ? 'Programmer' : family === 'math' && !mc ? 'Plan' : solver },
+      'The workflow is empty: start with a planning or solving step.',
+    );
   }
   if (!blockFinish && remaining <= 1) return done({ kind: 'finish' }, 'Only one turn is left and the workflow meets the finish rules.');
 
@@ -62,9 +72,15 @@ export function recommendNext(state: CanvasState): Recommendation {
     if (canCode || has('Programmer')) {
       const last = lastOperator(state);
       if (!disabled.includes('Programmer') && (last === 'Test' || last === 'Programmer') && has('Test') && !stats.hasConditional) {
-        return done({ kind: 'structure', structure: 'conditional', operators: ['Test', 'Programmer'], ...beforeFormat }, `${what} Let a Test decide whether a Programmer rewrites the code.${again}`);
+        return done(
+          { kind: 'structure', structure: 'conditional', operators: ['Test', 'Programmer'], ...beforeFormat },
+          `${what} Let a Test decide whether a Programmer rewrites the code.${again}`,
+        );
       }
-      return done({ kind: 'add', operator: disabled.includes('Programmer') ? 'Custom' : 'Programmer' }, `${what} Add a step that writes working code.${again}`);
+      return done(
+        { kind: 'add', operator: disabled.includes('Programmer') ? 'Custom' : 'Programmer' },
+        `${what} Add a step that writes working code.${again}`,
+      );
     }
     return done({ kind: 'add', operator: stats.hasSolver ? 'Revise' : 'Custom' }, `${what} Add a step that repairs the answer.${again}`);
   }
@@ -74,7 +90,10 @@ export function recommendNext(state: CanvasState): Recommendation {
     const after = state.graph.nodes.slice(lastParallel + 1).flatMap(operatorsOf);
     if (!after.some((o) => findOperator(catalogue, o.operator)?.acceptsList)) {
       const ensemble = family === 'math' ? 'ScEnsemble' : 'Aggregate';
-      return done({ kind: 'add', operator: ensemble, ...(lastParallel + 1 < state.graph.nodes.length ? { position: lastParallel + 1 } : {}) }, `The parallel branches are not combined yet: add ${ensemble} right after them.`);
+      return done(
+        { kind: 'add', operator: ensemble, ...(lastParallel + 1 < state.graph.nodes.length ? { position: lastParallel + 1 } : {}) },
+        `The parallel branches are not combined yet: add ${ensemble} right after them.`,
+      );
     }
   }
 
@@ -85,32 +104,54 @@ export function recommendNext(state: CanvasState): Recommendation {
 
   if (mc && answer !== null && !(typeof answer === 'string' && /^\s*\(?[a-eA-E]\)?\s*$/.test(answer))) {
     if (!has('Format')) return done({ kind: 'add', operator: 'Format' }, 'A multiple-choice answer must be a single letter: add Format.');
-    if ((stats.operatorCounts['Revise'] ?? 0) >= 3) return done({ kind: 'finish' }, 'Revising again will not help; finish with the formatted answer.');
+    if ((stats.operatorCounts['Revise'] ?? 0) >= 3)
+      return done({ kind: 'finish' }, 'Revising again will not help; finish with the formatted answer.');
   }
   if (lastNode?.kind === 'conditional' || category === 'checking') {
     const failedVerify = lastNode?.kind === 'operator' && exec?.calls[exec.calls.length - 1]?.passed === false;
-    if (failedVerify) return done({ kind: 'structure', structure: 'conditional', operators: [last ?? checker, fixer], ...beforeFormat }, `The ${last} check failed: let a conditional repair the answer when the check fails.`);
-    if (!has('Format')) return done({ kind: 'add', operator: 'Format' }, 'The answer has been checked: add Format to give only the final value.');
+    if (failedVerify)
+      return done(
+        { kind: 'structure', structure: 'conditional', operators: [last ?? checker, fixer], ...beforeFormat },
+        `The ${last} check failed: let a conditional repair the answer when the check fails.`,
+      );
+    if (!has('Format'))
+      return done({ kind: 'add', operator: 'Format' }, 'The answer has been checked: add Format to give only the final value.');
     return done({ kind: 'finish' }, 'The answer is checked and formatted.');
   }
   if (category === 'planning') {
     if (last === 'Decompose') {
-      return done({ kind: 'structure', structure: 'parallel', operators: canCode ? ['Programmer', 'Custom'] : ['Custom', 'AnswerGenerate'] }, 'The problem is split: solve it along different lines in parallel, then Aggregate.');
+      return done(
+        { kind: 'structure', structure: 'parallel', operators: canCode ? ['Programmer', 'Custom'] : ['Custom', 'AnswerGenerate'] },
+        'The problem is split: solve it along different lines in parallel, then Aggregate.',
+      );
     }
     return done({ kind: 'add', operator: solver }, 'A plan is not an answer: add a solver that follows it.');
   }
   if (category === 'formatting') {
-    if (isLongAnswer(answer)) return done({ kind: 'add', operator: 'Revise', ...beforeFormat }, 'The formatted answer is still long or explanatory: revise it to the bare value.');
+    if (isLongAnswer(answer))
+      return done(
+        { kind: 'add', operator: 'Revise', ...beforeFormat },
+        'The formatted answer is still long or explanatory: revise it to the bare value.',
+      );
     return done({ kind: 'finish' }, 'The answer is short and final.');
   }
   // A solver, reviser, ensemble or plug-in was last.
   if (family === 'code' && state.options.tests && !has('Test')) {
-    return done(stats.structures === 0 ? { kind: 'structure', structure: 'conditional', operators: ['Test', 'Programmer'] } : { kind: 'add', operator: 'Test' }, 'The code has tests: run them, and rewrite the code when they fail.');
+    return done(
+      stats.structures === 0
+        ? { kind: 'structure', structure: 'conditional', operators: ['Test', 'Programmer'] }
+        : { kind: 'add', operator: 'Test' },
+      'The code has tests: run them, and rewrite the code when they fail.',
+    );
   }
   if (!stats.hasChecker) {
-    return done(stats.structures === 0 ? checkStructure : { kind: 'add', operator: checker }, `Nothing checks the answer yet: add ${checker}${stats.structures === 0 ? ' as a conditional that repairs it when the check fails' : ''}.`);
+    return done(
+      stats.structures === 0 ? checkStructure : { kind: 'add', operator: checker },
+      `Nothing checks the answer yet: add ${checker}${stats.structures === 0 ? ' as a conditional that repairs it when the check fails' : ''}.`,
+    );
   }
-  if (!has('Format') && !(family === 'code')) return done({ kind: 'add', operator: 'Format' }, 'Add Format last so that only the final value is returned.');
+  if (!has('Format') && !(family === 'code'))
+    return done({ kind: 'add', operator: 'Format' }, 'Add Format last so that only the final value is returned.');
   return done({ kind: 'finish' }, 'The workflow solves, checks and formats the answer.');
 }
 

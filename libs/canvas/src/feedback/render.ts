@@ -75,7 +75,9 @@ function executionLines(state: CanvasState, exec: ExecutionResult): string[] {
   const cached = exec.calls.length - ran;
   out.push(`[Calls]: ${ran} run, ${cached} reused from the cache`);
   for (const b of exec.branches) {
-    out.push(`[Check ${b.nodeId}]: ${b.passed ? 'passed' : 'failed'}; ${b.ran === 'fix' ? 'the fix branch ran' : b.ran === 'otherwise' ? 'the else branch ran' : 'the answer passed through'}`);
+    out.push(
+      `[Check ${b.nodeId}]: ${b.passed ? 'passed' : 'failed'}; ${b.ran === 'fix' ? 'the fix branch ran' : b.ran === 'otherwise' ? 'the else branch ran' : 'the answer passed through'}`,
+    );
   }
   const checks = exec.calls.filter((c) => c.passed !== null && !exec.branches.some((b) => c.nodeId === `${b.nodeId}_cond`));
   for (const c of checks.slice(-2)) {
@@ -94,7 +96,8 @@ function executionLines(state: CanvasState, exec: ExecutionResult): string[] {
 function fixSuggestion(error: string): string {
   if (/timed? ?out|timeout/i.test(error)) return 'A step ran too long: simplify the failing step or its prompt.';
   if (/AssertionError|tests? failed/i.test(error)) return 'The code fails its tests: let a Test decide whether a Programmer rewrites it.';
-  if (/SyntaxError|NameError|TypeError|IndexError|KeyError|ValueError|ZeroDivisionError/.test(error)) return 'The code crashes: add or modify a Programmer with a prompt that avoids this error.';
+  if (/SyntaxError|NameError|TypeError|IndexError|KeyError|ValueError|ZeroDivisionError/.test(error))
+    return 'The code crashes: add or modify a Programmer with a prompt that avoids this error.';
   if (/empty answer/i.test(error)) return 'The last step returned nothing: check its prompt, or add a solver after it.';
   return 'Change the failing step (modify it or set a clearer prompt), or add a step that repairs its output.';
 }
@@ -111,7 +114,10 @@ function turnReport(state: CanvasState): string[] {
   } else if (!turn) {
     lines.push('[Status]: Ready', '[Message]: The canvas is empty. Build a workflow for the problem one action at a time.');
   } else if (turn.rejection) {
-    lines.push('[Status]: Failed', `[Message]: ${turn.summary === 'invalid output' ? 'Invalid action' : `Rejected: ${turn.summary}`} - ${turn.rejection.reason}`);
+    lines.push(
+      '[Status]: Failed',
+      `[Message]: ${turn.summary === 'invalid output' ? 'Invalid action' : `Rejected: ${turn.summary}`} - ${turn.rejection.reason}`,
+    );
     if (turn.rejection.hint) lines.push(`[Hint]: ${turn.rejection.hint}`);
   } else {
     lines.push('[Status]: Success', `[Message]: ${successMessage(state, turn)}`);
@@ -122,7 +128,8 @@ function turnReport(state: CanvasState): string[] {
     if (rec.blockFinish) lines.push(`[Finish Needs]: ${rec.unmet.map((u) => u.message).join(' ')}`);
   }
   if (exec && (ranNow || state.phase === 'finished' || turn?.rejection)) lines.push(...executionLines(state, exec));
-  else if (exec) lines.push(`[Last Result]: ${exec.ok ? clip(oneLine(exec.answer ?? ''), 200) : `error - ${clip(oneLine(exec.error ?? ''), 200)}`}`);
+  else if (exec)
+    lines.push(`[Last Result]: ${exec.ok ? clip(oneLine(exec.answer ?? ''), 200) : `error - ${clip(oneLine(exec.error ?? ''), 200)}`}`);
   if (state.errorStreak >= 2) lines.push(`[Errors In A Row]: ${state.errorStreak} - try a different approach, not the same step again`);
   lines.push(`[Current DSL]: ${clipMiddle(serializeDsl(state.graph) || '(empty)', 300)}`);
   lines.push(`[Nodes]: ${describeNodes(state.graph.nodes)}`);
@@ -140,7 +147,9 @@ function successMessage(state: CanvasState, turn: TurnRecord): string {
     case 'prompt':
       return 'Prompt written; the workflow was run.';
     case 'delete':
-      return state.graph.nodes.length === 0 ? `Deleted ${a.target}; the workflow is empty.` : `Deleted ${a.target}; the workflow was run again.`;
+      return state.graph.nodes.length === 0
+        ? `Deleted ${a.target}; the workflow is empty.`
+        : `Deleted ${a.target}; the workflow was run again.`;
     case 'set_prompt':
       return `Prompt of ${a.target} replaced; the workflow was run again.`;
     case 'add':
@@ -175,7 +184,8 @@ function promptRequest(state: CanvasState): string[] {
     if (parent?.kind === 'conditional') {
       const c = parent;
       if (id === c.condition.id) note = `This check decides: when it fails, ${c.fix.operator} runs.`;
-      else if (id === c.fix.id) note = `This step runs only when ${c.condition.operator} reports a problem; it receives the checked answer and the check's feedback.`;
+      else if (id === c.fix.id)
+        note = `This step runs only when ${c.condition.operator} reports a problem; it receives the checked answer and the check's feedback.`;
       else note = `This step runs when ${c.condition.operator} passes.`;
       const err = state.lastExecution && !state.lastExecution.ok ? state.lastExecution.error : null;
       if (id === c.fix.id && c.fix.operator === 'Programmer' && err) note += ` Previous error: ${clip(oneLine(err), 300)}`;
@@ -183,10 +193,7 @@ function promptRequest(state: CanvasState): string[] {
     if (parent?.kind === 'loop') note = `This step repeats ${parent.count} times, each pass refining the previous output.`;
   }
   const spec = findOperator(catalogue, operator);
-  const lines = [
-    '[Status]: Pending - awaiting prompt',
-    `[Message]: Write the prompt for ${operator} (${context}).`,
-  ];
+  const lines = ['[Status]: Pending - awaiting prompt', `[Message]: Write the prompt for ${operator} (${context}).`];
   const turn = lastTurn(state);
   if (turn?.rejection) lines.push(`[Previous Reply]: rejected - ${turn.rejection.reason}`);
   lines.push(`[Current DSL]: ${clipMiddle(serializeDsl(state.graph) || '(empty)', 300)}`);
@@ -208,7 +215,10 @@ function promptRequest(state: CanvasState): string[] {
 
 /** Assert-like lines first, head and tail kept, at most 1200 characters. */
 export function testsPreview(tests: string): string {
-  const all = tests.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const all = tests
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const asserts = all.filter((l) => /^\s*(assert\b|check\()/.test(l));
   const rest = all.filter((l) => !asserts.includes(l));
   const ordered = [...asserts, ...rest];

@@ -64,7 +64,15 @@ export function parseDsl(text: string, rules: NameRules): DslParseResult {
   const peek = (k = 0): Token | undefined => tokens[pos + k];
   const end = text.length;
   const err = (message: string, at = peek()?.at ?? end, base?: Rejection): never => {
-    throw new DslError({ ...(base ?? rejection('invalid_workflow', message, 'Write it like: Plan -> [Programmer, Custom] -> ScEnsemble -> Review ? Revise : done -> Format')), offset: at });
+    throw new DslError({
+      ...(base ??
+        rejection(
+          'invalid_workflow',
+          message,
+          'Write it like: Plan -> [Programmer, Custom] -> ScEnsemble -> Review ? Revise : done -> Format',
+        )),
+      offset: at,
+    });
   };
   const expect = (v: string): Token => {
     const tok = peek();
@@ -159,5 +167,8 @@ export function parseDsl(text: string, rules: NameRules): DslParseResult {
 }
 
 function fail(message: string, offset: number): DslParseResult {
-  return { ok: false, error: { ...rejection('invalid_workflow', message, 'Write it like: Plan -> Custom -> Review ? Revise : done -> Format'), offset } };
+  return {
+    ok: false,
+    error: { ...rejection('invalid_workflow', message, 'Write it like: Plan -> Custom -> Review ? Revise : done -> Format'), offset },
+  };
 }

@@ -24,15 +24,29 @@ function shape(g: Graph): unknown {
 const PARALLEL_OK = OPERATOR_NAMES.filter((n) => n !== 'ScEnsemble' && n !== 'Aggregate');
 const nodeArb: fc.Arbitrary<(id: string) => CanvasNode> = fc.oneof(
   fc.constantFrom(...OPERATOR_NAMES).map((op) => (id: string) => operatorNode(id, op)),
-  fc.array(fc.constantFrom(...PARALLEL_OK), { minLength: 2, maxLength: 4 }).map((ops) => (id: string) => structureNode(id, { kind: 'parallel', operators: ops })),
   fc
-    .tuple(fc.constantFrom(...OPERATOR_NAMES), fc.constantFrom(...OPERATOR_NAMES), fc.option(fc.constantFrom(...OPERATOR_NAMES), { nil: undefined }))
-    .map(([c, t, f]) => (id: string) => structureNode(id, { kind: 'conditional', operators: f ? [c, t, f] : [c, t] })),
+    .array(fc.constantFrom(...PARALLEL_OK), { minLength: 2, maxLength: 4 })
+    .map((ops) => (id: string) => structureNode(id, { kind: 'parallel', operators: ops })),
   fc
-    .tuple(fc.array(fc.constantFrom(...OPERATOR_NAMES), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 10 }))
-    .map(([ops, count]) => (id: string) => structureNode(id, { kind: 'loop', operators: ops, count })),
+    .tuple(
+      fc.constantFrom(...OPERATOR_NAMES),
+      fc.constantFrom(...OPERATOR_NAMES),
+      fc.option(fc.constantFrom(...OPERATOR_NAMES), { nil: undefined }),
+    )
+    .map(
+      ([c, t, f]) =>
+        (id: string) =>
+          structureNode(id, { kind: 'conditional', operators: f ? [c, t, f] : [c, t] }),
+    ),
+  fc.tuple(fc.array(fc.constantFrom(...OPERATOR_NAMES), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 10 })).map(
+    ([ops, count]) =>
+      (id: string) =>
+        structureNode(id, { kind: 'loop', operators: ops, count }),
+  ),
 );
-const graphArb: fc.Arbitrary<Graph> = fc.array(nodeArb, { maxLength: 8 }).map((makers) => ({ nodes: makers.map((m, i) => m(`node_${i + 1}`)), nextId: makers.length + 1 }));
+const graphArb: fc.Arbitrary<Graph> = fc
+  .array(nodeArb, { maxLength: 8 })
+  .map((makers) => ({ nodes: makers.map((m, i) => m(`node_${i + 1}`)), nextId: makers.length + 1 }));
 
 describe('DSL serialisation', () => {
   it('writes the reference forms', () => {
@@ -48,7 +62,9 @@ describe('DSL serialisation', () => {
       ],
       nextId: 8,
     };
-    expect(serializeDsl(g)).toBe('Plan -> [Programmer, Custom] -> ScEnsemble -> Review ? Revise : done -> (Revise -> Review) * 2 -> (Custom) * 3 -> Format');
+    expect(serializeDsl(g)).toBe(
+      'Plan -> [Programmer, Custom] -> ScEnsemble -> Review ? Revise : done -> (Revise -> Review) * 2 -> (Custom) * 3 -> Format',
+    );
     expect(serializeDsl({ nodes: [], nextId: 1 })).toBe('');
   });
 
@@ -65,7 +81,13 @@ describe('DSL serialisation', () => {
 describe('DSL parser', () => {
   it('reads the issue example and the loop forms', () => {
     const r = parse('Plan -> [Programmer, Custom] -> ScEnsemble -> Review ? Revise : done -> Format');
-    expect(r.ok && shape(r.graph)).toEqual(['Plan', { p: ['Programmer', 'Custom'] }, 'ScEnsemble', { c: ['Review', 'Revise', null] }, 'Format']);
+    expect(r.ok && shape(r.graph)).toEqual([
+      'Plan',
+      { p: ['Programmer', 'Custom'] },
+      'ScEnsemble',
+      { c: ['Review', 'Revise', null] },
+      'Format',
+    ]);
     expect(r.ok && r.graph.nodes.map((n) => n.id)).toEqual(['node_1', 'node_2', 'node_3', 'node_4', 'node_5']);
     expect(r.ok && r.graph.nextId).toBe(6);
     const loop = parse('(A -> B) * 2'.replace('A', 'Revise').replace('B', 'Review'));

@@ -32,13 +32,25 @@ export function checkOperatorName(rules: NameRules, name: string): Rejection | n
 /** Checks the operators of a structure; null when it can be built. */
 export function checkStructure(rules: NameRules, kind: StructureKind, operators: readonly string[], count?: number): Rejection | null {
   if (kind === 'parallel' && operators.length < 2) {
-    return rejection('too_few_operators', `A parallel block needs at least 2 operators, got ${operators.length}.`, 'List two or more operators, e.g. <operators>Programmer, Custom</operators>.');
+    return rejection(
+      'too_few_operators',
+      `A parallel block needs at least 2 operators, got ${operators.length}.`,
+      'List two or more operators, e.g. <operators>Programmer, Custom</operators>.',
+    );
   }
   if (kind === 'loop' && operators.length < 1) {
-    return rejection('too_few_operators', 'A loop needs at least 1 operator.', 'List the operators to repeat, e.g. <operators>Revise, Review</operators>.');
+    return rejection(
+      'too_few_operators',
+      'A loop needs at least 1 operator.',
+      'List the operators to repeat, e.g. <operators>Revise, Review</operators>.',
+    );
   }
   if (kind === 'conditional' && (operators.length < 2 || operators.length > 3)) {
-    return rejection('too_few_operators', 'A conditional needs a condition and a fix operator.', 'Give <condition>, <true> (runs when the check fails) and optionally <false>.');
+    return rejection(
+      'too_few_operators',
+      'A conditional needs a condition and a fix operator.',
+      'Give <condition>, <true> (runs when the check fails) and optionally <false>.',
+    );
   }
   for (const name of operators) {
     const bad = checkOperatorName(rules, name);
@@ -47,11 +59,19 @@ export function checkStructure(rules: NameRules, kind: StructureKind, operators:
   if (kind === 'parallel') {
     const ensemble = operators.find((name) => findOperator(rules.catalogue, name)?.allowedInParallel === false);
     if (ensemble) {
-      return rejection('not_allowed_in_parallel', `${ensemble} cannot be a branch of a parallel block.`, `Add the parallel block without it, then add ${ensemble} after the block.`);
+      return rejection(
+        'not_allowed_in_parallel',
+        `${ensemble} cannot be a branch of a parallel block.`,
+        `Add the parallel block without it, then add ${ensemble} after the block.`,
+      );
     }
   }
   if (kind === 'loop' && count !== undefined && (!Number.isInteger(count) || count < LOOP_COUNT.min || count > LOOP_COUNT.max)) {
-    return rejection('invalid_count', `A loop count must be a whole number from ${LOOP_COUNT.min} to ${LOOP_COUNT.max}, got ${count}.`, 'Use a small count such as 2 or 3.');
+    return rejection(
+      'invalid_count',
+      `A loop count must be a whole number from ${LOOP_COUNT.min} to ${LOOP_COUNT.max}, got ${count}.`,
+      'Use a small count such as 2 or 3.',
+    );
   }
   return null;
 }

@@ -38,7 +38,13 @@ export function planExecution(state: CanvasState): ExecutionPlan {
       case 'conditional': {
         const check = call(node.condition);
         previous = 'single';
-        stages.push({ kind: 'conditional', nodeId: node.id, check, fix: call(node.fix), otherwise: node.otherwise ? call(node.otherwise) : null });
+        stages.push({
+          kind: 'conditional',
+          nodeId: node.id,
+          check,
+          fix: call(node.fix),
+          otherwise: node.otherwise ? call(node.otherwise) : null,
+        });
         break;
       }
       case 'loop': {
@@ -67,7 +73,13 @@ export function planExecution(state: CanvasState): ExecutionPlan {
 /** One line per stage, e.g. "2. parallel node_2: Programmer | Custom  <- previous output". */
 export function describePlan(plan: ExecutionPlan): string[] {
   const src = (c: PlannedCall) =>
-    c.input === 'problem' ? 'the problem' : c.input === 'previous-list' ? (c.acceptsList ? 'the list of branch outputs' : 'the branch outputs, joined') : 'the previous output';
+    c.input === 'problem'
+      ? 'the problem'
+      : c.input === 'previous-list'
+        ? c.acceptsList
+          ? 'the list of branch outputs'
+          : 'the branch outputs, joined'
+        : 'the previous output';
   const name = (c: PlannedCall) => `${c.callId} ${c.operator}${c.loop ? ` (pass ${c.loop.pass}/${c.loop.passes})` : ''}`;
   return plan.stages.map((s, i) => {
     const n = `${i + 1}.`;

@@ -1,7 +1,21 @@
 import { openCanvas, replay, type CanvasState } from '../decider';
 import { pluginSpecs } from '../catalogue';
 import { Session, MATH } from '../test-support/fixtures';
-import { beginRun, describePlan, executionResult, failExecution, flattenCandidates, nodeCacheKey, planExecution, recordExecution, recordOutcomes, startExecution, type CallResult, type ExecutionRun, type OperatorCall } from './index';
+import {
+  beginRun,
+  describePlan,
+  executionResult,
+  failExecution,
+  flattenCandidates,
+  nodeCacheKey,
+  planExecution,
+  recordExecution,
+  recordOutcomes,
+  startExecution,
+  type CallResult,
+  type ExecutionRun,
+  type OperatorCall,
+} from './index';
 
 function loaded(workflow: string, extra: object = {}): CanvasState {
   const opened = openCanvas({ ...MATH, workflow, ...extra });
@@ -10,7 +24,10 @@ function loaded(workflow: string, extra: object = {}): CanvasState {
 }
 
 type Script = (call: OperatorCall) => CallResult;
-const echo: Script = (c) => ({ callId: c.callId, outcome: { text: `${c.operator}(${Array.isArray(c.inputs) ? `[${c.inputs.join('|')}]` : c.inputs === MATH.problem ? 'Q' : c.inputs})` } });
+const echo: Script = (c) => ({
+  callId: c.callId,
+  outcome: { text: `${c.operator}(${Array.isArray(c.inputs) ? `[${c.inputs.join('|')}]` : c.inputs === MATH.problem ? 'Q' : c.inputs})` },
+});
 
 /** Runs to the end; returns the run and every batch of calls the workflow would make. */
 function runAll(state: CanvasState, script: Script = echo): { run: ExecutionRun; batches: OperatorCall[][] } {
@@ -25,8 +42,20 @@ function runAll(state: CanvasState, script: Script = echo): { run: ExecutionRun;
 
 describe('execution plan', () => {
   it('lists stages with their data flow', () => {
-    const plan = planExecution(loaded('Plan -> [Programmer, Custom] -> ScEnsemble -> Review ? Revise : done -> (Revise -> Review) * 2 -> Format'));
-    expect(plan.stages.map((s) => s.kind)).toEqual(['operator', 'parallel', 'operator', 'conditional', 'operator', 'operator', 'operator', 'operator', 'operator']);
+    const plan = planExecution(
+      loaded('Plan -> [Programmer, Custom] -> ScEnsemble -> Review ? Revise : done -> (Revise -> Review) * 2 -> Format'),
+    );
+    expect(plan.stages.map((s) => s.kind)).toEqual([
+      'operator',
+      'parallel',
+      'operator',
+      'conditional',
+      'operator',
+      'operator',
+      'operator',
+      'operator',
+      'operator',
+    ]);
     expect(describePlan(plan)).toEqual([
       '1. node_1 Plan <- the problem',
       '2. parallel node_2: node_2_p0 Programmer | node_2_p1 Custom <- the previous output (each)',
@@ -48,13 +77,23 @@ describe('execution plan', () => {
     expect(batches[2]?.[0]?.inputs).toEqual(['Programmer(Plan(Q))', 'Custom(Plan(Q))']);
     expect(run).toMatchObject({ status: 'succeeded', answer: 'Format(ScEnsemble([Programmer(Plan(Q))|Custom(Plan(Q))]))' });
     const first = batches[0]?.[0];
-    expect(first).toMatchObject({ operator: 'Plan', nodeId: 'node_1', problem: MATH.problem, taskType: 'math', inputs: MATH.problem, prompt: '', summary: 'node_1 Plan' });
+    expect(first).toMatchObject({
+      operator: 'Plan',
+      nodeId: 'node_1',
+      problem: MATH.problem,
+      taskType: 'math',
+      inputs: MATH.problem,
+      prompt: '',
+      summary: 'node_1 Plan',
+    });
     expect(first && 'executorBackend' in first).toBe(false);
   });
 
   it('runs the fix branch when the check FAILS, with the check feedback', () => {
     const failing: Script = (c) =>
-      c.operator === 'Verify' ? { callId: c.callId, outcome: { text: 'checked(72)', passed: false, feedback: 'May is 24, not 25' } } : echo(c);
+      c.operator === 'Verify'
+        ? { callId: c.callId, outcome: { text: 'checked(72)', passed: false, feedback: 'May is 24, not 25' } }
+        : echo(c);
     const { run, batches } = runAll(loaded('Programmer -> Verify ? Revise : Format'), failing);
     expect(batches.map((b) => b.map((c) => c.callId))).toEqual([['node_1'], ['node_2_cond'], ['node_2_true']]);
     expect(batches[2]?.[0]).toMatchObject({ operator: 'Revise', inputs: 'checked(72)', feedback: 'May is 24, not 25' });
@@ -63,7 +102,8 @@ describe('execution plan', () => {
   });
 
   it('passes the solution through (done) or runs the else branch when the check passes', () => {
-    const passing: Script = (c) => (c.operator === 'Review' ? { callId: c.callId, outcome: { text: 'same-solution', passed: true, feedback: 'fine' } } : echo(c));
+    const passing: Script = (c) =>
+      c.operator === 'Review' ? { callId: c.callId, outcome: { text: 'same-solution', passed: true, feedback: 'fine' } } : echo(c);
     const done = runAll(loaded('Custom -> Review ? Revise : done'), passing);
     expect(done.batches.map((b) => b.map((c) => c.callId))).toEqual([['node_1'], ['node_2_cond']]);
     expect(done.run.answer).toBe('same-solution');
@@ -79,7 +119,8 @@ describe('execution plan', () => {
   });
 
   it('hands a checker feedback to the next call only', () => {
-    const script: Script = (c) => (c.operator === 'Review' ? { callId: c.callId, outcome: { text: 'sol', passed: false, feedback: 'wrong unit' } } : echo(c));
+    const script: Script = (c) =>
+      c.operator === 'Review' ? { callId: c.callId, outcome: { text: 'sol', passed: false, feedback: 'wrong unit' } } : echo(c);
     const { batches } = runAll(loaded('Custom -> Review -> Revise -> Format'), script);
     expect(batches.map((b) => b[0]?.feedback)).toEqual([undefined, undefined, 'wrong unit', undefined]);
   });
@@ -103,7 +144,11 @@ describe('execution plan', () => {
     const { run, batches } = runAll(loaded('Plan -> Programmer -> Format'), failing);
     expect(batches).toHaveLength(2);
     expect(run).toMatchObject({ status: 'failed', error: 'node_2 Programmer failed: SyntaxError: invalid syntax' });
-    expect(executionResult(run)).toMatchObject({ ok: false, answer: null, calls: [{ ok: true }, { ok: false, error: 'SyntaxError: invalid syntax' }] });
+    expect(executionResult(run)).toMatchObject({
+      ok: false,
+      answer: null,
+      calls: [{ ok: true }, { ok: false, error: 'SyntaxError: invalid syntax' }],
+    });
     const empty = runAll(loaded('Custom'), (c) => ({ callId: c.callId, outcome: { text: '  ' } }));
     expect(empty.run).toMatchObject({ status: 'failed', error: 'The workflow produced an empty answer.' });
     const missing = recordOutcomes(startExecution(loaded('Custom')), []);
@@ -137,11 +182,22 @@ describe('execution plan', () => {
 
   it('sends a plug-in declared for the director to the director backend, keyed on it', () => {
     const declared = (backend?: 'director' | 'executor') =>
-      pluginSpecs([{ name: 'UnitCheck', category: 'checking', description: 'Checks the units of the answer.', instruction: 'Check that every quantity carries its unit.', ...(backend ? { backend } : {}) }]);
+      pluginSpecs([
+        {
+          name: 'UnitCheck',
+          category: 'checking',
+          description: 'Checks the units of the answer.',
+          instruction: 'Check that every quantity carries its unit.',
+          ...(backend ? { backend } : {}),
+        },
+      ]);
     const state = (backend?: 'director' | 'executor') => loaded('Custom -> UnitCheck', { plugins: declared(backend) });
     const second = (s: CanvasState, backends: { executor?: string; director?: string }) => {
       const first = startExecution(s, backends);
-      const next = recordOutcomes(first, first.waiting.map((c) => ({ callId: c.callId, outcome: { text: 'x' } })));
+      const next = recordOutcomes(
+        first,
+        first.waiting.map((c) => ({ callId: c.callId, outcome: { text: 'x' } })),
+      );
       return next.waiting[0] as OperatorCall;
     };
     const byDirector = second(state('director'), { executor: 'ex', director: 'dir' });
@@ -153,7 +209,9 @@ describe('execution plan', () => {
     expect(second(state(), { executor: 'ex', director: 'dir' })).toEqual(byExecutor); // the default
     expect(byExecutor.cacheKey).not.toBe(byDirector.cacheKey);
     // a director and an executor of the same name still answer differently (one is the policy being trained)
-    expect(second(state('director'), { executor: 'same', director: 'same' }).cacheKey).not.toBe(second(state('executor'), { executor: 'same', director: 'same' }).cacheKey);
+    expect(second(state('director'), { executor: 'same', director: 'same' }).cacheKey).not.toBe(
+      second(state('executor'), { executor: 'same', director: 'same' }).cacheKey,
+    );
   });
 
   it('keys the cache on operator, prompt, inputs and feedback', () => {
@@ -161,7 +219,16 @@ describe('execution plan', () => {
     const k = nodeCacheKey(base);
     expect(k).toMatch(/^cv:Custom:[0-9a-f]{32}$/);
     expect(nodeCacheKey({ ...base })).toBe(k);
-    for (const change of [{ operator: 'Revise' }, { prompt: 'p2' }, { inputs: 'y' }, { inputs: ['x'] }, { feedback: 'f' }, { problem: 'q2' }, { tests: 't' }, { executor: 'other' }]) {
+    for (const change of [
+      { operator: 'Revise' },
+      { prompt: 'p2' },
+      { inputs: 'y' },
+      { inputs: ['x'] },
+      { feedback: 'f' },
+      { problem: 'q2' },
+      { tests: 't' },
+      { executor: 'other' },
+    ]) {
       expect(nodeCacheKey({ ...base, ...change })).not.toBe(k);
     }
   });

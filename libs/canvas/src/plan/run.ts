@@ -19,7 +19,10 @@ import type { CallResult, ExecutionPlan, ExecutionRun, OperatorCall, PlannedCall
  */
 export function startExecution(state: CanvasState, context: { executor?: string; director?: string } = {}): ExecutionRun {
   const plan = planExecution(state);
-  return beginRun({ ...plan, ...(context.executor ? { executor: context.executor } : {}), ...(context.director ? { director: context.director } : {}) }, state.cache);
+  return beginRun(
+    { ...plan, ...(context.executor ? { executor: context.executor } : {}), ...(context.director ? { director: context.director } : {}) },
+    state.cache,
+  );
 }
 
 /** Starts a run of a given plan with a node cache (keyed by call id). */
@@ -199,7 +202,8 @@ function applyBatch(run: ExecutionRun, batch: PlannedCall[]): ExecutionRun {
 
 function finish(run: ExecutionRun): ExecutionRun {
   const answer = Array.isArray(run.current) ? flattenCandidates(run.current) : run.current;
-  if (typeof answer === 'string' && answer.trim() === '') return { ...run, status: 'failed', waiting: [], error: 'The workflow produced an empty answer.' };
+  if (typeof answer === 'string' && answer.trim() === '')
+    return { ...run, status: 'failed', waiting: [], error: 'The workflow produced an empty answer.' };
   return { ...run, status: 'succeeded', waiting: [], answer };
 }
 

@@ -10,32 +10,62 @@ export const operatorName = fc.oneof(
 export const validOperator = fc.constantFrom(...OPERATOR_NAMES);
 const target = fc.oneof(
   fc.integer({ min: 1, max: 12 }).map((n) => `node_${n}`),
-  fc.tuple(fc.integer({ min: 1, max: 12 }), fc.constantFrom('_p0', '_p1', '_cond', '_true', '_false', '_l0', '_l1')).map(([n, s]) => `node_${n}${s}`),
+  fc
+    .tuple(fc.integer({ min: 1, max: 12 }), fc.constantFrom('_p0', '_p1', '_cond', '_true', '_false', '_l0', '_l1'))
+    .map(([n, s]) => `node_${n}${s}`),
   fc.constantFrom('node_0', 'nodeX', ''),
 );
 const position = fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined });
 const prompt = fc.oneof(fc.constantFrom('Solve it carefully.', 'Check the arithmetic twice.', 'ok', ''), fc.string({ maxLength: 30 }));
 
-export const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ type: fc.constant('add' as const), operator: operatorName, position }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('add_parallel' as const), operators: fc.array(operatorName, { maxLength: 4 }), position }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({ type: fc.constant('add_conditional' as const), condition: operatorName, fix: operatorName, otherwise: fc.option(operatorName, { nil: null }), position }),
-  },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('add_loop' as const), operators: fc.array(operatorName, { maxLength: 3 }), count: fc.integer({ min: -1, max: 12 }), position }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('delete' as const), target }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('modify' as const), target, operator: operatorName }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('set_prompt' as const), target, prompt }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('finish' as const) }) },
-  { weight: 6, arbitrary: fc.record({ type: fc.constant('prompt' as const), prompt }) },
-).map((a) => JSON.parse(JSON.stringify(a)) as Action);
+export const action: fc.Arbitrary<Action> = fc
+  .oneof(
+    { weight: 5, arbitrary: fc.record({ type: fc.constant('add' as const), operator: operatorName, position }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ type: fc.constant('add_parallel' as const), operators: fc.array(operatorName, { maxLength: 4 }), position }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant('add_conditional' as const),
+        condition: operatorName,
+        fix: operatorName,
+        otherwise: fc.option(operatorName, { nil: null }),
+        position,
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('add_loop' as const),
+        operators: fc.array(operatorName, { maxLength: 3 }),
+        count: fc.integer({ min: -1, max: 12 }),
+        position,
+      }),
+    },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('delete' as const), target }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('modify' as const), target, operator: operatorName }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('set_prompt' as const), target, prompt }) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('finish' as const) }) },
+    { weight: 6, arbitrary: fc.record({ type: fc.constant('prompt' as const), prompt }) },
+  )
+  .map((a) => JSON.parse(JSON.stringify(a)) as Action);
 
 /** Director turns: structured actions, their text form, or junk text. */
 export const turnInput: fc.Arbitrary<Action | string> = fc.oneof(
   { weight: 6, arbitrary: action },
   { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
-  { weight: 1, arbitrary: fc.constantFrom('<action>finish</action>', 'Add a Programmer please', '<think>hmm', '', '<action>add</action><operator>Custom') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '<action>finish</action>',
+      'Add a Programmer please',
+      '<think>hmm',
+      '',
+      '<action>add</action><operator>Custom',
+    ),
+  },
 );
 
 /**
@@ -53,11 +83,40 @@ export type Intent =
 
 export const intent: fc.Arbitrary<Intent> = fc.oneof(
   { weight: 2, arbitrary: turnInput.map((input) => ({ k: 'raw' as const, input })) },
-  { weight: 5, arbitrary: fc.record({ k: fc.constant('add' as const), op: operatorName, position }).map((a) => JSON.parse(JSON.stringify(a)) as Intent) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('parallel' as const), ops: fc.array(validOperator, { minLength: 1, maxLength: 3 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('conditional' as const), ops: fc.tuple(fc.constantFrom('Review', 'Verify', 'Test', 'Custom'), validOperator, fc.option(validOperator, { nil: null })) }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('loop' as const), ops: fc.array(validOperator, { minLength: 1, maxLength: 2 }), count: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constantFrom('delete' as const, 'modify' as const, 'set_prompt' as const), pick: fc.nat(), op: operatorName, child: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({ k: fc.constant('add' as const), op: operatorName, position })
+      .map((a) => JSON.parse(JSON.stringify(a)) as Intent),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('parallel' as const), ops: fc.array(validOperator, { minLength: 1, maxLength: 3 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('conditional' as const),
+      ops: fc.tuple(fc.constantFrom('Review', 'Verify', 'Test', 'Custom'), validOperator, fc.option(validOperator, { nil: null })),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('loop' as const),
+      ops: fc.array(validOperator, { minLength: 1, maxLength: 2 }),
+      count: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constantFrom('delete' as const, 'modify' as const, 'set_prompt' as const),
+      pick: fc.nat(),
+      op: operatorName,
+      child: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.constant({ k: 'finish' as const }) },
 );
 

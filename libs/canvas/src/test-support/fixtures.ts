@@ -8,7 +8,10 @@ import { recordExecution, recordOutcomes, startExecution } from '../plan/run';
 import type { CallResult, OperatorCall } from '../plan/types';
 import { replay } from '../decider/evolve';
 
-export const MATH: CanvasOptions = { problem: 'Natalia sold clips to 48 friends in April and half as many in May. How many in total?', taskType: 'math' };
+export const MATH: CanvasOptions = {
+  problem: 'Natalia sold clips to 48 friends in April and half as many in May. How many in total?',
+  taskType: 'math',
+};
 
 /** A session driver for tests: takes turns, runs executions with a scripted executor, keeps the log. */
 export class Session {
@@ -22,7 +25,15 @@ export class Session {
     if (opened.rejection) throw new Error(opened.rejection.reason);
     this.state = opened.state;
     this.events = opened.events.slice();
-    this.executor = executor ?? ((c) => ({ callId: c.callId, outcome: { text: `${c.operator} output`, ...(c.operator === 'Review' || c.operator === 'Verify' || c.operator === 'Test' ? { passed: true, feedback: 'looks right' } : {}) } }));
+    this.executor =
+      executor ??
+      ((c) => ({
+        callId: c.callId,
+        outcome: {
+          text: `${c.operator} output`,
+          ...(c.operator === 'Review' || c.operator === 'Verify' || c.operator === 'Test' ? { passed: true, feedback: 'looks right' } : {}),
+        },
+      }));
   }
 
   turn(input: string | Action, actor: 'director' | 'human' = 'director') {

@@ -15,7 +15,8 @@ let viaMainLoader: Importer | undefined;
 
 function mainLoaderImporter(): Importer {
   if (viaMainLoader) return viaMainLoader;
-  const constant = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  const constant = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants
+    ?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   if (!constant) throw new Error('this Node.js cannot import ES modules from a vm context (needs Node >= 20.12)');
   const script = new vm.Script('(specifier) => import(specifier)', {
     importModuleDynamically: constant as unknown as vm.ScriptOptions['importModuleDynamically'],

@@ -45,7 +45,9 @@ describe('the embedded local model', () => {
     const unknown = await client.chat({ backend: 'local', model: 'train-x-step-1', messages: ask, maxTokens: 4 }).catch((e: unknown) => e);
     expect(unknown).toMatchObject({ kind: 'bad-request', retryable: false, backend: 'local' });
     expect((unknown as Error).message).toContain('no LoRA adapter named "train-x-step-1" was published to it');
-    setLocalAdapterResolver((backend, name) => (backend === 'local' && name === 'train-x-step-2' ? '/nonexistent/adapter.gguf' : undefined));
+    setLocalAdapterResolver((backend, name) =>
+      backend === 'local' && name === 'train-x-step-2' ? '/nonexistent/adapter.gguf' : undefined,
+    );
     try {
       const gone = await client.chat({ backend: 'local', model: 'train-x-step-2', messages: ask, maxTokens: 4 }).catch((e: unknown) => e);
       expect((gone as Error).message).toContain('was published as /nonexistent/adapter.gguf, which no longer exists');
@@ -59,10 +61,18 @@ describe('the embedded local model', () => {
 
     itWithModel('answers a short chat completion, with exact token counts, deterministically at temperature 0', async () => {
       const res = await client.chat({ backend: 'local', messages: ask, maxTokens: 24, temperature: 0, purpose: 'smoke' });
-      console.log(`local model said: ${JSON.stringify(res.text)} (${res.ledger.promptTokens}+${res.ledger.completionTokens} tokens, ${res.ledger.latencyMs} ms)`);
+      console.log(
+        `local model said: ${JSON.stringify(res.text)} (${res.ledger.promptTokens}+${res.ledger.completionTokens} tokens, ${res.ledger.latencyMs} ms)`,
+      );
       expect(res.text.trim().length).toBeGreaterThan(0);
       expect(['stop', 'length']).toContain(res.finishReason);
-      expect(res.ledger).toMatchObject({ backend: 'local', model: 'SmolLM2-135M-Instruct-Q4_1', purpose: 'smoke', costUsd: 0, attempts: 1 });
+      expect(res.ledger).toMatchObject({
+        backend: 'local',
+        model: 'SmolLM2-135M-Instruct-Q4_1',
+        purpose: 'smoke',
+        costUsd: 0,
+        attempts: 1,
+      });
       expect(res.ledger.promptTokens).toBeGreaterThan(10);
       expect(res.ledger.completionTokens).toBeGreaterThan(0);
       expect(res.ledger.completionTokens).toBeLessThanOrEqual(24);
@@ -96,7 +106,11 @@ describe('the embedded local model', () => {
     });
 
     itWithModel('honours a JSON schema and a stop string', async () => {
-      const schema = { type: 'object', properties: { answer: { type: 'string' }, confidence: { type: 'number' } }, required: ['answer', 'confidence'] };
+      const schema = {
+        type: 'object',
+        properties: { answer: { type: 'string' }, confidence: { type: 'number' } },
+        required: ['answer', 'confidence'],
+      };
       const res = await client.chat({ backend: 'local', messages: ask, constraint: { kind: 'json-schema', schema }, maxTokens: 60 });
       const parsed = JSON.parse(res.text) as { answer: unknown; confidence: unknown };
       expect(typeof parsed.answer).toBe('string');
@@ -114,11 +128,17 @@ describe('the embedded local model', () => {
     });
 
     itWithModel('refuses a prompt longer than the context and an invalid grammar, clearly', async () => {
-      const small = new LlmClient(backendRegistryFromConfig({ backends: { local: { kind: 'local', contextSize: 256 } } }, { env: process.env }));
-      const long = await small.chat({ backend: 'local', messages: [{ role: 'user', content: 'word '.repeat(600) }] }).catch((e: unknown) => e);
+      const small = new LlmClient(
+        backendRegistryFromConfig({ backends: { local: { kind: 'local', contextSize: 256 } } }, { env: process.env }),
+      );
+      const long = await small
+        .chat({ backend: 'local', messages: [{ role: 'user', content: 'word '.repeat(600) }] })
+        .catch((e: unknown) => e);
       expect(long).toMatchObject({ kind: 'bad-request', retryable: false });
       expect((long as Error).message).toContain('more than the context size 256');
-      const badGrammar = await client.chat({ backend: 'local', messages: ask, constraint: { kind: 'gbnf', grammar: 'root ::= (' } }).catch((e: unknown) => e);
+      const badGrammar = await client
+        .chat({ backend: 'local', messages: ask, constraint: { kind: 'gbnf', grammar: 'root ::= (' } })
+        .catch((e: unknown) => e);
       expect(badGrammar).toMatchObject({ kind: 'bad-request', retryable: false });
       expect((badGrammar as Error).message).toContain('invalid GBNF grammar');
     });
@@ -150,7 +170,10 @@ describe('the embedded local model', () => {
         const yes = await sdk.chat.completions.create({
           model: 'x',
           messages: [{ role: 'user', content: 'Is Paris in France?' }],
-          response_format: { type: 'json_schema', json_schema: { name: 'a', schema: { type: 'object', properties: { yes: { type: 'boolean' } }, required: ['yes'] } } },
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: 'a', schema: { type: 'object', properties: { yes: { type: 'boolean' } }, required: ['yes'] } },
+          },
           max_tokens: 20,
         });
         expect(typeof (JSON.parse(yes.choices[0]?.message.content ?? '') as { yes: unknown }).yes).toBe('boolean');

@@ -113,11 +113,14 @@ async function loadModel(backend: LocalBackend): Promise<LoadedModel> {
     return await p;
   } catch (err) {
     if (err instanceof LlmError) throw err;
-    throw new LlmError(`backend "${backend.name}": cannot load the model ${backend.modelPath}: ${clip(String((err as Error)?.message ?? err), 300)}`, {
-      backend: backend.name,
-      kind: 'local',
-      retryable: false,
-    });
+    throw new LlmError(
+      `backend "${backend.name}": cannot load the model ${backend.modelPath}: ${clip(String((err as Error)?.message ?? err), 300)}`,
+      {
+        backend: backend.name,
+        kind: 'local',
+        retryable: false,
+      },
+    );
   }
 }
 
@@ -267,7 +270,10 @@ function adapterPathFor(backend: LocalBackend, name: string): string {
     );
   }
   if (!existsSync(path)) {
-    throw new LlmError(`backend "${backend.name}": the LoRA adapter "${name}" was published as ${path}, which no longer exists`, { backend: backend.name, kind: 'bad-request' });
+    throw new LlmError(`backend "${backend.name}": the LoRA adapter "${name}" was published as ${path}, which no longer exists`, {
+      backend: backend.name,
+      kind: 'bad-request',
+    });
   }
   return path;
 }
@@ -291,9 +297,11 @@ export async function localChatAttempt(backend: LocalBackend, req: ChatRequest, 
     );
   }
   const maxTokens = Math.min(req.maxTokens ?? backend.sampling.maxTokens ?? DEFAULT_MAX_TOKENS, backend.maxCompletionTokens, room);
-  const stops = [...(req.stop ?? []), ...stringTriggers(state.stopGenerationTriggers), ...(grammar ? stringTriggers(grammar.stopGenerationTriggers) : [])].filter(
-    (s) => s.length > 0,
-  );
+  const stops = [
+    ...(req.stop ?? []),
+    ...stringTriggers(state.stopGenerationTriggers),
+    ...(grammar ? stringTriggers(grammar.stopGenerationTriggers) : []),
+  ].filter((s) => s.length > 0);
   const temperature = req.temperature ?? backend.sampling.temperature ?? 0;
   const topP = req.topP ?? backend.sampling.topP;
 
@@ -375,7 +383,12 @@ function firstStop(text: string, stops: readonly string[]): number | undefined {
 }
 
 /** Per-token logprobs; when a stop string cut the text, only tokens wholly before the cut. */
-function tokenLogprobs(model: Nlc.LlamaModel, tokens: readonly Nlc.Token[], probs: readonly number[], cutAt: number | undefined): TokenLogprob[] {
+function tokenLogprobs(
+  model: Nlc.LlamaModel,
+  tokens: readonly Nlc.Token[],
+  probs: readonly number[],
+  cutAt: number | undefined,
+): TokenLogprob[] {
   const out: TokenLogprob[] = [];
   let length = 0;
   for (let i = 0; i < tokens.length; i++) {

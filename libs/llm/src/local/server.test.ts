@@ -30,7 +30,9 @@ describe('startLocalOpenAIServer', () => {
   });
 
   it('answers chat completions with usage and logprobs, translating the request', async () => {
-    upstream.enqueue(reply.text('hello', { usage: { promptTokens: 7, completionTokens: 2 }, logprobs: [{ token: 'hello', logprob: -0.2 }] }));
+    upstream.enqueue(
+      reply.text('hello', { usage: { promptTokens: 7, completionTokens: 2 }, logprobs: [{ token: 'hello', logprob: -0.2 }] }),
+    );
     const res = await sdk.chat.completions.create({
       model: 'whatever',
       messages: [
@@ -59,7 +61,12 @@ describe('startLocalOpenAIServer', () => {
 
   it('streams when asked', async () => {
     upstream.enqueue(reply.text('streamed text'));
-    const stream = await sdk.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await sdk.chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let finish: string | null | undefined;
     let usage: unknown;
@@ -90,15 +97,27 @@ describe('startLocalOpenAIServer', () => {
 
   it('translates response_format and llama.cpp grammar into constraints', () => {
     const schema = { type: 'object' };
-    expect(toChatRequest('local', { messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_schema', json_schema: { name: 'n', schema } } }).constraint).toEqual({
+    expect(
+      toChatRequest('local', {
+        messages: [{ role: 'user', content: 'x' }],
+        response_format: { type: 'json_schema', json_schema: { name: 'n', schema } },
+      }).constraint,
+    ).toEqual({
       kind: 'json-schema',
       schema,
     });
-    expect(toChatRequest('local', { messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_object' } }).constraint).toEqual({
+    expect(
+      toChatRequest('local', { messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_object' } }).constraint,
+    ).toEqual({
       kind: 'json-schema',
       schema: { type: 'object' },
     });
-    expect(toChatRequest('local', { messages: [{ role: 'user', content: 'x' }], grammar: 'root ::= "a"' }).constraint).toEqual({ kind: 'gbnf', grammar: 'root ::= "a"' });
-    expect(() => toChatRequest('local', { messages: [{ role: 'tool', content: 'x' }] })).toThrow(/messages\[0\]\.role "tool" is not supported/);
+    expect(toChatRequest('local', { messages: [{ role: 'user', content: 'x' }], grammar: 'root ::= "a"' }).constraint).toEqual({
+      kind: 'gbnf',
+      grammar: 'root ::= "a"',
+    });
+    expect(() => toChatRequest('local', { messages: [{ role: 'tool', content: 'x' }] })).toThrow(
+      /messages\[0\]\.role "tool" is not supported/,
+    );
   });
 });

@@ -58,7 +58,8 @@ export async function startLocalOpenAIServer(options: LocalOpenAIServerOptions =
       return sendJson(res, 200, { object: 'list', data: [{ id: backend.model, object: 'model', created: 0, owned_by: 'flowsteer' }] });
     }
     if (req.method === 'GET' && (path === '' || path === '/health')) return sendJson(res, 200, { status: 'ok', model: backend.model });
-    if (path !== '/v1/chat/completions' && path !== '/chat/completions') return sendError(res, 404, 'not_found', `no route ${req.method} ${path}`);
+    if (path !== '/v1/chat/completions' && path !== '/chat/completions')
+      return sendError(res, 404, 'not_found', `no route ${req.method} ${path}`);
     if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST');
 
     let body: Record<string, unknown>;
@@ -91,7 +92,9 @@ export async function startLocalOpenAIServer(options: LocalOpenAIServerOptions =
         completion_tokens: result.ledger.completionTokens,
         total_tokens: result.ledger.promptTokens + result.ledger.completionTokens,
       };
-      const logprobs = result.logprobs ? { content: result.logprobs.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null, top_logprobs: [] })) } : null;
+      const logprobs = result.logprobs
+        ? { content: result.logprobs.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null, top_logprobs: [] })) }
+        : null;
       if (body.stream === true) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
         const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
@@ -164,7 +167,9 @@ function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((p) => (p && typeof p === 'object' && (p as { type?: unknown }).type === 'text' ? String((p as { text?: unknown }).text ?? '') : ''))
+      .map((p) =>
+        p && typeof p === 'object' && (p as { type?: unknown }).type === 'text' ? String((p as { text?: unknown }).text ?? '') : '',
+      )
       .join('');
   }
   if (content === null || content === undefined) return '';
@@ -177,7 +182,8 @@ export function toChatRequest(backend: string, body: Record<string, unknown>): C
   const messages: ChatMessage[] = body.messages.map((m: unknown, i: number) => {
     const role = (m as { role?: unknown })?.role;
     const r = role === 'developer' ? 'system' : role;
-    if (r !== 'system' && r !== 'user' && r !== 'assistant') throw new Error(`messages[${i}].role ${JSON.stringify(role)} is not supported`);
+    if (r !== 'system' && r !== 'user' && r !== 'assistant')
+      throw new Error(`messages[${i}].role ${JSON.stringify(role)} is not supported`);
     return { role: r, content: textOf((m as { content?: unknown }).content) };
   });
   const num = (v: unknown, name: string): number | undefined => {

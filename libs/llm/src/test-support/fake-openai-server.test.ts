@@ -6,9 +6,17 @@ describe('the fake OpenAI-compatible server', () => {
     const fake = await startFakeOpenAIServer({ model: 'm1' });
     try {
       const sdk = new OpenAI({ baseURL: fake.baseURL, apiKey: 'k', maxRetries: 0 });
-      fake.enqueue(reply.text('one'), (req) => reply.text(`echo: ${JSON.stringify((req.body as { messages: unknown[] }).messages.length)}`));
+      fake.enqueue(reply.text('one'), (req) =>
+        reply.text(`echo: ${JSON.stringify((req.body as { messages: unknown[] }).messages.length)}`),
+      );
       const a = await sdk.chat.completions.create({ model: 'm1', messages: [{ role: 'user', content: 'x' }] });
-      const b = await sdk.chat.completions.create({ model: 'm1', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y' }] });
+      const b = await sdk.chat.completions.create({
+        model: 'm1',
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: 'y' },
+        ],
+      });
       expect(a.choices[0]?.message.content).toBe('one');
       expect(b.choices[0]?.message.content).toBe('echo: 2');
       expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/chat/completions', 'POST /v1/chat/completions']);
@@ -17,7 +25,9 @@ describe('the fake OpenAI-compatible server', () => {
       expect(empty).toBeInstanceOf(OpenAI.InternalServerError);
       expect((empty as Error).message).toContain('no scripted reply left');
       fake.setFallback(reply.text('default'));
-      expect((await sdk.chat.completions.create({ model: 'm1', messages: [{ role: 'user', content: 'x' }] })).choices[0]?.message.content).toBe('default');
+      expect(
+        (await sdk.chat.completions.create({ model: 'm1', messages: [{ role: 'user', content: 'x' }] })).choices[0]?.message.content,
+      ).toBe('default');
       expect((await sdk.models.list()).data[0]?.id).toBe('m1');
     } finally {
       await fake.close();

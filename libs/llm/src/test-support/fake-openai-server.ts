@@ -74,7 +74,11 @@ export interface RecordedRequest {
 
 /** Short constructors for scripted replies. */
 export const reply = {
-  text: (text: string, extra: Omit<Extract<FakeReply, { kind: 'text' }>, 'kind' | 'text'> = {}): FakeReply => ({ kind: 'text', text, ...extra }),
+  text: (text: string, extra: Omit<Extract<FakeReply, { kind: 'text' }>, 'kind' | 'text'> = {}): FakeReply => ({
+    kind: 'text',
+    text,
+    ...extra,
+  }),
   status: (status: number, message?: string, headers?: Record<string, string>): FakeReply => ({ kind: 'status', status, message, headers }),
   rateLimited: (retryAfterSeconds?: number): FakeReply => ({
     kind: 'status',
@@ -165,7 +169,11 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
         const given = auth.replace(/^Bearer\s+/, '');
         const masked = given.length > 10 ? `${given.slice(0, 6)}****${given.slice(-4)}` : given;
         return json(res, 401, {
-          error: { message: `Incorrect API key provided: ${masked}. You can find your API key at your provider.`, type: 'invalid_request_error', code: 'invalid_api_key' },
+          error: {
+            message: `Incorrect API key provided: ${masked}. You can find your API key at your provider.`,
+            type: 'invalid_request_error',
+            code: 'invalid_api_key',
+          },
         });
       }
     }
@@ -186,7 +194,13 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
         return json(
           res,
           r.status,
-          { error: { message: r.message ?? `fake status ${r.status}`, type: r.status === 429 ? 'rate_limit_exceeded' : 'fake_error', code: null } },
+          {
+            error: {
+              message: r.message ?? `fake status ${r.status}`,
+              type: r.status === 429 ? 'rate_limit_exceeded' : 'fake_error',
+              code: null,
+            },
+          },
           r.headers,
         );
       case 'raw':
@@ -209,8 +223,19 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
       }
       case 'text': {
         if (r.delayMs) await sleep(r.delayMs);
-        const usage = r.usage === null ? undefined : r.usage ? { prompt_tokens: r.usage.promptTokens, completion_tokens: r.usage.completionTokens, total_tokens: r.usage.promptTokens + r.usage.completionTokens } : usageFor(body, r.text);
-        const logprobs = r.logprobs ? { content: r.logprobs.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null, top_logprobs: [] })) } : null;
+        const usage =
+          r.usage === null
+            ? undefined
+            : r.usage
+              ? {
+                  prompt_tokens: r.usage.promptTokens,
+                  completion_tokens: r.usage.completionTokens,
+                  total_tokens: r.usage.promptTokens + r.usage.completionTokens,
+                }
+              : usageFor(body, r.text);
+        const logprobs = r.logprobs
+          ? { content: r.logprobs.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null, top_logprobs: [] })) }
+          : null;
         if (!stream) return json(res, 200, completion(id, model, r.text, r.finishReason ?? 'stop', usage, logprobs));
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         const size = Math.max(1, r.chunkSize ?? 8);
@@ -222,7 +247,8 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
           if (r.intervalMs) await sleep(r.intervalMs);
           res.write(chunk({ content: r.text.slice(i, i + size) }, null));
         }
-        const includeUsage = typeof body === 'object' && (body?.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+        const includeUsage =
+          typeof body === 'object' && (body?.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
         res.write(chunk({}, r.finishReason ?? 'stop', includeUsage && usage ? { usage } : {}));
         res.end('data: [DONE]\n\n');
         return;
@@ -243,7 +269,9 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     model,
     requests,
     chatBodies: () =>
-      requests.filter((r) => r.path.endsWith('/chat/completions') && typeof r.body === 'object' && r.body !== null).map((r) => r.body as Record<string, unknown>),
+      requests
+        .filter((r) => r.path.endsWith('/chat/completions') && typeof r.body === 'object' && r.body !== null)
+        .map((r) => r.body as Record<string, unknown>),
     enqueue: (...replies) => void queue.push(...replies),
     setFallback: (f) => void (fallback = f),
     pending: () => queue.length,
@@ -263,7 +291,10 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
  * A registry with one backend ("fake" by default) pointing at the fake server, with tiny retry
  * delays and short timeouts, next to the built-in `local`; director and executor default to it.
  */
-export function fakeBackendRegistry(fake: Pick<FakeOpenAIServer, 'baseURL' | 'model'>, overrides: Partial<OpenAICompatibleBackend> = {}): BackendRegistry {
+export function fakeBackendRegistry(
+  fake: Pick<FakeOpenAIServer, 'baseURL' | 'model'>,
+  overrides: Partial<OpenAICompatibleBackend> = {},
+): BackendRegistry {
   const backend: OpenAICompatibleBackend = {
     name: 'fake',
     kind: 'openai-compatible',

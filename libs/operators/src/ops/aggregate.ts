@@ -28,7 +28,10 @@ export const aggregate: OperatorImpl<AggregateOutput> = async (call) => {
   if (winner !== undefined) {
     const value = numbers[winner] ?? '';
     const votes = numbers.filter((n) => n === value).length;
-    return { text: value, output: { aggregated_answer: value, selection_reason: `${votes} of ${list.length} candidates give ${value}`, used_llm: false } };
+    return {
+      text: value,
+      output: { aggregated_answer: value, selection_reason: `${votes} of ${list.length} candidates give ${value}`, used_llm: false },
+    };
   }
   const { problem, prompt, taskType } = call.input;
   const reply = await call.ask(
@@ -42,5 +45,8 @@ export const aggregate: OperatorImpl<AggregateOutput> = async (call) => {
     call.note('answer tag missing: used the last line of the reply');
     aggregatedAnswer = lastLine(reply.replace(/<\/?reason\s*>/gi, ''));
   }
-  return { text: aggregatedAnswer, output: { aggregated_answer: aggregatedAnswer, selection_reason: readTag(reply, 'reason') ?? '', used_llm: true } };
+  return {
+    text: aggregatedAnswer,
+    output: { aggregated_answer: aggregatedAnswer, selection_reason: readTag(reply, 'reason') ?? '', used_llm: true },
+  };
 };

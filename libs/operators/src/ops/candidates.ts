@@ -20,14 +20,21 @@ export function renderCandidates(list: readonly string[]): string {
 export function readLetter(text: string | undefined, count: number): number | undefined {
   if (!text) return undefined;
   const last = letterOf(count - 1);
-  const range = new RegExp(`(?:candidate|option|solution|answer)\\s*\\(?([A-${last}])\\)?\\b|^\\s*\\(?([A-${last}])\\)?\\s*(?:$|[.):\\s])`, 'im');
+  const range = new RegExp(
+    `(?:candidate|option|solution|answer)\\s*\\(?([A-${last}])\\)?\\b|^\\s*\\(?([A-${last}])\\)?\\s*(?:$|[.):\\s])`,
+    'im',
+  );
   const m = range.exec(text.trim()) ?? range.exec(text.trim().toUpperCase());
   const letter = (m?.[1] ?? m?.[2])?.toUpperCase();
   return letter === undefined ? undefined : letter.charCodeAt(0) - 65;
 }
 
 export function normaliseAnswer(text: string): string {
-  return text.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.\s]+$/, '');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[.\s]+$/, '');
 }
 
 /** The index of the strict plurality among keys (ignoring undefined), or undefined when tied or < 2 votes. */

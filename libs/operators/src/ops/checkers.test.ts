@@ -32,7 +32,13 @@ describe('Verify', () => {
     );
     expect(outcome.passed).toBe(true);
     expect(outcome.text).toBe('42');
-    expect(outcome.output).toMatchObject({ is_correct: true, confidence: 'high', suggested_answer: '42', answer_overwritten: false, verification_steps: '6*7=42' });
+    expect(outcome.output).toMatchObject({
+      is_correct: true,
+      confidence: 'high',
+      suggested_answer: '42',
+      answer_overwritten: false,
+      verification_steps: '6*7=42',
+    });
   });
 
   it('keeps a plain wrong number (verifiers err) but reports the failure and its own answer', async () => {

@@ -8,7 +8,9 @@ const SOLVE = '```python\ndef solve():\n    return 6 * 7\n```';
 
 describe('Programmer', () => {
   it('writes solve(), runs it in the sandbox and returns code and output', async () => {
-    const runner = scriptedRunner([(req) => ({ stdout: `noise\n<<<FLOWSTEER_RESULT>>>\n42\n`, exitCode: req.files?.['solution.py'] ? 0 : 1 })]);
+    const runner = scriptedRunner([
+      (req) => ({ stdout: `noise\n<<<FLOWSTEER_RESULT>>>\n42\n`, exitCode: req.files?.['solution.py'] ? 0 : 1 }),
+    ]);
     const { outcome, chat } = await runScripted([SOLVE], { operator: 'Programmer', prompt: 'Use integer arithmetic.' }, runner);
     expect(outcome.text).toBe('42');
     expect(outcome.output).toEqual({ code: 'def solve():\n    return 6 * 7', output: '42', attempts: 1 });
@@ -62,7 +64,16 @@ describe('Programmer', () => {
     expect(first.ledger.map((l) => l.purpose)).toEqual(['node_1 Programmer attempt 1']);
     expect(chat.calls).toBe(1);
 
-    const failed = { stdout: '', stderr: 'NameError: x', exitCode: 1, signal: null, stopReason: 'error' as const, wallTimeMs: 1, cpuTimeMs: 1, isolation: 'scripted' };
+    const failed = {
+      stdout: '',
+      stderr: 'NameError: x',
+      exitCode: 1,
+      signal: null,
+      stopReason: 'error' as const,
+      wallTimeMs: 1,
+      cpuTimeMs: 1,
+      isolation: 'scripted',
+    };
     const second = await runOperator({ ...input, resume: { journal: first.journal, result: failed } });
     if (!isOperatorSuspension(second)) throw new Error('expected a second suspension');
     expect(second.step).toBe('run 2');
@@ -70,7 +81,13 @@ describe('Programmer', () => {
     expect(chat.calls).toBe(2);
     expect(chat.userText(1)).toContain('NameError: x');
 
-    const done = await runOperator({ ...input, resume: { journal: second.journal, result: { ...failed, stderr: '', exitCode: 0, stopReason: 'ok', stdout: '<<<FLOWSTEER_RESULT>>>\n42\n' } } });
+    const done = await runOperator({
+      ...input,
+      resume: {
+        journal: second.journal,
+        result: { ...failed, stderr: '', exitCode: 0, stopReason: 'ok', stdout: '<<<FLOWSTEER_RESULT>>>\n42\n' },
+      },
+    });
     expect(isOperatorSuspension(done)).toBe(false);
     expect(done).toMatchObject({ text: '42', ledger: [] });
     expect(chat.calls).toBe(2);
@@ -86,7 +103,7 @@ describe('Programmer', () => {
         blobs.set(ref, JSON.parse(JSON.stringify(c)));
         return ref;
       },
-      getJson: async <T,>(ref: string) => blobs.get(ref) as T,
+      getJson: async <T>(ref: string) => blobs.get(ref) as T,
     };
     const big = `\`\`\`python\ndef solve():\n    return 42\n${'# padding\n'.repeat(800)}\`\`\``;
     const chat = new ScriptedChat([big]);
@@ -97,7 +114,16 @@ describe('Programmer', () => {
     expect(first.journal).toEqual({ ref: expect.stringMatching(/^blobs\//) });
     expect(first.request).toEqual({ ref: expect.stringMatching(/^blobs\//) });
     expect(JSON.stringify(first).length).toBeLessThan(2_000);
-    const ok = { stdout: '<<<FLOWSTEER_RESULT>>>\n42\n', stderr: '', exitCode: 0, signal: null, stopReason: 'ok' as const, wallTimeMs: 1, cpuTimeMs: 1, isolation: 'scripted' };
+    const ok = {
+      stdout: '<<<FLOWSTEER_RESULT>>>\n42\n',
+      stderr: '',
+      exitCode: 0,
+      signal: null,
+      stopReason: 'ok' as const,
+      wallTimeMs: 1,
+      cpuTimeMs: 1,
+      isolation: 'scripted',
+    };
     const done = await runOperator({ ...input, resume: { journal: first.journal, result: ok } });
     expect(done).toMatchObject({ text: '42', ledger: [] });
     expect(blobs.get((done as { outputRef: string }).outputRef)).toMatchObject({ output: '42', attempts: 1 });
@@ -106,8 +132,19 @@ describe('Programmer', () => {
 
   it('refuses a journal that does not fit its steps', async () => {
     const { runOperator } = createOperatorActivities({ chat: new ScriptedChat([SOLVE]) });
-    const ok = { stdout: '', stderr: '', exitCode: 0, signal: null, stopReason: 'ok' as const, wallTimeMs: 1, cpuTimeMs: 1, isolation: 'scripted' };
-    await expect(runOperator(operatorInput({ operator: 'Programmer', resume: { journal: { entries: [] }, result: ok } }))).rejects.toMatchObject({
+    const ok = {
+      stdout: '',
+      stderr: '',
+      exitCode: 0,
+      signal: null,
+      stopReason: 'ok' as const,
+      wallTimeMs: 1,
+      cpuTimeMs: 1,
+      isolation: 'scripted',
+    };
+    await expect(
+      runOperator(operatorInput({ operator: 'Programmer', resume: { journal: { entries: [] }, result: ok } })),
+    ).rejects.toMatchObject({
       type: OPERATOR_FAILURE.badInput,
       nonRetryable: true,
       message: expect.stringMatching(/journal does not match/),
@@ -131,7 +168,11 @@ describe('Test', () => {
 
   it('runs problem-provided HumanEval tests, calling check on the entry point', async () => {
     const runner = real();
-    const { outcome, chat } = await runScripted([], { operator: 'Test', taskType: 'code', inputs: code, entryPoint: 'add', tests: humaneval }, runner);
+    const { outcome, chat } = await runScripted(
+      [],
+      { operator: 'Test', taskType: 'code', inputs: code, entryPoint: 'add', tests: humaneval },
+      runner,
+    );
     expect(chat.calls).toBe(0);
     expect(outcome.passed).toBe(true);
     expect(outcome.text).toBe(code);
@@ -144,7 +185,11 @@ describe('Test', () => {
     ['sys.exit(0) in the function', 'import sys\ndef add(a, b):\n    sys.exit(0)'],
     ['an always-equal result', 'class E:\n    def __eq__(self, o):\n        return True\ndef add(a, b):\n    return E()'],
   ])('a wrong solution cannot pass the tests by a trick (%s)', async (_label, cheat) => {
-    const { outcome } = await runScripted(['no code here'], { operator: 'Test', taskType: 'code', inputs: cheat, entryPoint: 'add', tests: humaneval }, real());
+    const { outcome } = await runScripted(
+      ['no code here'],
+      { operator: 'Test', taskType: 'code', inputs: cheat, entryPoint: 'add', tests: humaneval },
+      real(),
+    );
     expect(outcome.passed).toBe(false);
   });
 
@@ -152,7 +197,11 @@ describe('Test', () => {
     // a Fraction is not plain data, so the tests cannot be replayed apart from the solution
     const fraction = 'from fractions import Fraction\ndef half(x):\n    return Fraction(x, 2)';
     const runner = real();
-    const { outcome } = await runScripted([], { operator: 'Test', taskType: 'code', inputs: fraction, tests: 'from fractions import Fraction\nassert half(1) == Fraction(1, 2)' }, runner);
+    const { outcome } = await runScripted(
+      [],
+      { operator: 'Test', taskType: 'code', inputs: fraction, tests: 'from fractions import Fraction\nassert half(1) == Fraction(1, 2)' },
+      runner,
+    );
     expect(outcome.output).toMatchObject({ result: true });
     expect(runner.requests.some((r) => r.files?.['program.py'] === fraction)).toBe(true);
   });
@@ -196,7 +245,11 @@ describe('Test', () => {
   it('falls back to a load check when the proposed tests are junk, and checks non-code answers through ANSWER', async () => {
     const junk = await runScripted(['I would test it well.'], { operator: 'Test', taskType: 'code', inputs: code }, real());
     expect(junk.outcome.output).toMatchObject({ source: 'smoke', result: true });
-    const exits = await runScripted(['I would test it well.', 'no repair'], { operator: 'Test', taskType: 'code', inputs: 'import os\nos._exit(0)' }, real());
+    const exits = await runScripted(
+      ['I would test it well.', 'no repair'],
+      { operator: 'Test', taskType: 'code', inputs: 'import os\nos._exit(0)' },
+      real(),
+    );
     expect(exits.outcome.output).toMatchObject({ source: 'smoke', result: false });
     const answerRunner = scriptedRunner([{}]);
     const answer = await runScripted(['```python\nassert int(ANSWER) == 42\n```'], { operator: 'Test', inputs: '42' }, answerRunner);
@@ -207,7 +260,9 @@ describe('Test', () => {
 
   it('suspends for its test run before anything runs (the canvas worker has no runner)', async () => {
     const { runOperator } = createOperatorActivities({ chat: new ScriptedChat([]) });
-    const step = await runOperator(operatorInput({ operator: 'Test', taskType: 'code', inputs: code, entryPoint: 'add', tests: humaneval }));
+    const step = await runOperator(
+      operatorInput({ operator: 'Test', taskType: 'code', inputs: code, entryPoint: 'add', tests: humaneval }),
+    );
     expect(step).toMatchObject({ suspended: true, step: 'problem tests', ledger: [] });
     // the first run is the tests' replay harness: trusted code only, the candidate is not in it
     const request = (step as { request: CodeRunRequest }).request;

@@ -18,7 +18,13 @@ const catalogue = createCatalogue(
   ]),
 );
 const humaneval = 'def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(-4, 4) == 0';
-const task = { operator: 'TypedProgrammer', taskType: 'code' as const, entryPoint: 'add', problem: 'Write add(a, b).', inputs: 'Write add(a, b).' };
+const task = {
+  operator: 'TypedProgrammer',
+  taskType: 'code' as const,
+  entryPoint: 'add',
+  problem: 'Write add(a, b).',
+  inputs: 'Write add(a, b).',
+};
 const reply = (code: string) => `<result>\n\`\`\`python\n${code}\n\`\`\`\n</result>`;
 
 describe('a plug-in operator with codeCheck', () => {
@@ -32,7 +38,11 @@ describe('a plug-in operator with codeCheck', () => {
     const chat = new ScriptedChat([reply(code)]);
     const { runOperator } = createOperatorActivities({ chat, catalogue });
     const requests: CodeRunRequest[] = [];
-    const result = await driveOperator(runOperator, operatorInput({ ...task, ...(tests ? { tests } : {}) }), (req) => (requests.push(req), sandbox.run(req)));
+    const result = await driveOperator(
+      runOperator,
+      operatorInput({ ...task, ...(tests ? { tests } : {}) }),
+      (req) => (requests.push(req), sandbox.run(req)),
+    );
     return { ...result, chat, requests };
   }
 

@@ -34,7 +34,11 @@ export const plan: OperatorImpl<PlanOutput> = async (call) => {
   if (!approach && steps.length === 0) call.note('no plan structure found: passing the raw answer on');
   const planText =
     approach || steps.length > 0
-      ? [approach && `Approach: ${approach}`, keyInsights && `Key insights: ${keyInsights}`, steps.length > 0 && `Steps:\n${steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`]
+      ? [
+          approach && `Approach: ${approach}`,
+          keyInsights && `Key insights: ${keyInsights}`,
+          steps.length > 0 && `Steps:\n${steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`,
+        ]
           .filter(Boolean)
           .join('\n')
       : answer.trim();

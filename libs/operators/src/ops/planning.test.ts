@@ -6,7 +6,11 @@ describe('Plan', () => {
       ['<approach>Multiply.</approach><insights>6*7 is a times-table fact</insights><steps>\n1. Take 6\n2. Multiply by 7\n</steps>'],
       { operator: 'Plan', prompt: 'Keep the plan to two steps.' },
     );
-    expect(outcome.output).toMatchObject({ approach: 'Multiply.', key_insights: '6*7 is a times-table fact', steps_list: ['Take 6', 'Multiply by 7'] });
+    expect(outcome.output).toMatchObject({
+      approach: 'Multiply.',
+      key_insights: '6*7 is a times-table fact',
+      steps_list: ['Take 6', 'Multiply by 7'],
+    });
     expect(outcome.text).toContain('Steps:\n1. Take 6\n2. Multiply by 7');
     expect(chat.userText(0)).toContain('Keep the plan to two steps.');
   });
@@ -29,13 +33,21 @@ describe('Plan', () => {
 
 describe('Decompose', () => {
   it('lists 2–5 sub-questions', async () => {
-    const { outcome } = await runScripted(['<reasoning>two facts</reasoning><parts>1. What is 6?\n2. What is 7?</parts>'], { operator: 'Decompose' });
-    expect(outcome.output).toEqual({ sub_problems: '1. What is 6?\n2. What is 7?', reasoning: 'two facts', sub_problems_list: ['What is 6?', 'What is 7?'] });
+    const { outcome } = await runScripted(['<reasoning>two facts</reasoning><parts>1. What is 6?\n2. What is 7?</parts>'], {
+      operator: 'Decompose',
+    });
+    expect(outcome.output).toEqual({
+      sub_problems: '1. What is 6?\n2. What is 7?',
+      reasoning: 'two facts',
+      sub_problems_list: ['What is 6?', 'What is 7?'],
+    });
     expect(outcome.text).toBe('1. What is 6?\n2. What is 7?');
   });
 
   it('caps at five and keeps the problem whole when nothing is listed', async () => {
-    const many = await runScripted([`<parts>${[1, 2, 3, 4, 5, 6, 7].map((i) => `${i}. q${i}`).join('\n')}</parts>`], { operator: 'Decompose' });
+    const many = await runScripted([`<parts>${[1, 2, 3, 4, 5, 6, 7].map((i) => `${i}. q${i}`).join('\n')}</parts>`], {
+      operator: 'Decompose',
+    });
     expect(many.outcome.output).toMatchObject({ sub_problems_list: ['q1', 'q2', 'q3', 'q4', 'q5'] });
     const none = await runScripted([''], { operator: 'Decompose' });
     expect(none.outcome.output).toMatchObject({ sub_problems_list: ['What is 6 * 7?'] });

@@ -70,7 +70,10 @@ function request(call: OperatorCall, feedback: string): string {
 }
 
 function callSolve(code: string) {
-  return { code: `from solution import solve\n_result = solve()\nprint(${JSON.stringify(MARKER)})\nprint(_result)\n`, files: { 'solution.py': code } };
+  return {
+    code: `from solution import solve\n_result = solve()\nprint(${JSON.stringify(MARKER)})\nprint(_result)\n`,
+    files: { 'solution.py': code },
+  };
 }
 
 function loadModule(code: string) {

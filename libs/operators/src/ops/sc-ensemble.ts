@@ -35,7 +35,9 @@ export const scEnsemble: OperatorImpl<ScEnsembleOutput> = async (call) => {
   let chosenIndex = readLetter(readTag(reply, 'choice'), list.length);
   if (chosenIndex === undefined) {
     chosenIndex = pluralityIndex(keys) ?? 0;
-    call.note(`choice unreadable: took candidate ${letterOf(chosenIndex)} by ${pluralityIndex(keys) === undefined ? 'position' : 'majority'}`);
+    call.note(
+      `choice unreadable: took candidate ${letterOf(chosenIndex)} by ${pluralityIndex(keys) === undefined ? 'position' : 'majority'}`,
+    );
   }
   const response = list[chosenIndex] ?? '';
   const reason = readTag(reply, 'reason') ?? '';

@@ -76,7 +76,12 @@ async function runTests(
 ): Promise<TestOutput> {
   if (isCode) {
     // the verdict comes from libs/sandbox's verdict path: the solution never runs in the process that judges it
-    const v = await codeTestsVerdict((req) => runInSandbox(call, req, `${source} tests`), { solution, tests, ...(entryPoint ? { entryPoint } : {}), nonce: () => call.secret('check nonce') });
+    const v = await codeTestsVerdict((req) => runInSandbox(call, req, `${source} tests`), {
+      solution,
+      tests,
+      ...(entryPoint ? { entryPoint } : {}),
+      nonce: () => call.secret('check nonce'),
+    });
     const output: TestOutput = { result: v.passed, solution, source, tests, repaired: false, isolation: v.run.isolation };
     if (!v.passed) {
       output.error_type = v.errorType ?? v.status;
@@ -114,7 +119,12 @@ async function repair(call: OperatorCall, solution: string, failed: TestOutput):
   return code && code.trim() !== solution.trim() ? code : undefined;
 }
 
-async function proposeTests(call: OperatorCall, isCode: boolean, solution: string, entryPoint: string | undefined): Promise<string | undefined> {
+async function proposeTests(
+  call: OperatorCall,
+  isCode: boolean,
+  solution: string,
+  entryPoint: string | undefined,
+): Promise<string | undefined> {
   const { problem, prompt, taskType } = call.input;
   const subject = isCode
     ? `## Solution under test\n\`\`\`python\n${solution}\n\`\`\`\n\nWrite 3 to 6 Python assert statements that call ${entryPoint ? `\`${entryPoint}\`` : 'the solution'} on ` +

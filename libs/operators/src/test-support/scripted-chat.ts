@@ -1,4 +1,15 @@
-import { isOperatorSuspension, type ChatRequest, type ChatResult, type CodeRunRequest, type CodeRunResult, type LedgerEntry, type OperatorActivities, type OperatorOutcome, type OperatorSuspension, type RunOperatorInput } from '@flowsteer/contracts';
+import {
+  isOperatorSuspension,
+  type ChatRequest,
+  type ChatResult,
+  type CodeRunRequest,
+  type CodeRunResult,
+  type LedgerEntry,
+  type OperatorActivities,
+  type OperatorOutcome,
+  type OperatorSuspension,
+  type RunOperatorInput,
+} from '@flowsteer/contracts';
 import { createOperatorActivities } from '../create-operator-activities';
 import type { ChatClient, RunCode } from '../core/ports';
 

@@ -54,7 +54,8 @@ export function detectMemoryCgroup(): MemoryCgroups | undefined {
     const dir = join('/sys/fs/cgroup', v2);
     try {
       // the controller must be enabled for children of this cgroup (cgroup v2's subtree_control)
-      if (readFileSync(join(dir, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes('memory') && writable(dir)) return { version: 2, parent: dir };
+      if (readFileSync(join(dir, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes('memory') && writable(dir))
+        return { version: 2, parent: dir };
     } catch {
       /* not v2 */
     }

@@ -155,7 +155,17 @@ export function bubblewrapPlan(ctx: LaunchContext): LaunchPlan {
   // --as-pid-1: the wrapper shell is the namespace's init, so when it ends the kernel kills
   // everything left in the sandbox, and bwrap waits for it (bwrap's own init would be left a
   // zombie for the host's init to reap, which not every init does).
-  args.push('--uid', String(INNER_UID), '--gid', String(INNER_UID), '--die-with-parent', '--new-session', '--as-pid-1', '--hostname', 'sandbox');
+  args.push(
+    '--uid',
+    String(INNER_UID),
+    '--gid',
+    String(INNER_UID),
+    '--die-with-parent',
+    '--new-session',
+    '--as-pid-1',
+    '--hostname',
+    'sandbox',
+  );
   args.push('--ro-bind', '/usr', '/usr');
   for (const entry of rootLayout()) {
     if (entry.symlink) args.push('--symlink', entry.symlink, `/${entry.name}`);
@@ -269,7 +279,19 @@ export function unsharePlan(ctx: LaunchContext): LaunchPlan {
   // the seccomp filter on the descriptor after the tar stream, installed by the sandbox's Python once setpriv has dropped everything
   const filter = seccompProgram();
   const loader = filter ? [python.executable, '-S', '-E', '-c', SECCOMP_LOADER_PY, String(FIRST_FILE_FD + 1)] : [];
-  args.push('--', ...programCommand(ctx, [...loader, '/bin/sh', '-c', 'cd /sandbox && exec /bin/sh -c "$0" "$@"', wrapperScript(limits, ctx.uid), 'sh', python.executable, ...ctx.pythonArgs]));
+  args.push(
+    '--',
+    ...programCommand(ctx, [
+      ...loader,
+      '/bin/sh',
+      '-c',
+      'cd /sandbox && exec /bin/sh -c "$0" "$@"',
+      wrapperScript(limits, ctx.uid),
+      'sh',
+      python.executable,
+      ...ctx.pythonArgs,
+    ]),
+  );
   return {
     file: 'prlimit',
     args,
@@ -303,7 +325,9 @@ export async function rlimitsPlan(ctx: LaunchContext): Promise<LaunchPlan> {
   const env = { ...ctx.env, HOME: dir, TMPDIR: dir, MPLCONFIGDIR: join(dir, '.matplotlib') };
   const args: string[] = [...prlimitArgs(limits, 1, ctx.uid)];
   if (ctx.uid !== undefined) args.push('setpriv', ...dropPrivilegeArgs(ctx.uid));
-  args.push(...programCommand({ ...ctx, env }, ['/bin/sh', '-c', wrapperScript(limits, ctx.uid), 'sh', python.executable, ...ctx.pythonArgs]));
+  args.push(
+    ...programCommand({ ...ctx, env }, ['/bin/sh', '-c', wrapperScript(limits, ctx.uid), 'sh', python.executable, ...ctx.pythonArgs]),
+  );
   return {
     file: 'prlimit',
     args,

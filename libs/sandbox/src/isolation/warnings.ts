@@ -20,12 +20,14 @@ export function isolationWarnings(facts: IsolationFacts, arch: string = process.
     return out;
   }
   if (facts.mechanism === 'rlimits') {
-    out.push('UNSAFE SANDBOX: rlimits only (FLOWSTEER_SANDBOX_UNSAFE=1): candidate code sees the host filesystem and network; no namespaces, no seccomp filter');
+    out.push(
+      'UNSAFE SANDBOX: rlimits only (FLOWSTEER_SANDBOX_UNSAFE=1): candidate code sees the host filesystem and network; no namespaces, no seccomp filter',
+    );
   }
   if (facts.mechanism === 'unshare') {
     out.push(
       seccompProgram(arch)
-        ? 'WEAKER SANDBOX: bubblewrap is missing or does not work, using unshare: the sandbox is assembled by a root shell and the seccomp filter is installed by the sandbox\'s Python (one interpreter start more per run), nested user namespaces are not disabled; install bubblewrap (bash libs/sandbox/setup.sh)'
+        ? "WEAKER SANDBOX: bubblewrap is missing or does not work, using unshare: the sandbox is assembled by a root shell and the seccomp filter is installed by the sandbox's Python (one interpreter start more per run), nested user namespaces are not disabled; install bubblewrap (bash libs/sandbox/setup.sh)"
         : `WEAKER SANDBOX: bubblewrap is missing or does not work, using unshare: no seccomp filter for architecture ${arch} (the kernel keyrings are shared between runs and with the worker; io_uring, userfaultfd, ptrace and AF_VSOCK are reachable); install bubblewrap (bash libs/sandbox/setup.sh)`,
     );
   }
@@ -38,7 +40,9 @@ export function isolationWarnings(facts: IsolationFacts, arch: string = process.
     );
   }
   if (!facts.dropsPrivileges) {
-    out.push('WEAKER SANDBOX: the worker is not root, so runs share the worker\'s uid (no per-run uid; in rlimits mode the program can read the worker\'s environment)');
+    out.push(
+      "WEAKER SANDBOX: the worker is not root, so runs share the worker's uid (no per-run uid; in rlimits mode the program can read the worker's environment)",
+    );
   }
   return out;
 }

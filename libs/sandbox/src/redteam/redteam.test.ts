@@ -38,7 +38,20 @@ withBench('red-team corpus', () => {
     expect(ATTACKS.length).toBeGreaterThanOrEqual(40);
     expect(new Set(ATTACKS.map((a) => a.id)).size).toBe(ATTACKS.length);
     const families = new Set(ATTACKS.map((a) => a.family));
-    for (const f of ['harness reporter', 'monkeypatch runner', 'early exit', 'always-equal', 'success marker', 'sentinel attribute', 'result file', 'atexit', 'thread', 'fork', 'signal', 'forged exit status']) {
+    for (const f of [
+      'harness reporter',
+      'monkeypatch runner',
+      'early exit',
+      'always-equal',
+      'success marker',
+      'sentinel attribute',
+      'result file',
+      'atexit',
+      'thread',
+      'fork',
+      'signal',
+      'forged exit status',
+    ]) {
       expect(families).toContain(f);
     }
   });
@@ -50,7 +63,8 @@ withBench('red-team corpus', () => {
     try {
       for (const { mechanism, runner } of runners) {
         const outcomes = await Promise.all(ATTACKS.map(async (a) => ({ a, ...(await score(runner, a)) })));
-        for (const o of outcomes) if (o.passed) passed.push(`${o.a.id} (${o.a.family}, ${o.a.dataset} ${o.a.item}) passed under ${mechanism}: ${o.why}`);
+        for (const o of outcomes)
+          if (o.passed) passed.push(`${o.a.id} (${o.a.family}, ${o.a.dataset} ${o.a.item}) passed under ${mechanism}: ${o.why}`);
       }
     } finally {
       await Promise.all(runners.map((r) => r.runner.close()));

@@ -100,11 +100,19 @@ export async function scoreApps(run: RunCode, item: AppsItem, code: string, opti
     code: APPS_HARNESS,
     files: { 'solution.py': code, '_apps_call.py': APPS_CALL_CHILD },
     stdin: `${nonce}\n${JSON.stringify(config)}`,
-    limits: { wallTimeMs: Math.min(600_000, (budgetSec + perTest + 5) * 1000), memoryMb: options.memoryMb ?? 2048, maxProcesses: 16, maxOutputBytes: 4 * 1024 * 1024 },
+    limits: {
+      wallTimeMs: Math.min(600_000, (budgetSec + perTest + 5) * 1000),
+      memoryMb: options.memoryMb ?? 2048,
+      maxProcesses: 16,
+      maxOutputBytes: 4 * 1024 * 1024,
+    },
   });
   const base = { id: item.id, mode, ...(fnName && mode === 'call' ? { fnName } : {}), run: summarise(result) };
   const v = verdict<{ results: unknown[]; details: unknown[]; compile_error?: string }>(result.stdout, nonce);
-  const observed = v && Array.isArray(v.results) && Array.isArray(v.details) && v.results.length === tests.length && v.details.length === tests.length ? v : undefined;
+  const observed =
+    v && Array.isArray(v.results) && Array.isArray(v.details) && v.results.length === tests.length && v.details.length === tests.length
+      ? v
+      : undefined;
   if (!observed) {
     const results: AppsTestResult[] = tests.map(() => -1);
     return {
@@ -113,7 +121,8 @@ export async function scoreApps(run: RunCode, item: AppsItem, code: string, opti
       details: tests.map(() => ({ status: 'runtime-error' as const, error: 'no verdict' })),
       strict: false,
       passRate: 0,
-      error: `the APPS harness gave no verdict: ${result.stopReason}${result.detail ? ` (${result.detail})` : ''} ${result.stderr.trim().slice(-800)}`.trim(),
+      error:
+        `the APPS harness gave no verdict: ${result.stopReason}${result.detail ? ` (${result.detail})` : ''} ${result.stderr.trim().slice(-800)}`.trim(),
     };
   }
   const { results, details } = await compareApps(run, mode, tests, observed.results, observed.details);
@@ -151,14 +160,26 @@ async function compareApps(
   rawDetails.forEach((d, i) => {
     const r = rawResults[i];
     if (r === null && isObservation(d)) {
-      toCompare.push({ i, obs: { status: 'ran', ...(mode === 'stdio' ? { out: typeof d.out === 'string' ? d.out : '' } : { value: d.value }), ...(typeof d.ms === 'number' ? { ms: d.ms } : {}) } });
+      toCompare.push({
+        i,
+        obs: {
+          status: 'ran',
+          ...(mode === 'stdio' ? { out: typeof d.out === 'string' ? d.out : '' } : { value: d.value }),
+          ...(typeof d.ms === 'number' ? { ms: d.ms } : {}),
+        },
+      });
       results.push(false);
       details.push({ status: 'wrong-answer' });
     } else {
       results.push(r === -2 ? -2 : -1);
       const o = (typeof d === 'object' && d !== null ? d : {}) as Record<string, unknown>;
       const status = o['status'] === 'timeout' ? 'timeout' : 'runtime-error';
-      details.push({ status, ...(typeof o['error'] === 'string' ? { error: o['error'] } : {}), ...(typeof o['ms'] === 'number' ? { ms: o['ms'] } : {}), ...(typeof o['note'] === 'string' ? { note: o['note'] } : {}) });
+      details.push({
+        status,
+        ...(typeof o['error'] === 'string' ? { error: o['error'] } : {}),
+        ...(typeof o['ms'] === 'number' ? { ms: o['ms'] } : {}),
+        ...(typeof o['note'] === 'string' ? { note: o['note'] } : {}),
+      });
     }
   });
   if (toCompare.length === 0) return { results, details };
@@ -182,7 +203,11 @@ async function compareApps(
 }
 
 /** APPS' two headline numbers over scored problems (one solution each). */
-export function appsAggregate(outcomes: readonly Pick<AppsOutcome, 'strict' | 'passRate'>[]): { problems: number; strictAccuracy: number; testCaseAverage: number } {
+export function appsAggregate(outcomes: readonly Pick<AppsOutcome, 'strict' | 'passRate'>[]): {
+  problems: number;
+  strictAccuracy: number;
+  testCaseAverage: number;
+} {
   const n = outcomes.length;
   if (n === 0) return { problems: 0, strictAccuracy: 0, testCaseAverage: 0 };
   return {

@@ -41,7 +41,13 @@ export interface CheckOptions {
 }
 
 export function summarise(r: CodeRunResult): RunSummary {
-  return { stopReason: r.stopReason, wallTimeMs: r.wallTimeMs, cpuTimeMs: r.cpuTimeMs, isolation: r.isolation, ...(r.detail ? { detail: r.detail } : {}) };
+  return {
+    stopReason: r.stopReason,
+    wallTimeMs: r.wallTimeMs,
+    cpuTimeMs: r.cpuTimeMs,
+    isolation: r.isolation,
+    ...(r.detail ? { detail: r.detail } : {}),
+  };
 }
 
 export function newNonce(): string {
@@ -85,7 +91,12 @@ export async function runCheckProgram(run: RunCode, program: CheckProgram, optio
     code: CHECK_HARNESS,
     files: { ...(options.files ?? {}), 'program.py': program.candidate, 'tests.py': program.tests, '_fs_check_child.py': CHECK_CHILD },
     stdin: `${nonce}\n${JSON.stringify(config)}\n`,
-    limits: { wallTimeMs: Math.ceil(options.timeoutSec * 1000) + 5000, memoryMb: 2048, maxOutputBytes: 256 * 1024, ...(options.limits ?? {}) },
+    limits: {
+      wallTimeMs: Math.ceil(options.timeoutSec * 1000) + 5000,
+      memoryMb: 2048,
+      maxOutputBytes: 256 * 1024,
+      ...(options.limits ?? {}),
+    },
   });
   const run_ = summarise(result);
   const v = verdict<{ status: 'passed' | 'failed' | 'timeout'; error?: string; traceback?: string }>(result.stdout, nonce);
@@ -99,6 +110,14 @@ export async function runCheckProgram(run: RunCode, program: CheckProgram, optio
     };
   }
   if (result.stopReason === 'timeout') return { passed: false, status: 'timeout', error: result.detail ?? 'timed out', run: run_ };
-  const why = result.stopReason === 'ok' || result.stopReason === 'error' ? 'the program ended without a verdict (early exit or crash)' : `sandbox stop: ${result.stopReason}`;
-  return { passed: false, status: 'failed', error: `${why}${result.detail ? ` (${result.detail})` : ''}${result.stderr ? `: ${tail(result.stderr)}` : ''}`, run: run_ };
+  const why =
+    result.stopReason === 'ok' || result.stopReason === 'error'
+      ? 'the program ended without a verdict (early exit or crash)'
+      : `sandbox stop: ${result.stopReason}`;
+  return {
+    passed: false,
+    status: 'failed',
+    error: `${why}${result.detail ? ` (${result.detail})` : ''}${result.stderr ? `: ${tail(result.stderr)}` : ''}`,
+    run: run_,
+  };
 }

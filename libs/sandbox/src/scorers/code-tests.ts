@@ -27,7 +27,8 @@ const IMPORT_SOLUTION = /^\s*(?:from\s+solution\s+import\s+[^\n]*|import\s+solut
 export async function codeTestsVerdict(run: RunCode, input: CodeTestsInput): Promise<CodeTestsVerdict> {
   const timeoutSec = input.timeoutSec ?? 10;
   const body = input.tests.replace(IMPORT_SOLUTION, '').trim();
-  const callCheck = /^\s*def\s+check\s*\(/m.test(body) && input.entryPoint && !/^\s*check\s*\(/m.test(body) ? `\ncheck(${input.entryPoint})\n` : '\n';
+  const callCheck =
+    /^\s*def\s+check\s*\(/m.test(body) && input.entryPoint && !/^\s*check\s*\(/m.test(body) ? `\ncheck(${input.entryPoint})\n` : '\n';
   const tests = `${body}\n${callCheck}`;
   const limits = { memoryMb: 512, maxOutputBytes: 4 * 1024 * 1024 };
   if (body) {
@@ -37,7 +38,11 @@ export async function codeTestsVerdict(run: RunCode, input: CodeTestsInput): Pro
       return withType({ path: 'replay', ...outcome });
     }
   }
-  const outcome = await runCheckProgram(run, { candidate: input.solution, tests }, { timeoutSec, guard: false, limits, ...(input.nonce ? { nonce: input.nonce } : {}) });
+  const outcome = await runCheckProgram(
+    run,
+    { candidate: input.solution, tests },
+    { timeoutSec, guard: false, limits, ...(input.nonce ? { nonce: input.nonce } : {}) },
+  );
   return withType({ path: 'check', ...outcome });
 }
 

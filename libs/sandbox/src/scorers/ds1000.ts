@@ -6,7 +6,13 @@ export interface Ds1000Item {
   prompt?: string;
   reference_code?: string;
   code_context: string;
-  metadata: { problem_id: number; library: string; library_problem_id?: number; perturbation_type?: string; perturbation_origin_id?: number };
+  metadata: {
+    problem_id: number;
+    library: string;
+    library_problem_id?: number;
+    perturbation_type?: string;
+    perturbation_origin_id?: number;
+  };
 }
 
 /** DS-1000's libraries and the Python module each needs. */
@@ -105,12 +111,21 @@ export interface Ds1000Options {
   postprocess?: boolean;
 }
 
-export async function scoreDs1000(run: RunCode, item: Ds1000Item, answer: string, options: Ds1000Options = {}): Promise<CheckOutcome & { problemId: number }> {
+export async function scoreDs1000(
+  run: RunCode,
+  item: Ds1000Item,
+  answer: string,
+  options: Ds1000Options = {},
+): Promise<CheckOutcome & { problemId: number }> {
   const code = options.postprocess === false ? answer : ds1000Postprocess(answer);
-  const outcome = await runCheckProgram(run, { candidate: '', tests: ds1000Program(item, code) }, {
-    timeoutSec: options.timeoutSec ?? 120,
-    guard: false,
-    limits: { memoryMb: 4096, maxProcesses: 64 },
-  });
+  const outcome = await runCheckProgram(
+    run,
+    { candidate: '', tests: ds1000Program(item, code) },
+    {
+      timeoutSec: options.timeoutSec ?? 120,
+      guard: false,
+      limits: { memoryMb: 4096, maxProcesses: 64 },
+    },
+  );
   return { problemId: item.metadata.problem_id, ...outcome };
 }

@@ -31,7 +31,12 @@ export function humanEvalProgram(item: HumanEvalItem, completion: string): strin
  * helper functions, e.g. `poly` of HumanEval/32, are the dataset's own). Tests that cannot be
  * replayed fall back to the strict check path (check.ts).
  */
-export async function scoreHumanEval(run: RunCode, item: HumanEvalItem, completion: string, options: HumanEvalOptions = {}): Promise<CheckOutcome & { taskId: string; path: VerdictPath }> {
+export async function scoreHumanEval(
+  run: RunCode,
+  item: HumanEvalItem,
+  completion: string,
+  options: HumanEvalOptions = {},
+): Promise<CheckOutcome & { taskId: string; path: VerdictPath }> {
   const timeoutSec = options.timeoutSec ?? 3;
   const guard = options.guard ?? true;
   const tests = `${item.test}\n\ncheck(${item.entry_point})\n`;

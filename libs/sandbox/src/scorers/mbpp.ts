@@ -37,13 +37,24 @@ export function mbppProgram(item: MbppItem, code: string, options: MbppOptions =
  * Where the setup needs the candidate's classes (tasks 367, 927) or the candidate returns objects
  * of its own classes (e.g. task 601's Pair), the strict check path decides (check.ts).
  */
-export async function scoreMbpp(run: RunCode, item: MbppItem, code: string, options: MbppOptions = {}): Promise<CheckOutcome & { taskId: number; path: VerdictPath }> {
+export async function scoreMbpp(
+  run: RunCode,
+  item: MbppItem,
+  code: string,
+  options: MbppOptions = {},
+): Promise<CheckOutcome & { taskId: number; path: VerdictPath }> {
   const timeoutSec = options.timeoutSec ?? 3;
   const guard = options.guard ?? true;
   const imports = (item.test_imports ?? []).join('\n');
   const asserts = [...item.test_list, ...(options.challenge ? (item.challenge_test_list ?? []) : [])].join('\n');
   const candidate = `${imports}\n${code}\n`;
-  const replay = await runReplayCheck(run, { prelude: `${imports}\n${item.test_setup_code ?? ''}\n`, tests: `${asserts}\n`, candidate, timeoutSec, guard });
+  const replay = await runReplayCheck(run, {
+    prelude: `${imports}\n${item.test_setup_code ?? ''}\n`,
+    tests: `${asserts}\n`,
+    candidate,
+    timeoutSec,
+    guard,
+  });
   if (replay.path === 'replay') {
     const { path: _path, rounds: _rounds, calls: _calls, ...outcome } = replay;
     return { taskId: item.task_id, path: 'replay', ...outcome };

@@ -55,7 +55,15 @@ describe('pass@k (unbiased estimator)', () => {
     expect(passAtK(10, 3, 5)).toBeCloseTo(1 - 21 / 252, 12);
     expect(passAtK(200, 1, 100)).toBeCloseTo(0.5, 12);
     expect(Number.isFinite(passAtK(10_000, 5_000, 1_000))).toBe(true);
-    expect(meanPassAtK([{ n: 10, c: 10 }, { n: 10, c: 0 }], 1)).toBe(0.5);
+    expect(
+      meanPassAtK(
+        [
+          { n: 10, c: 10 },
+          { n: 10, c: 0 },
+        ],
+        1,
+      ),
+    ).toBe(0.5);
   });
 
   it('refuses impossible inputs', () => {
@@ -73,7 +81,8 @@ describe('extractCode', () => {
   });
 
   it('prefers the block that defines the entry point, else the longest python block', () => {
-    const answer = '```python\nprint(f(2))\n```\nand\n```py\ndef f(x):\n    return 2 * x\n```\n```python\nassert f(1) == 2\nassert f(2) == 4\nassert f(3) == 6\n```';
+    const answer =
+      '```python\nprint(f(2))\n```\nand\n```py\ndef f(x):\n    return 2 * x\n```\n```python\nassert f(1) == 2\nassert f(2) == 4\nassert f(3) == 6\n```';
     expect(extractCode(answer, { entryPoint: 'f' })).toBe('def f(x):\n    return 2 * x\n');
     expect(extractCode(answer)).toBe('assert f(1) == 2\nassert f(2) == 4\nassert f(3) == 6\n');
   });
@@ -99,12 +108,21 @@ describe('extractCode', () => {
 
 describe('program builders', () => {
   it('HumanEval: prompt + completion + test + check(entry_point)', () => {
-    const p = humanEvalProgram({ task_id: 't', prompt: 'def f():\n', entry_point: 'f', test: 'def check(c):\n    assert c() == 1\n' }, '    return 1\n');
+    const p = humanEvalProgram(
+      { task_id: 't', prompt: 'def f():\n', entry_point: 'f', test: 'def check(c):\n    assert c() == 1\n' },
+      '    return 1\n',
+    );
     expect(p).toBe('def f():\n    return 1\n\ndef check(c):\n    assert c() == 1\n\n\ncheck(f)\n');
   });
 
   it('MBPP: imports, candidate, setup, the asserts (challenge tests only on request)', () => {
-    const item = { task_id: 1, test_list: ['assert f() == 1'], test_setup_code: 'x = f()', test_imports: ['import math'], challenge_test_list: ['assert f() != 2'] };
+    const item = {
+      task_id: 1,
+      test_list: ['assert f() == 1'],
+      test_setup_code: 'x = f()',
+      test_imports: ['import math'],
+      challenge_test_list: ['assert f() != 2'],
+    };
     expect(mbppProgram(item, 'def f(): return 1')).toBe('import math\ndef f(): return 1\n\nx = f()\nassert f() == 1\n');
     expect(mbppProgram(item, 'x', { challenge: true })).toContain('assert f() != 2');
   });
@@ -114,7 +132,13 @@ describe('program builders', () => {
     expect(appsModeOf({ id: 1, test_list: [], starter_code: '' })).toEqual({ mode: 'stdio' });
     expect(appsModeOf({ id: 1, test_list: [], starter_code: 'def f(x):' }, 'stdio')).toEqual({ mode: 'stdio' });
     expect(() => appsModeOf({ id: 1, test_list: [] }, 'call')).toThrow(/no function/);
-    expect(appsAggregate([{ strict: true, passRate: 1 }, { strict: false, passRate: 0.5 }, { strict: false, passRate: 0 }])).toEqual({
+    expect(
+      appsAggregate([
+        { strict: true, passRate: 1 },
+        { strict: false, passRate: 0.5 },
+        { strict: false, passRate: 0 },
+      ]),
+    ).toEqual({
       problems: 3,
       strictAccuracy: 1 / 3,
       testCaseAverage: 0.5,
@@ -125,20 +149,34 @@ describe('program builders', () => {
     expect(ds1000Postprocess('<code>\nresult = a.sum()\n</code>\nEND SOLUTION')).toBe('\nresult = a.sum()\n');
     expect(ds1000Postprocess('```python\nresult = 1\n```\nexplanation')).toBe('\nresult = 1\n');
     expect(ds1000Postprocess('result = 2\nEND SOLUTION\n</code>')).toBe('result = 2');
-    const item: Ds1000Item = { code_context: 'import numpy as np\ndef test_execution(s):\n    pass\n', metadata: { problem_id: 7, library: 'Numpy' } };
-    expect(ds1000Program(item, 'x = "a"\n')).toBe('import numpy as np\ndef test_execution(s):\n    pass\n\ncode = "x = \\"a\\"\\n"\ntest_execution(code)\n\n');
+    const item: Ds1000Item = {
+      code_context: 'import numpy as np\ndef test_execution(s):\n    pass\n',
+      metadata: { problem_id: 7, library: 'Numpy' },
+    };
+    expect(ds1000Program(item, 'x = "a"\n')).toBe(
+      'import numpy as np\ndef test_execution(s):\n    pass\n\ncode = "x = \\"a\\"\\n"\ntest_execution(code)\n\n',
+    );
     expect(ds1000Program({ ...item, code_context: 'def test_string(s):\n    pass\n' }, 'y')).toContain('test_string(code)\n');
   });
 
   it('DS-1000: says which items cannot run and why', () => {
-    const item: Ds1000Item = { code_context: 'import numpy as np\nimport tensorflow as tf\nfrom scipy import sparse\n', metadata: { problem_id: 1, library: 'Tensorflow' } };
+    const item: Ds1000Item = {
+      code_context: 'import numpy as np\nimport tensorflow as tf\nfrom scipy import sparse\n',
+      metadata: { problem_id: 1, library: 'Tensorflow' },
+    };
     expect(ds1000RequiredModules(item)).toEqual(['numpy', 'scipy', 'tensorflow']);
     const available = { numpy: { ok: true }, scipy: { ok: true }, tensorflow: { ok: false, error: 'ModuleNotFoundError' } };
-    expect(ds1000Runnable(item, available)).toMatchObject({ runnable: false, missing: ['tensorflow'], reason: expect.stringMatching(/no Debian package/) });
-    expect(ds1000Runnable({ code_context: 'import numpy\nimport copy', metadata: { problem_id: 2, library: 'Numpy' } }, available)).toEqual({
-      runnable: true,
-      missing: [],
-      unchecked: ['copy'],
+    expect(ds1000Runnable(item, available)).toMatchObject({
+      runnable: false,
+      missing: ['tensorflow'],
+      reason: expect.stringMatching(/no Debian package/),
     });
+    expect(ds1000Runnable({ code_context: 'import numpy\nimport copy', metadata: { problem_id: 2, library: 'Numpy' } }, available)).toEqual(
+      {
+        runnable: true,
+        missing: [],
+        unchecked: ['copy'],
+      },
+    );
   });
 });

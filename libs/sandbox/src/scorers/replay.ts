@@ -36,7 +36,9 @@ export interface ReplaySpec {
   maxRounds?: number;
 }
 
-export type ReplayOutcome = (CheckOutcome & { path: 'replay'; rounds: number; calls: number }) | { path: 'unreplayable'; reason: string; run: RunSummary };
+export type ReplayOutcome =
+  | (CheckOutcome & { path: 'replay'; rounds: number; calls: number })
+  | { path: 'unreplayable'; reason: string; run: RunSummary };
 
 interface TableRow {
   key: string;
@@ -76,7 +78,8 @@ function readCallReport(r: CodeRunResult, expected: number): CallResult[] | stri
   if (j['timeout'] === true) return 'timeout';
   if (typeof j['load'] === 'string') return `the candidate's program failed to load: ${j['load'].slice(0, 2000)}`;
   const results = j['results'];
-  if (!Array.isArray(results) || results.length !== expected || !results.every(isCallResult)) return 'the candidate returned results that are not plain values';
+  if (!Array.isArray(results) || results.length !== expected || !results.every(isCallResult))
+    return 'the candidate returned results that are not plain values';
   return results;
 }
 
@@ -94,7 +97,15 @@ export async function runReplayCheck(run: RunCode, spec: ReplaySpec): Promise<Re
     last = testRun;
     const report = readTestReport(testRun);
     if (!report) {
-      return { path: 'replay', passed: false, status: 'failed', error: `the test side gave no verdict (${testRun.stopReason}): ${testRun.stderr.slice(-800)}`, run: summarise(testRun), rounds: round, calls };
+      return {
+        path: 'replay',
+        passed: false,
+        status: 'failed',
+        error: `the test side gave no verdict (${testRun.stopReason}): ${testRun.stderr.slice(-800)}`,
+        run: summarise(testRun),
+        rounds: round,
+        calls,
+      };
     }
     if ('unreplayable' in report) {
       // decided before any candidate value took part: the tests themselves cannot be replayed
@@ -114,23 +125,58 @@ export async function runReplayCheck(run: RunCode, spec: ReplaySpec): Promise<Re
       };
     }
     if (round === maxRounds) break;
-    const pending = report.pending.filter((p) => typeof p.fn === 'string' && typeof p.key === 'string' && isPlainValue(p.args) && isPlainValue(p.kwargs));
+    const pending = report.pending.filter(
+      (p) => typeof p.fn === 'string' && typeof p.key === 'string' && isPlainValue(p.args) && isPlainValue(p.kwargs),
+    );
     calls += pending.length;
     const callRun = await run({
       code: CALL_HARNESS,
       files: { 'program.py': spec.candidate },
-      stdin: JSON.stringify({ file: 'program.py', calls: pending.map(({ fn, args, kwargs }) => ({ fn, args, kwargs })), timeout: spec.timeoutSec, guard: spec.guard }),
-      limits: { wallTimeMs: Math.ceil(spec.timeoutSec * 1000) + 5000, memoryMb: 2048, maxOutputBytes: 4 * 1024 * 1024, ...(spec.limits ?? {}) },
+      stdin: JSON.stringify({
+        file: 'program.py',
+        calls: pending.map(({ fn, args, kwargs }) => ({ fn, args, kwargs })),
+        timeout: spec.timeoutSec,
+        guard: spec.guard,
+      }),
+      limits: {
+        wallTimeMs: Math.ceil(spec.timeoutSec * 1000) + 5000,
+        memoryMb: 2048,
+        maxOutputBytes: 4 * 1024 * 1024,
+        ...(spec.limits ?? {}),
+      },
     });
     last = callRun;
     const results = readCallReport(callRun, pending.length);
-    if (results === 'timeout') return { path: 'replay', passed: false, status: 'timeout', error: callRun.detail ?? 'timed out', run: summarise(callRun), rounds: round + 1, calls };
-    if (typeof results === 'string') return { path: 'replay', passed: false, status: 'failed', error: results, run: summarise(callRun), rounds: round + 1, calls };
+    if (results === 'timeout')
+      return {
+        path: 'replay',
+        passed: false,
+        status: 'timeout',
+        error: callRun.detail ?? 'timed out',
+        run: summarise(callRun),
+        rounds: round + 1,
+        calls,
+      };
+    if (typeof results === 'string')
+      return { path: 'replay', passed: false, status: 'failed', error: results, run: summarise(callRun), rounds: round + 1, calls };
     const odd = results.find((x) => 'e' in x && x.e === 'Unencodable');
     // a return value that is not plain data (an object of the candidate's class, as MBPP's Pair
     // tasks return): the strict check path decides; it refuses the candidate's own classes in comparisons
-    if (odd && 'e' in odd) return { path: 'unreplayable', reason: `the candidate returned ${odd.m ?? 'a value that is not plain data'}`, run: summarise(callRun) };
+    if (odd && 'e' in odd)
+      return {
+        path: 'unreplayable',
+        reason: `the candidate returned ${odd.m ?? 'a value that is not plain data'}`,
+        run: summarise(callRun),
+      };
     pending.forEach((p, i) => table.push({ key: p.key, result: results[i] as CallResult }));
   }
-  return { path: 'replay', passed: false, status: 'failed', error: `the tests still needed new calls after ${maxRounds} rounds`, run: summarise(last as CodeRunResult), rounds: maxRounds, calls };
+  return {
+    path: 'replay',
+    passed: false,
+    status: 'failed',
+    error: `the tests still needed new calls after ${maxRounds} rounds`,
+    run: summarise(last as CodeRunResult),
+    rounds: maxRounds,
+    calls,
+  };
 }

@@ -80,7 +80,9 @@ withBench('MBPP', () => {
   });
 
   it('sanitized MBPP items (test_imports) pass with their code', async () => {
-    const sanitized = sanitizedMbppItems().filter((i) => (i.test_imports ?? []).length > 0).slice(0, 2);
+    const sanitized = sanitizedMbppItems()
+      .filter((i) => (i.test_imports ?? []).length > 0)
+      .slice(0, 2);
     expect(sanitized.length).toBe(2);
     for (const item of sanitized) {
       const r = await scoreMbpp(runner.runCode, item, item.code ?? '');
@@ -140,7 +142,9 @@ withBench('APPS (MapCoder selected150)', () => {
   });
 
   it('a solution cannot fake its verdict by printing or by killing the harness', async () => {
-    const forged = await scoreApps(runner.runCode, pick('1607'), 'import os, signal\nprint("4")\nos.kill(os.getppid(), signal.SIGKILL)\n', { maxTests: 3 });
+    const forged = await scoreApps(runner.runCode, pick('1607'), 'import os, signal\nprint("4")\nos.kill(os.getppid(), signal.SIGKILL)\n', {
+      maxTests: 3,
+    });
     expect(forged.strict).toBe(false);
   });
 });
@@ -148,7 +152,8 @@ withBench('APPS (MapCoder selected150)', () => {
 /** A DS-1000-format item (2024 release layout), written here: there is no DS-1000 data on this machine. */
 const NUMPY_ITEM: Ds1000Item = {
   metadata: { problem_id: 9001, library: 'Numpy', perturbation_type: 'Origin' },
-  prompt: 'Given a 2-d numpy array a, compute the sum of every row without loops.\nA:\n<code>\nimport numpy as np\na = np.array([[1, 2], [3, 4]])\n</code>\nresult = ... # put solution in this variable\nBEGIN SOLUTION\n<code>\n',
+  prompt:
+    'Given a 2-d numpy array a, compute the sum of every row without loops.\nA:\n<code>\nimport numpy as np\na = np.array([[1, 2], [3, 4]])\n</code>\nresult = ... # put solution in this variable\nBEGIN SOLUTION\n<code>\n',
   reference_code: 'result = a.sum(axis=1)',
   code_context: String.raw`import numpy as np
 import copy
@@ -267,8 +272,13 @@ describe('DS-1000 harness (hand-written items: no DS-1000 data here)', () => {
     for (const m of ['numpy', 'pandas', 'scipy', 'sklearn', 'matplotlib']) expect([m, available[m]?.ok]).toEqual([m, true]);
     expect(available.tensorflow?.ok).toBe(false);
     const tfItem: Ds1000Item = { code_context: 'import tensorflow as tf\n', metadata: { problem_id: 9003, library: 'Tensorflow' } };
-    expect(ds1000Runnable(tfItem, available)).toMatchObject({ runnable: false, reason: expect.stringMatching(/TensorFlow has no Debian package/) });
+    expect(ds1000Runnable(tfItem, available)).toMatchObject({
+      runnable: false,
+      reason: expect.stringMatching(/TensorFlow has no Debian package/),
+    });
     expect(ds1000Runnable(NUMPY_ITEM, available).runnable).toBe(true);
-    console.log(`DS-1000 libraries in the sandbox: ${modules.map((m) => `${m} ${available[m]?.ok ? available[m]?.version : 'MISSING'}`).join(', ')}`);
+    console.log(
+      `DS-1000 libraries in the sandbox: ${modules.map((m) => `${m} ${available[m]?.ok ? available[m]?.version : 'MISSING'}`).join(', ')}`,
+    );
   });
 });

@@ -26,7 +26,11 @@ import { checkSessionInput } from './validate';
 export async function canvasSession(input: SessionInput): Promise<SessionResult> {
   const problems = checkSessionInput(input);
   if (problems.length) throw ApplicationFailure.nonRetryable(`invalid session input: ${problems.join('; ')}`, 'InvalidSessionInput');
-  const activities = sessionActivities(input.limits, input.sandboxTaskQueue ?? sandboxQueueFor(workflowInfo().taskQueue), llmCallsOf(input));
+  const activities = sessionActivities(
+    input.limits,
+    input.sandboxTaskQueue ?? sandboxQueueFor(workflowInfo().taskQueue),
+    llmCallsOf(input),
+  );
   const control = new SessionControl(input.carry);
   const record = await openSession(input, activities);
   record.backends = { director: input.directorBackend, executor: input.executorBackend };
@@ -56,7 +60,8 @@ export async function canvasSession(input: SessionInput): Promise<SessionResult>
     if (err instanceof StoppedDuringOutage) return finishSession(record, input, activities, 'cancelled', err.message);
     return failSession(record, activities, err);
   }
-  const status = control.stopRequested !== null ? 'cancelled' : input.fixedWorkflow || record.state.phase === 'finished' ? 'finished' : 'turn-limit';
+  const status =
+    control.stopRequested !== null ? 'cancelled' : input.fixedWorkflow || record.state.phase === 'finished' ? 'finished' : 'turn-limit';
   return finishSession(record, input, activities, status, control.stopRequested ?? undefined);
 }
 
@@ -81,12 +86,15 @@ async function openSession(input: SessionInput, activities: SessionActivityProxi
       ...(input.fixedWorkflow ? { workflow: input.fixedWorkflow.dsl } : {}),
       ...(input.plugins?.length ? { plugins: pluginSpecs(input.plugins) } : {}),
     });
-    if (opened.rejection) throw ApplicationFailure.nonRetryable(`invalid session options: ${opened.rejection.reason}`, 'InvalidSessionInput');
+    if (opened.rejection)
+      throw ApplicationFailure.nonRetryable(`invalid session options: ${opened.rejection.reason}`, 'InvalidSessionInput');
     record = new SessionRecord({ events: opened.events, state: EMPTY_STATE });
   }
   // Long problems and tests go to the store once and travel by reference from then on.
-  if (needsStoring(task.problem)) record.problemText = await activities.storeText.executeWithOptions({ summary: 'store problem' }, [{ text: task.problem }]);
+  if (needsStoring(task.problem))
+    record.problemText = await activities.storeText.executeWithOptions({ summary: 'store problem' }, [{ text: task.problem }]);
   const tests = task.code?.tests;
-  if (tests && needsStoring(tests)) record.testsText = await activities.storeText.executeWithOptions({ summary: 'store tests' }, [{ text: tests }]);
+  if (tests && needsStoring(tests))
+    record.testsText = await activities.storeText.executeWithOptions({ summary: 'store tests' }, [{ text: tests }]);
   return record;
 }

@@ -21,7 +21,11 @@ afterAll(() => bed.close());
 async function runSession(activities: object, sessionInput: SessionInput, during?: (id: string) => Promise<void>): Promise<SessionResult> {
   const taskQueue = bed.queue();
   return bed.withWorkers(taskQueue, activities, {}, async () => {
-    const handle = await bed.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `${taskQueue}-session`, args: [sessionInput] });
+    const handle = await bed.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+      taskQueue,
+      workflowId: `${taskQueue}-session`,
+      args: [sessionInput],
+    });
     await during?.(handle.workflowId);
     return (await handle.result()) as SessionResult;
   });
@@ -75,13 +79,19 @@ describe('canvasSession with scripted activities', () => {
     const { activities } = scriptedSessionActivities();
     const taskQueue = bed.queue();
     const handle = await bed.withWorkers(taskQueue, activities, {}, async () => {
-      const started = await bed.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue, workflowId: `${taskQueue}-turns`, args: [input()] });
+      const started = await bed.client.workflow.start(CANVAS_SESSION_WORKFLOW, {
+        taskQueue,
+        workflowId: `${taskQueue}-turns`,
+        args: [input()],
+      });
       await started.result();
       return started;
     });
     const result = (await handle.result()) as SessionResult;
     const history = await handle.fetchHistory();
-    const turnUpserts = (history.events ?? []).filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.FlowSteerTurns);
+    const turnUpserts = (history.events ?? []).filter(
+      (e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.FlowSteerTurns,
+    );
     expect(result.turns).toBeGreaterThan(4);
     expect(turnUpserts).toHaveLength(2); // turn 1, then the final count (the turns took well under 10 s)
     const description = await handle.describe();

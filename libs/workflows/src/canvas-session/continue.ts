@@ -17,7 +17,12 @@ const SEGMENT_MAX_CHARS = 1_000_000;
 export function shouldContinueAsNew(record: SessionRecord, limits: SessionLimits, unsynced: UnsyncedHistory): boolean {
   const budget = { ...DEFAULT_HISTORY_BUDGET, ...limits.historyBudget };
   const history = unsynced.estimate();
-  return workflowInfo().continueAsNewSuggested || history.length >= budget.maxEvents || history.size >= budget.maxBytes || record.segmentChars >= SEGMENT_MAX_CHARS;
+  return (
+    workflowInfo().continueAsNewSuggested ||
+    history.length >= budget.maxEvents ||
+    history.size >= budget.maxBytes ||
+    record.segmentChars >= SEGMENT_MAX_CHARS
+  );
 }
 
 /**
@@ -25,7 +30,12 @@ export function shouldContinueAsNew(record: SessionRecord, limits: SessionLimits
  * its events), the segment references, ledger totals and the steering state. A person's edit that
  * is still waiting is applied before (the caller drains the queue); running handlers finish first.
  */
-export async function continueSession(record: SessionRecord, control: SessionControl, input: SessionInput, activities: SessionActivityProxies): Promise<never> {
+export async function continueSession(
+  record: SessionRecord,
+  control: SessionControl,
+  input: SessionInput,
+  activities: SessionActivityProxies,
+): Promise<never> {
   await condition(allHandlersFinished);
   const segment = await storeSegment(record, activities);
   const carry: SessionCarry = {

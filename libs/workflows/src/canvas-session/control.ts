@@ -62,7 +62,13 @@ export class SessionControl {
       };
     });
     setHandler(transcriptQuery, (request?: TranscriptPageRequest) => transcriptPage(record, request));
-    setHandler(runEventsQuery, () => ({ run: record.run, segments: record.segments, fromTurn: record.fromTurn, events: record.events, ...(record.forkedFrom ? { forkedFrom: record.forkedFrom } : {}) }));
+    setHandler(runEventsQuery, () => ({
+      run: record.run,
+      segments: record.segments,
+      fromTurn: record.fromTurn,
+      events: record.events,
+      ...(record.forkedFrom ? { forkedFrom: record.forkedFrom } : {}),
+    }));
     setHandler(pauseSignal, () => {
       this.paused = true;
       if (record.status === 'running') setStatus(record, 'paused');
@@ -79,7 +85,8 @@ export class SessionControl {
       async (text: string) => new Promise<{ accepted: boolean; outcome: string }>((done) => this.humanQueue.push({ text, done })),
       {
         validator: (text: string) => {
-          if (typeof text !== 'string' || !text.trim()) throw new Error('humanAction needs the action text, e.g. <action>add</action><operator>Review</operator>');
+          if (typeof text !== 'string' || !text.trim())
+            throw new Error('humanAction needs the action text, e.g. <action>add</action><operator>Review</operator>');
           if (text.length > 20_000) throw new Error(`humanAction text is ${text.length} characters; at most 20000`);
           if (isTerminal(record.state)) throw new Error(`session ${info.workflowId} has ended; it takes no more edits`);
         },
@@ -104,7 +111,16 @@ export function setStatus(record: SessionRecord, status: SessionStatus): void {
 function transcriptPage(record: SessionRecord, request: TranscriptPageRequest | undefined): TranscriptPage {
   const total = record.transcriptCount;
   const limit = Math.max(1, Math.min(TRANSCRIPT_PAGE_MAX, Math.floor(request?.limit ?? TRANSCRIPT_PAGE_MAX)));
-  const from = Math.max(record.transcriptBase, Math.min(total, Math.floor(request?.from ?? Math.max(record.transcriptBase, total - limit))));
+  const from = Math.max(
+    record.transcriptBase,
+    Math.min(total, Math.floor(request?.from ?? Math.max(record.transcriptBase, total - limit))),
+  );
   const local = from - record.transcriptBase;
-  return { from, entries: record.transcript.slice(local, local + limit), total, firstInRun: record.transcriptBase, segments: record.segments };
+  return {
+    from,
+    entries: record.transcript.slice(local, local + limit),
+    total,
+    firstInRun: record.transcriptBase,
+    segments: record.segments,
+  };
 }

@@ -26,7 +26,15 @@ describe('the session details the Temporal UI shows', () => {
       error: null,
     }));
     const state = { ...opened, turn: 7, lastExecution: { revision: 3, ok: true, answer: '42', error: null, calls, branches: [] } };
-    const md = renderSessionDetails({ state, status: 'waiting-for-backend', run: 2, director: 'd', executor: 'e', waiting: { reason: 'executor down' }, score: 1 });
+    const md = renderSessionDetails({
+      state,
+      status: 'waiting-for-backend',
+      run: 2,
+      director: 'd',
+      executor: 'e',
+      waiting: { reason: 'executor down' },
+      score: 1,
+    });
     expect(md).toContain('| node_0 | Custom | passed | answer \\| 0 second line');
     expect(md).toContain('| node_1 | Custom | failed check |');
     expect(md).toContain('175 more calls');

@@ -39,18 +39,33 @@ export function renderSessionDetails(view: SessionDetailsView): string {
   if (view.reason) lines.push('', `**ended because:** ${oneLine(view.reason, 300)}`);
   const execution = state.lastExecution;
   if (execution) {
-    lines.push('', `**last execution** (revision ${execution.revision}): ${execution.ok ? 'ok' : `failed: ${cell(execution.error, 200)}`}`, '');
+    lines.push(
+      '',
+      `**last execution** (revision ${execution.revision}): ${execution.ok ? 'ok' : `failed: ${cell(execution.error, 200)}`}`,
+      '',
+    );
     lines.push('| node | operator | outcome | output |', '|---|---|---|---|');
     for (const call of execution.calls.slice(0, MAX_ROWS)) {
-      const outcome = !call.ok ? 'error' : call.passed === true ? 'passed' : call.passed === false ? 'failed check' : call.cached ? 'cached' : 'ran';
-      lines.push(`| ${cell(call.callId, 30)} | ${cell(call.operator, 30)} | ${outcome} | ${call.ok ? cell(call.text) : cell(call.error)} |`);
+      const outcome = !call.ok
+        ? 'error'
+        : call.passed === true
+          ? 'passed'
+          : call.passed === false
+            ? 'failed check'
+            : call.cached
+              ? 'cached'
+              : 'ran';
+      lines.push(
+        `| ${cell(call.callId, 30)} | ${cell(call.operator, 30)} | ${outcome} | ${call.ok ? cell(call.text) : cell(call.error)} |`,
+      );
     }
     if (execution.calls.length > MAX_ROWS) lines.push(`| … | ${execution.calls.length - MAX_ROWS} more calls | | |`);
     if (execution.answer !== null) lines.push('', `**answer:** ${cell(execution.answer, 300)}`);
   }
   if (view.score !== undefined) lines.push('', `**score:** ${view.score}`);
   const last = state.history[state.history.length - 1];
-  if (last) lines.push('', `last turn ${last.turn} (${last.actor}): ${last.accepted ? 'accepted' : 'rejected'} — ${cell(last.summary, 120)}`);
+  if (last)
+    lines.push('', `last turn ${last.turn} (${last.actor}): ${last.accepted ? 'accepted' : 'rejected'} — ${cell(last.summary, 120)}`);
   return capMarkdown(lines.join('\n'));
 }
 

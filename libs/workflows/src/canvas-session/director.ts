@@ -8,8 +8,12 @@ import type { SessionRecord } from './session-record';
  * store, so a long problem does not ride through the history on every turn.
  */
 export function directorRequest(record: SessionRecord, input: SessionInput, turn: number): PolicyTurnInput {
-  const request = buildDirectorRequest(record.state, { mode: input.promptMode ?? 'compact', constraint: input.directorConstraint ?? 'gbnf' });
-  const byReference = record.problemText !== undefined && typeof record.problemText !== 'string' ? { problem: record.problemText } : undefined;
+  const request = buildDirectorRequest(record.state, {
+    mode: input.promptMode ?? 'compact',
+    constraint: input.directorConstraint ?? 'gbnf',
+  });
+  const byReference =
+    record.problemText !== undefined && typeof record.problemText !== 'string' ? { problem: record.problemText } : undefined;
   const messages = byReference ? withPlaceholder(request.messages, record.state.options.problem, byReference.problem) : request.messages;
   return {
     backend: input.directorBackend,

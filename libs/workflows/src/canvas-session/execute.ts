@@ -1,6 +1,22 @@
-import { recordExecution, recordOutcomes, replay, startExecution, type CallResult, type CanvasEvent, type CanvasState, type OperatorCall } from '@flowsteer/canvas';
+import {
+  recordExecution,
+  recordOutcomes,
+  replay,
+  startExecution,
+  type CallResult,
+  type CanvasEvent,
+  type CanvasState,
+  type OperatorCall,
+} from '@flowsteer/canvas';
 import { isCancellation } from '@temporalio/workflow';
-import { isOperatorSuspension, type LedgerEntry, type OperatorOutcome, type OperatorResume, type RunOperatorInput, type TextValue } from '@flowsteer/contracts';
+import {
+  isOperatorSuspension,
+  type LedgerEntry,
+  type OperatorOutcome,
+  type OperatorResume,
+  type RunOperatorInput,
+  type TextValue,
+} from '@flowsteer/contracts';
 import type { SessionActivityProxies } from './proxies';
 import { BackendOutage, SessionCannotContinue, classifyFailure, sandboxPoolDown } from './failures';
 
@@ -44,10 +60,15 @@ export async function executeCanvas(
 ): Promise<ExecutionOutcome> {
   let run = startExecution(state, backends);
   while (run.status === 'running') {
-    const settled = await Promise.allSettled(run.waiting.map((call) => runCall(call, call.backend === 'director' ? backends.director : backends.executor, activities, ctx)));
+    const settled = await Promise.allSettled(
+      run.waiting.map((call) => runCall(call, call.backend === 'director' ? backends.director : backends.executor, activities, ctx)),
+    );
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) throw failure.reason;
-    run = recordOutcomes(run, settled.map((s) => (s as PromiseFulfilledResult<CallResult>).value));
+    run = recordOutcomes(
+      run,
+      settled.map((s) => (s as PromiseFulfilledResult<CallResult>).value),
+    );
   }
   const decision = recordExecution(state, run);
   if (!decision.events) return { events: [], state }; // stale revision: nothing to record
@@ -78,7 +99,14 @@ async function runCall(
   };
   try {
     const outcome = await operatorWithCodeRuns(call, input, activities, ledger, ctx.resumes);
-    const result: CallResult = { callId: call.callId, outcome: { text: outcome.text, ...(outcome.passed !== undefined ? { passed: outcome.passed } : {}), ...(outcome.feedback !== undefined ? { feedback: outcome.feedback } : {}) } };
+    const result: CallResult = {
+      callId: call.callId,
+      outcome: {
+        text: outcome.text,
+        ...(outcome.passed !== undefined ? { passed: outcome.passed } : {}),
+        ...(outcome.feedback !== undefined ? { feedback: outcome.feedback } : {}),
+      },
+    };
     memo.set(call.cacheKey, result);
     return result;
   } catch (err) {
@@ -113,7 +141,9 @@ async function operatorWithCodeRuns(
     if (runs >= MAX_CODE_RUNS_PER_CALL) throw new Error(`${call.summary}: asked for more than ${MAX_CODE_RUNS_PER_CALL} code runs`);
     let result;
     try {
-      result = await activities.runCode.executeWithOptions({ summary: `runCode · ${call.nodeId} · ${call.operator} · ${step.step}` }, [step.request]);
+      result = await activities.runCode.executeWithOptions({ summary: `runCode · ${call.nodeId} · ${call.operator} · ${step.step}` }, [
+        step.request,
+      ]);
     } catch (err) {
       if (isCancellation(err)) throw err;
       const down = sandboxPoolDown(err, activities.sandboxQueue, `the code run of ${call.summary}`);

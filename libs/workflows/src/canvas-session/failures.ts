@@ -28,7 +28,12 @@ const CONFIG_TYPES = new Set(['InvalidBackendConfig', 'UnknownBackend', 'Unknown
 export function classifyFailure(err: unknown): ClassifiedFailure {
   const message = innermostMessage(err);
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof TimeoutFailure) return { kind: 'outage', message: `${message} (${(cause.timeoutType ?? 'activity').toLowerCase().replace(/_/g, '-')} timeout)`, ledger: [] };
+  if (cause instanceof TimeoutFailure)
+    return {
+      kind: 'outage',
+      message: `${message} (${(cause.timeoutType ?? 'activity').toLowerCase().replace(/_/g, '-')} timeout)`,
+      ledger: [],
+    };
   if (cause instanceof ApplicationFailure) {
     const details = cause.details?.[0] as { ledger?: LedgerEntry[]; kind?: string } | undefined;
     const ledger = Array.isArray(details?.ledger) ? details.ledger : [];

@@ -1,6 +1,14 @@
 import { ApplicationFailure, isCancellation, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { serializeDsl } from '@flowsteer/canvas';
-import { RESULT_ANSWER_MAX_CHARS, SA, previewOf, type SessionInput, type SessionResult, type SessionScore, type SessionStatus } from '@flowsteer/contracts';
+import {
+  RESULT_ANSWER_MAX_CHARS,
+  SA,
+  previewOf,
+  type SessionInput,
+  type SessionResult,
+  type SessionScore,
+  type SessionStatus,
+} from '@flowsteer/contracts';
 import type { SessionActivityProxies } from './proxies';
 import { setStatus } from './control';
 import { showDetails } from './details';
@@ -12,9 +20,16 @@ const DSL_MAX_CHARS = 8_000;
 /** Stores this run's segment (events, transcript) under a key of the session, its first run and this run. */
 export async function storeSegment(record: SessionRecord, activities: SessionActivityProxies): Promise<string> {
   const info = workflowInfo();
-  return activities.storeArtifact.executeWithOptions({ summary: `store run ${record.run} (turns ${record.fromTurn + 1}-${record.state.turn})` }, [
-    { kind: 'sessions', id: `${info.workflowId}.${info.firstExecutionRunId}.run-${record.run}`, content: record.segment(info.workflowId) },
-  ]);
+  return activities.storeArtifact.executeWithOptions(
+    { summary: `store run ${record.run} (turns ${record.fromTurn + 1}-${record.state.turn})` },
+    [
+      {
+        kind: 'sessions',
+        id: `${info.workflowId}.${info.firstExecutionRunId}.run-${record.run}`,
+        content: record.segment(info.workflowId),
+      },
+    ],
+  );
 }
 
 /**
@@ -34,7 +49,9 @@ export async function finishSession(
   let score: SessionScore | undefined;
   if (status !== 'backend-unavailable' && (input.task.answers.length > 0 || input.task.code?.tests || input.task.code?.ioTests?.length)) {
     try {
-      score = await activities.scoreSession.executeWithOptions({ summary: 'score' }, [{ task: input.task, answer, workflowTestPassed: record.testVerdict() }]);
+      score = await activities.scoreSession.executeWithOptions({ summary: 'score' }, [
+        { task: input.task, answer, workflowTestPassed: record.testVerdict() },
+      ]);
     } catch (err) {
       // scoring runs the answer on the sandbox queue: without a sandbox worker there is no honest score
       const down = sandboxPoolDown(err, activities.sandboxQueue, 'the scoring');
@@ -107,7 +124,10 @@ export async function failSession(record: SessionRecord, activities: SessionActi
   }
   setStatus(record, 'failed');
   upsertSearchAttributes([{ key: SA.turns, value: record.state.turn }]);
-  throw ApplicationFailure.nonRetryable(`session ${info.workflowId} failed at turn ${record.state.turn}: ${reason}${kept}`, 'SessionFailed');
+  throw ApplicationFailure.nonRetryable(
+    `session ${info.workflowId} failed at turn ${record.state.turn}: ${reason}${kept}`,
+    'SessionFailed',
+  );
 }
 
 function clipDsl(dsl: string): string {

@@ -12,7 +12,12 @@ import type { SessionRecord } from './session-record';
  * write the given node prompts (as a person's edits, validated like any edit, no turn charged),
  * execute the workflow once and stop. No director call is made.
  */
-export async function runFixedWorkflow(record: SessionRecord, input: SessionInput, activities: SessionActivityProxies, control: SessionControl): Promise<void> {
+export async function runFixedWorkflow(
+  record: SessionRecord,
+  input: SessionInput,
+  activities: SessionActivityProxies,
+  control: SessionControl,
+): Promise<void> {
   const fixed = input.fixedWorkflow;
   if (!fixed) return;
   const first = record.eventCount;
@@ -21,7 +26,10 @@ export async function runFixedWorkflow(record: SessionRecord, input: SessionInpu
     if (!prompt) continue;
     const outcome = takeTurn(record.state, { type: 'set_prompt', target: node.id, prompt }, { actor: 'human' });
     if (!outcome.accepted) {
-      throw ApplicationFailure.nonRetryable(`fixed workflow: the prompt of ${node.id} (${node.operator}) was refused: ${outcome.rejection?.reason ?? 'unknown'}`, 'InvalidSessionInput');
+      throw ApplicationFailure.nonRetryable(
+        `fixed workflow: the prompt of ${node.id} (${node.operator}) was refused: ${outcome.rejection?.reason ?? 'unknown'}`,
+        'InvalidSessionInput',
+      );
     }
     record.apply(outcome.events);
   }

@@ -21,7 +21,12 @@ export class StoppedDuringOutage extends Error {
  * gives up with `OutageBudgetSpent`. A stop request ends the wait at once. When the step succeeds
  * the outage is over and the session is `running` (or `paused`) again.
  */
-export async function withOutageWaits<T>(record: SessionRecord, control: SessionControl, input: SessionInput, step: () => Promise<T>): Promise<T> {
+export async function withOutageWaits<T>(
+  record: SessionRecord,
+  control: SessionControl,
+  input: SessionInput,
+  step: () => Promise<T>,
+): Promise<T> {
   const budgetMs = (input.limits.outageBudgetSec ?? DEFAULT_OUTAGE_BUDGET_SEC) * 1000;
   let tries = 0;
   for (;;) {
@@ -35,7 +40,9 @@ export async function withOutageWaits<T>(record: SessionRecord, control: Session
       const outage = control.outage ?? { since: now, waitedMs: 0, reason: err.message };
       const remaining = budgetMs - (now - outage.since);
       if (remaining <= 0) {
-        throw new OutageBudgetSpent(`the ${err.role} backend did not answer for ${Math.round((now - outage.since) / 1000)} s (outage budget ${budgetMs / 1000} s): ${err.message}`);
+        throw new OutageBudgetSpent(
+          `the ${err.role} backend did not answer for ${Math.round((now - outage.since) / 1000)} s (outage budget ${budgetMs / 1000} s): ${err.message}`,
+        );
       }
       const wait = Math.min(remaining, outageBackoffMs(tries++, (input.limits.outageRetrySec ?? 15) * 1000));
       control.outage = { ...outage, reason: err.message };
@@ -44,7 +51,8 @@ export async function withOutageWaits<T>(record: SessionRecord, control: Session
       setStatus(record, 'waiting-for-backend');
       const stopped = await condition(() => control.stopRequested !== null, wait);
       control.outage = { ...control.outage, waitedMs: control.outage.waitedMs + (Date.now() - now) };
-      if (stopped) throw new StoppedDuringOutage(`${control.stopRequested ?? 'stopped'} (while waiting for the ${err.role} backend: ${err.message})`);
+      if (stopped)
+        throw new StoppedDuringOutage(`${control.stopRequested ?? 'stopped'} (while waiting for the ${err.role} backend: ${err.message})`);
     }
   }
 }

@@ -47,7 +47,12 @@ export class SessionRecord {
   /** Workflow time of this run's last Turns search-attribute update (turns.ts). */
   turnsUpsertedAt: number | undefined;
 
-  constructor(initial: { events?: CanvasEvent[]; state: CanvasState; carry?: SessionCarry; forkedFrom?: { sessionId: string; turn: number } }) {
+  constructor(initial: {
+    events?: CanvasEvent[];
+    state: CanvasState;
+    carry?: SessionCarry;
+    forkedFrom?: { sessionId: string; turn: number };
+  }) {
     const carry = initial.carry;
     this.run = carry?.run ?? 0;
     this.state = initial.state;

@@ -10,7 +10,12 @@ import { withOutageWaits } from './outage';
 import type { SessionRecord } from './session-record';
 
 /** One director turn: ask (waiting out outages), decide and fold, execute when the graph changed, record. */
-export async function directorTurn(record: SessionRecord, control: SessionControl, input: SessionInput, activities: SessionActivityProxies): Promise<void> {
+export async function directorTurn(
+  record: SessionRecord,
+  control: SessionControl,
+  input: SessionInput,
+  activities: SessionActivityProxies,
+): Promise<void> {
   const turn = record.state.turn + 1;
   const request = directorRequest(record, input, turn);
   const reply = await withOutageWaits(record, control, input, () => askDirector(record, activities, request, turn));
@@ -50,7 +55,12 @@ function upsertTurns(record: SessionRecord): void {
   upsertSearchAttributes([{ key: SA.turns, value: record.state.turn }]);
 }
 
-async function askDirector(record: SessionRecord, activities: SessionActivityProxies, request: ReturnType<typeof directorRequest>, turn: number) {
+async function askDirector(
+  record: SessionRecord,
+  activities: SessionActivityProxies,
+  request: ReturnType<typeof directorRequest>,
+  turn: number,
+) {
   try {
     const reply = await activities.policyTurn.executeWithOptions({ summary: `turn ${turn} · director` }, [request]);
     if (activities.llmCalls === 'local') activities.unsynced.note(reply);
@@ -65,13 +75,24 @@ async function askDirector(record: SessionRecord, activities: SessionActivityPro
 }
 
 /** Executes the canvas, waiting out executor outages; returns the ledger of the calls it made. */
-export async function runExecution(record: SessionRecord, control: SessionControl, input: SessionInput, activities: SessionActivityProxies) {
+export async function runExecution(
+  record: SessionRecord,
+  control: SessionControl,
+  input: SessionInput,
+  activities: SessionActivityProxies,
+) {
   const memo: ExecutionMemo = new Map();
   const resumes = new Map<string, OperatorResume>();
   const ledger: LedgerEntry[] = [];
   try {
     const executed = await withOutageWaits(record, control, input, () =>
-      executeCanvas(record.state, { executor: input.executorBackend, director: input.directorBackend }, activities, { memo, resumes, ledger, problem: record.problemText, tests: record.testsText }),
+      executeCanvas(record.state, { executor: input.executorBackend, director: input.directorBackend }, activities, {
+        memo,
+        resumes,
+        ledger,
+        problem: record.problemText,
+        tests: record.testsText,
+      }),
     );
     record.apply(executed.events);
     return ledger;
@@ -81,13 +102,21 @@ export async function runExecution(record: SessionRecord, control: SessionContro
 }
 
 /** A person's edits, applied between turns exactly like director actions (and executed the same way). */
-export async function applyHumanActions(record: SessionRecord, control: SessionControl, input: SessionInput, activities: SessionActivityProxies): Promise<void> {
+export async function applyHumanActions(
+  record: SessionRecord,
+  control: SessionControl,
+  input: SessionInput,
+  activities: SessionActivityProxies,
+): Promise<void> {
   while (control.humanQueue.length > 0) {
     const { text, done } = control.humanQueue.shift() as HumanRequest;
     const outcome = takeTurn(record.state, text, { actor: 'human' });
     const range = record.apply(outcome.events);
     const ledger = outcome.execute ? await runExecution(record, control, input, activities) : [];
-    const result = { accepted: outcome.accepted, outcome: outcome.accepted ? describe(outcome) : `rejected: ${outcome.rejection?.reason ?? 'unknown'}` };
+    const result = {
+      accepted: outcome.accepted,
+      outcome: outcome.accepted ? describe(outcome) : `rejected: ${outcome.rejection?.reason ?? 'unknown'}`,
+    };
     record.addTranscript({
       turn: record.state.turn,
       actor: 'human',

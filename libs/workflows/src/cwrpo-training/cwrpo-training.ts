@@ -1,4 +1,11 @@
-import { ApplicationFailure, continueAsNew, setHandler, setWorkflowOptions, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  continueAsNew,
+  setHandler,
+  setWorkflowOptions,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   FAILURE,
   SA,
@@ -22,7 +29,19 @@ import { runRollouts } from './rollouts';
 /** Steps kept in the progress query's history (older ones stay in `runs/<run>/steps/`). */
 const HISTORY_WINDOW = 200;
 const DEFAULT_CAN_EVERY = 5;
-const LEARNER_KEYS = new Set(['loss', 'surrogate', 'kl', 'clippedFraction', 'gradNorm', 'lr', 'ratioMean', 'ratioMax', 'tokensPerSecond', 'samplerLogprobAbsDiff', 'samplerKlK3']);
+const LEARNER_KEYS = new Set([
+  'loss',
+  'surrogate',
+  'kl',
+  'clippedFraction',
+  'gradNorm',
+  'lr',
+  'ratioMean',
+  'ratioMax',
+  'tokensPerSecond',
+  'samplerLogprobAbsDiff',
+  'samplerKlK3',
+]);
 
 /**
  * CWRPO training (issue 9, DESIGN §5): per step, sample problems (seeded by (seed, step)), run G
@@ -40,7 +59,11 @@ const LEARNER_KEYS = new Set(['loss', 'surrogate', 'kl', 'clippedFraction', 'gra
 export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTrainingResult> {
   const runId = workflowInfo().workflowId;
   const read = readTrainingConfig(input.config);
-  if (!read.config) throw ApplicationFailure.nonRetryable(`invalid training run "${input.name}": ${read.problems.join('; ')}`, FAILURE.invalidTrainingInput);
+  if (!read.config)
+    throw ApplicationFailure.nonRetryable(
+      `invalid training run "${input.name}": ${read.problems.join('; ')}`,
+      FAILURE.invalidTrainingInput,
+    );
   const { config } = read;
   // Named resources: the server turns the model name into what the learner opens and its queue.
   const resources = await resourceActivities()({ baseModel: config.baseModel });
@@ -131,7 +154,17 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     Object.assign(rollouts, { done: 0, total: tasks.length * config.groupSize, failed: 0 });
     const finishedInOrder: Rollout[] = [];
     const done = await runRollouts(
-      { name: input.name, runId, step, config, policyVersion: state.policyVersion, ...(state.publication?.published && state.publication.adapterName ? { directorModel: state.publication.adapterName } : {}), ...(owner ? { owner } : {}), concurrency: config.concurrency ?? Math.max(1, tasks.length * config.groupSize), gate: control.mayProceed },
+      {
+        name: input.name,
+        runId,
+        step,
+        config,
+        policyVersion: state.policyVersion,
+        ...(state.publication?.published && state.publication.adapterName ? { directorModel: state.publication.adapterName } : {}),
+        ...(owner ? { owner } : {}),
+        concurrency: config.concurrency ?? Math.max(1, tasks.length * config.groupSize),
+        gate: control.mayProceed,
+      },
       tasks,
       acts,
       (r) => {
@@ -172,7 +205,12 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
         items,
       },
     ]);
-    Object.assign(metrics, { batchSamples: batch.samples, batchTokens: batch.tokens, batchMaskedTokens: batch.maskedTokens, batchTruncatedTokens: batch.truncatedTokens });
+    Object.assign(metrics, {
+      batchSamples: batch.samples,
+      batchTokens: batch.tokens,
+      batchMaskedTokens: batch.maskedTokens,
+      batchTruncatedTokens: batch.truncatedTokens,
+    });
 
     stage = 'learner';
     const learnerInput: LearnerStepInput = {
@@ -195,9 +233,18 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     stage = 'publish';
     state.publication =
       config.publish === false
-        ? { policyVersion: out.policyVersion, published: false, reason: 'publishing is off (publish: false): rollouts keep the weights the server has' }
+        ? {
+            policyVersion: out.policyVersion,
+            published: false,
+            reason: 'publishing is off (publish: false): rollouts keep the weights the server has',
+          }
         : await acts.publishPolicy.executeWithOptions({ summary: `step ${step} · publish ${out.policyVersion}` }, [
-            { directorBackend: config.director, policyVersion: out.policyVersion, adapterPath: out.adapterPath, ...(config.adapterName ? { adapterName: config.adapterName } : {}) },
+            {
+              directorBackend: config.director,
+              policyVersion: out.policyVersion,
+              adapterPath: out.adapterPath,
+              ...(config.adapterName ? { adapterName: config.adapterName } : {}),
+            },
           ]);
     metrics.published = state.publication.published ? 1 : 0;
     upsertSearchAttributes([{ key: SA.policyVersion, value: state.policyVersion }]);
@@ -216,4 +263,7 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
 // it moves to the current version at its next workflow task (changes go behind patched()).
 // Sessions keep the worker's default (PINNED). An unversioned worker may not declare a behaviour
 // (the server refuses the task); such a worker reports a build id but no deployment name.
-setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}), cwrpoTraining);
+setWorkflowOptions(
+  () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}),
+  cwrpoTraining,
+);

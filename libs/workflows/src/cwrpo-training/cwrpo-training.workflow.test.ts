@@ -30,7 +30,14 @@ function trainingActivities(learnerQueue: string) {
     },
     async buildTrainingBatch(input: BuildTrainingBatchInput): Promise<BuildTrainingBatchResult> {
       seen.batches.push(input);
-      return { batchPath: `runs/${input.runId}/batches/step-${input.step}.json`, samples: input.items.length, tokens: 100, maskedTokens: 40, truncatedTokens: 0, tokenizer: 'utf8-bytes' };
+      return {
+        batchPath: `runs/${input.runId}/batches/step-${input.step}.json`,
+        samples: input.items.length,
+        tokens: 100,
+        maskedTokens: 40,
+        truncatedTokens: 0,
+        tokenizer: 'utf8-bytes',
+      };
     },
     async learnerStep(input: LearnerStepInput): Promise<LearnerStepOutput> {
       seen.learner.push(input);
@@ -43,7 +50,19 @@ function trainingActivities(learnerQueue: string) {
         checkpointPath,
         startCheckpoint: input.startCheckpoint ?? null,
         reused: false,
-        metrics: { loss: 0.1, surrogate: 0.1, kl: 0, clippedFraction: 0, gradNorm: 1, samples: 2, tokens: 100, maskedTokens: 40, tokensPerSecond: 1000, lr: 1e-5, trainSeconds: 0.1 },
+        metrics: {
+          loss: 0.1,
+          surrogate: 0.1,
+          kl: 0,
+          clippedFraction: 0,
+          gradNorm: 1,
+          samples: 2,
+          tokens: 100,
+          maskedTokens: 40,
+          tokensPerSecond: 1000,
+          lr: 1e-5,
+          trainSeconds: 0.1,
+        },
       };
     },
     async recordTrainingStep({ step }: { runId: string; step: TrainingStepMetrics }): Promise<string> {
@@ -89,9 +108,16 @@ describe('cwrpoTraining with scripted activities', () => {
     const result = await bed.withWorkers(
       taskQueue,
       { ...session.activities, ...training.activities },
-      { [sandboxQueueFor(taskQueue)]: scriptedScoring((id) => id.endsWith('-g0')), [learnerQueue]: { learnerStep: training.activities.learnerStep } },
+      {
+        [sandboxQueueFor(taskQueue)]: scriptedScoring((id) => id.endsWith('-g0')),
+        [learnerQueue]: { learnerStep: training.activities.learnerStep },
+      },
       async () => {
-        const handle = await bed.client.workflow.start(CWRPO_TRAINING_WORKFLOW, { taskQueue, workflowId: `train-${taskQueue}`, args: [{ name: taskQueue, config }] });
+        const handle = await bed.client.workflow.start(CWRPO_TRAINING_WORKFLOW, {
+          taskQueue,
+          workflowId: `train-${taskQueue}`,
+          args: [{ name: taskQueue, config }],
+        });
         return (await handle.result()) as CwrpoTrainingResult;
       },
     );
@@ -105,7 +131,10 @@ describe('cwrpoTraining with scripted activities', () => {
     // the batch holds the two rollouts that ran, not the outage
     expect(training.seen.batches).toHaveLength(1);
     const items = training.seen.batches[0]!.items;
-    expect(items.map((i) => i.trajectoryRef).sort()).toEqual([`artifact://trajectories/train-${taskQueue}-s1-p0-g0.json`, `artifact://trajectories/train-${taskQueue}-s1-p0-g2.json`]);
+    expect(items.map((i) => i.trajectoryRef).sort()).toEqual([
+      `artifact://trajectories/train-${taskQueue}-s1-p0-g0.json`,
+      `artifact://trajectories/train-${taskQueue}-s1-p0-g2.json`,
+    ]);
     expect(items.some((i) => i.trajectoryRef.endsWith('-g1.json'))).toBe(false);
     expect(training.seen.learner).toHaveLength(1);
     expect(training.seen.learner[0]!.baseModel).toBe('/models/tiny');

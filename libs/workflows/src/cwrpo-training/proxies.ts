@@ -1,5 +1,12 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { LEARNER_NON_RETRYABLE, TRAINING_NON_RETRYABLE, type LearnerActivities, type TrainingActivities, type TrainingConfig, type TrainingResources } from '@flowsteer/contracts';
+import {
+  LEARNER_NON_RETRYABLE,
+  TRAINING_NON_RETRYABLE,
+  type LearnerActivities,
+  type TrainingActivities,
+  type TrainingConfig,
+  type TrainingResources,
+} from '@flowsteer/contracts';
 
 const NON_RETRYABLE = [...TRAINING_NON_RETRYABLE];
 
@@ -37,11 +44,23 @@ export function trainingActivities(config: TrainingConfig, resources: TrainingRe
     taskQueue: resources.learnerTaskQueue,
     startToCloseTimeout: `${config.learnerTimeoutMinutes ?? 120} minutes`,
     heartbeatTimeout: `${config.learnerHeartbeatSeconds ?? 300} seconds`,
-    retry: { maximumAttempts: config.learnerMaxAttempts ?? 5, initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: [...LEARNER_NON_RETRYABLE] },
+    retry: {
+      maximumAttempts: config.learnerMaxAttempts ?? 5,
+      initialInterval: '5 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '2 minutes',
+      nonRetryableErrorTypes: [...LEARNER_NON_RETRYABLE],
+    },
   });
   const publish = proxyActivities<TrainingActivities>({
     startToCloseTimeout: '5 minutes',
-    retry: { maximumAttempts: 20, initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
+    retry: {
+      maximumAttempts: 20,
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      nonRetryableErrorTypes: NON_RETRYABLE,
+    },
   });
   return {
     trainingProblems: data.trainingProblems,

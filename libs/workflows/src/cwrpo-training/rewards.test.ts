@@ -23,7 +23,12 @@ describe('backend-unavailable rollouts are not rewards', () => {
   const options = { grouping: 'problem' as const };
 
   it('drops them from their group: the group shrinks and the others keep the advantages they earned', () => {
-    const rollouts = [rollout('a', 'finished', true), rollout('b', 'finished', false), rollout('c', 'backend-unavailable'), rollout('d', 'turn-limit', false)];
+    const rollouts = [
+      rollout('a', 'finished', true),
+      rollout('b', 'finished', false),
+      rollout('c', 'backend-unavailable'),
+      rollout('d', 'turn-limit', false),
+    ];
     const scored = scoreRollouts(rollouts, options);
     expect(scored.map((s) => s.id)).toEqual(['a', 'b', 'd']);
     const { items, groups } = batchItems(scored, options);

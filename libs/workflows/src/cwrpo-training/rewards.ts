@@ -27,7 +27,10 @@ export const isUnavailable = (r: Rollout): boolean => r.outcome?.status === 'bac
  * relative to the rollouts that ran): an outage says nothing about the policy, so it must not become
  * a 0 score and a negative advantage. Failed and cancelled sessions are dropped as before.
  */
-export function scoreRollouts(rollouts: readonly Rollout[], options: Pick<TrainingConfig, 'referenceCompatReward' | 'grouping'>): ScoredRollout[] {
+export function scoreRollouts(
+  rollouts: readonly Rollout[],
+  options: Pick<TrainingConfig, 'referenceCompatReward' | 'grouping'>,
+): ScoredRollout[] {
   const out: ScoredRollout[] = [];
   for (const r of rollouts) {
     const o = r.outcome;
@@ -40,13 +43,21 @@ export function scoreRollouts(rollouts: readonly Rollout[], options: Pick<Traini
     } catch {
       unscored = true;
     }
-    out.push({ ...r, outcome: o, unscored, reward: computeReward(o.dsl, correctness, { referenceCompat: options.referenceCompatReward === true }) });
+    out.push({
+      ...r,
+      outcome: o,
+      unscored,
+      reward: computeReward(o.dsl, correctness, { referenceCompat: options.referenceCompatReward === true }),
+    });
   }
   return out;
 }
 
 /** Group-relative advantages over the scored rollouts, as batch items for `buildTrainingBatch`. */
-export function batchItems(scored: readonly ScoredRollout[], options: Pick<TrainingConfig, 'referenceCompatReward' | 'grouping'>): { items: TrainingBatchItem[]; groups: GroupSummary[] } {
+export function batchItems(
+  scored: readonly ScoredRollout[],
+  options: Pick<TrainingConfig, 'referenceCompatReward' | 'grouping'>,
+): { items: TrainingBatchItem[]; groups: GroupSummary[] } {
   const { advantages, groups } = computeAdvantages(
     scored.map((s) => ({ id: s.id, problemId: `${s.task.dataset}/${s.task.id}`, dataset: s.task.dataset, reward: s.reward.total })),
     { grouping: options.grouping ?? 'problem' },
@@ -68,7 +79,11 @@ export function standardError(xs: readonly number[]): number {
 }
 
 /** The step's rollout metrics: reward mean/std and its parts, correctness, turns, tokens, counts. */
-export function rolloutMetrics(rollouts: readonly Rollout[], scored: readonly ScoredRollout[], groups: readonly GroupSummary[]): Record<string, number> {
+export function rolloutMetrics(
+  rollouts: readonly Rollout[],
+  scored: readonly ScoredRollout[],
+  groups: readonly GroupSummary[],
+): Record<string, number> {
   const rewards = scored.map((s) => s.reward.total);
   const { std } = rewards.length ? meanAndStd(rewards) : { std: 0 };
   const frac = (pick: (p: RewardParts) => boolean) => mean(scored.map((s) => (pick(s.reward) ? 1 : 0)));

@@ -28,7 +28,12 @@ export interface RolloutPlan {
  * at once. Ids are deterministic, so a step that is run again (a restarted run) meets the rollouts
  * it finished before (id reuse: duplicates only after failure) and takes their recorded outcome.
  */
-export async function runRollouts(plan: RolloutPlan, problems: readonly BenchTask[], acts: TrainingActivityProxies, onDone: (r: Rollout) => void): Promise<Rollout[]> {
+export async function runRollouts(
+  plan: RolloutPlan,
+  problems: readonly BenchTask[],
+  acts: TrainingActivityProxies,
+  onDone: (r: Rollout) => void,
+): Promise<Rollout[]> {
   const { config } = plan;
   const jobs: { id: string; task: BenchTask }[] = [];
   problems.forEach((task, i) => {

@@ -3,7 +3,21 @@ import { aggregateRows, progressMetrics } from './aggregate';
 
 /** Scripted unit results of one dataset and method: two scored sessions, one failure, one outage. */
 function item(id: string, over: Partial<EvalItemResult>): EvalItemResult {
-  return { key: `flowsteer/gsm8k/${id}`, method: 'flowsteer', dataset: 'gsm8k', taskType: 'math', itemId: id, ok: true, status: 'finished', metrics: {}, turns: 4, directorTokens: 100, executorTokens: 50, costUsd: 0, ...over };
+  return {
+    key: `flowsteer/gsm8k/${id}`,
+    method: 'flowsteer',
+    dataset: 'gsm8k',
+    taskType: 'math',
+    itemId: id,
+    ok: true,
+    status: 'finished',
+    metrics: {},
+    turns: 4,
+    directorTokens: 100,
+    executorTokens: 50,
+    costUsd: 0,
+    ...over,
+  };
 }
 
 describe('evaluation: backend-unavailable sessions are counted apart, never scored 0', () => {

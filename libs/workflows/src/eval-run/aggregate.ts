@@ -47,9 +47,18 @@ export function groupMetrics(items: readonly EvalItemResult[]): Record<string, n
   }
   const mean = (f: (r: EvalItemResult) => number) => (done.length ? done.reduce((s, r) => s + f(r), 0) / done.length : 0);
   metrics.meanTurns = round(mean((r) => r.turns));
-  metrics.directorTokens = round(mean((r) => r.directorTokens), 0);
-  metrics.executorTokens = round(mean((r) => r.executorTokens), 0);
-  metrics.costUsd = round(items.reduce((s, r) => s + r.costUsd, 0), 6);
+  metrics.directorTokens = round(
+    mean((r) => r.directorTokens),
+    0,
+  );
+  metrics.executorTokens = round(
+    mean((r) => r.executorTokens),
+    0,
+  );
+  metrics.costUsd = round(
+    items.reduce((s, r) => s + r.costUsd, 0),
+    6,
+  );
   metrics.failures = failed.length;
   metrics.unavailable = items.filter(isUnavailable).length;
   return metrics;

@@ -29,7 +29,13 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
   const store = new ResultStore(runId, acts);
   let plan: EvalDatasetPlan[] = input.carry?.plan ?? [];
   const control = new RunControl();
-  const unit: UnitContext = { input, runId, suffix: runSuffix(runId, input.name), owner: workflowInfo().typedSearchAttributes.get(SA.owner), acts };
+  const unit: UnitContext = {
+    input,
+    runId,
+    suffix: runSuffix(runId, input.name),
+    owner: workflowInfo().typedSearchAttributes.get(SA.owner),
+    acts,
+  };
   let inflight = 0;
 
   setHandler(evalProgressQuery, () => buildProgress(control.phase, plan, methods, store.results));
@@ -83,5 +89,10 @@ export async function evalRun(input: EvalRunInput): Promise<EvalRunResult> {
     { runId, report: { ...report, files: undefined }, resultRefs: report.resultRefs },
   ]);
   upsertSearchAttributes([{ key: SA.status, value: control.phase }]);
-  return { runId, status: control.stopping ? 'stopped' : 'finished', report, ...(control.stopReason !== null ? { error: control.stopReason } : {}) };
+  return {
+    runId,
+    status: control.stopping ? 'stopped' : 'finished',
+    report,
+    ...(control.stopReason !== null ? { error: control.stopReason } : {}),
+  };
 }

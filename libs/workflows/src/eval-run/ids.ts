@@ -9,7 +9,10 @@ const safe = (s: string, max = 60) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(
  */
 export function runSuffix(runWorkflowId: string, name: string): string {
   const prefix = `eval-${name}-`;
-  return safe(runWorkflowId.startsWith(prefix) && runWorkflowId.length > prefix.length ? runWorkflowId.slice(prefix.length) : runWorkflowId, 80);
+  return safe(
+    runWorkflowId.startsWith(prefix) && runWorkflowId.length > prefix.length ? runWorkflowId.slice(prefix.length) : runWorkflowId,
+    80,
+  );
 }
 
 /** `session-<dataset>-<item>-<suffix>` (FlowSteer) or `...-<suffix>-fixed` (the fixed-workflow baseline). */

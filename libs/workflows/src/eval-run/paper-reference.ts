@@ -32,7 +32,21 @@ export const DATASET_COLUMNS: Record<string, DatasetColumn> = {
 };
 
 /** Paper order of the columns (spec §8.1). */
-export const PAPER_ORDER = ['gsm8k', 'math', 'math500', 'hotpotqa', 'squad_v2', 'mbpp', 'humaneval', 'mathqa', 'aime2025', 'triviaqa', 'nq', 'apps', 'ds1000'];
+export const PAPER_ORDER = [
+  'gsm8k',
+  'math',
+  'math500',
+  'hotpotqa',
+  'squad_v2',
+  'mbpp',
+  'humaneval',
+  'mathqa',
+  'aime2025',
+  'triviaqa',
+  'nq',
+  'apps',
+  'ds1000',
+];
 
 export const PAPER_FLOWSTEER: Record<string, Record<string, number>> = {
   gsm8k: { accuracy: 96.09 },

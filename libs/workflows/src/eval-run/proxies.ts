@@ -1,5 +1,12 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { DEFAULT_SANDBOX_START_TIMEOUT_SEC, EVAL_NON_RETRYABLE, FAILURE, sandboxQueueFor, type EvalActivities, type SessionActivities } from '@flowsteer/contracts';
+import {
+  DEFAULT_SANDBOX_START_TIMEOUT_SEC,
+  EVAL_NON_RETRYABLE,
+  FAILURE,
+  sandboxQueueFor,
+  type EvalActivities,
+  type SessionActivities,
+} from '@flowsteer/contracts';
 
 const NON_RETRYABLE = [...EVAL_NON_RETRYABLE];
 

@@ -49,23 +49,30 @@ export function renderReportMarkdown(opts: {
     `| FlowSteer (paper, Qwen3-8B director) | ${datasets
       .map((d) => {
         const ref = opts.paper[d];
-        return ref ? datasetColumn(d).metrics.map((m) => fmt(ref[m])).join(' / ') : '—';
+        return ref
+          ? datasetColumn(d)
+              .metrics.map((m) => fmt(ref[m]))
+              .join(' / ')
+          : '—';
       })
       .join(' | ')} |`,
   );
   lines.push(
     '',
-    'Scores in percent, canonical metrics (the official scorers\' decisions; see the table below for the other families); `n/s` = not scored on this worker (code and the symbolic check need the sandbox); a failed item counts as 0; an item whose backends were unavailable (`unavail.`) is not scored and counts nowhere.',
+    "Scores in percent, canonical metrics (the official scorers' decisions; see the table below for the other families); `n/s` = not scored on this worker (code and the symbolic check need the sandbox); a failed item counts as 0; an item whose backends were unavailable (`unavail.`) is not scored and counts nowhere.",
     '',
   );
-  lines.push(`| Dataset | Method | n | failed | unavail. | ${FAMILY_HEADERS.join(' | ')} | mean turns | director tok/item | executor tok/item | cost USD |`);
+  lines.push(
+    `| Dataset | Method | n | failed | unavail. | ${FAMILY_HEADERS.join(' | ')} | mean turns | director tok/item | executor tok/item | cost USD |`,
+  );
   lines.push(`|---|---|---:|---:|---:|${FAMILY_HEADERS.map(() => '---').join('|')}|---:|---:|---:|---:|`);
   for (const d of datasets) {
     const column = datasetColumn(d);
     for (const method of opts.methods) {
       const row = find(d, method);
       if (!row) continue;
-      const family = (prefix: string, exists: boolean) => (exists ? column.metrics.map((m) => `${m} ${fmt(row.metrics[`${prefix}${m}`])}`).join(', ') : '—');
+      const family = (prefix: string, exists: boolean) =>
+        exists ? column.metrics.map((m) => `${m} ${fmt(row.metrics[`${prefix}${m}`])}`).join(', ') : '—';
       const cells = [
         family('', true),
         family('lenient_', column.families?.includes('lenient') ?? false),
@@ -79,7 +86,11 @@ export function renderReportMarkdown(opts: {
   }
   lines.push('', '`—` = the benchmark has no such metric (lenient: GSM8K, MATH, AIME, MathQA; symbolic: MATH, AIME, MathQA).');
   if (opts.byTaskType.length) {
-    lines.push('', '| Task type | Method | n | score | mean turns | director tok/item | executor tok/item |', '|---|---|---:|---:|---:|---:|---:|');
+    lines.push(
+      '',
+      '| Task type | Method | n | score | mean turns | director tok/item | executor tok/item |',
+      '|---|---|---:|---:|---:|---:|---:|',
+    );
     for (const row of opts.byTaskType) {
       lines.push(
         `| ${row.dataset} | ${row.method} | ${row.n} | ${fmt(row.metrics.primary)} | ${fmt(row.metrics.meanTurns)} | ${row.metrics.directorTokens ?? 0} | ${row.metrics.executorTokens ?? 0} |`,

@@ -19,11 +19,17 @@ import { renderReportMarkdown } from './report-table';
 export function checkInput(input: EvalRunInput): void {
   const { continueAsNewAfterEvents: _can, carry: _carry, ...start } = input;
   const parsed = evalRunStartSchema.safeParse(start);
-  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid evaluation run: ${describeSchemaProblems(parsed.error)}`, FAILURE.invalidEvalInput);
+  if (!parsed.success)
+    throw ApplicationFailure.nonRetryable(`invalid evaluation run: ${describeSchemaProblems(parsed.error)}`, FAILURE.invalidEvalInput);
 }
 
 /** The `progress` query's answer: units done of all, failures, running metrics, per dataset. */
-export function buildProgress(phase: RunPhase, plan: EvalDatasetPlan[], methods: EvalMethod[], results: readonly EvalItemResult[]): EvalRunProgress {
+export function buildProgress(
+  phase: RunPhase,
+  plan: EvalDatasetPlan[],
+  methods: EvalMethod[],
+  results: readonly EvalItemResult[],
+): EvalRunProgress {
   const perDataset: EvalRunProgress['perDataset'] = {};
   for (const p of plan) {
     const done = results.filter((r) => r.dataset === p.dataset);
@@ -45,19 +51,30 @@ export function buildProgress(phase: RunPhase, plan: EvalDatasetPlan[], methods:
 }
 
 /** The report: rows per dataset and method, per task type, the paper's column, failures, markdown. */
-export function buildReport(input: EvalRunInput, plan: EvalDatasetPlan[], methods: EvalMethod[], results: readonly EvalItemResult[]): EvalReport {
+export function buildReport(
+  input: EvalRunInput,
+  plan: EvalDatasetPlan[],
+  methods: EvalMethod[],
+  results: readonly EvalItemResult[],
+): EvalReport {
   const rows = aggregateRows(results, 'dataset');
   const byTaskType = aggregateRows(results, 'taskType');
   const datasets = plan.map((p) => p.dataset);
   const paper = paperReferenceFor(datasets);
   return {
     name: input.name,
-    backends: { director: input.director, executor: input.executor, ...(input.policyVersion ? { policyVersion: input.policyVersion } : {}) },
+    backends: {
+      director: input.director,
+      executor: input.executor,
+      ...(input.policyVersion ? { policyVersion: input.policyVersion } : {}),
+    },
     rows,
     byTaskType,
     paper,
     failures: results.filter((r) => !r.ok).map((r) => ({ key: r.key, error: r.error ?? 'failed' })),
-    ...(results.some(isUnavailable) ? { unavailable: results.filter(isUnavailable).map((r) => ({ key: r.key, error: r.error ?? 'backend-unavailable' })) } : {}),
+    ...(results.some(isUnavailable)
+      ? { unavailable: results.filter(isUnavailable).map((r) => ({ key: r.key, error: r.error ?? 'backend-unavailable' })) }
+      : {}),
     markdown: renderReportMarkdown({ rows, byTaskType, paper, datasets, methods }),
   };
 }

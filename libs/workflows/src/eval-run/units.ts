@@ -34,7 +34,13 @@ type UnitBase = Pick<EvalItemResult, 'key' | 'method' | 'dataset' | 'taskType' |
  * and the reason, so one broken item costs the run one row.
  */
 export async function runUnit(ctx: UnitContext, method: EvalMethod, task: BenchTask): Promise<EvalItemResult> {
-  const base: UnitBase = { key: unitKey(method, task.dataset, task.id), method, dataset: task.dataset, taskType: task.taskType, itemId: task.id };
+  const base: UnitBase = {
+    key: unitKey(method, task.dataset, task.id),
+    method,
+    dataset: task.dataset,
+    taskType: task.taskType,
+    itemId: task.id,
+  };
   return method === 'direct' ? directUnit(ctx, task, base) : sessionUnit(ctx, method, task, base);
 }
 

@@ -2,7 +2,17 @@ import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { TASK_QUEUES, type LedgerEntry, type OperatorOutcome, type PolicyTurnInput, type PolicyTurnResult, type RunOperatorInput, type SessionScore, type ScoreSessionInput, type TextValue } from '@flowsteer/contracts';
+import {
+  TASK_QUEUES,
+  type LedgerEntry,
+  type OperatorOutcome,
+  type PolicyTurnInput,
+  type PolicyTurnResult,
+  type RunOperatorInput,
+  type SessionScore,
+  type ScoreSessionInput,
+  type TextValue,
+} from '@flowsteer/contracts';
 import { workflowBundleOptions } from '@flowsteer/temporal-runtime';
 import { SHORT_DIRECTOR_SCRIPT } from './director-script';
 
@@ -16,7 +26,16 @@ export const DIRECTOR_SCRIPT = SHORT_DIRECTOR_SCRIPT;
 
 export const SCRIPTED_ANSWER = '391';
 
-const ledger = (purpose: string): LedgerEntry => ({ backend: 'scripted', model: 'scripted', purpose, promptTokens: 10, completionTokens: 5, latencyMs: 1, costUsd: 0, attempts: 1 });
+const ledger = (purpose: string): LedgerEntry => ({
+  backend: 'scripted',
+  model: 'scripted',
+  purpose,
+  promptTokens: 10,
+  completionTokens: 5,
+  latencyMs: 1,
+  costUsd: 0,
+  attempts: 1,
+});
 
 const callerId = () => Context.current().info.workflowExecution?.workflowId ?? '';
 
@@ -37,18 +56,37 @@ export function scriptedSessionActivities(directorDown: (call: number, sessionId
     async policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResult> {
       calls.director++;
       if (directorDown(calls.director, callerId())) {
-        throw ApplicationFailure.create({ type: 'LlmError.server', message: 'director backend: 503 Service Unavailable', nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'LlmError.server',
+          message: 'director backend: 503 Service Unavailable',
+          nonRetryable: true,
+        });
       }
       const prompt = input.messages.map((m) => m.content).join('\n');
       const operator = /Write the prompt for (\w+)/.exec(prompt)?.[1];
       const round = Number(/Round (\d+)/.exec(prompt)?.[1] ?? NaN);
       const text = operator ? `Do the ${operator} step carefully.` : DIRECTOR_SCRIPT[round - 1] || '<action>finish</action>';
-      return { text, finishReason: 'stop', promptTokens: 10, completionTokens: 5, latencyMs: 1, ledger: ledger(input.purpose ?? 'director') };
+      return {
+        text,
+        finishReason: 'stop',
+        promptTokens: 10,
+        completionTokens: 5,
+        latencyMs: 1,
+        ledger: ledger(input.purpose ?? 'director'),
+      };
     },
     async runOperator(input: RunOperatorInput): Promise<OperatorOutcome> {
       calls.operators.push(input.operator);
       const checker = input.operator === 'Verify' ? { passed: true, feedback: 'consistent' } : {};
-      return { operator: input.operator, nodeId: input.nodeId, text: SCRIPTED_ANSWER, ledger: [ledger(input.operator)], cacheKey: `${input.operator}:${input.nodeId}`, notes: [], ...checker };
+      return {
+        operator: input.operator,
+        nodeId: input.nodeId,
+        text: SCRIPTED_ANSWER,
+        ledger: [ledger(input.operator)],
+        cacheKey: `${input.operator}:${input.nodeId}`,
+        notes: [],
+        ...checker,
+      };
     },
     async storeArtifact({ kind, id }: { kind: string; id: string }): Promise<string> {
       return `artifact://${kind}/${id}.json`;
@@ -109,7 +147,9 @@ export class WorkflowTestBed {
    */
   async withWorkers<T>(taskQueue: string, activities: object, more: Record<string, object>, fn: () => Promise<T>): Promise<T> {
     const main = await Worker.create({ connection: this.connection, taskQueue, workflowBundle: this.bundle, activities });
-    const others = await Promise.all(Object.entries(more).map(([queue, acts]) => Worker.create({ connection: this.connection, taskQueue: queue, activities: acts })));
+    const others = await Promise.all(
+      Object.entries(more).map(([queue, acts]) => Worker.create({ connection: this.connection, taskQueue: queue, activities: acts })),
+    );
     const running = others.map((w) => w.run());
     try {
       return await main.runUntil(fn);

@@ -88,9 +88,19 @@ export async function startRealWorker(taskQueue: string): Promise<RealWorker> {
   const worker = await createCanvasWorker(
     connection,
     { address, namespace: 'default', taskQueue, identity: `api-e2e@${process.pid}` },
-    { llm: new LlmClient(registry), artifactsDir, reportsDir: join(artifactsDir, 'reports'), training: { loadTasks: (name) => (name === 'gsm8k' ? PROBLEMS : []), learnerTaskQueue: learnerQueue } },
+    {
+      llm: new LlmClient(registry),
+      artifactsDir,
+      reportsDir: join(artifactsDir, 'reports'),
+      training: { loadTasks: (name) => (name === 'gsm8k' ? PROBLEMS : []), learnerTaskQueue: learnerQueue },
+    },
   );
-  const learnerWorker = await Worker.create({ connection, namespace: 'default', taskQueue: learnerQueue, activities: fakeLearnerActivities(artifactsDir, learner) });
+  const learnerWorker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue: learnerQueue,
+    activities: fakeLearnerActivities(artifactsDir, learner),
+  });
   const sandboxWorker = await startSandboxWorkerFor(connection, taskQueue, artifactsDir, null);
   const running = [worker.run(), learnerWorker.run()];
   return {

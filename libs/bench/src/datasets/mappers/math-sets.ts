@@ -34,7 +34,8 @@ export function mathTask(value: unknown, ctx: RecordContext): BenchTask {
   const solution = optStr(rec, 'solution');
   // the reference harness's gold: remove_boxed(last_boxed_only_string(solution)); MATH-500 gives it as `answer`
   const answer = optStr(rec, 'answer') ?? (solution !== undefined ? extractBoxedAnswerOfficial(solution) : null);
-  if (answer === null || answer === undefined) throw new BadRecord('no "answer" field and no \\boxed{...} answer in "solution" (the reference extraction finds none)');
+  if (answer === null || answer === undefined)
+    throw new BadRecord('no "answer" field and no \\boxed{...} answer in "solution" (the reference extraction finds none)');
   const subject = optStr(rec, 'type') ?? optStr(rec, 'subject') ?? 'unknown';
   const level = levelOf(rec);
   const id = optStr(rec, 'unique_id') ?? (typeof rec.idx === 'number' ? String(rec.idx) : String(ctx.index));

@@ -10,7 +10,8 @@ export function hotpotqaTask(value: unknown, ctx: RecordContext): BenchTask {
   const context = rec.context;
   if (!Array.isArray(context)) throw new BadRecord('field "context" must be a list of [title, sentences]');
   const paragraphs = context.map((p, i) => {
-    if (!Array.isArray(p) || typeof p[0] !== 'string' || !Array.isArray(p[1])) throw new BadRecord(`context[${i}] is not [title, sentences]`);
+    if (!Array.isArray(p) || typeof p[0] !== 'string' || !Array.isArray(p[1]))
+      throw new BadRecord(`context[${i}] is not [title, sentences]`);
     return `${p[0]}: ${(p[1] as unknown[]).map(String).join('')}`;
   });
   const level = optStr(rec, 'level') ?? 'unknown';
