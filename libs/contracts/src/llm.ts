@@ -163,4 +163,14 @@ export function addToLedgerSums(sums: LedgerSums, entries: readonly LedgerEntry[
   );
 }
 
+/** Sums per backend name, one entry added to the backend that answered it. */
+export function addToBackendSums(
+  byBackend: Readonly<Record<string, LedgerSums>>,
+  entries: readonly LedgerEntry[],
+): Record<string, LedgerSums> {
+  const out = { ...byBackend };
+  for (const e of entries) out[e.backend] = addToLedgerSums(out[e.backend] ?? EMPTY_LEDGER_SUMS, [e]);
+  return out;
+}
+
 export const EMPTY_LEDGER_SUMS: LedgerSums = { calls: 0, failedCalls: 0, attempts: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };

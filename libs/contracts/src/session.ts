@@ -182,8 +182,11 @@ export interface LedgerSums {
 }
 
 export interface SessionLedgerTotals {
+  /** Calls by role: the director's turns, and every operator call (plug-ins answered by the director backend included). */
   director: LedgerSums;
   executor: LedgerSums;
+  /** The same calls by the backend that answered them (absent in results recorded before it existed). */
+  byBackend?: Record<string, LedgerSums>;
 }
 
 /** Answers longer than this are returned as a preview plus `answerText` (the store holds the whole). */

@@ -66,6 +66,11 @@ export async function show(workflowId: string, opts: { json?: boolean }): Promis
         `ledger: director ${d.calls} calls (${d.failedCalls} failed, ${d.attempts} requests) ${d.promptTokens}+${d.completionTokens} tokens; ` +
           `executor ${e.calls} calls (${e.failedCalls} failed, ${e.attempts} requests) ${e.promptTokens}+${e.completionTokens} tokens; cost $${result.totals.costUsd.toFixed(4)}`,
       );
+      for (const [backend, b] of Object.entries(result.ledger.byBackend ?? {})) {
+        console.log(
+          `  backend ${backend}: ${b.calls} calls (${b.failedCalls} failed) ${b.promptTokens}+${b.completionTokens} tokens, $${b.costUsd.toFixed(4)}`,
+        );
+      }
     }
     console.log('');
     printTranscript(read.transcript);

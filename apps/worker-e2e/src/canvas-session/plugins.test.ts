@@ -110,6 +110,10 @@ describe('plug-in operators in a real session', () => {
       expect(stepAsked(director)).toBeGreaterThan(0); // the director's backend did the plug-in's step
       expect(stepAsked(hd.executor)).toBe(0); // the executor never saw it
       expect(hd.executor.requests.length).toBeGreaterThan(0); // while the built-ins ran on the executor
+      // the ledger counts the plug-in's calls under the operator role, and under the backend that answered them
+      const { director: asDirector, executor: asOperators, byBackend } = result.ledger;
+      expect(byBackend?.director?.calls).toBe(asDirector.calls + stepAsked(director));
+      expect(byBackend?.executor?.calls).toBe(asOperators.calls - stepAsked(director));
     } finally {
       await hd.close();
       await director.close();

@@ -1,6 +1,7 @@
 import { replay, type CanvasEvent, type CanvasState } from '@flowsteer/canvas';
 import {
   EMPTY_LEDGER_SUMS,
+  addToBackendSums,
   addToLedgerSums,
   type LedgerEntry,
   type SessionCarry,
@@ -83,7 +84,11 @@ export class SessionRecord {
 
   addLedger(role: 'director' | 'executor', entries: readonly LedgerEntry[]): void {
     if (entries.length === 0) return;
-    this.ledger = { ...this.ledger, [role]: addToLedgerSums(this.ledger[role], entries) };
+    this.ledger = {
+      ...this.ledger,
+      [role]: addToLedgerSums(this.ledger[role], entries),
+      byBackend: addToBackendSums(this.ledger.byBackend ?? {}, entries),
+    };
   }
 
   /** Events recorded in the whole session so far. */
