@@ -5,8 +5,10 @@
 FROM python:3.11-slim-bookworm
 WORKDIR /app
 COPY apps/learner/requirements.txt /tmp/requirements.txt
-RUN pip install --no-cache-dir torch \
- && grep -v -E '^(torch|nvidia-|triton)' /tmp/requirements.txt > /tmp/req-rest.txt \
+# The pinned torch with every CUDA library it asks for, then the rest of the pins (setup.sh's CPU
+# list leaves some CUDA libraries out); infra/docker/learner-build-steps.sh runs these steps here.
+RUN pip install --no-cache-dir "$(grep -E '^torch==' /tmp/requirements.txt)" \
+ && grep -v -E '^(torch|nvidia-|triton|cuda-)' /tmp/requirements.txt > /tmp/req-rest.txt \
  && pip install --no-cache-dir -r /tmp/req-rest.txt
 COPY apps/learner /app/apps/learner
 ENV PYTHONPATH=/app/apps/learner PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1
