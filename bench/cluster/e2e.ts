@@ -10,6 +10,7 @@
  * per task queue and which worker identities did the work, and prints every figure as JSON.
  *
  *   npx tsx bench/cluster/e2e.ts [--sessions 6] [--port-base 27300] [--keep] [--json out.json]
+ *   FLOWSTEER_CLUSTER_TLS=1 npx tsx bench/cluster/e2e.ts ...   # the same over mTLS to Temporal and TLS to PostgreSQL
  *
  * Not a jest test: bringing the topology up takes minutes on a loaded machine (and a first run builds
  * the Temporal server from the Go module proxy). Exit code 0 only when every check passed.
@@ -24,7 +25,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { TASK_QUEUES, canvasQuery, type SessionInput, type SessionResult } from '@flowsteer/contracts';
 import { startFakeOpenAIServer } from '@flowsteer/llm/test-support';
-import { workflowChainHistories } from '@flowsteer/temporal-runtime';
+import { temporalTlsFromEnv, workflowChainHistories } from '@flowsteer/temporal-runtime';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
 import {
   backendsYaml,
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
       const res = await fetch(`${api}${path}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
       return { status: res.status, body: (await res.json().catch(() => undefined)) as T };
     };
-    connection = await Connection.connect({ address: e.TEMPORAL_ADDRESS as string });
+    connection = await Connection.connect({ address: e.TEMPORAL_ADDRESS as string, tls: temporalTlsFromEnv(e) }); // mTLS when the cluster has TLS
     const client = new Client({ connection, namespace: e.TEMPORAL_NAMESPACE as string });
 
     // ---- N sessions through the API

@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { activityCalls } from '@flowsteer/temporal-runtime';
+import { activityCalls, temporalTlsFromEnv } from '@flowsteer/temporal-runtime';
 import { Client, Connection } from '@temporalio/client';
 import type { CwrpoTrainingResult } from '@flowsteer/contracts';
 
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       `the step learned from ${metrics.usableRollouts ?? 0} usable rollout(s) (failed ${metrics.failedRollouts ?? 0})`,
     );
 
-    connection = await Connection.connect({ address: e.TEMPORAL_ADDRESS as string });
+    connection = await Connection.connect({ address: e.TEMPORAL_ADDRESS as string, tls: temporalTlsFromEnv(e) }); // mTLS when the cluster has TLS
     const client = new Client({ connection, namespace: e.TEMPORAL_NAMESPACE ?? 'default' });
     const run = await activityWorkers(client, id);
     const rollouts: Record<string, string[]> = {};

@@ -20,7 +20,11 @@
 # Environment: FLOWSTEER_CLUSTER_HOME (default .flowsteer/local-cluster), FLOWSTEER_CLUSTER_PORT_BASE
 # (default 27200; 16 ports from there, fixed at the first `up`), FLOWSTEER_BACKENDS (the backends file
 # the workers and the API read; default ./flowsteer.backends.yaml, else the chart's backends block),
-# FLOWSTEER_CLUSTER_NO_LEARNER=1 (skip the learner), TEMPORAL_BIN (Temporal CLI), GO (go binary).
+# FLOWSTEER_CLUSTER_NO_LEARNER=1 (skip the learner), TEMPORAL_BIN (Temporal CLI), GO (go binary),
+# FLOWSTEER_CLUSTER_TLS=1 (fixed at the first `up`, like the ports): a local CA; PostgreSQL accepts
+# only TLS connections and Temporal reaches it with the chart's TLS settings (host verified); the
+# frontend requires client certificates (mTLS), and every process and CLI call presents one, through
+# the TEMPORAL_TLS_* variables the chart sets.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,6 +60,7 @@ METRICS_CANVAS_1=$((b + 12))
 METRICS_CANVAS_2=$((b + 13))
 METRICS_SANDBOX=$((b + 14))
 METRICS_LEARNER=$((b + 15))
+TLS=${FLOWSTEER_CLUSTER_TLS:-0}
 EOF
   fi
   # shellcheck disable=SC1090
@@ -63,7 +68,35 @@ EOF
   if [ -n "${FLOWSTEER_CLUSTER_PORT_BASE:-}" ] && [ "$FLOWSTEER_CLUSTER_PORT_BASE" != "$PORT_BASE" ]; then
     die "this cluster ($HOME_DIR) was created with port base $PORT_BASE, not $FLOWSTEER_CLUSTER_PORT_BASE; run down --purge first or use another FLOWSTEER_CLUSTER_HOME"
   fi
+  TLS=${TLS:-0}
+  if [ -n "${FLOWSTEER_CLUSTER_TLS:-}" ] && [ "$FLOWSTEER_CLUSTER_TLS" != "$TLS" ]; then
+    die "this cluster ($HOME_DIR) was created with TLS=$TLS, not $FLOWSTEER_CLUSTER_TLS; run down --purge first or use another FLOWSTEER_CLUSTER_HOME"
+  fi
   TEMPORAL_ADDRESS="127.0.0.1:$FRONTEND_PORT"
+  TLS_DIR="$HOME_DIR/tls"
+  TLS_CLI_ARGS=()
+  [ "$TLS" = 1 ] && TLS_CLI_ARGS=(--tls-cert-path "$TLS_DIR/client.crt" --tls-key-path "$TLS_DIR/client.key" --tls-ca-path "$TLS_DIR/ca.crt")
+  return 0
+}
+
+tls_material() { # FLOWSTEER_CLUSTER_TLS=1: a local CA, one server certificate (localhost, 127.0.0.1), one client certificate
+  [ "$TLS" = 1 ] || return 0
+  [ -s "$TLS_DIR/client.crt" ] && return 0
+  mkdir -p "$TLS_DIR" "$HOME_DIR/logs"; chmod 700 "$TLS_DIR"
+  local d=$TLS_DIR
+  if ! (
+    umask 077; set -e
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=flowsteer local-cluster CA" -keyout "$d/ca.key" -out "$d/ca.crt"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$d/server.key" -out "$d/server.csr"
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$d/server.ext"
+    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 30 -extfile "$d/server.ext" -out "$d/server.crt"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=flowsteer-client" -keyout "$d/client.key" -out "$d/client.csr"
+    printf 'extendedKeyUsage=clientAuth\n' > "$d/client.ext"
+    openssl x509 -req -in "$d/client.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 30 -extfile "$d/client.ext" -out "$d/client.crt"
+  ) >"$HOME_DIR/logs/tls.log" 2>&1; then
+    tail -n 20 "$HOME_DIR/logs/tls.log" >&2; die "creating the TLS material failed"
+  fi
+  say "TLS: a local CA, a server certificate (localhost, 127.0.0.1) and a client certificate in $d"
 }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -159,6 +192,13 @@ port = $PG_PORT
 unix_socket_directories = '$d/run'
 max_connections = 300
 EOF
+    if [ "$TLS" = 1 ]; then # TLS only: the chart's values connect with TLS and verify the host
+      cp "$TLS_DIR/server.crt" "$TLS_DIR/server.key" "$d/data/"
+      [ "$(id -u)" = 0 ] && chown postgres: "$d/data/server.crt" "$d/data/server.key"
+      chmod 600 "$d/data/server.key"
+      printf "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n" | as_pg tee -a "$d/data/postgresql.conf" >/dev/null
+      as_pg sed -i -E 's/^host([[:space:]])/hostssl\1/' "$d/data/pg_hba.conf"
+    fi
   fi
   if as_pg "$PG_BIN/pg_ctl" -D "$d/data" status >/dev/null 2>&1; then say "postgres already running (port $PG_PORT)"; else
     require_free "$PG_PORT" postgres
@@ -194,16 +234,17 @@ stop_postgres() {
 # ------------------------------------------------------------------------------------------ temporal
 apply_schemas() { # as infra/temporal/schema-job.yaml: setup-schema -v 0.0, update-schema -d versioned
   local pw; pw=$(cat "$HOME_DIR/secrets/postgres-temporal-password")
+  local tls=(); [ "$TLS" = 1 ] && tls=(--tls --tls-ca-file "$TLS_DIR/ca.crt" --tls-server-name localhost)
   for pair in "temporal:temporal" "temporal_visibility:visibility"; do
     local db=${pair%%:*} dir=${pair##*:}
-    SQL_PASSWORD=$pw "$SERVER_DIR/sql" --plugin postgres12 --ep 127.0.0.1 -p "$PG_PORT" -u temporal --db "$db" setup-schema -v 0.0 >>"$HOME_DIR/logs/schema.log" 2>&1 \
-      && SQL_PASSWORD=$pw "$SERVER_DIR/sql" --plugin postgres12 --ep 127.0.0.1 -p "$PG_PORT" -u temporal --db "$db" update-schema -d "$SCHEMA_DIR/$dir/versioned" >>"$HOME_DIR/logs/schema.log" 2>&1 \
+    SQL_PASSWORD=$pw "$SERVER_DIR/sql" --plugin postgres12 --ep 127.0.0.1 -p "$PG_PORT" -u temporal --db "$db" "${tls[@]}" setup-schema -v 0.0 >>"$HOME_DIR/logs/schema.log" 2>&1 \
+      && SQL_PASSWORD=$pw "$SERVER_DIR/sql" --plugin postgres12 --ep 127.0.0.1 -p "$PG_PORT" -u temporal --db "$db" "${tls[@]}" update-schema -d "$SCHEMA_DIR/$dir/versioned" >>"$HOME_DIR/logs/schema.log" 2>&1 \
       || { tail -n 20 "$HOME_DIR/logs/schema.log" >&2; die "schema setup of $db failed"; }
   done
   say "schemas up to date ($(grep -c 'Schema updated\|Updating schema\|applying' "$HOME_DIR/logs/schema.log" || true) log lines in logs/schema.log)"
 }
 
-t() { "$TEMPORAL_BIN" --address "$TEMPORAL_ADDRESS" "$@"; }
+t() { "$TEMPORAL_BIN" --address "$TEMPORAL_ADDRESS" "${TLS_CLI_ARGS[@]}" "$@"; }
 
 start_temporal() {
   if running temporal; then say "temporal already running (pid $(pid_of temporal))"; else
@@ -212,7 +253,7 @@ start_temporal() {
     (cd "$ROOT" && "${TSX[@]}" "$HERE/render-temporal-config.ts" --out "$HOME_DIR/temporal/config" --pg-port "$PG_PORT" \
       --password-file "$HOME_DIR/secrets/postgres-temporal-password" --frontend-port "$FRONTEND_PORT" --http-port "$FRONTEND_HTTP_PORT" \
       --history-port "$HISTORY_PORT" --matching-port "$MATCHING_PORT" --worker-port "$TWORKER_PORT" \
-      --membership-base "$MEMBERSHIP_BASE" --metrics-port "$TEMPORAL_METRICS_PORT") | sed 's/^/local-cluster: /'
+      --membership-base "$MEMBERSHIP_BASE" --metrics-port "$TEMPORAL_METRICS_PORT" $([ "$TLS" = 1 ] && echo "--tls-dir $TLS_DIR")) | sed 's/^/local-cluster: /'
     # --allow-no-auth: no authorizer/claim mapper is configured (the chart's default too); loopback only.
     spawn temporal "$HOME_DIR/temporal" -- "$SERVER_DIR/server" --root "$HOME_DIR/temporal" --config config --env local --allow-no-auth start
     say "temporal server starting (pid $(pid_of temporal)), log logs/temporal.log"
@@ -224,7 +265,8 @@ start_temporal() {
     sleep 1
   done
   say "temporal healthy at $TEMPORAL_ADDRESS"
-  TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS TEMPORAL_BIN=$TEMPORAL_BIN FLOWSTEER_REGISTER_WAIT=60 \
+  # shellcheck disable=SC2046
+  env $(tls_env) TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS TEMPORAL_BIN=$TEMPORAL_BIN FLOWSTEER_REGISTER_WAIT=60 \
     bash "$ROOT/infra/temporal/register.sh" "$CHART_NAMESPACE" >"$HOME_DIR/logs/register.log" 2>&1 \
     || { cat "$HOME_DIR/logs/register.log" >&2; die "register.sh failed"; }
   say "$(tail -n 1 "$HOME_DIR/logs/register.log") ($(grep -c 'search attribute' "$HOME_DIR/logs/register.log") search attributes checked)"
@@ -260,7 +302,12 @@ backends_file() {
   [ -f "$BACKENDS" ] || die "backends file $BACKENDS not found"
 }
 
-temporal_env() { echo "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS" "TEMPORAL_NAMESPACE=$CHART_NAMESPACE"; }
+tls_env() { # what the chart's flowsteer.temporalEnv adds with temporal.tls.enabled
+  [ "$TLS" = 1 ] && echo "TEMPORAL_TLS_CERT=$TLS_DIR/client.crt" "TEMPORAL_TLS_KEY=$TLS_DIR/client.key" "TEMPORAL_TLS_CA=$TLS_DIR/ca.crt"
+  true
+}
+# shellcheck disable=SC2046
+temporal_env() { echo "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS" "TEMPORAL_NAMESPACE=$CHART_NAMESPACE" $(tls_env); }
 
 worker_env() { # role, name, metrics port -> the chart's flowsteer.workerEnv
   local role=$1 name=$2 port=$3 home="$HOME_DIR/run/$2"
@@ -386,6 +433,7 @@ wait_api() {
 up() {
   load_ports; tools; chart_env
   mkdir -p "$HOME_DIR/logs" "$HOME_DIR/run" "$HOME_DIR/artifacts"
+  tls_material
   start_postgres
   start_temporal
   bundle; backends_file
@@ -419,6 +467,8 @@ env_lines() {
   echo "FLOWSTEER_API_URL=http://127.0.0.1:$API_PORT"
   echo "FLOWSTEER_API_TOKEN_FILE=$HOME_DIR/secrets/admin-token"
   echo "FLOWSTEER_CLUSTER_PG_PORT=$PG_PORT"
+  if [ "$TLS" = 1 ]; then echo "TEMPORAL_TLS_CERT=$TLS_DIR/client.crt"; echo "TEMPORAL_TLS_KEY=$TLS_DIR/client.key"; echo "TEMPORAL_TLS_CA=$TLS_DIR/ca.crt"; fi
+  return 0
 }
 
 status() {

@@ -6,7 +6,7 @@
  *
  *   npx tsx infra/local-cluster/render-temporal-config.ts --out <dir> --pg-port N --password-file F \
  *       --frontend-port N --http-port N --history-port N --matching-port N --worker-port N \
- *       --membership-base N --metrics-port N [--values infra/temporal/values.postgresql.yaml]
+ *       --membership-base N --metrics-port N [--values infra/temporal/values.postgresql.yaml] [--tls-dir DIR]
  *
  * Writes <dir>/local.yaml (the server reads it with --root <dir>/.. --config <basename> --env local)
  * and <dir>/dynamicconfig.yaml.
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     'worker-port': { type: 'string' },
     'membership-base': { type: 'string' },
     'metrics-port': { type: 'string' },
+    'tls-dir': { type: 'string' },
   },
 });
 
@@ -62,6 +63,7 @@ function main(): void {
       membershipBase: port('membership-base'),
       metricsPort: port('metrics-port'),
       dynamicConfigFile,
+      ...(args['tls-dir'] ? { tls: tlsFiles(resolve(args['tls-dir'])) } : {}),
     },
     valuesFile,
   );
@@ -74,6 +76,19 @@ function main(): void {
   );
   console.log(`temporal config: ${join(out, 'local.yaml')} (${r.summary})`);
   for (const o of r.overrides) console.log(`  override: ${o}`);
+}
+
+/** The files cluster.sh writes into its tls folder (see tls_material there). */
+function tlsFiles(dir: string) {
+  const files = {
+    caFile: join(dir, 'ca.crt'),
+    serverCertFile: join(dir, 'server.crt'),
+    serverKeyFile: join(dir, 'server.key'),
+    clientCertFile: join(dir, 'client.crt'),
+    clientKeyFile: join(dir, 'client.key'),
+  };
+  for (const f of Object.values(files)) readFileSync(f); // a missing file fails here, with its name
+  return files;
 }
 
 main();

@@ -60,8 +60,8 @@ describe('the local cluster renders the Temporal config from the chart values', 
 
   it('lists every loopback override and binds every service to 127.0.0.1', () => {
     const r = renderTemporalConfig(chartValues(), local);
-    expect(r.overrides.join('\n')).toMatch(/default: .*5432 -> 127\.0\.0\.1:27200; .*TLS on -> off/);
-    expect(r.overrides.join('\n')).toMatch(/visibility: .*TLS on -> off/);
+    expect(r.overrides.join('\n')).toMatch(/default: .*5432 -> 127\.0\.0\.1:27200; .*TLS on \(host verified\) -> off/);
+    expect(r.overrides.join('\n')).toMatch(/visibility: .*TLS on \(host verified\) -> off/);
     for (const s of Object.values(r.config.services as Record<string, { rpc: { bindOnIP: string } }>))
       expect(s.rpc.bindOnIP).toBe('127.0.0.1');
   });
@@ -70,5 +70,36 @@ describe('the local cluster renders the Temporal config from the chart values', 
     const values = chartValues();
     values.server.config.persistence.visibility = { driver: 'elasticsearch' };
     expect(() => renderTemporalConfig(values, local, 'v.yaml')).toThrow('v.yaml: server.config.persistence.visibility is not a sql store');
+  });
+
+  it('with TLS keeps the chart’s PostgreSQL TLS (host verified) against the local CA, and requires client certificates at the frontend', () => {
+    const tls = {
+      caFile: '/t/ca.crt',
+      serverCertFile: '/t/server.crt',
+      serverKeyFile: '/t/server.key',
+      clientCertFile: '/t/client.crt',
+      clientKeyFile: '/t/client.key',
+    };
+    const r = renderTemporalConfig(chartValues(), { ...local, tls });
+    for (const name of ['default', 'visibility']) {
+      expect(store(r.config, name).tls).toEqual({
+        enabled: true,
+        caFile: '/t/ca.crt',
+        enableHostVerification: true,
+        serverName: 'localhost',
+      });
+    }
+    const global = r.config.global as { tls: { frontend: { server: Record<string, unknown> }; systemWorker: Record<string, unknown> } };
+    expect(global.tls.frontend.server).toEqual({
+      certFile: '/t/server.crt',
+      keyFile: '/t/server.key',
+      requireClientAuth: true,
+      clientCaFiles: ['/t/ca.crt'],
+    });
+    expect(global.tls.systemWorker).toMatchObject({ certFile: '/t/client.crt', keyFile: '/t/client.key' });
+    expect(r.overrides.join('\n')).toMatch(/default: .*TLS on \(host verified\), CA and server name -> the local CA, localhost/);
+    expect(r.overrides.join('\n')).toMatch(/frontend: mTLS with the local CA/);
+    // without TLS nothing of it is rendered
+    expect((renderTemporalConfig(chartValues(), local).config.global as Record<string, unknown>).tls).toBeUndefined();
   });
 });

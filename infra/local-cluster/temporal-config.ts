@@ -13,7 +13,7 @@ interface SqlValues {
   maxConns?: number;
   maxIdleConns?: number;
   maxConnLifetime?: string;
-  tls?: { enabled?: boolean };
+  tls?: { enabled?: boolean; enableHostVerification?: boolean; serverName?: string };
 }
 interface StoreValues {
   driver: string;
@@ -43,6 +43,22 @@ export interface LocalSettings {
   membershipBase: number;
   metricsPort: number;
   dynamicConfigFile: string;
+  /**
+   * With TLS (cluster.sh's FLOWSTEER_CLUSTER_TLS=1): the local CA and certificates. PostgreSQL
+   * connections keep the chart's TLS (host verification included) against the local CA, and the
+   * frontend requires client certificates (mTLS), as a production frontend would.
+   */
+  tls?: LocalTls;
+}
+
+export interface LocalTls {
+  caFile: string;
+  /** The server certificate of PostgreSQL and the frontend (SANs localhost and 127.0.0.1). */
+  serverCertFile: string;
+  serverKeyFile: string;
+  /** The client certificate the server's own system worker presents to the frontend. */
+  clientCertFile: string;
+  clientKeyFile: string;
 }
 
 export interface RenderedTemporalConfig {
@@ -60,8 +76,19 @@ export function renderTemporalConfig(values: ChartValues, local: LocalSettings, 
     const store = cfg.persistence[name] as StoreValues | undefined;
     if (!store?.sql || store.driver !== 'sql') throw new Error(`${source}: server.config.persistence.${name} is not a sql store`);
     const sql = store.sql;
+    const chartTls = sql.tls?.enabled ? `on${sql.tls.enableHostVerification ? ' (host verified)' : ''}` : 'off';
+    const tls =
+      local.tls && sql.tls?.enabled
+        ? {
+            enabled: true,
+            caFile: local.tls.caFile,
+            enableHostVerification: sql.tls.enableHostVerification ?? false,
+            serverName: 'localhost',
+          }
+        : undefined;
     overrides.push(
-      `${name}: ${sql.host}:${sql.port} -> 127.0.0.1:${local.pgPort}; password from the chart's Secret -> generated (${local.passwordSource}); TLS ${sql.tls?.enabled ? 'on' : 'off'} -> off`,
+      `${name}: ${sql.host}:${sql.port} -> 127.0.0.1:${local.pgPort}; password from the chart's Secret -> generated (${local.passwordSource}); ` +
+        (tls ? `TLS ${chartTls}, CA and server name -> the local CA, localhost` : `TLS ${chartTls} -> off`),
     );
     return {
       sql: {
@@ -74,6 +101,7 @@ export function renderTemporalConfig(values: ChartValues, local: LocalSettings, 
         ...(sql.maxConns !== undefined ? { maxConns: sql.maxConns } : {}),
         ...(sql.maxIdleConns !== undefined ? { maxIdleConns: sql.maxIdleConns } : {}),
         ...(sql.maxConnLifetime !== undefined ? { maxConnLifetime: sql.maxConnLifetime } : {}),
+        ...(tls ? { tls } : {}),
       },
     };
   };
@@ -91,6 +119,7 @@ export function renderTemporalConfig(values: ChartValues, local: LocalSettings, 
     },
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
+      ...(local.tls ? { tls: frontendTls(local.tls) } : {}),
       metrics: {
         prometheus: {
           framework: 'tally',
@@ -120,7 +149,23 @@ export function renderTemporalConfig(values: ChartValues, local: LocalSettings, 
     dynamicConfigClient: { filepath: local.dynamicConfigFile, pollInterval: '10s' },
   };
   overrides.push('services: frontend/history/matching/worker in one process on 127.0.0.1 (the chart runs them as separate pods)');
+  if (local.tls)
+    overrides.push(
+      'frontend: mTLS with the local CA (client certificates required); traffic between the services in the process stays plain',
+    );
   const dynamicConfig = values.server.dynamicConfig ?? {};
   const summary = `numHistoryShards ${cfg.numHistoryShards}, stores ${defaultStore}/${visibilityStore} via ${(cfg.persistence[defaultStore] as StoreValues).sql?.driver}, dynamic config keys: ${Object.keys(dynamicConfig).join(', ')}`;
   return { config, dynamicConfig, overrides, summary };
+}
+
+/** The frontend serves TLS and requires a client certificate from the local CA; the server's system worker presents one. */
+function frontendTls(tls: LocalTls): Record<string, unknown> {
+  const client = { serverName: 'localhost', rootCaFiles: [tls.caFile] };
+  return {
+    frontend: {
+      server: { certFile: tls.serverCertFile, keyFile: tls.serverKeyFile, requireClientAuth: true, clientCaFiles: [tls.caFile] },
+      client,
+    },
+    systemWorker: { certFile: tls.clientCertFile, keyFile: tls.clientKeyFile, client },
+  };
 }
