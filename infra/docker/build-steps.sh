@@ -56,22 +56,6 @@ queue="flowsteer-canvas-image-check-$$"
   FLOWSTEER_HOME="$WORK/home" FLOWSTEER_WORKFLOW_BUNDLE="$APP/dist/workflow-bundle.js" \
   node_modules/.bin/tsx apps/worker/src/main.ts > "$WORK/worker.log" 2>&1) &
 WORKER_PID=$!
-for _ in $(seq 1 120); do
-  if grep -qs "state: 'RUNNING'" "$WORK/worker.log"; then
-    head -1 "$WORK/worker.log"
-    temporal_cli="$(command -v temporal || echo "$ROOT/.venv/bin/temporal")"
-    if [[ -x "$temporal_cli" ]]; then
-      sleep 2
-      pollers="$("$temporal_cli" task-queue describe --task-queue "$queue" --address "$address" 2>&1 | grep -c "flowsteer-canvas@" || true)"
-      echo "pollers the server sees on $queue: $pollers"
-      [[ "$pollers" -ge 1 ]] || { echo "the worker runs but the server sees no poller" >&2; exit 1; }
-    fi
-    echo "image layout: OK"
-    exit 0
-  fi
-  kill -0 "$WORKER_PID" 2>/dev/null || break
-  sleep 1
-done
-echo "the worker did not start polling $queue; its log:" >&2
-tail -30 "$WORK/worker.log" >&2
-exit 1
+# shellcheck source=await-poller.sh
+. "$ROOT/infra/docker/await-poller.sh"
+await_poller "$WORKER_PID" "$WORK/worker.log" "state: 'RUNNING'" "$queue" workflow "$address" "the worker"

@@ -51,22 +51,6 @@ queue="cwrpo-learner-image-check-$$"
   TEMPORAL_ADDRESS="$address" FLOWSTEER_LEARNER_TASK_QUEUE="$queue" FLOWSTEER_HOME="$WORK/home" \
   "$WORK/venv/bin/python" -m flowsteer_learner.worker > "$WORK/worker.log" 2>&1) &
 WORKER_PID=$!
-for _ in $(seq 1 120); do
-  if grep -qs "learner worker ready" "$WORK/worker.log"; then
-    grep -m1 "learner worker ready" "$WORK/worker.log"
-    temporal_cli="$(command -v temporal || echo "$ROOT/.venv/bin/temporal")"
-    if [[ -x "$temporal_cli" ]]; then
-      sleep 2
-      pollers="$("$temporal_cli" task-queue describe --task-queue "$queue" --task-queue-type activity --address "$address" 2>&1 | grep -c "@" || true)"
-      echo "pollers the server sees on $queue: $pollers"
-      [[ "$pollers" -ge 1 ]] || { echo "the learner runs but the server sees no poller" >&2; exit 1; }
-    fi
-    echo "learner image layout: OK"
-    exit 0
-  fi
-  kill -0 "$WORKER_PID" 2>/dev/null || break
-  sleep 1
-done
-echo "the learner did not start polling $queue; its log:" >&2
-tail -30 "$WORK/worker.log" >&2
-exit 1
+# shellcheck source=await-poller.sh
+. "$ROOT/infra/docker/await-poller.sh"
+await_poller "$WORKER_PID" "$WORK/worker.log" "learner worker ready" "$queue" activity "$address" "the learner"
