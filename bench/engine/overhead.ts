@@ -305,8 +305,13 @@ async function main(): Promise<void> {
     // the floor's shape: one session with regular activities (local ones leave no scheduled events)
     const shapeId = (await runTemporal(client, taskQueue, 'shape', 1, 'activity')).sampleId;
     for (const n of SIZES) {
+      // how busy this process's main thread was (fake LLM servers, activities, the SDK's side of the worker)
+      let since = performance.eventLoopUtilization();
       const loop = await runLoop(acts, 'loop', n);
+      const loopBusy = performance.eventLoopUtilization(since).utilization;
+      since = performance.eventLoopUtilization();
       const temporal = await runTemporal(client, taskQueue, 'temporal', n);
+      const temporalBusy = performance.eventLoopUtilization(since).utilization;
       const floor = await runFloor(client, floorQueue, shapeId, n);
       const ours = mean(temporal.overheads);
       const floorPerTurn = floor.overheadMs / (temporal.turns[0] || 1);
@@ -335,6 +340,7 @@ async function main(): Promise<void> {
         'temporal overhead p50/p95 ms': `${pct(temporal.overheads, 50).toFixed(1)} / ${pct(temporal.overheads, 95).toFixed(1)}`,
         'floor overhead ms/turn (mean)': Number(floorPerTurn.toFixed(1)),
         'ours ÷ floor (means)': Number((ours / floorPerTurn).toFixed(2)),
+        'main thread busy loop / temporal': `${(loopBusy * 100).toFixed(0)}% / ${(temporalBusy * 100).toFixed(0)}%`,
       });
     }
     const replayMs = await replayTwentyTurns(client, taskQueue, code);
