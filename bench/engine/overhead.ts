@@ -294,7 +294,7 @@ async function main(): Promise<void> {
   });
   const floorRunning = floorWorker.run();
   // scoring runs on the paired sandbox queue (math here: no code runs; no isolation needed)
-  const sandboxWorker = await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, null, 'bench-sandbox');
+  const sandboxWorker = await startSandboxWorkerFor(nativeConnection, taskQueue, artifactsDir, null, 'bench-sandbox', namespace);
 
   const rows: Array<Record<string, string | number>> = [];
   const points: Array<{ N: number; mode: 'temporal' | 'loop' | 'floor'; turnsPerSecond: number; overheadP50Ms: number }> = [];

@@ -19,13 +19,10 @@ export async function startSandboxWorkerFor(
   artifactsDir: string,
   sandbox: SandboxRunner | null | undefined,
   identity = `sandbox-test@${process.pid}`,
+  namespace = 'default',
 ): Promise<RunningSandboxWorker> {
   const taskQueue = sandboxQueueFor(canvasQueue);
-  const worker = await createSandboxWorker(
-    connection,
-    { namespace: 'default', identity, sandboxTaskQueue: taskQueue },
-    { artifactsDir, sandbox },
-  );
+  const worker = await createSandboxWorker(connection, { namespace, identity, sandboxTaskQueue: taskQueue }, { artifactsDir, sandbox });
   const running = worker.run();
   return {
     taskQueue,
