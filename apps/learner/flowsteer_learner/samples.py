@@ -33,12 +33,21 @@ def load_samples(path: Path) -> list[dict]:
             raise LearnerError(f"batch file {path}: sample {i} ({s.get('trajectoryId')}): tokenIds, mask and oldLogprobs must have one entry per token")
         if not math.isfinite(float(s["advantage"])):
             raise LearnerError(f"batch file {path}: sample {i} has a non-finite advantage")
+        support = s.get("support")
+        if support is not None:
+            if len(support) != n:
+                raise LearnerError(f"batch file {path}: sample {i} ({s.get('trajectoryId')}): support must have one entry per token")
+            for t, ids in enumerate(support):
+                if ids is not None and s["tokenIds"][t] not in ids:
+                    raise LearnerError(f"batch file {path}: sample {i} ({s.get('trajectoryId')}): token {t} is not in the set its sampler chose from")
     return data
 
 
 def collate(samples: list[dict], pad_id: int, vocab_size: int, device: torch.device) -> dict[str, torch.Tensor]:
     """Right-padded tensors: ids, attention, loss mask (token 0 and padding are 0), the sampler's
-    log-probs (`old`) and whether each is present (`has_old`), advantages."""
+    log-probs (`old`) and whether each is present (`has_old`), advantages; and, when a sample says
+    which ids its sampler chose each token from, `support` [B, T, K] (-1 pads; a row of -1: the whole
+    vocabulary)."""
     T = max(1, max(len(s["tokenIds"]) for s in samples))
     B = len(samples)
     ids = torch.full((B, T), pad_id, dtype=torch.long)
@@ -63,4 +72,13 @@ def collate(samples: list[dict], pad_id: int, vocab_size: int, device: torch.dev
                 has_old[i, t] = True
     mask[:, 0] = 0.0  # token 0 is never predicted
     adv = torch.tensor([float(s["advantage"]) for s in samples], dtype=torch.float32)
-    return {k: v.to(device) for k, v in dict(ids=ids, attn=attn, mask=mask, old=old, has_old=has_old, adv=adv).items()}
+    out = dict(ids=ids, attn=attn, mask=mask, old=old, has_old=has_old, adv=adv)
+    K = max((len(x) for s in samples for x in (s.get("support") or []) if x is not None), default=0)
+    if K > 0:
+        support = torch.full((B, T, K), -1, dtype=torch.long)
+        for i, s in enumerate(samples):
+            for t, x in enumerate(s.get("support") or []):
+                if x is not None:
+                    support[i, t, : len(x)] = torch.tensor(x, dtype=torch.long)
+        out["support"] = support
+    return {k: v.to(device) for k, v in out.items()}

@@ -92,14 +92,14 @@ def score_at_start(model, samples: list[dict], hp: Hyperparameters, pad_id: int,
     micro = micro_batches_of(list(range(len(samples))), samples, hp)
     for k, idx in enumerate(micro):
         b = collate([samples[i] for i in idx], pad_id, vocab, device)
-        lp = policy_logprobs(model, b["ids"], b["attn"], b["mask"], hp.logprob_chunk)
+        lp = policy_logprobs(model, b["ids"], b["attn"], b["mask"], hp.logprob_chunk, b.get("support"))
         valid = b["has_old"] & (b["mask"] > 0)
         a, k3, c = sampler_mismatch(lp, b["old"], valid)
         abs_sum, k3_sum, count = abs_sum + a, k3_sum + k3, count + c
         ref = None
         if use_ref:
             with model.disable_adapter():
-                ref = policy_logprobs(model, b["ids"], b["attn"], b["mask"], hp.logprob_chunk)
+                ref = policy_logprobs(model, b["ids"], b["attn"], b["mask"], hp.logprob_chunk, b.get("support"))
         for j, i in enumerate(idx):
             n = len(samples[i]["tokenIds"])
             start_lp[i] = lp[j, :n].float().cpu()
@@ -163,7 +163,7 @@ def train_step(model, optimizer, params, samples: list[dict], hp: Hyperparameter
             for idx in micro:
                 chunk = [samples[i] for i in idx]
                 b = collate(chunk, pad_id, vocab, device)
-                new_lp = policy_logprobs(model, b["ids"], b["attn"], b["mask"], hp.logprob_chunk)
+                new_lp = policy_logprobs(model, b["ids"], b["attn"], b["mask"], hp.logprob_chunk, b.get("support"))
                 denom = torch.tensor([traj_counts[i] for i in idx], dtype=torch.float32, device=device)
                 if not cwrpo:
                     terms = reinforce_trajectory_loss(new_lp, b["mask"], b["adv"], denom)

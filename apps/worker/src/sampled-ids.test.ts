@@ -60,11 +60,19 @@ describe('sampled token ids are the learner token ids (embedded model)', () => {
       completion: string;
       promptTokenIds?: number[];
       completionTokenIds?: number[];
+      completionSupport?: (number[] | null)[];
       logprobs?: TokenLogprob[];
     }>(turn.sampleRef as string);
     expect(sample.promptTokenIds?.length).toBe(turn.promptTokens);
     expect(sample.completionTokenIds?.length).toBe(sample.logprobs?.length);
     expect(sample.completionTokenIds?.length).toBe(turn.completionTokens);
+    // the set llama.cpp chose each token from (grammar, then top-k): the token is in it, and the
+    // grammar keeps the positions inside "<action>...</action>" to a few candidates
+    const ids = sample.completionTokenIds as number[];
+    const support = sample.completionSupport as (number[] | null)[];
+    expect(support).toHaveLength(ids.length);
+    support.forEach((set, k) => expect(set).toContain(ids[k]));
+    expect(Math.min(...support.map((set) => set?.length ?? Infinity))).toBeLessThanOrEqual(3);
 
     const [trainingSample] = sampledTurnSamples(
       {
@@ -82,6 +90,7 @@ describe('sampled token ids are the learner token ids (embedded model)', () => {
             promptTokenIds: sample.promptTokenIds as number[],
             completionTokenIds: sample.completionTokenIds as number[],
             completionLogprobs: (sample.logprobs ?? []).map((l) => l.logprob),
+            completionSupport: support,
             feedback: '',
           },
         ],
@@ -89,6 +98,7 @@ describe('sampled token ids are the learner token ids (embedded model)', () => {
       { advantage: 1, groupKey: 'p' },
     );
     expect(trainingSample?.tokenIds).toEqual([...(sample.promptTokenIds as number[]), ...(sample.completionTokenIds as number[])]);
+    expect(trainingSample?.support).toEqual([...(sample.promptTokenIds as number[]).map(() => null), ...support]);
 
     const out = spawnSync(python, ['-c', LEARNER_SIDE, join(WORKSPACE_ROOT, 'apps', 'learner')], {
       input: JSON.stringify({ model: modelPath, messages, completionIds: sample.completionTokenIds }),

@@ -32,6 +32,7 @@ interface DirectorSample {
   logprobs?: { logprob: number }[];
   promptTokenIds?: number[];
   completionTokenIds?: number[];
+  completionSupport?: (number[] | null)[];
 }
 
 export function flattenScore(scored: ScoreResult): Record<string, number> {
@@ -159,6 +160,7 @@ export function createSessionActivities(options: {
             ...(sample.promptTokenIds && sample.completionTokenIds
               ? { promptTokenIds: sample.promptTokenIds, completionTokenIds: sample.completionTokenIds }
               : {}),
+            ...(sample.completionSupport ? { completionSupport: sample.completionSupport } : {}),
             feedback: entry.feedback,
           });
         }

@@ -71,6 +71,13 @@ export interface ChatResult {
   promptTokenIds?: number[];
   completionTokenIds?: number[];
   /**
+   * Where the sampler chose among a subset of the vocabulary (llama.cpp: the grammar's allowed tokens,
+   * then top-k/top-p), the token ids it chose among, one entry per completion token (null: not
+   * reported or too many); its log-probs are renormalised over that set, so the learner scores the
+   * same way (apps/learner logprobs.py).
+   */
+  completionSupport?: (number[] | null)[];
+  /**
    * Whether decoding was actually constrained by the request's `constraint` (false when the
    * backend cannot enforce it and the text is unconstrained; absent when none was asked for).
    */

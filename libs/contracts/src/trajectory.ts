@@ -25,6 +25,8 @@ export interface TrajectoryTurn {
   completionTokenIds?: number[];
   /** Sampling-time log-probabilities, one per entry of `completionTokenIds`. */
   completionLogprobs?: number[];
+  /** The token ids the sampler chose among, per completion token (see ChatResult.completionSupport). */
+  completionSupport?: (number[] | null)[];
   /** The canvas feedback (observation) rendered after this turn; "" when none. */
   feedback: string;
 }
@@ -89,6 +91,11 @@ export interface TrainingSample {
    * reported none. Same length as `tokenIds`.
    */
   oldLogprobs: (number | null)[];
+  /**
+   * Per token, the ids the sampler chose among where it chose among a subset (null elsewhere; absent
+   * when the sampler reported none). The learner then normalises its log-prob over that set.
+   */
+  support?: (number[] | null)[];
   /** True when every masked token has an old log-probability. */
   hasOldLogprobs: boolean;
   /** Group-relative advantage of the trajectory (one value for all its tokens). */

@@ -65,3 +65,34 @@ describe('sampledTurnSamples: the ids the director sampled, nothing re-tokenised
     expect(() => sampledTurnSamples(trajectory(bad), { advantage: 0, groupKey: 'g' })).toThrow(/1 completion logprobs for 2/);
   });
 });
+
+describe('sampledTurnSamples: the sampler’s support', () => {
+  const turn: TrajectoryTurn = {
+    prompt: 'p',
+    completion: 'c',
+    promptTokenIds: [1, 50, 51, 52],
+    completionTokenIds: [7, 8, 9],
+    completionLogprobs: [-0.5, -0.25, -1],
+    completionSupport: [[7, 70], null, [9]],
+    feedback: '',
+  };
+
+  it('carries it aligned with the tokens (null on the prompt), through head-and-tail truncation too', () => {
+    const [whole] = sampledTurnSamples(trajectory([turn]), { advantage: 1, groupKey: 'g' });
+    expect(whole?.support).toEqual([null, null, null, null, [7, 70], null, [9]]);
+    const [cut] = sampledTurnSamples(trajectory([turn]), { advantage: 1, groupKey: 'g' }, { maxTokens: 4 });
+    expect(cut?.tokenIds).toEqual([1, 50, 8, 9]);
+    expect(cut?.support).toEqual([null, null, null, [9]]);
+    const { completionSupport: _s, ...without } = turn;
+    expect(sampledTurnSamples(trajectory([without]), { advantage: 1, groupKey: 'g' })[0]).not.toHaveProperty('support');
+  });
+
+  it('refuses a support of the wrong length, or one without the token sampled from it', () => {
+    expect(() => sampledTurnSamples(trajectory([{ ...turn, completionSupport: [[7]] }]), { advantage: 1, groupKey: 'g' })).toThrow(
+      /1 completion support entries for 3 completion token ids/,
+    );
+    expect(() =>
+      sampledTurnSamples(trajectory([{ ...turn, completionSupport: [[70], null, [9]] }]), { advantage: 1, groupKey: 'g' }),
+    ).toThrow(/completion token 0 is not in the set the sampler reported choosing from/);
+  });
+});

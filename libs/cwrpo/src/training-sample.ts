@@ -122,16 +122,22 @@ interface Aligned {
   tokenIds: number[];
   mask: (0 | 1)[];
   oldLogprobs: (number | null)[];
+  support?: (number[] | null)[];
 }
 
-/** Keeps the head and tail of over-long sequences, all three arrays alike. */
+/** Keeps the head and tail of over-long sequences, all the arrays alike. */
 export function truncateHeadTail(seq: Aligned, maxTokens: number | undefined): Aligned {
   if (maxTokens === undefined || seq.tokenIds.length <= maxTokens) return seq;
   if (!Number.isInteger(maxTokens) || maxTokens < 2) throw new CwrpoError(`maxTokens must be an integer ≥ 2, got ${maxTokens}`);
   const head = Math.floor(maxTokens / 2);
   const tail = maxTokens - head;
   const pick = <T>(xs: T[]): T[] => [...xs.slice(0, head), ...xs.slice(xs.length - tail)];
-  return { tokenIds: pick(seq.tokenIds), mask: pick(seq.mask), oldLogprobs: pick(seq.oldLogprobs) };
+  return {
+    tokenIds: pick(seq.tokenIds),
+    mask: pick(seq.mask),
+    oldLogprobs: pick(seq.oldLogprobs),
+    ...(seq.support ? { support: pick(seq.support) } : {}),
+  };
 }
 
 /**
@@ -166,6 +172,15 @@ export function sampledTurnSamples(
     for (const id of [...turn.promptTokenIds, ...turn.completionTokenIds]) {
       if (!Number.isInteger(id) || id < 0) throw new CwrpoError(`${what}: token id ${String(id)} is not an integer ≥ 0`);
     }
+    const sup = turn.completionSupport;
+    if (sup !== undefined && sup.length !== turn.completionTokenIds.length) {
+      throw new CwrpoError(`${what}: ${sup.length} completion support entries for ${turn.completionTokenIds.length} completion token ids`);
+    }
+    sup?.forEach((ids, k) => {
+      if (ids !== null && !ids.includes(turn.completionTokenIds?.[k] as number)) {
+        throw new CwrpoError(`${what}: completion token ${k} is not in the set the sampler reported choosing from`);
+      }
+    });
     const seq = {
       tokenIds: [...turn.promptTokenIds, ...turn.completionTokenIds],
       mask: [...turn.promptTokenIds.map((): 0 => 0), ...turn.completionTokenIds.map((): 1 => 1)],
@@ -174,7 +189,7 @@ export function sampledTurnSamples(
         ...turn.completionTokenIds.map((_, k) => (lps ? requireFinite(lps[k] as number, `${what} logprob ${k}`) : null)),
       ],
     };
-    const kept = truncateHeadTail(seq, options.maxTokens);
+    const kept = truncateHeadTail(sup ? { ...seq, support: [...turn.promptTokenIds.map(() => null), ...sup] } : seq, options.maxTokens);
     return {
       trajectoryId: trajectory.id,
       groupKey: target.groupKey,
@@ -182,6 +197,7 @@ export function sampledTurnSamples(
       tokenIds: kept.tokenIds,
       mask: kept.mask,
       oldLogprobs: kept.oldLogprobs,
+      ...(kept.support ? { support: kept.support } : {}),
       hasOldLogprobs: kept.mask.every((m, i) => m === 0 || kept.oldLogprobs[i] !== null),
       advantage: target.advantage,
       reward,

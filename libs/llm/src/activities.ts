@@ -155,6 +155,7 @@ export function createLlmActivities(
             ...(result.promptTokenIds && result.completionTokenIds
               ? { promptTokenIds: result.promptTokenIds, completionTokenIds: result.completionTokenIds }
               : {}),
+            ...(result.completionSupport ? { completionSupport: result.completionSupport } : {}),
             backend: result.ledger.backend,
             model: result.ledger.model,
           });

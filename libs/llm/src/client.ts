@@ -176,6 +176,7 @@ export class LlmClient {
     if (r.promptTokenIds && r.completionTokenIds) {
       result.promptTokenIds = r.promptTokenIds;
       result.completionTokenIds = r.completionTokenIds;
+      if (r.completionSupport) result.completionSupport = r.completionSupport;
     }
     if (r.constrained !== undefined) result.constrained = r.constrained;
     return result;

@@ -11,6 +11,8 @@ export interface AttemptResult {
   /** With logprobs, where the backend gives them: the prompt's ids after the chat template, the completion's ids. */
   promptTokenIds?: number[];
   completionTokenIds?: number[];
+  /** With logprobs, where the sampler chose among a subset of the vocabulary: that subset per completion token. */
+  completionSupport?: (number[] | null)[];
   /** Whether the request's constraint was enforced (undefined when none was requested). */
   constrained?: boolean;
 }

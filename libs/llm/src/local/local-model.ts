@@ -308,13 +308,15 @@ export async function localChatAttempt(backend: LocalBackend, req: ChatRequest, 
   const seq = await takeSequence(pool, signal, backend.name);
   const generated: Nlc.Token[] = [];
   const probabilities: number[] = [];
+  const supports: (number[] | null)[] = [];
   let finishReason = 'stop';
   let text = '';
   try {
     await seq.clearHistory();
     const iterator = seq.evaluateWithMetadata(
       promptTokens,
-      { confidence: Boolean(req.logprobs) },
+      // with logprobs also the sampling distribution's support: the reported probability is renormalised over it
+      { confidence: Boolean(req.logprobs), probabilities: Boolean(req.logprobs) },
       {
         temperature,
         ...(topP !== undefined ? { topP } : {}),
@@ -326,7 +328,10 @@ export async function localChatAttempt(backend: LocalBackend, req: ChatRequest, 
     for await (const out of iterator) {
       if (signal.aborted) break;
       generated.push(out.token);
-      if (req.logprobs) probabilities.push((out as { confidence?: number }).confidence ?? Number.NaN);
+      if (req.logprobs) {
+        probabilities.push((out as { confidence?: number }).confidence ?? Number.NaN);
+        supports.push(samplingSupport((out as { probabilities?: Map<Nlc.Token, number> }).probabilities));
+      }
       if (stops.length > 0) {
         const sofar = model.detokenize(generated);
         const hit = firstStop(sofar, stops);
@@ -359,6 +364,7 @@ export async function localChatAttempt(backend: LocalBackend, req: ChatRequest, 
       // the exact ids: the prompt as evaluated (chat template applied) and the sampled tokens kept
       result.promptTokenIds = promptTokens.map(Number);
       result.completionTokenIds = generated.slice(0, result.logprobs.length).map(Number);
+      if (supports.some((x) => x !== null)) result.completionSupport = supports.slice(0, result.logprobs.length);
     }
     return result;
   } catch (err) {
@@ -371,6 +377,17 @@ export async function localChatAttempt(backend: LocalBackend, req: ChatRequest, 
   } finally {
     returnSequence(pool, seq);
   }
+}
+
+/** Above this many candidates a position is reported as unrestricted (null): the sampler's top-k (40 by default) keeps it far below. */
+const MAX_SUPPORT = 256;
+
+/** The token ids the sampler chose among at one position (probability > 0), sorted; null when unknown or too many. */
+function samplingSupport(probs: Map<Nlc.Token, number> | undefined): number[] | null {
+  if (!probs || probs.size === 0 || probs.size > MAX_SUPPORT) return null;
+  const ids: number[] = [];
+  for (const [token, p] of probs) if (p > 0) ids.push(Number(token));
+  return ids.length > 0 ? ids.sort((a, b) => a - b) : null;
 }
 
 function firstStop(text: string, stops: readonly string[]): number | undefined {
