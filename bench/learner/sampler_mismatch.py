@@ -29,6 +29,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "apps" / "learner"))
 from flowsteer_learner.logprobs import policy_logprobs  # noqa: E402
 from flowsteer_learner.model import load_base_model, load_tokenizer  # noqa: E402
+from flowsteer_learner.samples import collate  # noqa: E402
 
 
 def main() -> None:
@@ -47,7 +48,9 @@ def main() -> None:
                 continue
             ids = torch.tensor([s["tokenIds"]])
             mask = torch.tensor([s["mask"]])
-            lp = policy_logprobs(model, ids, torch.ones_like(ids), need=mask)[0]
+            support = collate([s], pad_id=0, vocab_size=model.config.vocab_size, device=torch.device("cpu")).get("support")
+            # scored as the learner scores it: over the sampler's support where the batch records one
+            lp = policy_logprobs(model, ids, torch.ones_like(ids), need=mask, support=support)[0]
             pos = [i for i, m in enumerate(s["mask"]) if m]
             completion = tok.decode([s["tokenIds"][i] for i in pos])
             kind = "action" if completion.lstrip().startswith("<action>") else "prompt"
