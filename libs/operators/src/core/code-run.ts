@@ -1,4 +1,5 @@
 import type { CodeRunRequest, CodeRunResult } from '@flowsteer/contracts';
+import { codeTestsVerdict } from '@flowsteer/sandbox';
 import type { OperatorCall } from './operator-call';
 
 /** Limits for operator code runs (the reference allows 30 s per execution). */
@@ -10,6 +11,35 @@ export const OPERATOR_RUN_LIMITS = { wallTimeMs: 30_000, memoryMb: 512, maxOutpu
  */
 export async function runInSandbox(call: OperatorCall, req: CodeRunRequest, step: string): Promise<CodeRunResult> {
   return call.run({ limits: OPERATOR_RUN_LIMITS, ...req }, step);
+}
+
+export interface TestsVerdict {
+  passed: boolean;
+  /** On a failure: the exception type (or the stop reason) and the message with its traceback. */
+  errorType?: string;
+  error?: string;
+  isolation: string;
+}
+
+/**
+ * The verdict of `tests` on a code `solution`, from libs/sandbox's verdict path (the solution never
+ * runs in the process that judges it, and cannot forge the verdict). Each run suspends the operator
+ * as `step`; the verdict nonce is journaled under `noncePurpose`, so a resumed call reuses it.
+ */
+export async function testsVerdict(
+  call: OperatorCall,
+  input: { solution: string; tests: string; entryPoint?: string },
+  step: string,
+  noncePurpose: string,
+): Promise<TestsVerdict> {
+  const v = await codeTestsVerdict((req) => runInSandbox(call, req, step), { ...input, nonce: () => call.secret(noncePurpose) });
+  if (v.passed) return { passed: true, isolation: v.run.isolation };
+  return {
+    passed: false,
+    errorType: v.errorType ?? v.status,
+    error: [v.error ?? v.status, v.traceback].filter(Boolean).join('\n'),
+    isolation: v.run.isolation,
+  };
 }
 
 export function ranCleanly(result: CodeRunResult): boolean {

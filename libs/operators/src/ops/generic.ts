@@ -1,6 +1,5 @@
 import type { OperatorSpec } from '@flowsteer/canvas';
-import { codeTestsVerdict } from '@flowsteer/sandbox';
-import { runInSandbox } from '../core/code-run';
+import { testsVerdict } from '../core/code-run';
 import { guidanceBlock } from '../core/guidance';
 import type { OperatorCall, OperatorImpl, OperatorResult } from '../core/operator-call';
 import { readCode } from '../parse/code';
@@ -57,17 +56,12 @@ async function codeChecked(call: OperatorCall, spec: OperatorSpec, response: str
   const code = readCode(response, entryPoint) ?? response;
   const tests = call.input.tests?.trim() ?? '';
   const what = tests ? 'the problem’s tests' : 'a load check (the problem has no tests)';
-  const v = await codeTestsVerdict((req) => runInSandbox(call, req, 'code check'), {
-    solution: code,
-    tests,
-    ...(entryPoint ? { entryPoint } : {}),
-    nonce: () => call.secret('code check nonce'),
-  });
-  const failure = v.passed ? undefined : [v.error ?? v.status, v.traceback].filter(Boolean).join('\n').slice(0, 1_500);
-  const codeCheck = v.passed ? `passed: ${what}` : `failed: ${what} (${v.errorType ?? v.status})`;
+  const v = await testsVerdict(call, { solution: code, tests, ...(entryPoint ? { entryPoint } : {}) }, 'code check', 'code check nonce');
+  const failure = v.error?.slice(0, 1_500);
+  const codeCheck = v.passed ? `passed: ${what}` : `failed: ${what} (${v.errorType})`;
   return {
     text: code,
-    output: { response: code, code_check: codeCheck, ...(failure ? { code_check_error: failure } : {}), isolation: v.run.isolation },
+    output: { response: code, code_check: codeCheck, ...(failure ? { code_check_error: failure } : {}), isolation: v.isolation },
     passed: v.passed,
     feedback: v.passed ? `${spec.name}: code check ${codeCheck}` : `${spec.name}: code check ${codeCheck}:\n${failure ?? ''}`,
   };

@@ -1,6 +1,5 @@
 import type { CodeRunRequest } from '@flowsteer/contracts';
-import { codeTestsVerdict } from '@flowsteer/sandbox';
-import { describeFailure, lastException, ranCleanly, runInSandbox } from '../core/code-run';
+import { describeFailure, lastException, ranCleanly, runInSandbox, testsVerdict } from '../core/code-run';
 import { guidanceBlock } from '../core/guidance';
 import type { OperatorCall, OperatorImpl, OperatorResult } from '../core/operator-call';
 import { readCode } from '../parse/code';
@@ -75,17 +74,11 @@ async function runTests(
   source: TestSource,
 ): Promise<TestOutput> {
   if (isCode) {
-    // the verdict comes from libs/sandbox's verdict path: the solution never runs in the process that judges it
-    const v = await codeTestsVerdict((req) => runInSandbox(call, req, `${source} tests`), {
-      solution,
-      tests,
-      ...(entryPoint ? { entryPoint } : {}),
-      nonce: () => call.secret('check nonce'),
-    });
-    const output: TestOutput = { result: v.passed, solution, source, tests, repaired: false, isolation: v.run.isolation };
+    const v = await testsVerdict(call, { solution, tests, ...(entryPoint ? { entryPoint } : {}) }, `${source} tests`, 'check nonce');
+    const output: TestOutput = { result: v.passed, solution, source, tests, repaired: false, isolation: v.isolation };
     if (!v.passed) {
-      output.error_type = v.errorType ?? v.status;
-      output.error = [v.error ?? v.status, v.traceback].filter(Boolean).join('\n');
+      output.error_type = v.errorType;
+      output.error = v.error;
     }
     return output;
   }
