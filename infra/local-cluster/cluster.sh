@@ -467,8 +467,7 @@ env_lines() {
   echo "FLOWSTEER_API_URL=http://127.0.0.1:$API_PORT"
   echo "FLOWSTEER_API_TOKEN_FILE=$HOME_DIR/secrets/admin-token"
   echo "FLOWSTEER_CLUSTER_PG_PORT=$PG_PORT"
-  if [ "$TLS" = 1 ]; then echo "TEMPORAL_TLS_CERT=$TLS_DIR/client.crt"; echo "TEMPORAL_TLS_KEY=$TLS_DIR/client.key"; echo "TEMPORAL_TLS_CA=$TLS_DIR/ca.crt"; fi
-  return 0
+  tls_env | tr ' ' '\n' | grep . || true
 }
 
 status() {
