@@ -18,7 +18,7 @@
  *
  *   npx tsx bench/engine/overhead.ts [--sizes 1,16,64] [--executor-ms 100] [--director-ms 0]
  *       [--concurrency 256] [--wft 0] [--cache 0] [--activities 0] [--local-activities 0] [--db-dir /dev/shm] [--json out.json]
- *       [--address 127.0.0.1:27201 --namespace flowsteer] [--llm-calls local|activity]
+ *       [--address 127.0.0.1:27201 --namespace flowsteer] [--llm-calls local|activity] [--wf-threads 0] [--trace] [--bundle tuned|plain] [--llm-process]
  *
  * --llm-calls: how the sessions make their director and executor calls (`limits.llmCalls`): local
  * activities (the default) or regular activities; the floor runs the same calls the same way.
@@ -30,12 +30,24 @@
  * maxCachedWorkflows, maxConcurrentActivityTaskExecutions and maxConcurrentLocalActivityExecutions
  * (0: the SDK default: 40, 1000, 100, 100). A session making local LLM calls holds a workflow task
  * slot for as long as its open task runs them: with more such sessions than slots, the rest wait.
+ * --bundle: the workflow bundle as the product builds it (tuned) or without the sandbox built-ins
+ * (plain; libs/temporal-runtime bundle-options.ts).
+ * --wf-threads sets workflowThreadPoolSize (0: the SDK default, 1 with a reused V8 context).
+ *
+ * --llm-process runs the fake LLM servers in a child process (llm-process.ts) instead of on this
+ * process's main thread, which the worker's SDK side also runs on; both modes and the floor see the same.
+ *
+ * --trace splits the time between two LLM calls of a session into its hand-overs (turn-trace.ts):
+ * the result reaching the workflow as an activation, the workflow thread, the next call starting;
+ * and it prints how long the main thread's event loop made its callbacks wait (monitorEventLoopDelay).
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
   buildDirectorRequest,
@@ -59,7 +71,7 @@ import {
   type SessionResult,
 } from '@flowsteer/contracts';
 import { BackendRegistry, LlmClient, createLlmActivities, defaultLocalBackend } from '@flowsteer/llm';
-import { startFakeOpenAIServer, type RecordedRequest } from '@flowsteer/llm/test-support';
+import { startFakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { createOperatorActivities } from '@flowsteer/operators';
 import { workflowBundleOptions } from '@flowsteer/temporal-runtime';
 import { createActivities } from '../../apps/worker/src/activities';
@@ -69,6 +81,8 @@ import { createSessionActivities } from '../../apps/worker/src/session-activitie
 import { startTestServer, stopTestServer } from '../../jest/test-server';
 import { fakeBackend } from '../../apps/worker-e2e/src/support/session-harness';
 import { activityShape, criticalPathMs } from './floor';
+import { recording, type Call } from './llm-calls';
+import { gapBreakdown, installTurnTrace, traceActivities } from './turn-trace';
 import { scriptedDirectorReply, scriptedExecutorReply } from '../../apps/worker-e2e/src/support/scripted-session';
 
 const { values: args } = parseArgs({
@@ -81,6 +95,10 @@ const { values: args } = parseArgs({
     cache: { type: 'string', default: '0' },
     activities: { type: 'string', default: '0' },
     'local-activities': { type: 'string', default: '0' },
+    'wf-threads': { type: 'string', default: '0' },
+    trace: { type: 'boolean', default: false },
+    'llm-process': { type: 'boolean', default: false },
+    bundle: { type: 'string', default: 'tuned' },
     json: { type: 'string' },
     'db-dir': { type: 'string' },
     address: { type: 'string' },
@@ -98,27 +116,7 @@ const CONCURRENCY = Number(args.concurrency);
 // ------------------------------------------------------------------------------------------------
 // LLM calls as the fake servers saw them: [start, start + scripted latency], by session (problem)
 
-interface Call {
-  session: string;
-  role: 'director' | 'executor';
-  start: number;
-  end: number;
-}
 const calls: Call[] = [];
-
-function sessionKey(req: RecordedRequest): string {
-  const body = req.body as { messages?: Array<{ content?: unknown }> } | undefined;
-  const text = (body?.messages ?? []).map((m) => String(m.content)).join('\n');
-  return /What is \d+ times \d+\? \[[^\]]*\] #[\w-]+/.exec(text)?.[0] ?? 'unknown';
-}
-
-function recorded(role: Call['role'], delayMs: number, script: typeof scriptedDirectorReply) {
-  return (req: RecordedRequest) => {
-    const start = performance.now();
-    calls.push({ session: sessionKey(req), role, start, end: start + delayMs });
-    return script(req, { delayMs });
-  };
-}
 
 function problem(mode: string, n: number, i: number, script = 'short'): string {
   return `What is ${6 + i} times ${7 + (i % 13)}? [script:${script}] #${mode}-${n}-${i}`;
@@ -238,8 +236,7 @@ interface ModeResult {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const director = await startFakeOpenAIServer({ fallback: recorded('director', DIRECTOR_MS, scriptedDirectorReply) });
-  const executor = await startFakeOpenAIServer({ fallback: recorded('executor', EXECUTOR_MS, scriptedExecutorReply) });
+  const { director, executor } = args['llm-process'] ? await startLlmProcess() : await startLlmInProcess();
   const registry = new BackendRegistry(
     [defaultLocalBackend(), fakeBackend('director', director, CONCURRENCY), fakeBackend('executor', executor, CONCURRENCY)],
     { director: 'director', executor: 'executor' },
@@ -267,18 +264,22 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   const taskQueue = `${TASK_QUEUES.canvas}-bench-engine-${Date.now()}`;
-  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
+  const tuning = { sandboxBuiltins: args.bundle !== 'plain' };
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(undefined, tuning), logger: quietLogger });
   const options: Partial<WorkerOptions> = {};
   if (Number(args.wft)) options.maxConcurrentWorkflowTaskExecutions = Number(args.wft);
   if (Number(args.cache)) options.maxCachedWorkflows = Number(args.cache);
   if (Number(args.activities)) options.maxConcurrentActivityTaskExecutions = Number(args.activities);
   if (Number(args['local-activities'])) options.maxConcurrentLocalActivityExecutions = Number(args['local-activities']);
+  if (Number(args['wf-threads'])) options.workflowThreadPoolSize = Number(args['wf-threads']);
+  if (args.trace) installTurnTrace();
+  const activities = await createActivities({ identity: 'bench', artifactsDir, llm });
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace,
     taskQueue,
     workflowBundle: { code },
-    activities: await createActivities({ identity: 'bench', artifactsDir, llm }),
+    activities: args.trace ? traceActivities(activities, [...LLM_TYPES]) : activities,
     ...options,
   });
   const running = worker.run();
@@ -310,8 +311,13 @@ async function main(): Promise<void> {
       const loop = await runLoop(acts, 'loop', n);
       const loopBusy = performance.eventLoopUtilization(since).utilization;
       since = performance.eventLoopUtilization();
+      const temporalFrom = performance.now();
+      const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+      if (args.trace) loopDelay.enable();
       const temporal = await runTemporal(client, taskQueue, 'temporal', n);
+      loopDelay.disable();
       const temporalBusy = performance.eventLoopUtilization(since).utilization;
+      const gaps = args.trace ? gapBreakdown(temporalFrom, performance.now()) : undefined;
       const floor = await runFloor(client, floorQueue, shapeId, n);
       const ours = mean(temporal.overheads);
       const floorPerTurn = floor.overheadMs / (temporal.turns[0] || 1);
@@ -341,11 +347,23 @@ async function main(): Promise<void> {
         'floor overhead ms/turn (mean)': Number(floorPerTurn.toFixed(1)),
         'ours ÷ floor (means)': Number((ours / floorPerTurn).toFixed(2)),
         'main thread busy loop / temporal': `${(loopBusy * 100).toFixed(0)}% / ${(temporalBusy * 100).toFixed(0)}%`,
+        ...(gaps
+          ? {
+              'gap p50 ms: result→activation / workflow thread / →next call': [
+                gaps.resultToActivation,
+                gaps.activationToCompletion,
+                gaps.completionToNextCall,
+              ]
+                .map((x) => x.toFixed(1))
+                .join(' / '),
+              'main loop delay p50/p99 ms': `${(loopDelay.percentile(50) / 1e6).toFixed(1)} / ${(loopDelay.percentile(99) / 1e6).toFixed(1)}`,
+            }
+          : {}),
       });
     }
     const replayMs = await replayTwentyTurns(client, taskQueue, code);
     console.log(
-      `\nengine overhead: ${where}, LLM calls ${LLM_CALLS}, executor ${EXECUTOR_MS} ms, director ${DIRECTOR_MS} ms, LLM client concurrency ${CONCURRENCY}/backend, worker options ${JSON.stringify(options)}`,
+      `\nengine overhead: ${where}, LLM calls ${LLM_CALLS}, workflow bundle ${args.bundle}, fake LLM servers ${args['llm-process'] ? 'in a child process' : 'in this process'}, executor ${EXECUTOR_MS} ms, director ${DIRECTOR_MS} ms, LLM client concurrency ${CONCURRENCY}/backend, worker options ${JSON.stringify(options)}`,
     );
     console.table(rows);
     console.log(
@@ -358,6 +376,8 @@ async function main(): Promise<void> {
           {
             where,
             llmCalls: LLM_CALLS,
+            bundle: args.bundle,
+            llmProcess: args['llm-process'],
             executorMs: EXECUTOR_MS,
             directorMs: DIRECTOR_MS,
             concurrency: CONCURRENCY,
@@ -379,25 +399,79 @@ async function main(): Promise<void> {
     await nativeConnection.close();
     await connection.close();
     if (server) stopTestServer(server.env, server.home);
-    await director.close();
-    await executor.close();
+    await stopLlm();
     rmSync(artifactsDir, { recursive: true, force: true });
     if (dbDir) rmSync(dbDir, { recursive: true, force: true });
   }
 }
 
+/** Counts batches, so sessions of repeated sizes (--sizes 16,16) have problems of their own. */
+let batches = 0;
+
+// ------------------------------------------------------------------------------------------------
+// The fake LLM servers: in this process (the default) or in a child process (--llm-process)
+
+type FakeLlm = { baseURL: string; model: string };
+let stopLlm: () => Promise<void> = async () => {};
+/** Brings the child's recorded calls into `calls` (a no-op when the servers run in this process). */
+let drainCalls: () => Promise<void> = async () => {};
+
+async function startLlmInProcess(): Promise<{ director: FakeLlm; executor: FakeLlm }> {
+  const now = () => performance.now();
+  const director = await startFakeOpenAIServer({ fallback: recording(calls, 'director', DIRECTOR_MS, scriptedDirectorReply, now) });
+  const executor = await startFakeOpenAIServer({ fallback: recording(calls, 'executor', EXECUTOR_MS, scriptedExecutorReply, now) });
+  stopLlm = async () => {
+    await director.close();
+    await executor.close();
+  };
+  return { director, executor };
+}
+
+async function startLlmProcess(): Promise<{ director: FakeLlm; executor: FakeLlm }> {
+  const child = fork(require.resolve('./llm-process'), [String(DIRECTOR_MS), String(EXECUTOR_MS)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ director: FakeLlm; executor: FakeLlm }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { director: FakeLlm; executor: FakeLlm }));
+    child.once('exit', (code) => reject(new Error(`the fake LLM process exited (${code}) before it was ready`)));
+  });
+  drainCalls = () =>
+    new Promise<void>((resolve) => {
+      child.once('message', (m) => {
+        // wall-clock times from the child, onto this process's performance.now() clock
+        for (const c of (m as { calls: Call[] }).calls)
+          calls.push({ ...c, start: c.start - performance.timeOrigin, end: c.end - performance.timeOrigin });
+        resolve();
+      });
+      child.send({ drain: true });
+    });
+  stopLlm = async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.disconnect();
+    await exited;
+  };
+  return ready;
+}
+
 async function runLoop(acts: Activities, mode: string, n: number): Promise<ModeResult> {
+  const batch = batches++;
   const t0 = performance.now();
   const done = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
-      const text = problem(mode, n, i);
+      const text = problem(`${mode}${batch}`, n, i);
       const start = performance.now();
       const r = await loopSession(sessionInput(text), acts);
       const end = performance.now();
-      return { ...r, wall: end - start, overheads: turnOverheads(text, end) };
+      return { ...r, wall: end - start, text, end };
     }),
   );
-  return collect(done, performance.now() - t0);
+  const batchMs = performance.now() - t0;
+  await drainCalls();
+  return collect(
+    done.map((d) => ({ ...d, overheads: turnOverheads(d.text, d.end) })),
+    batchMs,
+  );
 }
 
 async function runTemporal(
@@ -407,10 +481,11 @@ async function runTemporal(
   n: number,
   llmCalls: 'local' | 'activity' = LLM_CALLS,
 ): Promise<ModeResult & { sampleId: string }> {
+  const batch = batches++;
   const t0 = performance.now();
   const done = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
-      const text = problem(mode, n, i);
+      const text = problem(`${mode}${batch}`, n, i);
       const start = performance.now();
       const handle = await client.workflow.start(CANVAS_SESSION_WORKFLOW, {
         taskQueue,
@@ -419,10 +494,13 @@ async function runTemporal(
       });
       const r = (await handle.result()) as SessionResult;
       const end = performance.now();
-      return { answer: r.answer, turns: r.turns, wall: end - start, overheads: turnOverheads(text, end), id: handle.workflowId };
+      return { answer: r.answer, turns: r.turns, wall: end - start, text, end, id: handle.workflowId };
     }),
   );
-  return { ...collect(done, performance.now() - t0), sampleId: done[0]?.id ?? '' };
+  const batchMs = performance.now() - t0;
+  await drainCalls();
+  const withOverheads = done.map((d) => ({ ...d, overheads: turnOverheads(d.text, d.end) }));
+  return { ...collect(withOverheads, batchMs), sampleId: done[0]?.id ?? '' };
 }
 
 /**
