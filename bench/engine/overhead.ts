@@ -32,7 +32,7 @@
  * slot for as long as its open task runs them: with more such sessions than slots, the rest wait.
  * --bundle: the workflow bundle as the product builds it (tuned) or without the sandbox built-ins
  * (plain; libs/temporal-runtime bundle-options.ts).
- * --wf-threads sets workflowThreadPoolSize (0: the SDK default, 1 with a reused V8 context).
+ * --wf-threads sets workflowThreadPoolSize (0: the canvas worker's default, DEFAULT_WORKFLOW_THREADS).
  *
  * --llm-process runs the fake LLM servers in a child process (llm-process.ts) instead of on this
  * process's main thread, which the worker's SDK side also runs on; both modes and the floor see the same.
@@ -75,6 +75,7 @@ import { startFakeOpenAIServer } from '@flowsteer/llm/test-support';
 import { createOperatorActivities } from '@flowsteer/operators';
 import { workflowBundleOptions } from '@flowsteer/temporal-runtime';
 import { createActivities } from '../../apps/worker/src/activities';
+import { DEFAULT_WORKFLOW_THREADS } from '../../apps/worker/src/worker';
 import { startSandboxWorkerFor } from '../../apps/worker/src/test-support/sandbox-worker';
 import { ArtifactStore } from '@flowsteer/artifacts';
 import { createSessionActivities } from '../../apps/worker/src/session-activities';
@@ -271,7 +272,8 @@ async function main(): Promise<void> {
   if (Number(args.cache)) options.maxCachedWorkflows = Number(args.cache);
   if (Number(args.activities)) options.maxConcurrentActivityTaskExecutions = Number(args.activities);
   if (Number(args['local-activities'])) options.maxConcurrentLocalActivityExecutions = Number(args['local-activities']);
-  if (Number(args['wf-threads'])) options.workflowThreadPoolSize = Number(args['wf-threads']);
+  // the canvas worker's own default unless --wf-threads says otherwise
+  options.workflowThreadPoolSize = Number(args['wf-threads']) || DEFAULT_WORKFLOW_THREADS;
   if (args.trace) installTurnTrace();
   const activities = await createActivities({ identity: 'bench', artifactsDir, llm });
   const worker = await Worker.create({

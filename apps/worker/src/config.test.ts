@@ -44,6 +44,7 @@ describe('workerConfigFromEnv', () => {
       FLOWSTEER_MAX_CONCURRENT_ACTIVITIES: '200',
       FLOWSTEER_MAX_CONCURRENT_LOCAL_ACTIVITIES: '320',
       FLOWSTEER_MAX_CACHED_WORKFLOWS: '1000',
+      FLOWSTEER_WORKFLOW_THREADS: '3',
       FLOWSTEER_WORKER_VERSIONING: 'true',
       FLOWSTEER_WORKER_DEPLOYMENT_NAME: 'flowsteer',
       FLOWSTEER_WORKER_BUILD_ID: '0.4.2',
@@ -56,6 +57,7 @@ describe('workerConfigFromEnv', () => {
       maxConcurrentActivityTaskExecutions: 200,
       maxConcurrentLocalActivityExecutions: 320,
       maxCachedWorkflows: 1000,
+      workflowThreadPoolSize: 3,
     });
     expect(c.deployment).toEqual({
       version: { deploymentName: 'flowsteer', buildId: '0.4.2' },

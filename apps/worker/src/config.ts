@@ -14,6 +14,8 @@ export interface WorkerSlots {
   /** LLM calls of sessions with `llmCalls: local` (each also holds a workflow task slot while it runs). */
   maxConcurrentLocalActivityExecutions?: number;
   maxCachedWorkflows?: number;
+  /** Threads that run workflow code (the canvas worker's default is DEFAULT_WORKFLOW_THREADS). */
+  workflowThreadPoolSize?: number;
 }
 
 export interface WorkerConfig {
@@ -56,6 +58,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
       maxConcurrentActivityTaskExecutions: positiveInt(env, 'FLOWSTEER_MAX_CONCURRENT_ACTIVITIES'),
       maxConcurrentLocalActivityExecutions: positiveInt(env, 'FLOWSTEER_MAX_CONCURRENT_LOCAL_ACTIVITIES'),
       maxCachedWorkflows: positiveInt(env, 'FLOWSTEER_MAX_CACHED_WORKFLOWS', { allowZero: true }),
+      workflowThreadPoolSize: positiveInt(env, 'FLOWSTEER_WORKFLOW_THREADS'),
     }),
     deployment: deploymentFrom(env),
     metricsBindAddress: bindAddress(env, 'FLOWSTEER_METRICS_PROMETHEUS_BIND'),

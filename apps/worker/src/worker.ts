@@ -26,6 +26,14 @@ function commonOptions(
   };
 }
 
+/**
+ * Workflow threads of a canvas worker unless FLOWSTEER_WORKFLOW_THREADS says otherwise. The SDK's
+ * default is one; sessions that start and turn together queue their activations on it, and a second
+ * thread took a quarter off the overhead per turn at 64 sessions on a 2-core machine (#18,
+ * bench/RESULTS.md "Two workflow threads").
+ */
+export const DEFAULT_WORKFLOW_THREADS = 2;
+
 /** Builds (does not run) the canvas worker: workflows from the bundle, activities in-process. */
 export async function createCanvasWorker(
   connection: NativeConnection,
@@ -35,6 +43,7 @@ export async function createCanvasWorker(
   const workflows = config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : workerWorkflowOptions();
   return Worker.create({
     ...commonOptions(connection, config),
+    workflowThreadPoolSize: DEFAULT_WORKFLOW_THREADS,
     ...config.slots,
     taskQueue: config.taskQueue,
     activities: await createActivities({
