@@ -1,6 +1,5 @@
-import { type CheckOutcome, type RunCode, runCheckProgram } from './check';
-import type { VerdictPath } from './humaneval';
-import { runReplayCheck } from './replay';
+import type { CheckOutcome, RunCode } from './check';
+import { replayElseCheck, type VerdictPath } from './replay';
 
 export interface CodeTestsInput {
   /** The code under test (defines the functions the tests call). */
@@ -31,19 +30,9 @@ export async function codeTestsVerdict(run: RunCode, input: CodeTestsInput): Pro
     /^\s*def\s+check\s*\(/m.test(body) && input.entryPoint && !/^\s*check\s*\(/m.test(body) ? `\ncheck(${input.entryPoint})\n` : '\n';
   const tests = `${body}\n${callCheck}`;
   const limits = { memoryMb: 512, maxOutputBytes: 4 * 1024 * 1024 };
-  if (body) {
-    const replay = await runReplayCheck(run, { prelude: '', tests, candidate: input.solution, timeoutSec, guard: false, limits });
-    if (replay.path === 'replay') {
-      const { path: _p, rounds: _r, calls: _c, ...outcome } = replay;
-      return withType({ path: 'replay', ...outcome });
-    }
-  }
-  const outcome = await runCheckProgram(
-    run,
-    { candidate: input.solution, tests },
-    { timeoutSec, guard: false, limits, ...(input.nonce ? { nonce: input.nonce } : {}) },
-  );
-  return withType({ path: 'check', ...outcome });
+  const replay = body ? { prelude: '', tests, candidate: input.solution, timeoutSec, guard: false, limits } : null;
+  const options = { timeoutSec, guard: false, limits, ...(input.nonce ? { nonce: input.nonce } : {}) };
+  return withType(await replayElseCheck(run, replay, { candidate: input.solution, tests }, options));
 }
 
 function withType(v: CheckOutcome & { path: VerdictPath }): CodeTestsVerdict {

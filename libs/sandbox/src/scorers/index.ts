@@ -1,9 +1,9 @@
 export { extractCode, type ExtractCodeOptions } from './sanitize';
 export { passAtK, meanPassAtK } from './pass-at-k';
 export { runCheckProgram, verdict, type RunCode, type RunSummary, type CheckOutcome, type CheckOptions, type CheckProgram } from './check';
-export { runReplayCheck, type ReplaySpec, type ReplayOutcome } from './replay';
+export { replayElseCheck, runReplayCheck, type ReplaySpec, type ReplayOutcome, type VerdictPath } from './replay';
 export { isPlainValue, isCallResult, type PlainValue, type CallResult } from './plain-value';
-export { humanEvalProgram, scoreHumanEval, type HumanEvalItem, type HumanEvalOptions, type VerdictPath } from './humaneval';
+export { humanEvalProgram, scoreHumanEval, type HumanEvalItem, type HumanEvalOptions } from './humaneval';
 export { mbppProgram, scoreMbpp, type MbppItem, type MbppOptions } from './mbpp';
 export {
   scoreApps,

@@ -1,6 +1,5 @@
-import { type CheckOutcome, type RunCode, runCheckProgram } from './check';
-import type { VerdictPath } from './humaneval';
-import { runReplayCheck } from './replay';
+import type { CheckOutcome, RunCode } from './check';
+import { replayElseCheck, type VerdictPath } from './replay';
 
 /** One MBPP problem: `mbpp.jsonl` (test_setup_code) or `sanitized-mbpp.json` (test_imports). */
 export interface MbppItem {
@@ -48,17 +47,7 @@ export async function scoreMbpp(
   const imports = (item.test_imports ?? []).join('\n');
   const asserts = [...item.test_list, ...(options.challenge ? (item.challenge_test_list ?? []) : [])].join('\n');
   const candidate = `${imports}\n${code}\n`;
-  const replay = await runReplayCheck(run, {
-    prelude: `${imports}\n${item.test_setup_code ?? ''}\n`,
-    tests: `${asserts}\n`,
-    candidate,
-    timeoutSec,
-    guard,
-  });
-  if (replay.path === 'replay') {
-    const { path: _path, rounds: _rounds, calls: _calls, ...outcome } = replay;
-    return { taskId: item.task_id, path: 'replay', ...outcome };
-  }
-  const outcome = await runCheckProgram(run, { candidate, tests: `${item.test_setup_code ?? ''}\n${asserts}\n` }, { timeoutSec, guard });
-  return { taskId: item.task_id, path: 'check', ...outcome };
+  const replay = { prelude: `${imports}\n${item.test_setup_code ?? ''}\n`, tests: `${asserts}\n`, candidate, timeoutSec, guard };
+  const check = { candidate, tests: `${item.test_setup_code ?? ''}\n${asserts}\n` };
+  return { taskId: item.task_id, ...(await replayElseCheck(run, replay, check, { timeoutSec, guard })) };
 }

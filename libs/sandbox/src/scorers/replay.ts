@@ -1,5 +1,13 @@
 import type { CodeRunLimits, CodeRunResult } from '@flowsteer/contracts';
-import { type CheckOutcome, type RunCode, type RunSummary, summarise } from './check';
+import {
+  type CheckOptions,
+  type CheckOutcome,
+  type CheckProgram,
+  type RunCode,
+  type RunSummary,
+  runCheckProgram,
+  summarise,
+} from './check';
 import { type CallResult, isCallResult, isPlainValue, lastJsonLine, type PlainValue } from './plain-value';
 import { CALL_HARNESS, TEST_HARNESS } from './replay-harness';
 
@@ -34,6 +42,27 @@ export interface ReplaySpec {
   limits?: CodeRunLimits;
   /** The most call rounds (a test whose arguments depend on earlier results needs more than one). */
   maxRounds?: number;
+}
+
+/** Which path gave a verdict: the replay (tests and candidate apart) or the strict check program. */
+export type VerdictPath = 'replay' | 'check';
+
+/**
+ * The replay's verdict where the tests can be replayed, the strict check path's where they cannot
+ * (or where there is nothing to replay: `replay` null). What every code scorer does.
+ */
+export async function replayElseCheck(
+  run: RunCode,
+  replay: ReplaySpec | null,
+  check: CheckProgram,
+  options: CheckOptions,
+): Promise<CheckOutcome & { path: VerdictPath }> {
+  const replayed = replay ? await runReplayCheck(run, replay) : null;
+  if (replayed?.path === 'replay') {
+    const { path: _path, rounds: _rounds, calls: _calls, ...outcome } = replayed;
+    return { path: 'replay', ...outcome };
+  }
+  return { path: 'check', ...(await runCheckProgram(run, check, options)) };
 }
 
 export type ReplayOutcome =
