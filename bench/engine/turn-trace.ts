@@ -92,10 +92,14 @@ export interface GapBreakdown {
 /** p50 of each leg over the gaps between consecutive LLM calls of the runs that started in [from, to]. */
 export function gapBreakdown(from: number, to: number): GapBreakdown {
   const legs: number[][] = [[], [], []];
-  const byRun = new Map<string, Span[]>();
-  for (const s of spans) if (s.start >= from && s.start <= to) byRun.set(s.runId, [...(byRun.get(s.runId) ?? []), s]);
-  const marksOf = new Map<string, Mark[]>();
-  for (const m of marks) if (byRun.has(m.runId)) marksOf.set(m.runId, [...(marksOf.get(m.runId) ?? []), m]);
+  const byRun = groupBy(
+    spans.filter((s) => s.start >= from && s.start <= to),
+    (s) => s.runId,
+  );
+  const marksOf = groupBy(
+    marks.filter((m) => byRun.has(m.runId)),
+    (m) => m.runId,
+  );
   for (const [runId, runSpans] of byRun) {
     runSpans.sort((a, b) => a.start - b.start);
     const runMarks = marksOf.get(runId) ?? [];
@@ -118,4 +122,14 @@ export function gapBreakdown(from: number, to: number): GapBreakdown {
     activationToCompletion: p50(legs[1] ?? []),
     completionToNextCall: p50(legs[2] ?? []),
   };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
