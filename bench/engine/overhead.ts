@@ -18,7 +18,7 @@
  *
  *   npx tsx bench/engine/overhead.ts [--sizes 1,16,64] [--executor-ms 100] [--director-ms 0]
  *       [--concurrency 256] [--wft 0] [--cache 0] [--activities 0] [--local-activities 0] [--db-dir /dev/shm] [--json out.json]
- *       [--address 127.0.0.1:27201 --namespace flowsteer] [--llm-calls local|activity] [--wf-threads 0] [--trace] [--bundle tuned|plain] [--llm-process]
+ *       [--address 127.0.0.1:27201 --namespace flowsteer] [--llm-calls local|activity] [--wf-threads 0] [--trace] [--bundle tuned|eager-start|plain] [--llm-process]
  *
  * --llm-calls: how the sessions make their director and executor calls (`limits.llmCalls`): local
  * activities (the default) or regular activities; the floor runs the same calls the same way.
@@ -30,8 +30,9 @@
  * maxCachedWorkflows, maxConcurrentActivityTaskExecutions and maxConcurrentLocalActivityExecutions
  * (0: the SDK default: 40, 1000, 100, 100). A session making local LLM calls holds a workflow task
  * slot for as long as its open task runs them: with more such sessions than slots, the rest wait.
- * --bundle: the workflow bundle as the product builds it (tuned) or without the sandbox built-ins
- * (plain; libs/temporal-runtime bundle-options.ts).
+ * --bundle: the workflow bundle as the product builds it (tuned); with every workflow's and every
+ * contracts module evaluated at every workflow start (eager-start: before lever 8, eager-entry.ts);
+ * or also without the sandbox built-ins (plain: before lever 7; libs/temporal-runtime bundle-options.ts).
  * --wf-threads sets workflowThreadPoolSize (0: the canvas worker's default, DEFAULT_WORKFLOW_THREADS).
  *
  * --llm-process runs the fake LLM servers in a child process (llm-process.ts) instead of on this
@@ -265,8 +266,10 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   const taskQueue = `${TASK_QUEUES.canvas}-bench-engine-${Date.now()}`;
-  const tuning = { sandboxBuiltins: args.bundle !== 'plain' };
-  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(undefined, tuning), logger: quietLogger });
+  const eagerStart = args.bundle === 'eager-start' || args.bundle === 'plain';
+  const tuning = { sandboxBuiltins: args.bundle !== 'plain', contractsOnDemand: !eagerStart };
+  const entry = eagerStart ? require.resolve('./eager-entry') : undefined;
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(entry, tuning), logger: quietLogger });
   const options: Partial<WorkerOptions> = {};
   if (Number(args.wft)) options.maxConcurrentWorkflowTaskExecutions = Number(args.wft);
   if (Number(args.cache)) options.maxCachedWorkflows = Number(args.cache);

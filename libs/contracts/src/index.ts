@@ -11,6 +11,7 @@ export * from './runs';
 export * from './eval';
 export * from './learner';
 export * from './session-start';
+export * from './session-input';
 export * from './text';
 export * from './names';
 export * from './training-config';

@@ -38,3 +38,9 @@ export const pluginFileSchema = z.object({ operators: z.array(pluginOperatorSche
 
 export type PluginOperator = z.output<typeof pluginOperatorSchema>;
 export type PluginFile = z.output<typeof pluginFileSchema>;
+
+/** What is wrong with a session's plug-in declarations (`SessionInput.plugins`), in words; none when they are valid. */
+export function pluginOperatorsProblems(plugins: unknown): string[] {
+  const parsed = pluginFileSchema.shape.operators.safeParse(plugins);
+  return parsed.success ? [] : [`plugins: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`];
+}

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_PROBLEM_BYTES, MAX_TURNS, type SessionInput } from './session';
 import { effectiveSessionStatus, sessionInputProblems } from './session-start';
+import { sessionInputProblemsWithoutPlugins } from './session-input';
 
 const input = (over: Partial<SessionInput> = {}, problem = 'What is 2 + 2?'): SessionInput => ({
   task: { dataset: 'adhoc', id: '1', taskType: 'math', problem, answers: ['4'] },
@@ -32,6 +33,22 @@ describe('sessionInputProblems (the same checks at every edge)', () => {
     expect(sessionInputProblems(input({ limits: { maxTurns: 5, outageBudgetSec: -1 } }))).toHaveLength(1);
     expect(sessionInputProblems(input({ startFrom: { sessionId: '', turn: 1 } }))).toHaveLength(1);
     expect(sessionInputProblems(input({ executorBackend: '' }))).toHaveLength(1);
+  });
+
+  it('checks plug-in declarations with their schema; the part the workflow runs at every start leaves them out', () => {
+    const unit = {
+      name: 'UnitCheck',
+      category: 'checking',
+      description: 'checks the units',
+      instruction: 'Check every unit of the answer.',
+    };
+    expect(sessionInputProblems(input({ plugins: [unit] as SessionInput['plugins'] }))).toEqual([]);
+    const bad = input({ plugins: [{ ...unit, name: 'not a name' }] as SessionInput['plugins'], executorBackend: '' });
+    expect(sessionInputProblems(bad)).toEqual([
+      'directorBackend and executorBackend must name configured backends',
+      expect.stringMatching(/^plugins: 0\.name: a capitalised name/),
+    ]);
+    expect(sessionInputProblemsWithoutPlugins(bad)).toEqual(['directorBackend and executorBackend must name configured backends']);
   });
 });
 

@@ -16,7 +16,10 @@ const BUILTINS = ['Math', 'JSON', 'Object', 'Array', 'String', 'Number', 'Boolea
 /** On by default; the engine benchmark turns it off to measure it (bench/engine/overhead.ts --bundle plain). */
 export interface BundleTuning {
   sandboxBuiltins?: boolean;
+  contractsOnDemand?: boolean;
 }
+
+const CONTRACTS_SOURCES = /[\\/]libs[\\/]contracts[\\/]src[\\/]/;
 
 /** `@flowsteer/x` -> absolute source path, read from tsconfig.base.json so there is one truth. */
 export function workspaceAliases(root = WORKSPACE_ROOT): Record<string, string> {
@@ -42,7 +45,7 @@ function sdkWebpack(): typeof Webpack {
  */
 export function workflowBundleOptions(
   workflowsPath = WORKFLOWS_ENTRY,
-  { sandboxBuiltins = true }: BundleTuning = {},
+  { sandboxBuiltins = true, contractsOnDemand = true }: BundleTuning = {},
 ): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'> {
   const aliases = workspaceAliases();
   return {
@@ -50,6 +53,13 @@ export function workflowBundleOptions(
     webpackConfigHook: (config) => {
       config.resolve = config.resolve ?? {};
       config.resolve.alias = { ...(config.resolve.alias as Record<string, string> | undefined), ...aliases };
+      if (contractsOnDemand) {
+        // contracts has no module-level side effects: an import of one name evaluates only the module
+        // defining it, not every module of the index (their zod schemas are most of a workflow start)
+        config.module = config.module ?? {};
+        config.module.rules = [...(config.module.rules ?? []), { test: CONTRACTS_SOURCES, sideEffects: false }];
+        config.optimization = { ...config.optimization, sideEffects: true };
+      }
       if (sandboxBuiltins) {
         const provided = Object.fromEntries(BUILTINS.map((name) => [name, [SANDBOX_BUILTINS, `sandbox${name}`]]));
         config.plugins = [...(config.plugins ?? []), new (sdkWebpack().ProvidePlugin)(provided)];

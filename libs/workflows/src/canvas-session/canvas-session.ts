@@ -24,7 +24,7 @@ import { checkSessionInput } from './validate';
  * (`backend-unavailable`); an outage is never fed to the director and never becomes a result.
  */
 export async function canvasSession(input: SessionInput): Promise<SessionResult> {
-  const problems = checkSessionInput(input);
+  const problems = await checkSessionInput(input);
   if (problems.length) throw ApplicationFailure.nonRetryable(`invalid session input: ${problems.join('; ')}`, 'InvalidSessionInput');
   const activities = sessionActivities(
     input.limits,

@@ -97,4 +97,16 @@ describe('canvasSession with scripted activities', () => {
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get({ name: 'FlowSteerTurns', type: 'INT' } as never)).toBe(result.turns);
   }, 60_000);
+
+  it('refuses plug-in declarations its schema rejects before any turn (the check loads only for such sessions)', async () => {
+    const { activities, calls } = scriptedSessionActivities();
+    const bad = { ...input(), plugins: [{ name: 'not a name', category: 'solving' }] } as unknown as SessionInput;
+    await expect(runSession(activities, bad)).rejects.toMatchObject({
+      cause: {
+        type: 'InvalidSessionInput',
+        message: expect.stringMatching(/^invalid session input: plugins: 0\.name: a capitalised name/),
+      },
+    });
+    expect(calls.operators).toEqual([]);
+  }, 60_000);
 });
