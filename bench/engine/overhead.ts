@@ -18,7 +18,7 @@
  *
  *   npx tsx bench/engine/overhead.ts [--sizes 1,16,64] [--executor-ms 100] [--director-ms 0]
  *       [--concurrency 256] [--wft 0] [--cache 0] [--activities 0] [--local-activities 0] [--db-dir /dev/shm] [--json out.json]
- *       [--address 127.0.0.1:27201 --namespace flowsteer] [--llm-calls local|activity] [--wf-threads 0] [--trace] [--bundle tuned|eager-start|plain] [--llm-process]
+ *       [--address 127.0.0.1:27201 --namespace flowsteer] [--llm-calls local|activity] [--wf-threads 0] [--trace] [--bundle tuned|eager-start|plain] [--llm-process] [--floor-one-call-per-turn]
  *
  * --llm-calls: how the sessions make their director and executor calls (`limits.llmCalls`): local
  * activities (the default) or regular activities; the floor runs the same calls the same way.
@@ -38,6 +38,8 @@
  * --llm-process runs the fake LLM servers in a child process (llm-process.ts) instead of on this
  * process's main thread, which the worker's SDK side also runs on; both modes and the floor see the same.
  *
+ * --floor-one-call-per-turn also runs the floor with each turn's local calls made as one local
+ * activity (floor.ts oneCallPerTurn): what the engine would cost if a turn took one activation.
  * --trace splits the time between two LLM calls of a session into its hand-overs (turn-trace.ts):
  * the result reaching the workflow as an activation, the workflow thread, the next call starting;
  * and it prints how long the main thread's event loop made its callbacks wait (monitorEventLoopDelay).
@@ -82,7 +84,7 @@ import { ArtifactStore } from '@flowsteer/artifacts';
 import { createSessionActivities } from '../../apps/worker/src/session-activities';
 import { startTestServer, stopTestServer } from '../../jest/test-server';
 import { fakeBackend } from '../../apps/worker-e2e/src/support/session-harness';
-import { activityShape, criticalPathMs } from './floor';
+import { activityShape, criticalPathMs, oneCallPerTurn, type FloorCall } from './floor';
 import { recording, type Call } from './llm-calls';
 import { gapBreakdown, installTurnTrace, traceActivities } from './turn-trace';
 import { scriptedDirectorReply, scriptedExecutorReply } from '../../apps/worker-e2e/src/support/scripted-session';
@@ -100,6 +102,7 @@ const { values: args } = parseArgs({
     'wf-threads': { type: 'string', default: '0' },
     trace: { type: 'boolean', default: false },
     'llm-process': { type: 'boolean', default: false },
+    'floor-one-call-per-turn': { type: 'boolean', default: false },
     bundle: { type: 'string', default: 'tuned' },
     json: { type: 'string' },
     'db-dir': { type: 'string' },
@@ -113,6 +116,8 @@ const EXECUTOR_MS = Number(args['executor-ms']);
 const DIRECTOR_MS = Number(args['director-ms']);
 const LLM_CALLS: 'local' | 'activity' = args['llm-calls'] === 'activity' ? 'activity' : 'local';
 const LLM_TYPES = new Set(['policyTurn', 'runOperator']);
+// what a session making local calls runs locally (proxies.ts): its LLM calls and, since #18's lever 9, its stores
+const LOCAL_TYPES = new Set([...LLM_TYPES, 'storeArtifact', 'writeTrajectory']);
 const CONCURRENCY = Number(args.concurrency);
 
 // ------------------------------------------------------------------------------------------------
@@ -324,6 +329,7 @@ async function main(): Promise<void> {
       const temporalBusy = performance.eventLoopUtilization(since).utilization;
       const gaps = args.trace ? gapBreakdown(temporalFrom, performance.now()) : undefined;
       const floor = await runFloor(client, floorQueue, shapeId, n);
+      const merged = args['floor-one-call-per-turn'] ? await runFloor(client, floorQueue, shapeId, n, oneCallPerTurn) : undefined;
       const ours = mean(temporal.overheads);
       const floorPerTurn = floor.overheadMs / (temporal.turns[0] || 1);
       if (
@@ -351,6 +357,7 @@ async function main(): Promise<void> {
         'temporal overhead p50/p95 ms': `${pct(temporal.overheads, 50).toFixed(1)} / ${pct(temporal.overheads, 95).toFixed(1)}`,
         'floor overhead ms/turn (mean)': Number(floorPerTurn.toFixed(1)),
         'ours ÷ floor (means)': Number((ours / floorPerTurn).toFixed(2)),
+        ...(merged ? { 'floor, one call a turn, ms/turn (mean)': Number((merged.overheadMs / (temporal.turns[0] || 1)).toFixed(1)) } : {}),
         'main thread busy loop / temporal': `${(loopBusy * 100).toFixed(0)}% / ${(temporalBusy * 100).toFixed(0)}%`,
         ...(gaps
           ? {
@@ -517,12 +524,15 @@ async function runFloor(
   floorQueue: string,
   sampleId: string,
   n: number,
+  reshape: (groups: FloorCall[][]) => FloorCall[][] = (groups) => groups,
 ): Promise<{ overheadMs: number; activities: number; batchMs: number }> {
   const history = await client.workflow.getHandle(sampleId).fetchHistory();
-  const shape = activityShape(
-    history.events ?? [],
-    (type) => (type === 'policyTurn' ? DIRECTOR_MS : type === 'runOperator' ? EXECUTOR_MS : 0),
-    LLM_CALLS === 'local' ? LLM_TYPES : new Set(),
+  const shape = reshape(
+    activityShape(
+      history.events ?? [],
+      (type) => (type === 'policyTurn' ? DIRECTOR_MS : type === 'runOperator' ? EXECUTOR_MS : 0),
+      LLM_CALLS === 'local' ? LOCAL_TYPES : new Set(),
+    ),
   );
   const t0 = performance.now();
   const walls = await Promise.all(

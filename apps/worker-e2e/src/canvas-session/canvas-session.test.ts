@@ -81,6 +81,30 @@ describe('canvasSession workflow (real server, scripted LLMs)', () => {
     await maybeRecordHistory(h.client, workflowId, 'canvas-session-finished');
   });
 
+  it('with local LLM calls: the same session, its LLM calls and its stores recorded as local markers', async () => {
+    h.director.enqueue(...DIRECTOR_SCRIPT.map((t) => reply.text(t)));
+    const workflowId = `session-adhoc-product-local-${Date.now()}`;
+    const local = { ...input(20), limits: { maxTurns: 20, llmCalls: 'local' as const }, recordTrajectory: true };
+    const handle = await h.client.workflow.start(CANVAS_SESSION_WORKFLOW, { taskQueue: h.taskQueue, workflowId, args: [local] });
+    const result = (await handle.result()) as SessionResult;
+
+    expect(result).toMatchObject({ status: 'finished', turns: DIRECTOR_SCRIPT.length, answer: '42', score: { primary: 1 } });
+    expect(result.dsl).toBe('Plan -> [Custom, AnswerGenerate] -> ScEnsemble -> Review ? Revise : done -> Format');
+    const calls = activityCalls((await handle.fetchHistory()).events ?? []);
+    const where = (type: string) => [...new Set(calls.filter((c) => c.type === type).map((c) => (c.local ? 'local' : 'regular')))];
+    expect(where('policyTurn')).toEqual(['local']);
+    expect(where('runOperator')).toEqual(['local']);
+    expect(where('scoreSession')).toEqual(['regular']); // scoring runs on the sandbox queue
+    // stores write under fixed keys, safe to run again: no server round trip at the session's end (#18);
+    // temporal/histories/canvas-session-local-calls.json, recorded before, stores through regular activities
+    expect(where('storeArtifact')).toEqual(['local']);
+    expect(where('writeTrajectory')).toEqual(['local']);
+    const { transcript } = await sessionSegments(result, h.store);
+    expect(transcript).toHaveLength(DIRECTOR_SCRIPT.length);
+    expect(result.trajectoryRef).toBe(`artifact://trajectories/${workflowId}.json`);
+    await maybeRecordHistory(h.client, workflowId, 'canvas-session-local-calls');
+  });
+
   it("takes a person's edits while paused, validated like director actions", async () => {
     h.director.enqueue(reply.text('<action>finish</action>'), reply.text('<action>finish</action>'));
     const workflowId = `session-adhoc-human-${Date.now()}`;

@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities, type RetryPolicy } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, type RetryPolicy } from '@temporalio/workflow';
 import {
   DEFAULT_SANDBOX_START_TIMEOUT_SEC,
   FAILURE,
@@ -70,11 +70,19 @@ export function sessionActivities(limits: SessionLimits, sandboxQueue: string, l
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry,
   });
+  const sessionRetry: RetryPolicy = { maximumAttempts: 5, nonRetryableErrorTypes: [FAILURE.invalidSessionInput] };
   const session = proxyActivities<SessionActivities>({
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '2 minutes',
-    retry: { maximumAttempts: 5, nonRetryableErrorTypes: [FAILURE.invalidSessionInput] },
+    retry: sessionRetry,
   });
+  // Storing a segment or the trajectory writes under a fixed key: safe to run again, so a session
+  // making local calls stores locally too, without a server round trip at its end (#18).
+  // Histories recorded before store through regular activities.
+  const storing =
+    llmCalls === 'local' && patched('session-stores-locally')
+      ? proxyLocalActivities<SessionActivities>({ startToCloseTimeout: '10 minutes', retry: sessionRetry })
+      : session;
   const scoring = proxyActivities<SessionActivities>({
     taskQueue: sandboxQueue,
     scheduleToStartTimeout: sandboxStart,
@@ -92,10 +100,10 @@ export function sessionActivities(limits: SessionLimits, sandboxQueue: string, l
     runOperator: operators.runOperator,
     runCode: code.runCode,
     scoreSession: scoring.scoreSession,
-    storeArtifact: session.storeArtifact,
+    storeArtifact: storing.storeArtifact,
     storeText: session.storeText,
     forkPoint: session.forkPoint,
-    writeTrajectory: session.writeTrajectory,
+    writeTrajectory: storing.writeTrajectory,
   };
 }
 
