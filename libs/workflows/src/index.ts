@@ -5,10 +5,13 @@
 // imports is evaluated again at every start. Importing all four eagerly made each session start
 // build the training and run-start schemas it never uses (~13 ms of the workflow thread a start,
 // #18). `webpackMode: "eager"` keeps the modules in the one bundle; only their evaluation waits.
+// Workflow options (versioning behaviour) go on these exported functions: the SDK reads them there.
 import type * as CanvasSession from './canvas-session/canvas-session';
 import type * as CwrpoTraining from './cwrpo-training/cwrpo-training';
 import type * as EvalRun from './eval-run/eval-run';
 import type * as HealthCheck from './health-check';
+import { setWorkflowOptions } from '@temporalio/workflow';
+import { trainingVersioning } from './cwrpo-training/versioning';
 
 type Workflow<F extends (...args: never[]) => unknown> = (...args: Parameters<F>) => ReturnType<F>;
 
@@ -31,3 +34,4 @@ export const cwrpoTraining: Workflow<typeof CwrpoTraining.cwrpoTraining> = async
   const module = await import(/* webpackMode: "eager" */ './cwrpo-training/cwrpo-training');
   return module.cwrpoTraining(...args);
 };
+setWorkflowOptions(trainingVersioning, cwrpoTraining);

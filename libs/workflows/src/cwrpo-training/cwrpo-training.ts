@@ -1,11 +1,4 @@
-import {
-  ApplicationFailure,
-  continueAsNew,
-  setHandler,
-  setWorkflowOptions,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   FAILURE,
   SA,
@@ -258,12 +251,3 @@ export async function cwrpoTraining(input: CwrpoTrainingInput): Promise<CwrpoTra
     await acts.recordTrainingStep.executeWithOptions({ summary: `step ${entry.step} · record` }, [{ runId: learnerRun, step: entry }]);
   }
 }
-
-// With Worker Deployments, a run that lasts days must not stay pinned to the build it started on:
-// it moves to the current version at its next workflow task (changes go behind patched()).
-// Sessions keep the worker's default (PINNED). An unversioned worker may not declare a behaviour
-// (the server refuses the task); such a worker reports a build id but no deployment name.
-setWorkflowOptions(
-  () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}),
-  cwrpoTraining,
-);
