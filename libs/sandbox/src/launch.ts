@@ -61,6 +61,10 @@ export function launch(plan: LaunchPlan, run: LaunchRun): Promise<RunOutcome> {
     let cpuAtKill: number | undefined;
     let exited: { code: number | null; signal: NodeJS.Signals | null; wallMs: number } | undefined;
     let settled = false;
+    // The sweep of the run's uid when the launcher exits (rlimits). The run ends only once it is
+    // done: the runner hands the uid to the next run after that, and a sweep still going would kill
+    // the next run's processes (seen as a memory bomb "killed by SIGKILL" under load).
+    let exitSweep: Promise<unknown> | undefined;
 
     const killTree = () => {
       if (child.pid === undefined) return;
@@ -161,7 +165,7 @@ export function launch(plan: LaunchPlan, run: LaunchRun): Promise<RunOutcome> {
         stderr: stderrText,
         oomKilled: cgroup?.oomKilled() ?? false,
       });
-      resolve({
+      const outcome: RunOutcome = {
         result: {
           stdout: stdoutText,
           stderr: stderrText,
@@ -174,7 +178,9 @@ export function launch(plan: LaunchPlan, run: LaunchRun): Promise<RunOutcome> {
           ...(detail ? { detail } : {}),
         },
         killed: killedFor !== undefined,
-      });
+      };
+      if (exitSweep) void exitSweep.then(() => resolve(outcome));
+      else resolve(outcome);
     };
     let closeTimer: NodeJS.Timeout | undefined;
     child.on('error', (e) => {
@@ -192,7 +198,7 @@ export function launch(plan: LaunchPlan, run: LaunchRun): Promise<RunOutcome> {
       // process group now (the caller's uid sweep gets the ones that left the group).
       if (run.mechanism === 'rlimits') {
         killTree();
-        if (uid !== undefined) void killAllOfUid(uid, isRoot());
+        if (uid !== undefined) exitSweep = killAllOfUid(uid, isRoot()).catch(() => undefined);
       }
       closeTimer = setTimeout(() => {
         for (const s of child.stdio) s?.destroy();
