@@ -53,8 +53,7 @@ export function sessionStartOptions(input: SessionInput, suffix: string, memo: R
  */
 export function sessionInputProblems(input: SessionInput, options: { maxProblemBytes?: number } = {}): string[] {
   const problems = sessionInputProblemsWithoutPlugins(input, options);
-  if (input?.task && typeof input.task.problem === 'string' && input.plugins !== undefined)
-    problems.push(...pluginOperatorsProblems(input.plugins));
+  if (input?.plugins !== undefined) problems.push(...pluginOperatorsProblems(input.plugins));
   return problems;
 }
 

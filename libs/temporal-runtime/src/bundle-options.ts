@@ -58,7 +58,6 @@ export function workflowBundleOptions(
         // defining it, not every module of the index (their zod schemas are most of a workflow start)
         config.module = config.module ?? {};
         config.module.rules = [...(config.module.rules ?? []), { test: CONTRACTS_SOURCES, sideEffects: false }];
-        config.optimization = { ...config.optimization, sideEffects: true };
       }
       if (sandboxBuiltins) {
         const provided = Object.fromEntries(BUILTINS.map((name) => [name, [SANDBOX_BUILTINS, `sandbox${name}`]]));

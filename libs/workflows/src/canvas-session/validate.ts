@@ -9,7 +9,7 @@ import { MAX_PROBLEM_BYTES_CEILING, sessionInputProblemsWithoutPlugins, type Ses
 export async function checkSessionInput(input: SessionInput): Promise<string[]> {
   if (input.carry) return []; // a continued run was checked when the session started
   const problems = sessionInputProblemsWithoutPlugins(input, { maxProblemBytes: MAX_PROBLEM_BYTES_CEILING });
-  if (input.plugins === undefined || !input.task || typeof input.task.problem !== 'string') return problems;
+  if (input.plugins === undefined) return problems;
   const { pluginOperatorsProblems } = await import(/* webpackMode: "eager" */ '@flowsteer/contracts/plugins');
   return [...problems, ...pluginOperatorsProblems(input.plugins)];
 }
